@@ -1,0 +1,9 @@
+export type {
+  BasePermission,
+  CapabilityName,
+  HttpPermission,
+  Manifest,
+  NetworkPermission,
+  Permissions,
+  WebSocketPermission,
+} from "./types.js";

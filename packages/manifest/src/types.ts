@@ -1,0 +1,52 @@
+/** A capability name as written in `capabilities` (case-sensitive). */
+export type CapabilityName =
+  | "MetadataAgent"
+  | "Scrobbler"
+  | "SchedulerCallback"
+  | "WebSocketCallback"
+  | "LifecycleManagement";
+
+/** Fields every permission may carry. `{}` grants the service. */
+export interface BasePermission {
+  /** Why the plugin needs it; shown by `nd plugin info`. */
+  reason?: string;
+}
+
+/** Scoping for services that reach the network. */
+export interface NetworkPermission extends BasePermission {
+  /** Default false: loopback, private, link-local and similar addresses are refused. */
+  allowLocalNetwork?: boolean;
+}
+
+export interface HttpPermission extends NetworkPermission {
+  /** URL pattern (with `*` wildcards) → allowed methods ("GET", ..., or "*" for all). */
+  allowedUrls?: Record<string, string[]>;
+}
+
+export interface WebSocketPermission extends NetworkPermission {
+  /** `ws://` or `wss://` URL patterns (with `*` wildcards). */
+  allowedUrls?: string[];
+}
+
+/** Host services the plugin asks for; unknown keys are accepted and ignored. */
+export interface Permissions {
+  http?: HttpPermission;
+  cache?: BasePermission;
+  config?: BasePermission;
+  scheduler?: BasePermission;
+  websocket?: WebSocketPermission;
+  artwork?: BasePermission;
+  [unknownPermission: string]: unknown;
+}
+
+/** The content of a plugin's manifest.json. `name` is the plugin's identity. */
+export interface Manifest {
+  $schema?: string;
+  name: string;
+  author: string;
+  version: string;
+  description: string;
+  website?: string;
+  capabilities: CapabilityName[];
+  permissions: Permissions;
+}

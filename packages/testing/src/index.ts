@@ -1,0 +1,1 @@
+export { readmeExamples, runReadmeExamples } from "./readme-examples.js";
