@@ -7,3 +7,9 @@ export type {
   Permissions,
   WebSocketPermission,
 } from "./types.js";
+export type { ManifestProblem } from "./problem.js";
+export type { ValidationResult } from "./validate.js";
+export { ManifestError } from "./errors.js";
+export { manifestSchema } from "./schema.js";
+export { validateManifest } from "./validate.js";
+export { MAX_MANIFEST_LENGTH, parseManifest } from "./parse.js";
