@@ -21,3 +21,4 @@ cpSync(protoDir, join(packageDir, "proto"), {
   recursive: true,
   filter: (source) => !source.endsWith("buf.yaml"),
 });
+(await import("../codegen/go.mjs")).generateGo(packageDir, protoDir);
