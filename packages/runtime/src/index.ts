@@ -1,1 +1,26 @@
-export {};
+export { PluginManager } from "./manager.js";
+export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
+export type {
+  CapabilityClient,
+  DeepPartial,
+  LifecycleManagementClient,
+  MetadataAgentClient,
+  SchedulerCallbackClient,
+  ScrobblerClient,
+  WebSocketCallbackClient,
+} from "./capability-clients.js";
+export {
+  PermissionError,
+  PluginCallError,
+  PluginError,
+  PluginLoadError,
+  PluginMemoryError,
+  PluginNotFoundError,
+  PluginNotImplementedError,
+  PluginTimeoutError,
+  PluginTrapError,
+  PluginUnavailableError,
+} from "./errors.js";
+export type { PluginErrorKind } from "./errors.js";
+export type { Logger } from "./logger.js";
+export type { MethodMetrics } from "./metrics.js";

@@ -1,0 +1,319 @@
+import { availableParallelism } from "node:os";
+import { basename } from "node:path";
+import {
+  createHostServices,
+  type HostServices,
+  type HostServicesOptions,
+  type PluginCallbacks,
+} from "@nd/host-services";
+import type { Manifest } from "@nd/manifest";
+import type { CapabilityName } from "@nd/protocol";
+import {
+  capabilityClient,
+  type LifecycleManagementClient,
+  type MetadataAgentClient,
+  type SchedulerCallbackClient,
+  type ScrobblerClient,
+  type WebSocketCallbackClient,
+} from "./capability-clients.js";
+import { discoverPluginFolders, type PluginFolder } from "./discovery.js";
+import { PluginError, PluginLoadError, PluginUnavailableError } from "./errors.js";
+import { grantedPermissions } from "./linking.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import { Metrics, type MethodMetrics } from "./metrics.js";
+import {
+  compilePlugin,
+  initialize,
+  mapWithLimit,
+  readManifest,
+  verifyCapabilities,
+  type CompiledPlugin,
+} from "./plugin-loader.js";
+import { Plugin, type PluginSettings } from "./plugin.js";
+import { WorkerPool, type PoolHost } from "./worker-pool.js";
+import type { LogLine } from "./worker/messages.js";
+
+export interface PluginManagerOptions {
+  /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
+  readonly folder: string;
+  /** `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each plugin. */
+  readonly pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Settings of the host services (http limits, artwork base URL and secret, ...). */
+  readonly hostServices?: HostServicesOptions;
+  /** Worker threads running plugin code. Default: one per core. */
+  readonly workers?: number;
+  /** Calls of one plugin running at once. Default 8. */
+  readonly maxInstancesPerPlugin?: number;
+  /** An idle instance is dropped after this long. Default 60 000 ms. */
+  readonly instanceIdleTtlMs?: number;
+  /** Deadline of every call, host calls included. Default 30 000 ms. */
+  readonly callTimeoutMs?: number;
+  /** Linear memory cap of each instance. Default 256 MiB. */
+  readonly memoryLimitBytes?: number;
+  /** Modules compiled at once while loading. Default 2. */
+  readonly compileConcurrency?: number;
+  readonly logger?: Logger;
+}
+
+export type PluginState = "loading" | "loaded" | "failed";
+
+/** What `list()` tells about each plugin folder. */
+export interface PluginInfo {
+  /** The manifest name, or the folder's name when the manifest could not be read. */
+  readonly name: string;
+  readonly folder: string;
+  readonly isSymlink: boolean;
+  readonly state: PluginState;
+  /** Why the plugin failed, when it did. */
+  readonly error?: PluginError;
+  readonly manifest?: Manifest;
+  readonly capabilities: readonly CapabilityName[];
+  /** Granted permissions this host knows (unknown keys are left out). */
+  readonly permissions: readonly string[];
+}
+
+interface PluginRecord {
+  readonly folder: PluginFolder;
+  readonly manifest?: Manifest;
+  readonly plugin?: Plugin;
+  readonly error?: PluginError;
+}
+
+const DEFAULTS = {
+  maxInstancesPerPlugin: 8,
+  instanceIdleTtlMs: 60_000,
+  callTimeoutMs: 30_000,
+  memoryLimitBytes: 256 * 1024 * 1024,
+  compileConcurrency: 2,
+};
+
+/**
+ * Discovers, loads and calls the plugins of one folder. Plugin code runs on a
+ * pool of worker threads; host services run here, on the caller's thread.
+ */
+export class PluginManager implements PoolHost {
+  private readonly options: PluginManagerOptions & typeof DEFAULTS;
+  private readonly logger: Logger;
+  private readonly hostServices: HostServices;
+  private readonly metricsStore = new Metrics();
+  /** Keyed by folder path. */
+  private readonly records = new Map<string, PluginRecord>();
+  /** Every plugin version that may still run, keyed by id: current ones and those finishing after a reload. */
+  private readonly versions = new Map<string, Plugin>();
+  private pool?: WorkerPool;
+  private generation = 0;
+  private closed = false;
+
+  constructor(options: PluginManagerOptions) {
+    this.options = { ...DEFAULTS, ...options };
+    this.logger = options.logger ?? consoleLogger;
+    this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
+  }
+
+  /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
+  async start(): Promise<void> {
+    this.pool ??= new WorkerPool(this, {
+      size: this.options.workers ?? availableParallelism(),
+      idleTtlMs: this.options.instanceIdleTtlMs,
+    });
+    const folders = await discoverPluginFolders(this.options.folder);
+    const compiled = await mapWithLimit(folders, this.options.compileConcurrency, (folder) => this.compile(folder));
+    const claimed = compiled.map((record) => this.claim(record));
+    await Promise.all(claimed.map((record) => this.activate(record)));
+  }
+
+  list(): PluginInfo[] {
+    return [...this.records.values()].map(describe).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Replaces a plugin with what is on disk now; calls already running finish on the old version. */
+  async reload(name: string): Promise<PluginInfo> {
+    const old = this.recordOf(name);
+    if (!old) throw new PluginUnavailableError(name, `no plugin named "${name}" in ${this.options.folder}`);
+    const record = await this.activate(this.claim(await this.compile(old.folder)));
+    this.logger.info(`plugin ${name} reloaded`, { plugin: name, state: describe(record).state });
+    return describe(record);
+  }
+
+  /** Calls one method of a loaded plugin; rejects with a PluginError. */
+  async call(name: string, capability: CapabilityName, method: string, request: unknown = {}): Promise<unknown> {
+    const plugin = this.recordOf(name)?.plugin;
+    if (!plugin || this.closed) {
+      const why = this.closed ? "the plugin manager is closed" : `no loaded plugin named "${name}"`;
+      throw new PluginUnavailableError(name, why);
+    }
+    return plugin.call(capability, method, request);
+  }
+
+  metadataAgents(): MetadataAgentClient[] {
+    return this.clients("MetadataAgent");
+  }
+
+  scrobblers(): ScrobblerClient[] {
+    return this.clients("Scrobbler");
+  }
+
+  schedulerCallbacks(): SchedulerCallbackClient[] {
+    return this.clients("SchedulerCallback");
+  }
+
+  webSocketCallbacks(): WebSocketCallbackClient[] {
+    return this.clients("WebSocketCallback");
+  }
+
+  lifecycleManagers(): LifecycleManagementClient[] {
+    return this.clients("LifecycleManagement");
+  }
+
+  /** Calls, errors, timeouts and latency per plugin and method. */
+  metrics(plugin?: string): MethodMetrics[] {
+    return this.metricsStore.snapshot(plugin);
+  }
+
+  /** Stops everything: schedules, sockets, workers. Resolves when done. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.hostServices.close();
+    await this.pool?.close();
+    this.versions.clear();
+  }
+
+  image(pluginId: string) {
+    return this.versions.get(pluginId)?.image;
+  }
+
+  async hostCall(pluginId: string, importName: string, request: Uint8Array): Promise<Uint8Array> {
+    const plugin = this.versions.get(pluginId);
+    if (!plugin) throw new Error("the plugin was unloaded");
+    return plugin.services.call(importName, request);
+  }
+
+  log({ pluginName, stream, line }: LogLine): void {
+    const level = stream === "stderr" ? "warn" : "info";
+    this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
+  }
+
+  private clients<C>(capability: CapabilityName): C[] {
+    return this.list()
+      .filter((info) => info.state === "loaded" && info.capabilities.includes(capability))
+      .map((info) => capabilityClient<C>(info.name, capability, (...args) => this.call(...args)));
+  }
+
+  private recordOf(name: string): PluginRecord | undefined {
+    for (const record of this.records.values()) if (describe(record).name === name) return record;
+    return undefined;
+  }
+
+  private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin> {
+    try {
+      const manifest = await readManifest(folder);
+      try {
+        return await compilePlugin(folder, manifest, this.options.memoryLimitBytes);
+      } catch (error) {
+        return { folder, manifest, error: asPluginError(manifest.name, error) };
+      }
+    } catch (error) {
+      return { folder, error: asPluginError(basename(folder.path), error) };
+    }
+  }
+
+  /** Takes the plugin's name for its folder, or refuses it when another folder holds that name. */
+  private claim(record: PluginRecord | CompiledPlugin): PluginRecord | CompiledPlugin {
+    const name = record.manifest?.name;
+    const holder = name === undefined ? undefined : this.recordOf(name);
+    if (name && holder && holder.folder.path !== record.folder.path) {
+      const message = `another plugin named "${name}" is in ${holder.folder.path}; refusing ${record.folder.path}`;
+      return { folder: record.folder, manifest: record.manifest, error: new PluginLoadError(name, message) };
+    }
+    if (!this.records.has(record.folder.path)) this.records.set(record.folder.path, { folder: record.folder, manifest: record.manifest });
+    return record;
+  }
+
+  private async activate(compiled: PluginRecord | CompiledPlugin): Promise<PluginRecord> {
+    const record = "module" in compiled ? await this.startPlugin(compiled) : compiled;
+    const previous = this.records.get(record.folder.path);
+    this.records.set(record.folder.path, record);
+    if (previous?.plugin) void this.retire(previous.plugin);
+    this.report(record);
+    return record;
+  }
+
+  private async startPlugin(compiled: CompiledPlugin): Promise<PluginRecord> {
+    const { folder, manifest } = compiled;
+    const config = { ...this.options.pluginConfig?.[manifest.name] };
+    const id = `${manifest.name}#${++this.generation}`;
+    const services = this.hostServices.forPlugin({
+      name: manifest.name,
+      permissions: manifest.permissions,
+      config,
+      callbacks: this.callbacksOf(manifest.name),
+    });
+    const plugin = new Plugin(id, manifest, compiled.module, compiled.envImports, compiled.exportNames, services, this.pool!, this.metricsStore, this.settings());
+    this.versions.set(id, plugin);
+    try {
+      await verifyCapabilities(plugin, compiled.exportNames);
+      await initialize(plugin, config);
+      return { folder, manifest, plugin };
+    } catch (error) {
+      void this.retire(plugin);
+      return { folder, manifest, error: asPluginError(manifest.name, error) };
+    }
+  }
+
+  private settings(): PluginSettings {
+    const { callTimeoutMs, maxInstancesPerPlugin, memoryLimitBytes } = this.options;
+    return { callTimeoutMs, maxInstances: maxInstancesPerPlugin, memoryLimitBytes };
+  }
+
+  private callbacksOf(name: string): PluginCallbacks {
+    const deliver = (capability: CapabilityName, method: string) => async (request: unknown) => {
+      try {
+        await this.call(name, capability, method, request);
+      } catch (error) {
+        this.logger.warn(`plugin ${name}: ${capability}.${method} failed: ${(error as Error).message}`, { plugin: name });
+      }
+    };
+    return {
+      onSchedulerCallback: deliver("SchedulerCallback", "OnSchedulerCallback"),
+      onTextMessage: deliver("WebSocketCallback", "OnTextMessage"),
+      onBinaryMessage: deliver("WebSocketCallback", "OnBinaryMessage"),
+      onError: deliver("WebSocketCallback", "OnError"),
+      onClose: deliver("WebSocketCallback", "OnClose"),
+    };
+  }
+
+  /** Lets an old version finish its calls, then frees it everywhere. */
+  private async retire(plugin: Plugin): Promise<void> {
+    await plugin.idle();
+    await plugin.services.close();
+    this.versions.delete(plugin.id);
+    this.pool?.drop(plugin.id);
+  }
+
+  private report(record: PluginRecord): void {
+    const info = describe(record);
+    if (info.state === "loaded") {
+      this.logger.info(`plugin ${info.name} ${record.manifest?.version} loaded`, { plugin: info.name, folder: info.folder });
+    } else {
+      this.logger.error(`plugin ${info.name} failed: ${info.error?.message}`, { plugin: info.name, folder: info.folder });
+    }
+  }
+}
+
+function describe(record: PluginRecord): PluginInfo {
+  const manifest = record.manifest;
+  return {
+    name: manifest?.name ?? basename(record.folder.path),
+    folder: record.folder.path,
+    isSymlink: record.folder.isSymlink,
+    state: record.plugin ? "loaded" : record.error ? "failed" : "loading",
+    error: record.error,
+    manifest,
+    capabilities: manifest?.capabilities ?? [],
+    permissions: manifest ? grantedPermissions(manifest.permissions) : [],
+  };
+}
+
+function asPluginError(plugin: string, error: unknown): PluginError {
+  return error instanceof PluginError ? error : new PluginLoadError(plugin, (error as Error).message ?? String(error));
+}

@@ -1,0 +1,59 @@
+/** Counts and latency percentiles of one plugin method. */
+export interface MethodMetrics {
+  readonly plugin: string;
+  readonly method: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Milliseconds, over the most recent calls (up to 1024). */
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+}
+
+const SAMPLES = 1024;
+
+class MethodRecorder {
+  calls = 0;
+  errors = 0;
+  timeouts = 0;
+  private readonly samples = new Float64Array(SAMPLES);
+  private next = 0;
+
+  record(ms: number, outcome: CallResultKind): void {
+    this.calls++;
+    if (outcome !== "ok") this.errors++;
+    if (outcome === "timeout") this.timeouts++;
+    this.samples[this.next++ % SAMPLES] = ms;
+  }
+
+  latency(): MethodMetrics["latencyMs"] {
+    const sorted = this.samples.slice(0, Math.min(this.next, SAMPLES)).sort();
+    const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0);
+    return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.length ? sorted[sorted.length - 1]! : 0 };
+  }
+}
+
+/** How a call ended, for counting: any plugin answer that is not a result counts as an error. */
+export type CallResultKind = "ok" | "error" | "timeout";
+
+/** Per plugin and method: calls, errors, timeouts and latency. */
+export class Metrics {
+  private readonly methods = new Map<string, MethodRecorder>();
+
+  record(plugin: string, method: string, ms: number, outcome: CallResultKind): void {
+    const key = `${plugin}\u0000${method}`;
+    let recorder = this.methods.get(key);
+    if (!recorder) this.methods.set(key, (recorder = new MethodRecorder()));
+    recorder.record(ms, outcome);
+  }
+
+  snapshot(plugin?: string): MethodMetrics[] {
+    const result: MethodMetrics[] = [];
+    for (const [key, recorder] of this.methods) {
+      const [name, method] = key.split("\u0000") as [string, string];
+      if (plugin !== undefined && name !== plugin) continue;
+      const { calls, errors, timeouts } = recorder;
+      result.push({ plugin: name, method, calls, errors, timeouts, latencyMs: recorder.latency() });
+    }
+    return result;
+  }
+}

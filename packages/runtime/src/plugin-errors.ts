@@ -1,0 +1,38 @@
+import { STANDARD_ERRORS } from "@nd/protocol";
+import {
+  PluginCallError,
+  PluginMemoryError,
+  PluginNotFoundError,
+  PluginNotImplementedError,
+  PluginTimeoutError,
+  PluginTrapError,
+  type PluginError,
+} from "./errors.js";
+import type { CallOutcome } from "./worker/messages.js";
+
+/** Turns an error string a plugin answered with into the matching error value. */
+export function pluginAnswerError(plugin: string, method: string, message: string): PluginError {
+  if (message === STANDARD_ERRORS.notFound) return new PluginNotFoundError(plugin, `${method}: no answer (${message})`);
+  if (message === STANDARD_ERRORS.notImplemented) {
+    return new PluginNotImplementedError(plugin, `${method} is not implemented (${message})`);
+  }
+  return new PluginCallError(plugin, message);
+}
+
+/** Turns a failed call into the matching error value. */
+export function callFailure(plugin: string, method: string, outcome: CallOutcome, timeoutMs: number): PluginError {
+  switch (outcome.type) {
+    case "plugin-error":
+      return pluginAnswerError(plugin, method, outcome.message);
+    case "missing-export":
+      return new PluginNotImplementedError(plugin, `${method} is not implemented (no export)`);
+    case "timeout":
+      return new PluginTimeoutError(plugin, `${method} did not finish within ${timeoutMs} ms; the plugin was stopped`);
+    case "out-of-memory":
+      return new PluginMemoryError(plugin, `${method} ran out of memory: ${outcome.message}`);
+    case "trap":
+      return new PluginTrapError(plugin, `${method} crashed: ${outcome.message}`);
+    default:
+      return new PluginTrapError(plugin, `${method} broke the wire contract (${outcome.type})`);
+  }
+}

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { ManifestError, parseManifest, type Manifest } from "@nd/manifest";
+import { API_VERSION, CAPABILITIES } from "@nd/protocol";
+import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
+import { PluginError, PluginLoadError } from "./errors.js";
+import { checkRequiredExports, linkEnvImports } from "./linking.js";
+import { MemoryCapError, capModuleMemory } from "./memory-cap.js";
+import type { Plugin } from "./plugin.js";
+
+/** A plugin folder read and compiled, not yet running. */
+export interface CompiledPlugin {
+  readonly folder: PluginFolder;
+  readonly manifest: Manifest;
+  readonly module: WebAssembly.Module;
+  readonly envImports: readonly string[];
+  readonly exportNames: ReadonlySet<string>;
+}
+
+/** Reads and validates a folder's manifest.json. */
+export async function readManifest(folder: PluginFolder): Promise<Manifest> {
+  const file = join(folder.path, MANIFEST_FILE);
+  try {
+    return parseManifest(await readFile(file, "utf8"), file);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new PluginLoadError(basename(folder.path), error.message);
+    throw new PluginLoadError(basename(folder.path), `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Compiles plugin.wasm with its memory capped, and checks its imports against the manifest. */
+export async function compilePlugin(
+  folder: PluginFolder,
+  manifest: Manifest,
+  memoryLimitBytes: number,
+): Promise<CompiledPlugin> {
+  const name = manifest.name;
+  const file = join(folder.path, WASM_FILE);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(capModuleMemory(await readFile(file), memoryLimitBytes));
+  } catch (error) {
+    const why = error instanceof MemoryCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
+    throw new PluginLoadError(name, `${file}: ${why}`);
+  }
+  const exportNames = checkRequiredExports(name, module);
+  const envImports = linkEnvImports(name, module, manifest.permissions);
+  return { folder, manifest, module, envImports, exportNames };
+}
+
+/** Checks that every declared capability is exported and speaks API version 1. */
+export async function verifyCapabilities(plugin: Plugin, exportNames: ReadonlySet<string>): Promise<void> {
+  for (const name of plugin.manifest.capabilities) {
+    const versionExport = CAPABILITIES[name].apiVersionExport;
+    if (!exportNames.has(versionExport)) {
+      throw new PluginLoadError(plugin.name, `declares ${name} but does not export ${versionExport}`);
+    }
+    const outcome = await plugin.callNumber(versionExport);
+    if (outcome.type !== "number") {
+      const detail = "message" in outcome ? `: ${outcome.message}` : "";
+      throw new PluginLoadError(plugin.name, `${versionExport} failed (${outcome.type}${detail})`);
+    }
+    if (outcome.value !== API_VERSION) {
+      throw new PluginLoadError(
+        plugin.name,
+        `${versionExport} returned ${outcome.value}; this host speaks API version ${API_VERSION}`,
+      );
+    }
+  }
+}
+
+/** Runs LifecycleManagement.OnInit with the plugin's config; its error fails the load. */
+export async function initialize(plugin: Plugin, config: Record<string, string>): Promise<void> {
+  if (!plugin.implements("LifecycleManagement")) return;
+  try {
+    await plugin.call("LifecycleManagement", "OnInit", { config });
+  } catch (error) {
+    const reason = error instanceof PluginError ? error.message : String(error);
+    throw new PluginLoadError(plugin.name, `OnInit failed: ${reason}`);
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` running at once, keeping order. */
+export async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}

@@ -1,0 +1,92 @@
+import type { PluginHostServices } from "@nd/host-services";
+import type { Manifest } from "@nd/manifest";
+import { CAPABILITIES, type CapabilityName } from "@nd/protocol";
+import { PluginNotImplementedError } from "./errors.js";
+import type { CallResultKind, Metrics } from "./metrics.js";
+import { callFailure, pluginAnswerError } from "./plugin-errors.js";
+import { Semaphore } from "./semaphore.js";
+import type { WorkerPool } from "./worker-pool.js";
+import type { CallOutcome, PluginImage } from "./worker/messages.js";
+
+export interface PluginSettings {
+  readonly callTimeoutMs: number;
+  readonly maxInstances: number;
+  readonly memoryLimitBytes: number;
+}
+
+/** One loaded version of a plugin: its compiled module, services and call path. */
+export class Plugin {
+  readonly image: PluginImage;
+  private readonly semaphore: Semaphore;
+
+  constructor(
+    readonly id: string,
+    readonly manifest: Manifest,
+    module: WebAssembly.Module,
+    envImports: readonly string[],
+    private readonly exportNames: ReadonlySet<string>,
+    readonly services: PluginHostServices,
+    private readonly pool: WorkerPool,
+    private readonly metrics: Metrics,
+    private readonly settings: PluginSettings,
+  ) {
+    this.image = { pluginId: id, pluginName: manifest.name, module, envImports, memoryLimitBytes: settings.memoryLimitBytes };
+    this.semaphore = new Semaphore(settings.maxInstances);
+  }
+
+  get name(): string {
+    return this.manifest.name;
+  }
+
+  implements(capability: CapabilityName): boolean {
+    return this.manifest.capabilities.includes(capability);
+  }
+
+  /**
+   * Calls one capability method with a request (missing fields take their defaults)
+   * and resolves with the decoded response, or rejects with a PluginError.
+   */
+  async call(capabilityName: CapabilityName, methodName: string, request: unknown = {}): Promise<unknown> {
+    const method = CAPABILITIES[capabilityName].methods[methodName];
+    if (!method) throw new TypeError(`${capabilityName} has no method ${methodName}`);
+    const label = `${capabilityName}.${methodName}`;
+    if (!this.implements(capabilityName) || !this.exportNames.has(method.exportName)) {
+      throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
+    }
+    const bytes = method.requestType.encode(method.requestType.fromPartial(request)).finish();
+    const outcome = await this.run(label, method.exportName, bytes);
+    if (outcome.type !== "ok") throw callFailure(this.name, label, outcome, this.settings.callTimeoutMs);
+    const response = method.responseType.decode(outcome.bytes) as { error?: unknown };
+    if (typeof response.error === "string" && response.error !== "") {
+      throw pluginAnswerError(this.name, label, response.error);
+    }
+    return response;
+  }
+
+  /** Calls a no-argument export such as `<prefix>api_version` and returns its number. */
+  async callNumber(exportName: string): Promise<CallOutcome> {
+    return this.run(exportName, exportName, undefined);
+  }
+
+  /** Resolves when no call of this version is running or waiting. */
+  idle(): Promise<void> {
+    return this.semaphore.idle();
+  }
+
+  private async run(label: string, exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
+    await this.semaphore.acquire();
+    const started = performance.now();
+    try {
+      const outcome = await this.pool.run({ pluginId: this.id, exportName, request, timeoutMs: this.settings.callTimeoutMs });
+      this.metrics.record(this.name, label, performance.now() - started, resultKind(outcome));
+      return outcome;
+    } finally {
+      this.semaphore.release();
+    }
+  }
+}
+
+function resultKind(outcome: CallOutcome): CallResultKind {
+  if (outcome.type === "timeout") return "timeout";
+  return outcome.type === "ok" || outcome.type === "number" ? "ok" : "error";
+}

@@ -1,0 +1,140 @@
+import {
+  ALWAYS_PROVIDED_IMPORTS,
+  CAPABILITIES,
+  HOST_MODULE,
+  PLUGIN_EXPORTS,
+  packPtrLen,
+  unpackPtrLen,
+  type MessageCodec,
+} from "@nd/protocol";
+import { createAssemblyScriptEnv } from "./assemblyscript-env.js";
+import type { HostBridge } from "./host-bridge.js";
+import type { CallOutcome, PluginImage } from "./messages.js";
+import { PluginMemory } from "./plugin-memory.js";
+import { TrapError } from "./trap.js";
+import { createWasi, type StdStream } from "./wasi.js";
+
+const WASI_MODULE = "wasi_snapshot_preview1";
+const MEMORY_HEADROOM = 16 * 1024 * 1024;
+
+const responseCodecs = new Map<string, MessageCodec<unknown>>(
+  Object.values(CAPABILITIES).flatMap((capability) =>
+    Object.values(capability.methods).map((method) => [method.exportName, method.responseType]),
+  ),
+);
+
+export type LogWriter = (stream: StdStream | "trace", line: string) => void;
+
+/** One instantiated plugin module inside a worker. Thrown away after any trap. */
+export class PluginInstance {
+  /** False once the instance trapped or broke the contract; it must not be reused. */
+  healthy = true;
+  lastUsed = Date.now();
+  private readonly exports: WebAssembly.Exports;
+  private readonly memory: PluginMemory;
+  private readonly flushOutput: () => void;
+  private hostCallTimeoutMs = 0;
+
+  constructor(
+    private readonly image: PluginImage,
+    bridge: HostBridge,
+    log: LogWriter,
+  ) {
+    const memory = () => this.memory;
+    const wasi = createWasi(memory, log);
+    const instance = new WebAssembly.Instance(image.module, {
+      [HOST_MODULE]: this.envImports(bridge, memory, log),
+      [WASI_MODULE]: wasi.imports,
+    });
+    this.exports = instance.exports;
+    this.memory = new PluginMemory(this.exports[PLUGIN_EXPORTS.memory] as WebAssembly.Memory);
+    this.flushOutput = wasi.flush;
+    const initialize = this.exports[PLUGIN_EXPORTS.initialize];
+    if (typeof initialize === "function") this.guard(() => initialize());
+  }
+
+  /** Calls a capability export with a protobuf request, or a no-argument export when `request` is undefined. */
+  call(exportName: string, request: Uint8Array | undefined, hostCallTimeoutMs: number): CallOutcome {
+    this.lastUsed = Date.now();
+    this.hostCallTimeoutMs = hostCallTimeoutMs;
+    const fn = this.exports[exportName];
+    if (typeof fn !== "function") return { type: "missing-export" };
+    try {
+      if (request === undefined) return { type: "number", value: Number(fn()) };
+      return this.callWithRequest(exportName, fn as (ptr: number, len: number) => bigint, request);
+    } catch (error) {
+      this.healthy = false;
+      return this.describeFailure(error);
+    } finally {
+      this.flushOutput();
+    }
+  }
+
+  private callWithRequest(
+    exportName: string,
+    fn: (ptr: number, len: number) => bigint,
+    request: Uint8Array,
+  ): CallOutcome {
+    const requestPtr = this.allocate(request);
+    const result = fn(requestPtr, request.length);
+    this.free(requestPtr);
+    const { ptr, len, isError } = unpackPtrLen(BigInt(result));
+    const bytes = this.memory.read(ptr, len);
+    if (ptr !== 0) this.free(ptr);
+    if (isError) return { type: "plugin-error", message: new TextDecoder().decode(bytes) };
+    return { type: "ok", bytes: this.checkDecodes(exportName, bytes) };
+  }
+
+  private checkDecodes(exportName: string, bytes: Uint8Array): Uint8Array {
+    try {
+      responseCodecs.get(exportName)?.decode(bytes);
+    } catch (error) {
+      throw new TrapError(`the plugin returned bytes that are not a valid response (${(error as Error).message})`);
+    }
+    return bytes;
+  }
+
+  private envImports(bridge: HostBridge, memory: () => PluginMemory, log: LogWriter) {
+    const env: Record<string, WebAssembly.ImportValue> = {};
+    const asEnv = createAssemblyScriptEnv(memory, (line) => log("trace", line));
+    for (const name of this.image.envImports) {
+      env[name] = (ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)
+        ? (asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue)
+        : (ptr: number, len: number) => this.hostCall(bridge, name, ptr, len);
+    }
+    return env;
+  }
+
+  private hostCall(bridge: HostBridge, importName: string, ptr: number, len: number): bigint {
+    const request = this.memory.read(ptr, len);
+    const response = bridge.call(this.image.pluginId, importName, request, this.hostCallTimeoutMs);
+    return packPtrLen(this.allocate(response), response.length);
+  }
+
+  private allocate(bytes: Uint8Array): number {
+    const ptr = Number((this.exports[PLUGIN_EXPORTS.malloc] as (size: number) => number)(bytes.length));
+    this.memory.write(ptr, bytes);
+    return ptr;
+  }
+
+  private free(ptr: number): void {
+    (this.exports[PLUGIN_EXPORTS.free] as (ptr: number) => void)(ptr);
+  }
+
+  private guard(run: () => unknown): void {
+    try {
+      run();
+    } finally {
+      this.flushOutput();
+    }
+  }
+
+  private describeFailure(error: unknown): CallOutcome {
+    const message = error instanceof Error ? error.message : String(error);
+    const nearCap = this.memory.byteLength + MEMORY_HEADROOM >= this.image.memoryLimitBytes;
+    if (nearCap || /out of memory/i.test(message)) {
+      return { type: "out-of-memory", message: `${message} (memory ${this.memory.byteLength} bytes, cap ${this.image.memoryLimitBytes})` };
+    }
+    return { type: "trap", message };
+  }
+}
