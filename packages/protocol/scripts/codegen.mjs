@@ -22,3 +22,4 @@ cpSync(protoDir, join(packageDir, "proto"), {
   filter: (source) => !source.endsWith("buf.yaml"),
 });
 (await import("../codegen/go.mjs")).generateGo(packageDir, protoDir);
+(await import("../codegen/assemblyscript.mjs")).generateAssemblyScript(packageDir, protoDir);
