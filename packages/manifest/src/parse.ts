@@ -16,6 +16,7 @@ const BYTE_ORDER_MARK = "\uFEFF";
  * twice, or content that breaks the schema (every problem listed).
  */
 export function parseManifest(text: string, source = "manifest.json"): Manifest {
+  if (typeof text !== "string") throw new TypeError(`parseManifest expects the manifest's text as a string; got ${typeof text}`);
   if (text.length > MAX_MANIFEST_LENGTH) {
     const message = `the manifest is ${text.length} characters long; the limit is ${MAX_MANIFEST_LENGTH}`;
     throw new ManifestError(`${source}: ${message}`, [{ path: "", message }]);

@@ -110,3 +110,8 @@ describe("parseManifest refuses what JSON.parse would let through", () => {
     expect(thrownBy(text).problems).toEqual([{ path: "", message: "the manifest is nested more than 32 levels deep" }]);
   });
 });
+
+test("parseManifest refuses a non-string argument with a TypeError", () => {
+  const bytes = new TextEncoder().encode("{}") as unknown as string;
+  expect(() => parseManifest(bytes)).toThrow(new TypeError("parseManifest expects the manifest's text as a string; got object"));
+});

@@ -27,6 +27,10 @@ function seedWithout(field: keyof typeof seed): Record<string, unknown> {
   return rest;
 }
 
+function range(length: number): number[] {
+  return Array.from({ length }, (_, index) => index);
+}
+
 function permissions(granted: Record<string, unknown>): Record<string, unknown> {
   return seedWith({ permissions: granted });
 }
@@ -82,6 +86,10 @@ const validCases: [string, unknown][] = [
   ["a website with path and query", seedWith({ website: "http://example.com/plugins?id=7" })],
   ["an author with non-ASCII letters", seedWith({ author: "Zoë Ñandú 作者" })],
   ["an empty reason", permissions({ cache: { reason: "" } })],
+  [
+    "exactly 100 http URL patterns",
+    permissions({ http: { allowedUrls: Object.fromEntries(range(100).map((i) => [`https://h${i}.example.com/*`, ["*"]])) } }),
+  ],
 ];
 
 const invalidCases: [string, unknown, ManifestProblem[]][] = [
@@ -332,6 +340,34 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
       {
         path: "/permissions/websocket/allowedUrls",
         message: "permissions.websocket.allowedUrls must list at least one URL pattern; leave allowedUrls out to allow every URL",
+      },
+    ],
+  ],
+  [
+    "more than 100 http URL patterns",
+    permissions({
+      http: { allowedUrls: Object.fromEntries(range(101).map((i) => [`https://h${i}.example.com/*`, ["GET"]])) },
+    }),
+    [{ path: "/permissions/http/allowedUrls", message: "permissions.http.allowedUrls must have at most 100 entries; got 101" }],
+  ],
+  [
+    "an http URL pattern longer than 2048 characters",
+    permissions({ http: { allowedUrls: { [`https://example.com/${"a".repeat(2030)}`]: ["GET"] } } }),
+    [
+      {
+        path: `/permissions/http/allowedUrls/https:~1~1example.com~1${"a".repeat(2030)}`,
+        message: `permissions.http.allowedUrls key "https://example.com/${"a".repeat(55)}..." must be at most 2048 characters long; got 2050 characters`,
+      },
+    ],
+  ],
+  [
+    "repeated and non-string websocket patterns",
+    permissions({ websocket: { allowedUrls: ["wss://a.example.com/", "wss://a.example.com/", 7] } }),
+    [
+      { path: "/permissions/websocket/allowedUrls/2", message: "permissions.websocket.allowedUrls[2] must be a string; got 7" },
+      {
+        path: "/permissions/websocket/allowedUrls",
+        message: 'permissions.websocket.allowedUrls must not repeat "wss://a.example.com/" (items 0 and 1 are the same)',
       },
     ],
   ],
