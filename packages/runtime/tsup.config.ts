@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: { index: "src/index.ts", worker: "src/worker/worker-main.ts" },
   format: ["esm", "cjs"],
-  dts: { entry: "src/index.ts" },
+  dts: process.env.ND_NO_DTS ? false : { entry: "src/index.ts" },
   clean: true,
   sourcemap: true,
   shims: true,

@@ -37,7 +37,7 @@ function rewriteMemorySection(content: Uint8Array, maxPages: number): Uint8Array
     const declaredMax = flags & 0x01 ? reader.u32() : Infinity;
     if (min > maxPages) {
       throw new MemoryCapError(
-        `the module asks for ${mib(min)} of initial memory, above the ${mib(maxPages)} cap`,
+        `the module asks for ${kib(min)} of initial memory, above the ${kib(maxPages)} cap`,
       );
     }
     body.push(flags | 0x01, ...encodeU32(min), ...encodeU32(Math.min(declaredMax, maxPages)));
@@ -46,8 +46,8 @@ function rewriteMemorySection(content: Uint8Array, maxPages: number): Uint8Array
   return concat(Uint8Array.of(MEMORY_SECTION), Uint8Array.from(encodeU32(payload.length)), payload);
 }
 
-function mib(pages: number): string {
-  return `${((pages * WASM_PAGE) / 1024 / 1024).toFixed(0)} MiB`;
+function kib(pages: number): string {
+  return `${(pages * WASM_PAGE) / 1024} KiB`;
 }
 
 class ByteReader {

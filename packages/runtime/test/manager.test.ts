@@ -1,0 +1,241 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  PermissionError,
+  PluginCallError,
+  PluginLoadError,
+  PluginManager,
+  PluginMemoryError,
+  PluginNotFoundError,
+  PluginNotImplementedError,
+  PluginTimeoutError,
+  PluginTrapError,
+} from "@nd/runtime";
+import { afterEach, describe, expect, test } from "vitest";
+import { ECHO_BIOGRAPHY, errorAnswer, memoryLogger, pluginsFolder, watPlugin } from "./support/wat-plugins.js";
+
+const managers: PluginManager[] = [];
+
+async function startManager(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
+  const { logger, lines } = memoryLogger();
+  const manager = new PluginManager({ folder, workers: 2, logger, ...options });
+  managers.push(manager);
+  await manager.start();
+  return { manager, lines };
+}
+
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.close()));
+});
+
+const echo = watPlugin(
+  ECHO_BIOGRAPHY +
+    errorAnswer("metadata_agent_get_artist_mbid", "plugin:not_found") +
+    errorAnswer("metadata_agent_get_artist_url", "upstream said no", 600) +
+    errorAnswer("metadata_agent_get_artist_images", "plugin:not_implemented", 700),
+);
+
+const loop = watPlugin(`
+  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+    (loop $forever (br $forever))
+    (i64.const 0))`);
+
+const trap = watPlugin(`
+  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+    unreachable)`);
+
+describe("calling plugins", () => {
+  test("a loaded plugin answers typed calls through its capability client", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
+    expect(manager.list()).toMatchObject([{ name: "echo", state: "loaded", capabilities: ["MetadataAgent"] }]);
+    const [agent] = manager.metadataAgents();
+    expect(agent?.pluginName).toBe("echo");
+    await expect(agent!.getArtistBiography({ id: "artist-42", name: "Nina" })).resolves.toEqual({ biography: "artist-42" });
+  });
+
+  test("standard and custom plugin errors come back as distinct error types", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
+    const [agent] = manager.metadataAgents();
+    await expect(agent!.getArtistMBID({ name: "x" })).rejects.toBeInstanceOf(PluginNotFoundError);
+    await expect(agent!.getArtistImages({})).rejects.toBeInstanceOf(PluginNotImplementedError);
+    const custom = agent!.getArtistURL({});
+    await expect(custom).rejects.toBeInstanceOf(PluginCallError);
+    await expect(custom).rejects.toThrow("upstream said no");
+  });
+
+  test("a method the module does not export counts as not implemented", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
+    await expect(manager.metadataAgents()[0]!.getSimilarArtists({})).rejects.toBeInstanceOf(PluginNotImplementedError);
+    await expect(manager.call("echo", "Scrobbler", "Scrobble", {})).rejects.toBeInstanceOf(PluginNotImplementedError);
+  });
+
+  test("metrics count calls and errors per plugin and method", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
+    const [agent] = manager.metadataAgents();
+    await agent!.getArtistBiography({ id: "a" });
+    await agent!.getArtistBiography({ id: "b" });
+    await agent!.getArtistMBID({}).catch(() => {});
+    const metrics = manager.metrics("echo");
+    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistBiography")).toMatchObject({ calls: 2, errors: 0 });
+    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistMBID")).toMatchObject({ calls: 1, errors: 1 });
+  });
+});
+
+describe("loading", () => {
+  test("a module importing a host function it was not granted fails to load, naming the permission", async () => {
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))` });
+    const { manager } = await startManager(pluginsFolder([{ name: "sneaky", wasm }]));
+    const [info] = manager.list();
+    expect(info?.state).toBe("failed");
+    expect(info?.error).toBeInstanceOf(PermissionError);
+    expect(info?.error?.message).toContain("function not exported in module env");
+    expect(info?.error?.message).toContain("env.get of HttpService");
+    expect(info?.error?.message).toContain(`add "http": {} to "permissions"`);
+  });
+
+  test("the same import loads once the permission is granted", async () => {
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))` });
+    const { manager } = await startManager(pluginsFolder([{ name: "granted", wasm, permissions: { http: {} } }]));
+    expect(manager.list()[0]?.state).toBe("loaded");
+  });
+
+  test("a broken plugin is reported and skipped while the good ones load", async () => {
+    const folder = pluginsFolder([
+      { name: "good", wasm: echo },
+      { name: "bad-json", wasm: echo, manifest: '{ "name": "bad-json", ' },
+      { name: "not-wasm", wasm: new TextEncoder().encode("hello") },
+    ]);
+    const { manager } = await startManager(folder);
+    const states = Object.fromEntries(manager.list().map((p) => [p.name, p.state]));
+    expect(states).toEqual({ "bad-json": "failed", good: "loaded", "not-wasm": "failed" });
+    const badJson = manager.list().find((p) => p.name === "bad-json")!;
+    expect(badJson.error).toBeInstanceOf(PluginLoadError);
+    expect(badJson.error?.message).toMatch(/invalid JSON at line 1, column \d+/);
+    expect(manager.list().find((p) => p.name === "not-wasm")?.error?.message).toContain("not a valid WebAssembly module");
+    await expect(manager.metadataAgents().find((a) => a.pluginName === "good")!.getArtistBiography({ id: "ok" })).resolves.toEqual({ biography: "ok" });
+  });
+
+  test("a plugin whose api_version is not 1 is refused", async () => {
+    const future2 = watPlugin(ECHO_BIOGRAPHY, { apiVersion: 2 });
+    const { manager } = await startManager(pluginsFolder([{ name: "future", wasm: future2 }, { name: "plain", wasm: echo }]));
+    const future = manager.list().find((p) => p.name === "future")!;
+    expect(future.state).toBe("failed");
+    expect(future.error?.message).toContain("metadata_agent_api_version returned 2; this host speaks API version 1");
+    expect(manager.list().find((p) => p.name === "plain")?.state).toBe("loaded");
+  });
+
+  test("two plugins with the same manifest name: the first folder wins and both paths are named", async () => {
+    const folder = pluginsFolder([
+      { name: "twin", folderName: "a-twin", wasm: echo },
+      { name: "twin", folderName: "b-twin", wasm: echo },
+    ]);
+    const { manager } = await startManager(folder);
+    const [first, second] = manager.list();
+    expect(first).toMatchObject({ name: "twin", state: "loaded", folder: join(folder, "a-twin") });
+    expect(second).toMatchObject({ name: "twin", state: "failed", folder: join(folder, "b-twin") });
+    expect(second?.error?.message).toContain(join(folder, "a-twin"));
+    expect(second?.error?.message).toContain(join(folder, "b-twin"));
+  });
+
+  test("a declared capability without its api_version export is refused", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "liar", wasm: echo, capabilities: ["MetadataAgent", "Scrobbler"] }]));
+    expect(manager.list()[0]?.error?.message).toContain("declares Scrobbler but does not export scrobbler_api_version");
+  });
+});
+
+describe("isolation and limits", () => {
+  test("a runaway plugin times out while another plugin keeps answering", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }, { name: "loop", wasm: loop }]), {
+      callTimeoutMs: 1000,
+    });
+    const order: string[] = [];
+    const runaway = manager.call("loop", "MetadataAgent", "GetArtistBiography", { id: "x" }).catch((error) => {
+      order.push("loop");
+      return error;
+    });
+    const answer = await manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "meanwhile" });
+    order.push("echo");
+    expect(answer).toEqual({ biography: "meanwhile" });
+    expect(await runaway).toBeInstanceOf(PluginTimeoutError);
+    expect(order).toEqual(["echo", "loop"]);
+    await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "after" })).resolves.toEqual({ biography: "after" });
+    const loopMetrics = manager.metrics("loop").find((m) => m.method === "MetadataAgent.GetArtistBiography");
+    expect(loopMetrics).toMatchObject({ calls: 1, errors: 1, timeouts: 1 });
+  });
+
+  test("a trapping plugin surfaces an error and the pool stays usable", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }, { name: "trap", wasm: trap }]));
+    for (let i = 0; i < 3; i++) {
+      await expect(manager.call("trap", "MetadataAgent", "GetArtistBiography", {})).rejects.toBeInstanceOf(PluginTrapError);
+      await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: `${i}` })).resolves.toEqual({ biography: `${i}` });
+    }
+  });
+
+  test("a pointer outside the plugin's memory is refused, not followed", async () => {
+    const wild = watPlugin(`
+      (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+        (call $pack (i32.const 0x7ffffff0) (i32.const 64)))`);
+    const { manager } = await startManager(pluginsFolder([{ name: "wild", wasm: wild }]));
+    const failure = manager.call("wild", "MetadataAgent", "GetArtistBiography", {});
+    await expect(failure).rejects.toBeInstanceOf(PluginTrapError);
+    await expect(failure).rejects.toThrow("outside its");
+  });
+
+  test("garbage bytes instead of a protobuf response are an error, not a crash", async () => {
+    const garbage = watPlugin(`
+      (data (i32.const 512) "\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\ff\\ff")
+      (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+        (call $pack (i32.const 512) (i32.const 11)))`);
+    const { manager } = await startManager(pluginsFolder([{ name: "garbage", wasm: garbage }, { name: "echo", wasm: echo }]));
+    await expect(manager.call("garbage", "MetadataAgent", "GetArtistBiography", {})).rejects.toThrow("not a valid response");
+    await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "fine" })).resolves.toEqual({ biography: "fine" });
+  });
+
+  test("a memory hog hits the cap", async () => {
+    const hog = watPlugin(`
+      (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+        (loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 16)) (i32.const -1))))
+        unreachable)`);
+    const { manager } = await startManager(pluginsFolder([{ name: "hog", wasm: hog }]), { memoryLimitBytes: 32 * 1024 * 1024 });
+    const failure = manager.call("hog", "MetadataAgent", "GetArtistBiography", {});
+    await expect(failure).rejects.toBeInstanceOf(PluginMemoryError);
+    await expect(failure).rejects.toThrow("cap 33554432");
+  });
+
+  test("a module asking for more initial memory than the cap does not load", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "big", wasm: echo }]), { memoryLimitBytes: 65536 });
+    expect(manager.list()[0]?.error?.message).toContain("asks for 128 KiB of initial memory, above the 64 KiB cap");
+  });
+});
+
+describe("reload", () => {
+  test("calls in flight finish on the old version while new calls reach the new one", async () => {
+    const slowAnswer = (text: string) =>
+      watPlugin(`
+        (data (i32.const 512) "\\0a\\02${text}")
+        (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+          (local $i i32)
+          (loop $spin (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $spin (i32.lt_u (local.get $i) (i32.const 100000000))))
+          (call $pack (i32.const 512) (i32.const 4)))`);
+    const folder = pluginsFolder([{ name: "versioned", wasm: slowAnswer("v1") }]);
+    const { manager } = await startManager(folder);
+    const inFlight = manager.call("versioned", "MetadataAgent", "GetArtistBiography", {});
+    writeFileSync(join(folder, "versioned", "plugin.wasm.new"), slowAnswer("v2"));
+    renameSync(join(folder, "versioned", "plugin.wasm.new"), join(folder, "versioned", "plugin.wasm"));
+    const info = await manager.reload("versioned");
+    expect(info.state).toBe("loaded");
+    await expect(inFlight).resolves.toEqual({ biography: "v1" });
+    await expect(manager.call("versioned", "MetadataAgent", "GetArtistBiography", {})).resolves.toEqual({ biography: "v2" });
+  });
+
+  test("reloading a plugin that is now broken marks it failed", async () => {
+    const folder = pluginsFolder([{ name: "fragile", wasm: echo }]);
+    const { manager } = await startManager(folder);
+    rmSync(join(folder, "fragile", "plugin.wasm"));
+    writeFileSync(join(folder, "fragile", "plugin.wasm"), "broken");
+    const info = await manager.reload("fragile");
+    expect(info.state).toBe("failed");
+    await expect(manager.call("fragile", "MetadataAgent", "GetArtistBiography", {})).rejects.toThrow('no loaded plugin named "fragile"');
+  });
+});
