@@ -1,1 +1,25 @@
-export {};
+export { createHostServices } from "./host-services.js";
+export type { HostServices, PluginCallbacks, PluginDescription, PluginHostServices } from "./host-services.js";
+export type { HostServicesOptions, Logger } from "./options.js";
+export type { DnsLookup, ResolvedAddress } from "./network/dns.js";
+
+export type { HttpService } from "./http/http-service.js";
+export type { CacheService, CacheStats } from "./cache/cache-service.js";
+export type { ConfigService } from "./config/config-service.js";
+export type { SchedulerService } from "./scheduler/scheduler-service.js";
+export type { WebSocketService } from "./websocket/websocket-service.js";
+export type { ArtworkService } from "./artwork/artwork-service.js";
+
+export { createArtworkToken, verifyArtworkToken } from "./artwork/artwork-token.js";
+export type { ArtworkKind, ArtworkRef } from "./artwork/artwork-token.js";
+export { localAddressCategory } from "./network/address-policy.js";
+
+export {
+  ArtworkTokenError,
+  ConfigurationError,
+  HostCallError,
+  HostServicesError,
+  NetworkRefusedError,
+  PermissionError,
+} from "./errors.js";
+export type { HostServicesErrorKind } from "./errors.js";

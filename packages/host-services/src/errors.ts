@@ -1,0 +1,65 @@
+/** What went wrong, for code that branches on errors rather than reading messages. */
+export type HostServicesErrorKind =
+  | "configuration"
+  | "permission"
+  | "host-call"
+  | "network-refused"
+  | "artwork-token";
+
+/** Base class of every error this package throws. */
+export class HostServicesError extends Error {
+  readonly kind: HostServicesErrorKind;
+
+  constructor(kind: HostServicesErrorKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.kind = kind;
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid host options or an invalid permission scope (for example a malformed `allowedUrls` pattern). */
+export class ConfigurationError extends HostServicesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("configuration", message, options);
+  }
+}
+
+/** A plugin called a host function whose permission it was not granted. */
+export class PermissionError extends HostServicesError {
+  readonly importName: string;
+  readonly permission: string;
+
+  constructor(pluginName: string, importName: string, permission: string) {
+    super(
+      "permission",
+      `plugin "${pluginName}" called env.${importName}, which needs the "${permission}" permission; ` +
+        `add "${permission}": {} to the permissions of its manifest.json`,
+    );
+    this.importName = importName;
+    this.permission = permission;
+  }
+}
+
+/** A wire-level call that cannot be served: unknown import name or request bytes that do not decode. */
+export class HostCallError extends HostServicesError {
+  readonly importName: string;
+
+  constructor(importName: string, message: string, options?: ErrorOptions) {
+    super("host-call", message, options);
+    this.importName = importName;
+  }
+}
+
+/** A connection refused by the network policy: a local address, a scheme or a URL outside `allowedUrls`. */
+export class NetworkRefusedError extends HostServicesError {
+  constructor(message: string) {
+    super("network-refused", message);
+  }
+}
+
+/** An artwork token that is malformed, signed with another secret or altered. */
+export class ArtworkTokenError extends HostServicesError {
+  constructor(message: string) {
+    super("artwork-token", message);
+  }
+}

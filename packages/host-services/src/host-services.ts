@@ -1,0 +1,135 @@
+import type { HttpPermission, Permissions, WebSocketPermission } from "@nd/manifest";
+import type { PermissionName } from "@nd/protocol";
+import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
+import { type CacheService, createCacheService } from "./cache/cache-service.js";
+import { type ConfigService, createConfigService } from "./config/config-service.js";
+import { ConfigurationError, HostCallError } from "./errors.js";
+import { createHttpService, type HttpService } from "./http/http-service.js";
+import { NetworkAccess } from "./network/network-access.js";
+import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
+import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
+import { createWebSocketService, type WebSocketCallbacks, type WebSocketService } from "./websocket/websocket-service.js";
+import { type GrantedServices, unavailableImport, wireHandlers } from "./wire-call.js";
+import type * as M from "./messages.js";
+
+/** How services call back into the plugin (the runtime implements these with the plugin's exports). */
+export interface PluginCallbacks extends WebSocketCallbacks {
+  onSchedulerCallback?(request: M.SchedulerCallbackRequest): Promise<void>;
+}
+
+/** What a host knows of one plugin when it creates the plugin's services. */
+export interface PluginDescription {
+  /** The manifest name: the plugin's identity. */
+  name: string;
+  permissions: Permissions;
+  /** Its `[PluginConfig.<name>]` map. */
+  config: Record<string, string>;
+  callbacks?: PluginCallbacks;
+}
+
+/** One plugin's services: only the granted ones are present. */
+export interface PluginHostServices {
+  readonly http?: HttpService;
+  readonly cache?: CacheService;
+  readonly config?: ConfigService;
+  readonly scheduler?: SchedulerService;
+  readonly websocket?: WebSocketService;
+  readonly artwork?: ArtworkService;
+  /** Names of the `env` imports this plugin may link: every function of every granted service. */
+  readonly importNames: readonly string[];
+  /**
+   * Wire entry for runtimes: decodes the protobuf request of `env.<importName>`, runs the service and
+   * answers the encoded response. Throws PermissionError for a function of a service not granted and
+   * HostCallError for an unknown name or bytes that do not decode.
+   */
+  call(importName: string, request: Uint8Array): Promise<Uint8Array>;
+  /** Stops this plugin's jobs, closes its sockets and frees its cache (on unload or reload). */
+  close(): Promise<void>;
+}
+
+/** The host-wide factory of per-plugin services. */
+export interface HostServices {
+  forPlugin(plugin: PluginDescription): PluginHostServices;
+  /** Closes every plugin's services and the shared HTTP connection pools. */
+  close(): Promise<void>;
+}
+
+function isGranted(permissions: Permissions, name: PermissionName): boolean {
+  const value = permissions[name];
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function buildPluginServices(
+  plugin: PluginDescription,
+  options: ResolvedOptions,
+  network: NetworkAccess,
+  onClose: () => void,
+): PluginHostServices {
+  const { name, permissions, callbacks = {} } = plugin;
+  const granted = (permission: PermissionName) => isGranted(permissions, permission);
+  if (granted("artwork") && !options.artwork) {
+    throw new ConfigurationError(
+      `plugin "${name}" has the artwork permission, but the host services were created without artwork.baseUrl and artwork.secret`,
+    );
+  }
+  const logger = options.logger;
+  const http = granted("http")
+    ? createHttpService(name, permissions.http as HttpPermission, network, options.http)
+    : undefined;
+  const cache = granted("cache") ? createCacheService(options.cache) : undefined;
+  const config = granted("config") ? createConfigService(plugin.config) : undefined;
+  const scheduler = granted("scheduler")
+    ? createSchedulerService(name, callbacks.onSchedulerCallback?.bind(callbacks), options.scheduler, logger)
+    : undefined;
+  const websocket = granted("websocket")
+    ? createWebSocketService(name, permissions.websocket as WebSocketPermission, callbacks, network, options.websocket, logger)
+    : undefined;
+  const artwork = granted("artwork") && options.artwork ? createArtworkService(options.artwork) : undefined;
+
+  const services: GrantedServices = { http, cache, config, scheduler, websocket, artwork };
+  const handlers = wireHandlers(services);
+  let closing: Promise<void> | undefined;
+
+  return {
+    http,
+    cache,
+    config,
+    scheduler,
+    websocket,
+    artwork,
+    importNames: Object.freeze([...handlers.keys()]),
+    async call(importName, request) {
+      if (closing) throw new HostCallError(importName, `env.${importName}: the services of plugin "${name}" are closed`);
+      const handler = handlers.get(importName);
+      if (!handler) throw unavailableImport(name, importName);
+      return handler(request);
+    },
+    close() {
+      closing ??= (async () => {
+        scheduler?.close();
+        cache?.close();
+        await websocket?.closeAll();
+        onClose();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Creates the host-wide services; call `forPlugin` once per loaded plugin. */
+export function createHostServices(options?: HostServicesOptions): HostServices {
+  const resolved = resolveOptions(options);
+  const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
+  const live = new Set<PluginHostServices>();
+  return {
+    forPlugin(plugin) {
+      const services = buildPluginServices(plugin, resolved, network, () => live.delete(services));
+      live.add(services);
+      return services;
+    },
+    async close() {
+      await Promise.all([...live].map((services) => services.close()));
+      await network.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { http } from "@nd/protocol";
+import type { HttpPermission } from "@nd/manifest";
+import { request } from "undici";
+import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
+import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
+import type { ResolvedOptions } from "../options.js";
+import { readBoundedBody } from "./bounded-body.js";
+import type * as M from "../messages.js";
+
+type HttpRequestInput = Partial<M.HttpRequest>;
+
+/** HttpService: outgoing HTTP requests. Failures come back in `error`, never as exceptions. */
+export interface HttpService {
+  get(request: HttpRequestInput): Promise<M.HttpResponse>;
+  post(request: HttpRequestInput): Promise<M.HttpResponse>;
+  put(request: HttpRequestInput): Promise<M.HttpResponse>;
+  delete(request: HttpRequestInput): Promise<M.HttpResponse>;
+  patch(request: HttpRequestInput): Promise<M.HttpResponse>;
+  head(request: HttpRequestInput): Promise<M.HttpResponse>;
+  options(request: HttpRequestInput): Promise<M.HttpResponse>;
+}
+
+const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE", "HEAD", "OPTIONS"]);
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+// Credentials the plugin meant for one origin are not handed to another one by a redirect.
+const ORIGIN_BOUND_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+class RequestTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+    this.name = "RequestTimeoutError";
+  }
+}
+
+interface Hop {
+  url: URL;
+  method: HttpMethod;
+  body: Uint8Array | undefined;
+  headers: Record<string, string>;
+}
+
+function nextHop(hop: Hop, status: number, location: string): Hop {
+  const url = new URL(location, hop.url);
+  const becomesGet = status === 303 ? hop.method !== "HEAD" : (status === 301 || status === 302) && hop.method === "POST";
+  const headers = { ...hop.headers };
+  if (url.origin !== hop.url.origin) {
+    for (const name of Object.keys(headers)) {
+      if (ORIGIN_BOUND_HEADERS.includes(name.toLowerCase())) delete headers[name];
+    }
+  }
+  return becomesGet ? { url, method: "GET", body: undefined, headers } : { ...hop, url, headers };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : "";
+  const code = (error as { code?: unknown }).code;
+  return `${error.message}${cause}${typeof code === "string" && !error.message.includes(code) ? ` (${code})` : ""}`;
+}
+
+export function createHttpService(
+  pluginName: string,
+  permission: HttpPermission,
+  network: NetworkAccess,
+  limits: ResolvedOptions["http"],
+): HttpService {
+  const scope: NetworkScope = {
+    allowLocalNetwork: permission.allowLocalNetwork === true,
+    allowList: compileHttpAllowList(permission.allowedUrls, `plugin "${pluginName}" permissions.http.allowedUrls`),
+    schemes: ["http", "https"],
+  };
+  const dispatcher = network.dispatcher(scope.allowLocalNetwork);
+
+  function timeoutOf(requested: number): number {
+    return requested > 0 ? Math.min(requested, limits.maxTimeoutMs) : limits.defaultTimeoutMs;
+  }
+
+  async function follow(first: Hop, signal: AbortSignal): Promise<M.HttpResponse> {
+    let hop = first;
+    for (let redirects = 0; ; redirects++) {
+      await network.check(hop.url, scope, hop.method);
+      const response = await request(hop.url, {
+        dispatcher,
+        method: hop.method,
+        headers: hop.headers,
+        body: hop.body,
+        signal,
+      });
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string") {
+        await response.body.dump();
+        if (redirects >= limits.maxRedirects) throw new Error(`stopped after ${limits.maxRedirects} redirects`);
+        hop = nextHop(hop, response.statusCode, location);
+        continue;
+      }
+      const body = await readBoundedBody(response.body, limits.maxResponseBytes);
+      return { status: response.statusCode, headers: flattenHeaders(response.headers), body, error: "" };
+    }
+  }
+
+  async function send(method: HttpMethod, input: HttpRequestInput): Promise<M.HttpResponse> {
+    const req = http.HttpRequest.fromPartial(input);
+    const failure = (reason: string): M.HttpResponse => ({
+      status: 0,
+      headers: {},
+      body: new Uint8Array(),
+      error: `${method} ${req.url}: ${reason}`,
+    });
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return failure("not a valid absolute URL");
+    }
+    const timeoutMs = timeoutOf(req.timeoutMs);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    try {
+      const body = METHODS_WITHOUT_BODY.has(method) ? undefined : req.body;
+      return await follow({ url, method, body, headers: { ...req.headers } }, controller.signal);
+    } catch (error) {
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      return failure(describeFailure(reason));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    get: (req) => send("GET", req),
+    post: (req) => send("POST", req),
+    put: (req) => send("PUT", req),
+    delete: (req) => send("DELETE", req),
+    patch: (req) => send("PATCH", req),
+    head: (req) => send("HEAD", req),
+    options: (req) => send("OPTIONS", req),
+  };
+}

@@ -1,0 +1,136 @@
+import type { Dispatcher } from "undici";
+import { ConfigurationError } from "./errors.js";
+import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
+
+/** Where the services report what plugins cannot see (callback failures, skipped runs). */
+export interface Logger {
+  debug(message: string, fields?: object): void;
+  info(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+  error(message: string, fields?: object): void;
+}
+
+/** Host-wide settings, given once to `createHostServices`. Every field is optional except where noted. */
+export interface HostServicesOptions {
+  http?: {
+    /** An undici dispatcher for every request (a proxy, say); by default a checked Agent. */
+    dispatcher?: Dispatcher;
+    /** Used when a request's `timeout_ms` is 0. Default 10 000. */
+    defaultTimeoutMs?: number;
+    /** Upper bound of `timeout_ms`; larger values are lowered to it. Default 60 000. */
+    maxTimeoutMs?: number;
+    /** Largest response body; larger ones fail. Default 10 MiB. */
+    maxResponseBytes?: number;
+    /** Redirects followed per request. Default 5. */
+    maxRedirects?: number;
+  };
+  cache?: {
+    /** Memory budget of each plugin's cache; least recently used items go first. Default 16 MiB. */
+    maxBytesPerPlugin?: number;
+    /** TTL of an item set with `ttl_seconds` 0. Default 86 400 (24 h). */
+    defaultTtlSeconds?: number;
+    /** How often expired items are freed. Default 60. */
+    sweepIntervalSeconds?: number;
+  };
+  scheduler?: {
+    /** Live jobs per plugin. Default 100. */
+    maxJobsPerPlugin?: number;
+  };
+  websocket?: {
+    /** Open (or opening) connections per plugin. Default 8. */
+    maxConnectionsPerPlugin?: number;
+    /** Largest message, in either direction. Default 1 MiB. */
+    maxMessageBytes?: number;
+    /** Opening handshake deadline. Default 10 000. */
+    handshakeTimeoutMs?: number;
+  };
+  /** Needed by plugins with the artwork permission. */
+  artwork?: {
+    /** The host's public share URL, e.g. "https://music.example.com". */
+    baseUrl: string;
+    /** HMAC key of artwork tokens; at least 16 bytes. */
+    secret: string | Uint8Array;
+  };
+  /** Name resolution for http and websocket; default the system resolver. */
+  dnsLookup?: DnsLookup;
+  logger?: Logger;
+}
+
+export interface ResolvedOptions {
+  http: {
+    dispatcher: Dispatcher | undefined;
+    defaultTimeoutMs: number;
+    maxTimeoutMs: number;
+    maxResponseBytes: number;
+    maxRedirects: number;
+  };
+  cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
+  scheduler: { maxJobsPerPlugin: number };
+  websocket: { maxConnectionsPerPlugin: number; maxMessageBytes: number; handshakeTimeoutMs: number };
+  artwork: { baseUrl: URL; secret: Uint8Array } | undefined;
+  dnsLookup: DnsLookup;
+  logger: Logger;
+}
+
+const MIB = 1024 * 1024;
+const MIN_SECRET_BYTES = 16;
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function count(value: number | undefined, fallback: number, name: string, minimum = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new ConfigurationError(`host services option ${name} must be an integer >= ${minimum}, got ${value}`);
+  }
+  return value;
+}
+
+function resolveArtwork(artwork: HostServicesOptions["artwork"]): ResolvedOptions["artwork"] {
+  if (!artwork) return undefined;
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(artwork.baseUrl);
+  } catch {
+    throw new ConfigurationError(`host services option artwork.baseUrl is not a URL: "${artwork.baseUrl}"`);
+  }
+  if (baseUrl.protocol !== "http:" && baseUrl.protocol !== "https:") {
+    throw new ConfigurationError(`host services option artwork.baseUrl must be http or https: "${artwork.baseUrl}"`);
+  }
+  const secret = typeof artwork.secret === "string" ? new TextEncoder().encode(artwork.secret) : artwork.secret;
+  if (secret.byteLength < MIN_SECRET_BYTES) {
+    throw new ConfigurationError(`host services option artwork.secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return { baseUrl, secret: Uint8Array.from(secret) };
+}
+
+export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptions {
+  const { http = {}, cache = {}, scheduler = {}, websocket = {} } = options;
+  const defaultTimeoutMs = count(http.defaultTimeoutMs, 10_000, "http.defaultTimeoutMs");
+  const maxTimeoutMs = count(http.maxTimeoutMs, Math.max(60_000, defaultTimeoutMs), "http.maxTimeoutMs");
+  if (defaultTimeoutMs > maxTimeoutMs) {
+    throw new ConfigurationError("host services option http.defaultTimeoutMs must not exceed http.maxTimeoutMs");
+  }
+  return {
+    http: {
+      dispatcher: http.dispatcher,
+      defaultTimeoutMs,
+      maxTimeoutMs,
+      maxResponseBytes: count(http.maxResponseBytes, 10 * MIB, "http.maxResponseBytes"),
+      maxRedirects: count(http.maxRedirects, 5, "http.maxRedirects", 0),
+    },
+    cache: {
+      maxBytesPerPlugin: count(cache.maxBytesPerPlugin, 16 * MIB, "cache.maxBytesPerPlugin"),
+      defaultTtlSeconds: count(cache.defaultTtlSeconds, 24 * 60 * 60, "cache.defaultTtlSeconds"),
+      sweepIntervalSeconds: count(cache.sweepIntervalSeconds, 60, "cache.sweepIntervalSeconds"),
+    },
+    scheduler: { maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin") },
+    websocket: {
+      maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
+      maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
+      handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
+    },
+    artwork: resolveArtwork(options.artwork),
+    dnsLookup: options.dnsLookup ?? systemDnsLookup,
+    logger: options.logger ?? silentLogger,
+  };
+}

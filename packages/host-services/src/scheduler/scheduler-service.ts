@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { schedule as scheduleCron } from "node-cron";
+import type { Logger, ResolvedOptions } from "../options.js";
+import { cronExpressionProblem } from "./cron-expression.js";
+import { startOneTimeTimer } from "./one-time-timer.js";
+import type * as M from "../messages.js";
+
+/** SchedulerService: one-time and cron jobs that call back into the plugin's SchedulerCallback. */
+export interface SchedulerService {
+  scheduleOneTime(request: Partial<M.ScheduleOneTimeRequest>): Promise<M.ScheduleResponse>;
+  scheduleRecurring(request: Partial<M.ScheduleRecurringRequest>): Promise<M.ScheduleResponse>;
+  cancelSchedule(request: Partial<M.CancelRequest>): Promise<M.CancelResponse>;
+  /** Not a wire function: the ids of the plugin's live jobs. */
+  scheduleIds(): string[];
+}
+
+export interface ClosableSchedulerService extends SchedulerService {
+  /** Stops every job; later scheduling is refused. */
+  close(): void;
+}
+
+export type SchedulerCallback = (request: M.SchedulerCallbackRequest) => Promise<void>;
+
+interface Job {
+  stop(): void;
+}
+
+export function createSchedulerService(
+  pluginName: string,
+  callback: SchedulerCallback | undefined,
+  limits: ResolvedOptions["scheduler"],
+  logger: Logger,
+): ClosableSchedulerService {
+  const jobs = new Map<string, Job>();
+  let closed = false;
+
+  const cronLogger = {
+    info: (message: string) => logger.debug(message, { plugin: pluginName }),
+    warn: (message: string) => logger.warn(message, { plugin: pluginName }),
+    error: (message: string | Error) => logger.error(String(message), { plugin: pluginName }),
+    debug: (message: string | Error) => logger.debug(String(message), { plugin: pluginName }),
+  };
+
+  async function deliver(deliverTo: SchedulerCallback, request: M.SchedulerCallbackRequest): Promise<void> {
+    try {
+      await deliverTo(request);
+    } catch (error) {
+      logger.error("scheduler callback failed", {
+        plugin: pluginName,
+        scheduleId: request.scheduleId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Answers why a job cannot be added, or undefined. Replacing an existing id never hits the cap. */
+  function refusal(id: string): string | undefined {
+    if (closed) return "the scheduler of this plugin is closed";
+    if (!callback) return `plugin "${pluginName}" does not implement SchedulerCallback, so a job could never run`;
+    if (!jobs.has(id) && jobs.size >= limits.maxJobsPerPlugin) {
+      return `plugin "${pluginName}" already has ${limits.maxJobsPerPlugin} scheduled jobs, the most allowed`;
+    }
+    return undefined;
+  }
+
+  function install(id: string, job: Job): M.ScheduleResponse {
+    jobs.get(id)?.stop();
+    jobs.set(id, job);
+    return { scheduleId: id, error: "" };
+  }
+
+  async function scheduleOneTime(input: Partial<M.ScheduleOneTimeRequest>): Promise<M.ScheduleResponse> {
+    const id = input.scheduleId || randomUUID();
+    const delaySeconds = input.delaySeconds ?? 0;
+    const problem = delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id);
+    if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
+    const payload = input.payload ?? new Uint8Array();
+    const job: Job = {
+      stop: startOneTimeTimer(delaySeconds * 1000, () => {
+        if (jobs.get(id) === job) jobs.delete(id);
+        void deliver(callback, { scheduleId: id, payload, isRecurring: false });
+      }),
+    };
+    return install(id, job);
+  }
+
+  async function scheduleRecurring(input: Partial<M.ScheduleRecurringRequest>): Promise<M.ScheduleResponse> {
+    const id = input.scheduleId || randomUUID();
+    const expression = input.cronExpression ?? "";
+    const invalid = cronExpressionProblem(expression);
+    const problem = invalid ? `invalid cron expression "${expression}": ${invalid}` : refusal(id);
+    if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
+    const payload = input.payload ?? new Uint8Array();
+    let running = false;
+    const task = scheduleCron(
+      expression,
+      async () => {
+        if (running) {
+          logger.warn("skipped a run of a recurring job still busy with its previous run", { plugin: pluginName, scheduleId: id });
+          return;
+        }
+        running = true;
+        try {
+          await deliver(callback, { scheduleId: id, payload, isRecurring: true });
+        } finally {
+          running = false;
+        }
+      },
+      { name: `${pluginName}/${id}`, logger: cronLogger },
+    );
+    return install(id, { stop: () => void task.destroy() });
+  }
+
+  async function cancelSchedule(input: Partial<M.CancelRequest>): Promise<M.CancelResponse> {
+    const id = input.scheduleId ?? "";
+    const job = jobs.get(id);
+    if (!job) return { success: false, error: `no scheduled job with id "${id}"` };
+    job.stop();
+    jobs.delete(id);
+    return { success: true, error: "" };
+  }
+
+  return {
+    scheduleOneTime,
+    scheduleRecurring,
+    cancelSchedule,
+    scheduleIds: () => [...jobs.keys()],
+    close() {
+      closed = true;
+      for (const job of jobs.values()) job.stop();
+      jobs.clear();
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from "node:crypto";
+import type { ClientRequestArgs } from "node:http";
+import type { WebSocketPermission } from "@nd/manifest";
+import WebSocket, { type ClientOptions, type RawData } from "ws";
+import { compileWebSocketAllowList } from "../network/allow-list.js";
+import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
+import type { Logger, ResolvedOptions } from "../options.js";
+import { SerialQueue } from "./serial-queue.js";
+import type * as M from "../messages.js";
+
+/** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
+export interface WebSocketService {
+  connect(request: Partial<M.ConnectRequest>): Promise<M.ConnectResponse>;
+  sendText(request: Partial<M.SendTextRequest>): Promise<M.SendTextResponse>;
+  sendBinary(request: Partial<M.SendBinaryRequest>): Promise<M.SendBinaryResponse>;
+  /** Starts the closing handshake; the plugin's OnClose follows when it completes. */
+  close(request: Partial<M.CloseRequest>): Promise<M.CloseResponse>;
+  /** Not a wire function: the ids of the plugin's open (or opening) connections. */
+  connectionIds(): string[];
+}
+
+export interface ClosableWebSocketService extends WebSocketService {
+  /** Closes every connection (code 1001) without delivering further events; later connects are refused. */
+  closeAll(): Promise<void>;
+}
+
+/** Where a connection's events go: the WebSocketCallback half of PluginCallbacks. */
+export interface WebSocketCallbacks {
+  onTextMessage?(request: M.OnTextMessageRequest): Promise<void>;
+  onBinaryMessage?(request: M.OnBinaryMessageRequest): Promise<void>;
+  onError?(request: M.OnErrorRequest): Promise<void>;
+  onClose?(request: M.OnCloseRequest): Promise<void>;
+}
+
+interface Connection {
+  readonly id: string;
+  readonly socket: WebSocket;
+  readonly events: SerialQueue;
+  open: boolean;
+  // Set on unload: the plugin is gone, so nothing more is delivered to it.
+  detached: boolean;
+}
+
+// How long an unloading plugin's sockets get to finish the closing handshake before being cut.
+const UNLOAD_CLOSE_GRACE_MS = 1000;
+
+const asBuffer = (data: RawData): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function waitForOpen(socket: WebSocket): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    socket.once("open", () => resolve(undefined));
+    socket.once("error", (error) => resolve(error));
+    socket.once("close", (code) => resolve(new Error(`closed during the opening handshake (code ${code})`)));
+  });
+}
+
+function closeGracefully(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => socket.terminate(), UNLOAD_CLOSE_GRACE_MS);
+    cut.unref();
+    socket.once("close", () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    socket.close(1001, "plugin unloaded");
+  });
+}
+
+export function createWebSocketService(
+  pluginName: string,
+  permission: WebSocketPermission,
+  callbacks: WebSocketCallbacks,
+  network: NetworkAccess,
+  limits: ResolvedOptions["websocket"],
+  logger: Logger,
+): ClosableWebSocketService {
+  const scope: NetworkScope = {
+    allowLocalNetwork: permission.allowLocalNetwork === true,
+    allowList: compileWebSocketAllowList(permission.allowedUrls, `plugin "${pluginName}" permissions.websocket.allowedUrls`),
+    schemes: ["ws", "wss"],
+  };
+  const connections = new Map<string, Connection>();
+  let closed = false;
+
+  function deliver(connection: Connection, event: () => Promise<void> | undefined): void {
+    if (connection.detached || !connection.open) return;
+    connection.events.push(async () => {
+      if (!connection.detached) await event();
+    });
+  }
+
+  function watch(connection: Connection): void {
+    const { id: connectionId, socket } = connection;
+    socket.on("message", (data, isBinary) => {
+      const bytes = asBuffer(data);
+      deliver(connection, () =>
+        isBinary
+          ? callbacks.onBinaryMessage?.({ connectionId, data: bytes })
+          : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }),
+      );
+    });
+    socket.on("error", (error) => deliver(connection, () => callbacks.onError?.({ connectionId, error: error.message })));
+    socket.on("close", (code, reason) => {
+      if (connections.get(connectionId) === connection) connections.delete(connectionId);
+      deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason: reason.toString("utf8") }));
+    });
+  }
+
+  function refusal(id: string): string | undefined {
+    if (closed) return "the websocket service of this plugin is closed";
+    if (connections.has(id)) return `connection id "${id}" is already in use`;
+    if (connections.size >= limits.maxConnectionsPerPlugin) {
+      return `plugin "${pluginName}" already has ${limits.maxConnectionsPerPlugin} connections, the most allowed`;
+    }
+    return undefined;
+  }
+
+  async function connect(input: Partial<M.ConnectRequest>): Promise<M.ConnectResponse> {
+    const id = input.connectionId || randomUUID();
+    const failure = (reason: string): M.ConnectResponse => ({
+      connectionId: "",
+      error: `connect ${input.url ?? ""}: ${reason}`,
+    });
+    let url: URL;
+    try {
+      url = new URL(input.url ?? "");
+      await network.check(url, scope);
+    } catch (error) {
+      return failure(error instanceof TypeError ? "not a valid absolute URL" : messageOf(error));
+    }
+    const refused = refusal(id);
+    if (refused) return failure(refused);
+    const options: ClientOptions & ClientRequestArgs = {
+      headers: { ...input.headers },
+      lookup: network.lookup(scope.allowLocalNetwork),
+      followRedirects: false,
+      maxPayload: limits.maxMessageBytes,
+      handshakeTimeout: limits.handshakeTimeoutMs,
+    };
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, options);
+    } catch (error) {
+      return failure(messageOf(error));
+    }
+    const connection: Connection = {
+      id,
+      socket,
+      events: new SerialQueue((error) =>
+        logger.error("websocket callback failed", { plugin: pluginName, connectionId: id, error: messageOf(error) }),
+      ),
+      open: false,
+      detached: false,
+    };
+    connections.set(id, connection);
+    watch(connection);
+    const handshakeError = await waitForOpen(socket);
+    if (handshakeError || closed) {
+      if (connections.get(id) === connection) connections.delete(id);
+      socket.terminate();
+      return failure(handshakeError ? messageOf(handshakeError) : "the websocket service of this plugin is closed");
+    }
+    connection.open = true;
+    return { connectionId: id, error: "" };
+  }
+
+  function openConnection(id: string | undefined): Connection | string {
+    const connection = connections.get(id ?? "");
+    if (!connection || !connection.open) return `no open connection with id "${id ?? ""}"`;
+    if (connection.socket.readyState !== WebSocket.OPEN) return `connection "${id}" is closing`;
+    return connection;
+  }
+
+  async function send(id: string | undefined, data: string | Uint8Array, binary: boolean): Promise<{ error: string }> {
+    const connection = openConnection(id);
+    if (typeof connection === "string") return { error: connection };
+    const size = typeof data === "string" ? Buffer.byteLength(data, "utf8") : data.byteLength;
+    if (size > limits.maxMessageBytes) {
+      return { error: `message of ${size} bytes is larger than the limit of ${limits.maxMessageBytes} bytes` };
+    }
+    const sendError = await new Promise<Error | undefined>((resolve) =>
+      connection.socket.send(data, { binary }, (error) => resolve(error ?? undefined)),
+    );
+    return { error: sendError ? `send on "${id}": ${sendError.message}` : "" };
+  }
+
+  async function close(input: Partial<M.CloseRequest>): Promise<M.CloseResponse> {
+    const connection = openConnection(input.connectionId);
+    if (typeof connection === "string") return { error: connection };
+    try {
+      connection.socket.close(input.code || 1000, input.reason ?? "");
+      return { error: "" };
+    } catch (error) {
+      return { error: `close "${connection.id}": ${messageOf(error)}` };
+    }
+  }
+
+  return {
+    connect,
+    sendText: (input) => send(input.connectionId, input.message ?? "", false),
+    sendBinary: (input) => send(input.connectionId, input.data ?? new Uint8Array(), true),
+    close,
+    connectionIds: () => [...connections.keys()],
+    async closeAll() {
+      closed = true;
+      const closing = [...connections.values()].map((connection) => {
+        connection.detached = true;
+        return closeGracefully(connection.socket);
+      });
+      connections.clear();
+      await Promise.all(closing);
+    },
+  };
+}

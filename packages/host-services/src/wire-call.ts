@@ -1,0 +1,46 @@
+import { findHostFunction, HOST_SERVICES, type HostFunction, type PermissionName } from "@nd/protocol";
+import { HostCallError, PermissionError } from "./errors.js";
+
+type WireHandler = (request: Uint8Array) => Promise<Uint8Array>;
+type ServiceMethods = Record<string, (request: unknown) => Promise<unknown>>;
+
+/** The part of a plugin's services the wire entry needs: each granted service by permission name. */
+export type GrantedServices = Partial<Record<PermissionName, object>>;
+
+const methodKey = (fn: HostFunction): string => fn.name.charAt(0).toLowerCase() + fn.name.slice(1);
+
+function decodeRequest(fn: HostFunction, request: Uint8Array): unknown {
+  try {
+    return fn.requestType.decode(request);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HostCallError(
+      fn.importName,
+      `env.${fn.importName}: the ${request.byteLength} request bytes do not decode as a ${fn.service}.${fn.name} request: ${reason}`,
+      { cause: error },
+    );
+  }
+}
+
+function wireHandler(fn: HostFunction, service: object): WireHandler {
+  const method = (service as ServiceMethods)[methodKey(fn)];
+  if (!method) throw new Error(`host service ${fn.service} lacks ${methodKey(fn)}`);
+  return async (request) => fn.responseType.encode(await method.call(service, decodeRequest(fn, request))).finish();
+}
+
+/** Builds the import-name → handler table of the granted services. */
+export function wireHandlers(granted: GrantedServices): Map<string, WireHandler> {
+  const handlers = new Map<string, WireHandler>();
+  for (const [permission, service] of Object.entries(granted) as [PermissionName, object | undefined][]) {
+    if (!service) continue;
+    for (const fn of Object.values(HOST_SERVICES[permission].functions)) handlers.set(fn.importName, wireHandler(fn, service));
+  }
+  return handlers;
+}
+
+/** The error for an import name that has no handler: not granted, or not a host function at all. */
+export function unavailableImport(pluginName: string, importName: string): Error {
+  const fn = findHostFunction(importName);
+  if (fn) return new PermissionError(pluginName, importName, fn.permission);
+  return new HostCallError(importName, `env.${importName} is not a host function of any service`);
+}

@@ -1,0 +1,263 @@
+import type { LookupFunction } from "node:net";
+import { Agent } from "undici";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { HostServicesOptions } from "../src/index.js";
+import { pluginWith, text } from "./support/plugins.js";
+import { startHttpServer } from "./support/servers.js";
+
+let server: Awaited<ReturnType<typeof startHttpServer>>;
+let other: Awaited<ReturnType<typeof startHttpServer>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startHttpServer();
+  other = await startHttpServer();
+});
+afterAll(async () => {
+  await Promise.all(cleanups.map((cleanup) => cleanup()));
+  await Promise.all([server.close(), other.close()]);
+});
+
+function httpPlugin(permission: object = { allowLocalNetwork: true }, options: HostServicesOptions = {}) {
+  const plugin = pluginWith({ http: permission }, options);
+  cleanups.push(plugin.close);
+  const http = plugin.services.http;
+  if (!http) throw new Error("http service missing");
+  return http;
+}
+
+const requestsTo = (path: string) => server.requests.filter((request) => request.path === path);
+
+describe("http methods", () => {
+  const http = () => httpPlugin();
+
+  test.each(["post", "put", "patch"] as const)("%s sends the body and answers the response", async (method) => {
+    const response = await http()[method]({ url: `${server.origin}/echo`, body: Buffer.from(`body of ${method}`) });
+    expect(response.error).toBe("");
+    expect(response.status).toBe(200);
+    const echoed = JSON.parse(text(response.body));
+    expect(echoed.method).toBe(method.toUpperCase());
+    expect(echoed.body).toBe(`body of ${method}`);
+  });
+
+  test.each(["get", "delete", "options"] as const)("%s leaves the body out", async (method) => {
+    const response = await http()[method]({ url: `${server.origin}/echo`, body: Buffer.from("ignored") });
+    expect(response.error).toBe("");
+    const echoed = JSON.parse(text(response.body));
+    expect(echoed.method).toBe(method.toUpperCase());
+    expect(echoed.body).toBe("");
+  });
+
+  test("head answers status and headers without a body", async () => {
+    const response = await http().head({ url: `${server.origin}/echo` });
+    expect(response.error).toBe("");
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/json");
+    expect(response.body.byteLength).toBe(0);
+  });
+
+  test("request headers reach the server; repeated response headers are joined", async () => {
+    const response = await http().get({ url: `${server.origin}/echo`, headers: { "x-api-key": "k1" } });
+    expect(JSON.parse(text(response.body)).headers["x-api-key"]).toBe("k1");
+    expect(response.headers["set-cookie"]).toBe("a=1, b=2");
+  });
+
+  test("an error status is a response, not an error", async () => {
+    const response = await http().get({ url: `${server.origin}/status/418` });
+    expect(response.status).toBe(418);
+    expect(response.error).toBe("");
+    expect(text(response.body)).toBe("status 418");
+  });
+});
+
+describe("http failures come back in error", () => {
+  test("a URL that does not parse", async () => {
+    const response = await httpPlugin().get({ url: "not a url" });
+    expect(response.status).toBe(0);
+    expect(response.error).toBe("GET not a url: not a valid absolute URL");
+  });
+
+  test("a scheme other than http and https", async () => {
+    const response = await httpPlugin().get({ url: "file:///etc/passwd" });
+    expect(response.error).toMatch(/scheme "file" is not allowed/);
+  });
+
+  test("a closed port", async () => {
+    const closed = await startHttpServer();
+    await closed.close();
+    const response = await httpPlugin().get({ url: `${closed.origin}/echo` });
+    expect(response.status).toBe(0);
+    expect(response.error).toMatch(/ECONNREFUSED/);
+  });
+
+  test("a timeout uses timeout_ms", async () => {
+    const response = await httpPlugin().get({ url: `${server.origin}/hang`, timeoutMs: 50 });
+    expect(response.error).toBe(`GET ${server.origin}/hang: timed out after 50 ms`);
+  });
+
+  test("timeout_ms 0 uses the default and large values are lowered to the maximum", async () => {
+    const http = httpPlugin(undefined, { http: { defaultTimeoutMs: 40, maxTimeoutMs: 60 } });
+    expect((await http.get({ url: `${server.origin}/hang` })).error).toMatch(/timed out after 40 ms$/);
+    expect((await http.get({ url: `${server.origin}/hang`, timeoutMs: 100_000 })).error).toMatch(/timed out after 60 ms$/);
+  });
+
+  test("a body larger than maxResponseBytes fails, one at the limit passes", async () => {
+    const http = httpPlugin(undefined, { http: { maxResponseBytes: 1000 } });
+    expect((await http.get({ url: `${server.origin}/bytes/1000` })).body.byteLength).toBe(1000);
+    const tooLarge = await http.get({ url: `${server.origin}/bytes/1001` });
+    expect(tooLarge.error).toMatch(/larger than the limit of 1000 bytes/);
+    expect(tooLarge.body.byteLength).toBe(0);
+  });
+
+  test("an endless body stops at the limit", async () => {
+    const http = httpPlugin(undefined, { http: { maxResponseBytes: 200_000 } });
+    const response = await http.get({ url: `${server.origin}/chunked-forever` });
+    expect(response.error).toMatch(/larger than the limit of 200000 bytes/);
+  });
+});
+
+describe("redirects", () => {
+  const redirect = (to: string, status = 302) =>
+    `${server.origin}/redirect?status=${status}&to=${encodeURIComponent(to)}`;
+
+  test("are followed to the final answer", async () => {
+    const response = await httpPlugin().get({ url: redirect(`${other.origin}/status/201`) });
+    expect(response.status).toBe(201);
+  });
+
+  test("303 turns a POST into a GET without body; 307 keeps both", async () => {
+    const http = httpPlugin();
+    const seeOther = await http.post({ url: redirect("/echo", 303), body: Buffer.from("payload") });
+    expect(JSON.parse(text(seeOther.body))).toMatchObject({ method: "GET", body: "" });
+    const temporary = await http.post({ url: redirect("/echo", 307), body: Buffer.from("payload") });
+    expect(JSON.parse(text(temporary.body))).toMatchObject({ method: "POST", body: "payload" });
+  });
+
+  test("credentials are kept on the same origin and dropped for another one", async () => {
+    const http = httpPlugin();
+    const headers = { authorization: "Bearer secret", "x-other": "kept" };
+    const same = JSON.parse(text((await http.get({ url: redirect("/echo"), headers })).body));
+    expect(same.headers.authorization).toBe("Bearer secret");
+    const cross = JSON.parse(text((await http.get({ url: redirect(`${other.origin}/echo`), headers })).body));
+    expect(cross.headers.authorization).toBeUndefined();
+    expect(cross.headers["x-other"]).toBe("kept");
+  });
+
+  test("stop after maxRedirects", async () => {
+    const http = httpPlugin(undefined, { http: { maxRedirects: 2 } });
+    const twice = redirect(redirect(`${other.origin}/status/200`));
+    expect((await http.get({ url: twice })).status).toBe(200);
+    const thrice = redirect(redirect(redirect(`${other.origin}/status/200`)));
+    expect((await http.get({ url: thrice })).error).toMatch(/stopped after 2 redirects/);
+  });
+});
+
+describe("allowedUrls", () => {
+  const permission = {
+    allowLocalNetwork: true,
+    allowedUrls: { "http://127.0.0.1:*/echo": ["GET"], "http://127.0.0.1:*/redirect": ["*"] },
+  };
+
+  test("a matching URL and method pass", async () => {
+    expect((await httpPlugin(permission).get({ url: `${server.origin}/echo` })).status).toBe(200);
+  });
+
+  test("another method on the same URL is refused before any request", async () => {
+    const before = requestsTo("/echo").length;
+    const response = await httpPlugin(permission).post({ url: `${server.origin}/echo` });
+    expect(response.error).toBe(`POST ${server.origin}/echo: POST ${server.origin}/echo is not in the permission's allowedUrls`);
+    expect(requestsTo("/echo").length).toBe(before);
+  });
+
+  test("a URL outside the patterns is refused", async () => {
+    expect((await httpPlugin(permission).get({ url: `${server.origin}/status/200` })).error).toMatch(
+      /is not in the permission's allowedUrls/,
+    );
+  });
+
+  test("every redirect hop is checked", async () => {
+    const response = await httpPlugin(permission).get({
+      url: `${server.origin}/redirect?to=${encodeURIComponent(`${other.origin}/status/299`)}`,
+    });
+    expect(response.error).toMatch(new RegExp(`GET ${other.origin}/status/299 is not in the permission's allowedUrls`));
+    expect(other.requests.some((request) => request.path === "/status/299")).toBe(false);
+  });
+
+  test("an invalid pattern is a configuration error naming the plugin and pattern", () => {
+    expect(() => httpPlugin({ allowedUrls: { "api.example.com/*": ["GET"] } })).toThrow(
+      /plugin "test-plugin" permissions.http.allowedUrls: "api.example.com\/\*" is not a valid URL pattern/,
+    );
+    expect(() => httpPlugin({ allowedUrls: { "https://api.example.com": ["FETCH"] } })).toThrow(/unknown method "FETCH"/);
+  });
+});
+
+describe("local network refusal", () => {
+  test("loopback is refused without allowLocalNetwork, and nothing reaches the server", async () => {
+    const before = requestsTo("/echo").length;
+    const response = await httpPlugin({}).get({ url: `${server.origin}/echo` });
+    expect(response.error).toBe(
+      `GET ${server.origin}/echo: 127.0.0.1 is a loopback address; local network access needs "allowLocalNetwork": true in the permission`,
+    );
+    expect(requestsTo("/echo").length).toBe(before);
+  });
+
+  test.each([
+    ["decimal", "2130706433"],
+    ["hexadecimal", "0x7f.0.0.1"],
+    ["octal", "0177.0.0.1"],
+    ["short", "127.1"],
+    ["IPv4-mapped IPv6", "[::ffff:127.0.0.1]"],
+    ["IPv6 loopback", "[::1]"],
+    ["unspecified", "0.0.0.0"],
+  ])("an IP literal spelled %s is refused", async (_spelling, host) => {
+    const response = await httpPlugin({}).get({ url: `http://${host}:${server.port}/echo` });
+    expect(response.error).toMatch(/is a (loopback|unspecified) address/);
+  });
+
+  test("a host name resolving to loopback is refused when connecting", async () => {
+    const response = await httpPlugin({}).get({ url: `http://localhost:${server.port}/echo` });
+    expect(response.error).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/);
+  });
+
+  test("the check runs on the address actually connected to", async () => {
+    const dnsLookup = async (hostname: string) =>
+      hostname === "music.test" ? [{ address: "127.0.0.1", family: 4 }] : [];
+    const refused = await httpPlugin({}, { dnsLookup }).get({ url: `http://music.test:${server.port}/echo` });
+    expect(refused.error).toMatch(/music.test resolves to 127.0.0.1, which is a loopback address/);
+    const allowed = await httpPlugin({ allowLocalNetwork: true }, { dnsLookup }).get({
+      url: `http://music.test:${server.port}/echo`,
+    });
+    expect(allowed.status).toBe(200);
+    expect(JSON.parse(text(allowed.body)).headers.host).toBe(`music.test:${server.port}`);
+  });
+
+  describe("behind a host dispatcher (a forwarding proxy to the test server)", () => {
+    // Every connection of this dispatcher goes to 127.0.0.1, whatever the name: it stands in for a
+    // proxy, so the request to the public name "public.test" reaches the test server.
+    const toTestServer: LookupFunction = (_hostname, options, callback) =>
+      options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+    const dnsLookup = async (hostname: string) => [
+      { address: hostname === "public.test" ? "203.0.113.7" : "127.0.0.1", family: 4 },
+    ];
+    const proxiedDispatcher = () => {
+      const dispatcher = new Agent({ connect: { lookup: toTestServer } });
+      cleanups.push(() => dispatcher.close());
+      return dispatcher;
+    };
+    const viaPublic = (to: string) =>
+      `http://public.test:${server.port}/redirect?to=${encodeURIComponent(to)}`;
+
+    test("a public name passes", async () => {
+      const http = httpPlugin({}, { http: { dispatcher: proxiedDispatcher() }, dnsLookup });
+      expect((await http.get({ url: `http://public.test:${server.port}/status/204` })).status).toBe(204);
+    });
+
+    test("a redirect to loopback is refused", async () => {
+      const http = httpPlugin({}, { http: { dispatcher: proxiedDispatcher() }, dnsLookup });
+      const literal = await http.get({ url: viaPublic(`http://127.0.0.1:${server.port}/status/200`) });
+      expect(literal.error).toMatch(/127.0.0.1 is a loopback address/);
+      const named = await http.get({ url: viaPublic(`http://internal.test:${server.port}/status/200`) });
+      expect(named.error).toMatch(/internal.test resolves to 127.0.0.1, which is a loopback address/);
+    });
+  });
+});
