@@ -16,8 +16,6 @@ export interface NdpSource {
   license?: string | Uint8Array;
 }
 
-/** 1980-01-01 00:00 local time: the DOS epoch, which yazl encodes identically in every time zone. */
-const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 const REGULAR_FILE_0644 = 0o100644;
 const COMPRESSION_LEVEL = 9;
 
@@ -73,13 +71,21 @@ function utf8(text: string | Uint8Array): Uint8Array {
   return typeof text === "string" ? new TextEncoder().encode(text) : text;
 }
 
+/**
+ * 1980-01-01 00:00, the DOS epoch. yazl writes DOS dates from local time, so the date is
+ * made in the time zone current at each write, giving the same bytes in every zone.
+ */
+function fixedModificationTime(): Date {
+  return new Date(1980, 0, 1, 0, 0, 0);
+}
+
 function zipFiles(files: PackageFiles): Promise<Uint8Array> {
   const zip = new yazl.ZipFile();
   for (const name of PACKAGE_FILES) {
     const bytes = files.get(name);
     if (!bytes) continue;
     zip.addBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, {
-      mtime: FIXED_MTIME,
+      mtime: fixedModificationTime(),
       forceDosTimestamp: true,
       mode: REGULAR_FILE_0644,
       compressionLevel: COMPRESSION_LEVEL,

@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import type { Manifest } from "@nd/manifest";
+import { afterEach, expect } from "vitest";
+import { NdpError } from "../src/index.js";
 
 /** The smallest valid WebAssembly module: magic and version, no sections. */
 export const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
@@ -13,14 +15,14 @@ export const ANSWER_MODULE = new Uint8Array([
   0x06, 0x01, 0x04, 0x00, 0x41, 0x2a, 0x0b,
 ]);
 
-export const MANIFEST = {
+export const MANIFEST: Manifest = {
   name: "test-plugin",
   author: "Tests",
   version: "1.0.0",
   description: "A plugin used by the @nd/ndp tests",
   capabilities: ["MetadataAgent"],
   permissions: { http: { reason: "fetch biographies" } },
-} as const;
+};
 
 export const MANIFEST_TEXT = `${JSON.stringify(MANIFEST, null, 2)}\n`;
 
@@ -41,4 +43,14 @@ afterEach(async () => {
 export async function tree(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true });
   return entries.sort();
+}
+
+/** The NdpError a promise rejects with; fails the test if it resolves or throws anything else. */
+export async function refusal(promise: Promise<unknown>): Promise<NdpError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(NdpError);
+  return error as NdpError;
 }

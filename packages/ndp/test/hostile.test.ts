@@ -3,8 +3,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { extractNdp, NdpError, readNdp, type NdpErrorKind, type NdpLimits } from "../src/index.js";
-import { EMPTY_MODULE, MANIFEST, MANIFEST_TEXT, scratch, tree } from "./fixtures.js";
+import { extractNdp, readNdp, type NdpErrorKind, type NdpLimits } from "../src/index.js";
+import { EMPTY_MODULE, MANIFEST, MANIFEST_TEXT, refusal, scratch, tree } from "./fixtures.js";
 import { craftZip, type CraftedEntry } from "./zip-craft.js";
 
 const manifestEntry: CraftedEntry = { name: "manifest.json", data: MANIFEST_TEXT };
@@ -158,14 +158,6 @@ function bytesOf(hostile: HostileCase): Uint8Array {
   return bytes;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<NdpError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(NdpError);
-  return error as NdpError;
-}
 
 describe("hostile packages", () => {
   test("the hand-made zips are readable when honest", async () => {
