@@ -1,0 +1,112 @@
+// Packs every publishable package (packages/* not marked private) the way
+// `pnpm publish` would, then lints each tarball: every `files` entry must be in
+// it, publint must find no error or warning, and @arethetypeswrong/cli must find
+// the types right for import and require.
+// attw runs with the "node16" profile: it checks node16 (from ESM and from CJS) and
+// bundler resolution, and leaves out node10, which ignores `exports` and so can
+// never resolve subpath exports such as "@nd/manifest/schema.json". Our packages
+// need Node >= 20, and TypeScript users on Node 20 resolve with node16/nodenext or
+// bundler; the root entry still resolves under node10 through `main` and `types`.
+// Run from anywhere after `pnpm build`: `pnpm release:check`.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const bin = (name) => join(rootDir, "node_modules", ".bin", name);
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function publishablePackages() {
+  const packagesDir = join(rootDir, "packages");
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(packagesDir, entry.name))
+    .filter((dir) => {
+      try {
+        return !readJson(join(dir, "package.json")).private;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** pnpm itself when the script runs under it, else the version pinned in packageManager. */
+function pnpmCommand() {
+  const execPath = process.env.npm_execpath;
+  if (execPath && /pnpm/.test(execPath)) return [process.execPath, [execPath]];
+  const pinned = readJson(join(rootDir, "package.json")).packageManager;
+  return ["npx", ["--yes", pinned]];
+}
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  if (result.error) throw result.error;
+  return {
+    ok: result.status === 0,
+    stdout: result.stdout,
+    output: `${result.stdout}${result.stderr}`.trim(),
+  };
+}
+
+/** `pnpm pack` rewrites workspace: ranges to real versions, as publishing does. */
+function pack(packageDir, destination) {
+  const [command, prefix] = pnpmCommand();
+  const { ok, stdout, output } = run(command, [...prefix, "pack", "--json", "--pack-destination", destination], packageDir);
+  if (!ok) throw new Error(`pnpm pack failed in ${packageDir}:\n${output}`);
+  return JSON.parse(stdout);
+}
+
+/** npm and pnpm skip `files` entries that match nothing; a missing dist or proto folder would ship silently. */
+function missingFileEntries(manifest, packed) {
+  const paths = packed.files.map((file) => file.path);
+  return (manifest.files ?? []).filter(
+    (entry) => !paths.some((path) => path === entry || path.startsWith(`${entry.replace(/\/$/, "")}/`)),
+  );
+}
+
+function checkPackage(packageDir, destination) {
+  const manifest = readJson(join(packageDir, "package.json"));
+  const packed = pack(packageDir, destination);
+  const problems = [];
+
+  const missing = missingFileEntries(manifest, packed);
+  if (missing.length > 0) {
+    problems.push(`files: nothing in the tarball for ${missing.join(", ")} (not built yet, or not written?)`);
+  }
+  const publint = run(bin("publint"), ["run", packed.filename, "--strict"], rootDir);
+  if (!publint.ok) problems.push(`publint:\n${publint.output}`);
+  const attw = run(bin("attw"), [packed.filename, "--profile", "node16", "--format", "table-flipped", "--no-emoji", "--no-color"], rootDir);
+  if (!attw.ok) problems.push(`attw:\n${attw.output}`);
+
+  return { name: `${manifest.name}@${manifest.version}`, fileCount: packed.files.length, problems };
+}
+
+function main() {
+  const destination = mkdtempSync(join(tmpdir(), "nd-release-check-"));
+  let failed = 0;
+  try {
+    for (const packageDir of publishablePackages()) {
+      const { name, fileCount, problems } = checkPackage(packageDir, destination);
+      if (problems.length === 0) {
+        console.log(`ok    ${name}  (${fileCount} files; publint and attw clean)`);
+      } else {
+        failed += 1;
+        console.log(`FAIL  ${name}`);
+        for (const problem of problems) console.log(problem.replace(/^/gm, "      "));
+      }
+    }
+  } finally {
+    rmSync(destination, { recursive: true, force: true });
+  }
+  if (failed > 0) {
+    console.error(`${failed} package(s) are not ready to publish`);
+    process.exit(1);
+  }
+}
+
+main();
