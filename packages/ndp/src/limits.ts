@@ -1,3 +1,5 @@
+import { isTextFile, type PackageFileName } from "./layout.js";
+
 /** Bounds applied while reading a package. Every field is optional; see DEFAULT_NDP_LIMITS. */
 export interface NdpLimits {
   /** Most entries the central directory may list. */
@@ -22,6 +24,11 @@ export const DEFAULT_NDP_LIMITS: Readonly<Required<NdpLimits>> = Object.freeze({
  * harmless at that size, so the ratio is only enforced past this many inflated bytes.
  */
 export const RATIO_GRACE_BYTES = 64 * 1024;
+
+/** The most one package file may inflate to (the total bounds plugin.wasm). */
+export function fileSizeLimit(name: PackageFileName, limits: Required<NdpLimits>): number {
+  return isTextFile(name) ? Math.min(limits.maxTextFileBytes, limits.maxTotalBytes) : limits.maxTotalBytes;
+}
 
 export function resolveLimits(limits: NdpLimits = {}): Required<NdpLimits> {
   const resolved = { ...DEFAULT_NDP_LIMITS };

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Manifest } from "@nd/manifest";
 import yazl from "yazl";
 import { NdpError } from "./errors.js";
 import { PACKAGE_FILES, REQUIRED_FILES, type PackageFileName } from "./layout.js";
+import { DEFAULT_NDP_LIMITS, fileSizeLimit } from "./limits.js";
 import { loadNdp } from "./read.js";
 
 /** The files of a package to write, given directly instead of as a folder. */
@@ -38,26 +39,35 @@ type PackageFiles = Map<PackageFileName, Uint8Array>;
 async function filesOfFolder(folder: string): Promise<PackageFiles> {
   const files: PackageFiles = new Map();
   for (const name of PACKAGE_FILES) {
-    const bytes = await readIfPresent(join(folder, name));
+    const bytes = await readIfPresent(join(folder, name), fileSizeLimit(name, DEFAULT_NDP_LIMITS));
     if (bytes) files.set(name, bytes);
     else if (REQUIRED_FILES.includes(name)) {
-      throw new NdpError("missing-file", `${join(folder, name)} does not exist; a plugin folder needs ${name}`, name);
+      const message = `${join(folder, name)} does not exist; a plugin folder needs ${name}`;
+      throw new NdpError("missing-file", message, name);
     }
   }
   return files;
 }
 
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
+/** Sizes are checked before reading, so a stray huge file is refused without loading it. */
+async function readIfPresent(path: string, limit: number): Promise<Uint8Array | undefined> {
+  let size: number;
   try {
-    return await readFile(path);
+    size = (await stat(path)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  if (size > limit) {
+    const message = `${path} is ${size} bytes; a package may hold at most ${limit} for this file`;
+    throw new NdpError("too-large", message, basename(path));
+  }
+  return readFile(path);
 }
 
 function filesOfSource(source: NdpSource): PackageFiles {
-  const manifest = typeof source.manifest === "string" ? source.manifest : `${JSON.stringify(source.manifest, null, 2)}\n`;
+  const manifest =
+    typeof source.manifest === "string" ? source.manifest : `${JSON.stringify(source.manifest, null, 2)}\n`;
   const files: PackageFiles = new Map([
     ["manifest.json", utf8(manifest)],
     ["plugin.wasm", source.wasm],

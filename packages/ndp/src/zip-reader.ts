@@ -2,8 +2,8 @@ import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { checkEntry, entryName } from "./entry-checks.js";
 import { entryLabel, NdpError } from "./errors.js";
-import { isTextFile, PACKAGE_FILES, REQUIRED_FILES, type PackageFileName } from "./layout.js";
-import { RATIO_GRACE_BYTES, type NdpLimits } from "./limits.js";
+import { PACKAGE_FILES, REQUIRED_FILES, type PackageFileName } from "./layout.js";
+import { fileSizeLimit, RATIO_GRACE_BYTES, type NdpLimits } from "./limits.js";
 
 /** The inflated files of a package that passed every archive-level check. */
 export type PackageContents = Map<PackageFileName, Uint8Array>;
@@ -108,7 +108,7 @@ function checkDeclaredSize(
   declaredTotal: number,
   limits: Required<NdpLimits>,
 ): void {
-  const limit = fileLimit(name, limits);
+  const limit = fileSizeLimit(name, limits);
   if (entry.uncompressedSize > limit) {
     throw new NdpError(
       "too-large",
@@ -123,10 +123,6 @@ function checkDeclaredSize(
       name,
     );
   }
-}
-
-function fileLimit(name: PackageFileName, limits: Required<NdpLimits>): number {
-  return isTextFile(name) ? Math.min(limits.maxTextFileBytes, limits.maxTotalBytes) : limits.maxTotalBytes;
 }
 
 async function inflate(
@@ -181,10 +177,10 @@ function checkInflatedSoFar(
       name,
     );
   }
-  if (produced > fileLimit(name, limits)) {
+  if (produced > fileSizeLimit(name, limits)) {
     throw new NdpError(
       "too-large",
-      `${entryLabel(name)} inflates past ${fileLimit(name, limits)} bytes, the limit for this file`,
+      `${entryLabel(name)} inflates past ${fileSizeLimit(name, limits)} bytes, the limit for this file`,
       name,
     );
   }

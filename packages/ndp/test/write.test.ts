@@ -143,6 +143,16 @@ describe("writeNdp", () => {
     expect(await tree(out)).toEqual([]);
   });
 
+  test("refuses a folder file beyond the limits before reading it", async () => {
+    const folder = await pluginFolder({ ...FULL_FOLDER, "README.md": "x".repeat(1024 * 1024 + 1) });
+
+    const error = await refusal(writeNdp(folder));
+
+    expect(error.kind).toBe("too-large");
+    expect(error.entry).toBe("README.md");
+    expect(error.message).toContain(join(folder, "README.md"));
+  });
+
   test("names the missing file with its path", async () => {
     const folder = await pluginFolder({ "manifest.json": MANIFEST_TEXT });
     await rm(join(folder, "plugin.wasm"), { force: true });
