@@ -47,11 +47,11 @@ export class LruStore {
     return this.entries.size;
   }
 
-  /** Stores a value; answers false when the item alone is larger than the whole budget. */
+  /** Stores a value; answers false (keeping any previous value) when the item alone is larger than the whole budget. */
   set(key: string, value: CacheValue, ttlMs: number): boolean {
     const cost = ENTRY_OVERHEAD_BYTES + Buffer.byteLength(key, "utf8") + valueBytes(value);
-    this.delete(key);
     if (cost > this.maxBytes) return false;
+    this.delete(key);
     if (this.usedBytes + cost > this.maxBytes) this.sweepExpired();
     for (const oldest of this.entries.keys()) {
       if (this.usedBytes + cost <= this.maxBytes) break;

@@ -1,0 +1,90 @@
+import { describe, expect, test } from "vitest";
+import {
+  ArtworkTokenError,
+  ConfigurationError,
+  createArtworkToken,
+  createHostServices,
+  verifyArtworkToken,
+} from "../src/index.js";
+
+const secret = "0123456789abcdef0123456789abcdef";
+
+function artworkService(baseUrl = "https://music.example.com/") {
+  const host = createHostServices({ artwork: { baseUrl, secret } });
+  const artwork = host.forPlugin({ name: "art", permissions: { artwork: {} }, config: {} }).artwork;
+  if (!artwork) throw new Error("artwork service missing");
+  return artwork;
+}
+
+const tokenOf = (url: string) => new URL(url).pathname.split("/").at(-1) ?? "";
+
+describe("artwork URLs", () => {
+  test.each([
+    ["getArtistUrl", "artist"],
+    ["getAlbumUrl", "album"],
+    ["getTrackUrl", "track"],
+  ] as const)("%s answers a share URL whose token names the %s", async (method, kind) => {
+    const { url } = await artworkService()[method]({ id: "al-42", size: 300 });
+    expect(url).toMatch(/^https:\/\/music\.example\.com\/share\/img\/[\w-]+\.[\w-]+\?size=300$/);
+    expect(verifyArtworkToken(tokenOf(url), secret)).toEqual({ kind, id: "al-42" });
+  });
+
+  test("size 0 means the original size: no size parameter", async () => {
+    const { url } = await artworkService("https://music.example.com/navidrome").getAlbumUrl({ id: "a1" });
+    expect(url).toMatch(/^https:\/\/music\.example\.com\/navidrome\/share\/img\/[^?]+$/);
+  });
+
+  test("ids with any characters survive", async () => {
+    const id = "ünïcode/../id?x=1";
+    const { url } = await artworkService().getTrackUrl({ id });
+    expect(verifyArtworkToken(tokenOf(url), secret)).toEqual({ kind: "track", id });
+  });
+
+  test("the artwork permission needs the host's artwork settings", () => {
+    const host = createHostServices();
+    expect(() => host.forPlugin({ name: "art", permissions: { artwork: {} }, config: {} })).toThrow(ConfigurationError);
+  });
+
+  test.each([
+    [{ baseUrl: "not a url", secret }, /artwork.baseUrl is not a URL/],
+    [{ baseUrl: "ftp://x", secret }, /artwork.baseUrl must be http or https/],
+    [{ baseUrl: "https://x", secret: "short" }, /artwork.secret must be at least 16 bytes/],
+  ])("invalid artwork settings are refused", (artwork, message) => {
+    expect(() => createHostServices({ artwork })).toThrow(message);
+  });
+});
+
+describe("artwork tokens", () => {
+  const token = createArtworkToken({ kind: "album", id: "al-1" }, secret);
+
+  test("verify with the secret they were made with", () => {
+    expect(verifyArtworkToken(token, secret)).toEqual({ kind: "album", id: "al-1" });
+    expect(verifyArtworkToken(token, new TextEncoder().encode(secret))).toEqual({ kind: "album", id: "al-1" });
+  });
+
+  test("another secret is refused", () => {
+    expect(() => verifyArtworkToken(token, "another secret, long enough")).toThrow(
+      new ArtworkTokenError("artwork token signature does not match"),
+    );
+  });
+
+  test("a payload swapped for another id is refused", () => {
+    const [, signature] = token.split(".");
+    const forged = `${Buffer.from("album:al-2").toString("base64url")}.${signature}`;
+    expect(() => verifyArtworkToken(forged, secret)).toThrow("artwork token signature does not match");
+  });
+
+  test("a flipped signature character is refused", () => {
+    const last = token.at(-1) === "A" ? "B" : "A";
+    expect(() => verifyArtworkToken(token.slice(0, -1) + last, secret)).toThrow(ArtworkTokenError);
+  });
+
+  test.each(["", "nodot", "a.b.c", ".sig"])("malformed token %j is refused", (bad) => {
+    expect(() => verifyArtworkToken(bad, secret)).toThrow("artwork token must have the form <payload>.<signature>");
+  });
+
+  test("a signed token of an unknown kind is refused", () => {
+    const odd = createArtworkToken({ kind: "playlist" as "album", id: "p" }, secret);
+    expect(() => verifyArtworkToken(odd, secret)).toThrow('artwork token names an unknown kind "playlist"');
+  });
+});

@@ -1,0 +1,191 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { createHostServices, type HostServicesOptions, type Logger } from "../src/index.js";
+import type { SchedulerCallbackRequest } from "../src/messages.js";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date("2030-01-01T00:00:00.000Z"));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+function schedulerPlugin(
+  onSchedulerCallback: ((request: SchedulerCallbackRequest) => Promise<void>) | null = async () => {},
+  options: HostServicesOptions = {},
+) {
+  const calls: SchedulerCallbackRequest[] = [];
+  const host = createHostServices(options);
+  cleanups.push(() => host.close());
+  const callbacks = onSchedulerCallback
+    ? {
+        onSchedulerCallback: async (request: SchedulerCallbackRequest) => {
+          calls.push(request);
+          await onSchedulerCallback(request);
+        },
+      }
+    : undefined;
+  const services = host.forPlugin({ name: "scheduler-plugin", permissions: { scheduler: {} }, config: {}, callbacks });
+  if (!services.scheduler) throw new Error("scheduler service missing");
+  return { services, scheduler: services.scheduler, calls };
+}
+
+const payload = (text: string) => new TextEncoder().encode(text);
+const seconds = (count: number) => vi.advanceTimersByTimeAsync(count * 1000);
+
+describe("one-time jobs", () => {
+  test("fire once after delay_seconds with id and payload", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    const response = await scheduler.scheduleOneTime({ delaySeconds: 10, payload: payload("hi"), scheduleId: "job-1" });
+    expect(response).toEqual({ scheduleId: "job-1", error: "" });
+    await seconds(9.999);
+    expect(calls).toEqual([]);
+    await seconds(0.001);
+    expect(calls).toEqual([{ scheduleId: "job-1", payload: payload("hi"), isRecurring: false }]);
+    await seconds(100);
+    expect(calls).toHaveLength(1);
+    expect(scheduler.scheduleIds()).toEqual([]);
+  });
+
+  test("get a generated id when none is given", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    const first = await scheduler.scheduleOneTime({ delaySeconds: 1 });
+    const second = await scheduler.scheduleOneTime({ delaySeconds: 1 });
+    expect(first.scheduleId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.scheduleId).not.toBe(first.scheduleId);
+    await seconds(1);
+    expect(calls.map((call) => call.scheduleId).sort()).toEqual([first.scheduleId, second.scheduleId].sort());
+  });
+
+  test("delays longer than a timer can hold still fire on time", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    const thirtyDays = 30 * 24 * 3600;
+    await scheduler.scheduleOneTime({ delaySeconds: thirtyDays, scheduleId: "later" });
+    await seconds(thirtyDays - 1);
+    expect(calls).toEqual([]);
+    await seconds(1);
+    expect(calls.map((call) => call.scheduleId)).toEqual(["later"]);
+  });
+
+  test("a negative delay is refused", async () => {
+    const { scheduler } = schedulerPlugin();
+    expect(await scheduler.scheduleOneTime({ delaySeconds: -1 })).toEqual({
+      scheduleId: "",
+      error: "delay_seconds must not be negative, got -1",
+    });
+  });
+});
+
+describe("recurring jobs", () => {
+  test("fire on the cron schedule with is_recurring", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    const response = await scheduler.scheduleRecurring({ cronExpression: "* * * * *", payload: payload("tick"), scheduleId: "minutely" });
+    expect(response.error).toBe("");
+    await seconds(59);
+    expect(calls).toEqual([]);
+    await seconds(1 + 120);
+    expect(calls).toEqual(Array(3).fill({ scheduleId: "minutely", payload: payload("tick"), isRecurring: true }));
+  });
+
+  test("six fields count seconds", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleRecurring({ cronExpression: "*/10 * * * * *" });
+    await seconds(30);
+    expect(calls).toHaveLength(3);
+  });
+
+  test.each([
+    ["61 * * * *", "minute: 61 is a invalid expression for minute"],
+    ["* * *", "expected 5 or 6 fields but got 3"],
+    ["", "pattern includes illegal characters"],
+  ])("an invalid expression %j says why", async (cronExpression, reason) => {
+    const { scheduler } = schedulerPlugin();
+    expect(await scheduler.scheduleRecurring({ cronExpression })).toEqual({
+      scheduleId: "",
+      error: `invalid cron expression "${cronExpression}": ${reason}`,
+    });
+  });
+
+  test("a run never overlaps the previous run of the same job", async () => {
+    let finishRun: () => void = () => {};
+    const { scheduler, calls } = schedulerPlugin(() => new Promise<void>((resolve) => (finishRun = resolve)));
+    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "busy" });
+    await seconds(5);
+    expect(calls).toHaveLength(1);
+    finishRun();
+    await seconds(1);
+    expect(calls).toHaveLength(2);
+  });
+
+  test("a failing callback is logged and the job goes on", async () => {
+    const errors: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (message) => errors.push(message) };
+    const { scheduler, calls } = schedulerPlugin(async () => {
+      throw new Error("plugin broke");
+    }, { logger });
+    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *" });
+    await seconds(2);
+    expect(calls).toHaveLength(2);
+    expect(errors).toEqual(["scheduler callback failed", "scheduler callback failed"]);
+  });
+});
+
+describe("replace, cancel, unload, cap", () => {
+  test("scheduling an existing id replaces the job", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "x", payload: payload("cron") });
+    await scheduler.scheduleOneTime({ delaySeconds: 10, scheduleId: "x", payload: payload("A") });
+    await scheduler.scheduleOneTime({ delaySeconds: 20, scheduleId: "x", payload: payload("B") });
+    await seconds(30);
+    expect(calls).toEqual([{ scheduleId: "x", payload: payload("B"), isRecurring: false }]);
+  });
+
+  test("cancel stops a job; an unknown id is an error", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleOneTime({ delaySeconds: 5, scheduleId: "once" });
+    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "often" });
+    expect(await scheduler.cancelSchedule({ scheduleId: "once" })).toEqual({ success: true, error: "" });
+    expect(await scheduler.cancelSchedule({ scheduleId: "often" })).toEqual({ success: true, error: "" });
+    await seconds(10);
+    expect(calls).toEqual([]);
+    expect(await scheduler.cancelSchedule({ scheduleId: "once" })).toEqual({
+      success: false,
+      error: 'no scheduled job with id "once"',
+    });
+  });
+
+  test("unloading the plugin stops all its jobs and refuses new ones", async () => {
+    const { services, scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleOneTime({ delaySeconds: 5 });
+    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *" });
+    await services.close();
+    await seconds(60);
+    expect(calls).toEqual([]);
+    expect(scheduler.scheduleIds()).toEqual([]);
+    expect((await scheduler.scheduleOneTime({ delaySeconds: 1 })).error).toBe("the scheduler of this plugin is closed");
+  });
+
+  test("live jobs are capped per plugin; replacing does not count", async () => {
+    const { scheduler } = schedulerPlugin(async () => {}, { scheduler: { maxJobsPerPlugin: 2 } });
+    await scheduler.scheduleOneTime({ delaySeconds: 60, scheduleId: "a" });
+    await scheduler.scheduleOneTime({ delaySeconds: 60, scheduleId: "b" });
+    expect((await scheduler.scheduleOneTime({ delaySeconds: 60, scheduleId: "c" })).error).toBe(
+      'plugin "scheduler-plugin" already has 2 scheduled jobs, the most allowed',
+    );
+    expect((await scheduler.scheduleRecurring({ cronExpression: "* * * * *", scheduleId: "b" })).error).toBe("");
+    await seconds(60);
+    expect((await scheduler.scheduleOneTime({ delaySeconds: 60, scheduleId: "c" })).error).toBe("");
+  });
+
+  test("a plugin without SchedulerCallback cannot schedule", async () => {
+    const { scheduler } = schedulerPlugin(null);
+    expect((await scheduler.scheduleOneTime({ delaySeconds: 1 })).error).toBe(
+      'plugin "scheduler-plugin" does not implement SchedulerCallback, so a job could never run',
+    );
+  });
+});

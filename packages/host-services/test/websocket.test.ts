@@ -1,0 +1,207 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import type { HostServicesOptions, PluginCallbacks } from "../src/index.js";
+import { pluginWith } from "./support/plugins.js";
+import { startHttpServer, startWebSocketServer } from "./support/servers.js";
+
+let server: Awaited<ReturnType<typeof startWebSocketServer>>;
+beforeAll(async () => {
+  server = await startWebSocketServer();
+});
+afterAll(() => server.close());
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+/** Records every callback as a line of text; `until(n)` resolves once n events arrived. */
+function recorder(deliver: (event: string) => Promise<void> = async () => {}) {
+  const events: string[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const record = async (event: string) => {
+    events.push(event);
+    for (const waiter of waiters.filter((candidate) => events.length >= candidate.count)) waiter.resolve();
+    await deliver(event);
+  };
+  const callbacks: PluginCallbacks = {
+    onTextMessage: (request) => record(`text ${request.connectionId} ${request.message}`),
+    onBinaryMessage: (request) => record(`binary ${request.connectionId} ${[...request.data].join(",")}`),
+    onError: (request) => record(`error ${request.connectionId} ${request.error}`),
+    onClose: (request) => record(`close ${request.connectionId} ${request.code} ${request.reason}`),
+  };
+  const until = (count: number) =>
+    events.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }));
+  return { events, callbacks, until };
+}
+
+function websocketPlugin(
+  permission: object = { allowLocalNetwork: true },
+  options: HostServicesOptions = {},
+  events = recorder(),
+) {
+  const plugin = pluginWith({ websocket: permission }, options, { callbacks: events.callbacks });
+  cleanups.push(plugin.close);
+  const websocket = plugin.services.websocket;
+  if (!websocket) throw new Error("websocket service missing");
+  return { ...events, websocket, services: plugin.services };
+}
+
+describe("websocket connections", () => {
+  test("connect sends the headers and keeps the given id", async () => {
+    const { websocket } = websocketPlugin();
+    const response = await websocket.connect({ url: server.url, headers: { "x-token": "t1" }, connectionId: "c1" });
+    expect(response).toEqual({ connectionId: "c1", error: "" });
+    expect(server.handshakes.at(-1)?.["x-token"]).toBe("t1");
+    expect(websocket.connectionIds()).toEqual(["c1"]);
+  });
+
+  test("an id is generated when none is given", async () => {
+    const { websocket } = websocketPlugin();
+    expect((await websocket.connect({ url: server.url })).connectionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("text and binary messages go both ways", async () => {
+    const { websocket, events, until } = websocketPlugin();
+    await websocket.connect({ url: server.url, connectionId: "c" });
+    expect(await websocket.sendText({ connectionId: "c", message: "héllo" })).toEqual({ error: "" });
+    await until(1);
+    expect(await websocket.sendBinary({ connectionId: "c", data: Uint8Array.from([9, 8]) })).toEqual({ error: "" });
+    await until(2);
+    await websocket.sendText({ connectionId: "c", message: "binary" });
+    await until(3);
+    expect(events).toEqual(["text c héllo", "binary c 9,8", "binary c 1,2,3"]);
+  });
+
+  test("events arrive one at a time, in order, even when callbacks are slow", async () => {
+    let busy = false;
+    let overlapped = false;
+    const slow = recorder(async () => {
+      overlapped ||= busy;
+      busy = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      busy = false;
+    });
+    const { websocket, events, until } = websocketPlugin(undefined, {}, slow);
+    await websocket.connect({ url: server.url, connectionId: "burst" });
+    await websocket.sendText({ connectionId: "burst", message: "burst 100" });
+    await websocket.sendText({ connectionId: "burst", message: "close 4000" });
+    await until(101);
+    expect(events).toEqual([
+      ...Array.from({ length: 100 }, (_, index) => `text burst message ${index}`),
+      "close burst 4000 server says bye",
+    ]);
+    expect(overlapped).toBe(false);
+  });
+
+  test("close sends code and reason; the plugin gets OnClose and the id is released", async () => {
+    const { websocket, events, until } = websocketPlugin();
+    await websocket.connect({ url: server.url, connectionId: "bye" });
+    const serverSawClose = server.nextClose();
+    expect(await websocket.close({ connectionId: "bye", code: 4001, reason: "done" })).toEqual({ error: "" });
+    expect(await serverSawClose).toEqual({ code: 4001, reason: "done" });
+    await until(1);
+    expect(events).toEqual(["close bye 4001 done"]);
+    expect(websocket.connectionIds()).toEqual([]);
+    expect(await websocket.sendText({ connectionId: "bye", message: "late" })).toEqual({
+      error: 'no open connection with id "bye"',
+    });
+  });
+
+  test("code 0 closes normally; an invalid code is an error", async () => {
+    const { websocket } = websocketPlugin();
+    await websocket.connect({ url: server.url, connectionId: "x" });
+    expect((await websocket.close({ connectionId: "x", code: 999 })).error).toBe('close "x": First argument must be a valid error code number');
+    const serverSawClose = server.nextClose();
+    await websocket.close({ connectionId: "x" });
+    expect((await serverSawClose).code).toBe(1000);
+  });
+
+  test("an unknown connection id is an error in every call", async () => {
+    const { websocket } = websocketPlugin();
+    const error = 'no open connection with id "ghost"';
+    expect(await websocket.sendText({ connectionId: "ghost", message: "m" })).toEqual({ error });
+    expect(await websocket.sendBinary({ connectionId: "ghost", data: new Uint8Array(1) })).toEqual({ error });
+    expect(await websocket.close({ connectionId: "ghost" })).toEqual({ error });
+  });
+
+  test("a failed handshake is a connect error", async () => {
+    const http = await startHttpServer();
+    cleanups.push(() => http.close());
+    const { websocket, events } = websocketPlugin();
+    const response = await websocket.connect({ url: `ws://127.0.0.1:${http.port}/status/404` });
+    expect(response.connectionId).toBe("");
+    expect(response.error).toMatch(/Unexpected server response: 404/);
+    expect(events).toEqual([]);
+    expect(websocket.connectionIds()).toEqual([]);
+  });
+});
+
+describe("websocket limits", () => {
+  test("open connections are capped per plugin; ids are unique", async () => {
+    const { websocket } = websocketPlugin(undefined, { websocket: { maxConnectionsPerPlugin: 2 } });
+    await websocket.connect({ url: server.url, connectionId: "a" });
+    expect((await websocket.connect({ url: server.url, connectionId: "a" })).error).toBe(
+      `connect ${server.url}: connection id "a" is already in use`,
+    );
+    await websocket.connect({ url: server.url, connectionId: "b" });
+    expect((await websocket.connect({ url: server.url, connectionId: "c" })).error).toBe(
+      `connect ${server.url}: plugin "test-plugin" already has 2 connections, the most allowed`,
+    );
+  });
+
+  test("messages larger than maxMessageBytes are refused both ways", async () => {
+    const { websocket, events, until } = websocketPlugin(undefined, { websocket: { maxMessageBytes: 16 } });
+    await websocket.connect({ url: server.url, connectionId: "m" });
+    expect(await websocket.sendText({ connectionId: "m", message: "x".repeat(17) })).toEqual({
+      error: "message of 17 bytes is larger than the limit of 16 bytes",
+    });
+    const connection = server.nextConnection();
+    await websocket.connect({ url: server.url, connectionId: "n" });
+    (await connection).send("y".repeat(17));
+    await until(2);
+    expect(events[0]).toMatch(/^error n Max payload size exceeded/);
+    expect(events[1]).toMatch(/^close n \d+/);
+  });
+});
+
+describe("websocket network rules", () => {
+  test("local addresses are refused without allowLocalNetwork, and nothing connects", async () => {
+    const before = server.handshakes.length;
+    const { websocket } = websocketPlugin({});
+    expect((await websocket.connect({ url: server.url })).error).toBe(
+      `connect ${server.url}: 127.0.0.1 is a loopback address; local network access needs "allowLocalNetwork": true in the permission`,
+    );
+    expect((await websocket.connect({ url: `ws://localhost:${server.port}` })).error).toMatch(
+      /localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/,
+    );
+    expect(server.handshakes.length).toBe(before);
+  });
+
+  test("allowedUrls limit where a plugin may connect", async () => {
+    const { websocket } = websocketPlugin({ allowLocalNetwork: true, allowedUrls: ["ws://127.0.0.1:*/allowed/*"] });
+    expect((await websocket.connect({ url: `${server.url}/allowed/feed` })).error).toBe("");
+    expect((await websocket.connect({ url: `${server.url}/other` })).error).toBe(
+      `connect ${server.url}/other: ${server.url}/other is not in the permission's allowedUrls`,
+    );
+    expect((await websocket.connect({ url: `${server.origin}/allowed/feed` })).error).toMatch(
+      /scheme "http" is not allowed; use ws or wss/,
+    );
+  });
+});
+
+describe("unload", () => {
+  test("closes every connection with 1001 and delivers nothing more", async () => {
+    const { websocket, services, events } = websocketPlugin();
+    await websocket.connect({ url: server.url, connectionId: "one" });
+    await websocket.connect({ url: server.url, connectionId: "two" });
+    const closes = [server.nextClose(), server.nextClose()];
+    await services.close();
+    expect(await Promise.all(closes)).toEqual([
+      { code: 1001, reason: "plugin unloaded" },
+      { code: 1001, reason: "plugin unloaded" },
+    ]);
+    expect(events).toEqual([]);
+    expect(websocket.connectionIds()).toEqual([]);
+    expect((await websocket.connect({ url: server.url })).error).toMatch(/the websocket service of this plugin is closed/);
+  });
+});
