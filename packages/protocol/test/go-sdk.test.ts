@@ -2,7 +2,7 @@
 // .wasm and driven through the wire contract by a minimal WASI host, with the
 // host side encoded and decoded by this package's TypeScript codecs.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -77,6 +77,32 @@ describe.skipIf(!hasGo)("Go SDK", () => {
     }, 300_000);
 
     afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+    test("the plugin of the Go guide builds and answers as the guide says", () => {
+      const guide = readFileSync(join(goModuleDir, "README.md"), "utf8");
+      const source = /```go\n([\s\S]*?)```/.exec(guide)?.[1];
+      const goMod = /```\n(module [\s\S]*?)```/.exec(guide)?.[1];
+      expect(source).toContain("metadataagent.Register");
+      const dir = join(outDir, "guide-plugin");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "main.go"), source!);
+      writeFileSync(join(dir, "go.mod"), goMod!.replace("../../packages/protocol/go", goModuleDir));
+      buildGoPlugin(dir, join(dir, "plugin.wasm"));
+      const plugin = PluginInstance.create(compile(join(dir, "plugin.wasm")), {});
+      const biography = (name: string) =>
+        plugin.call(
+          CAPABILITIES.MetadataAgent.methods.GetArtistBiography!.exportName,
+          encodeMessage(api.ArtistBiographyRequest, { id: "1", name, mbid: "" }),
+        );
+      expect(response(biography("Nina"), api.ArtistBiographyResponse)).toEqual({ biography: "Nina makes music." });
+      expect(biography("")).toEqual({ kind: "error", message: STANDARD_ERRORS.notFound });
+      expect(
+        plugin.call(
+          CAPABILITIES.MetadataAgent.methods.GetArtistMBID!.exportName,
+          encodeMessage(api.ArtistMBIDRequest, { id: "1", name: "Nina" }),
+        ),
+      ).toEqual({ kind: "error", message: STANDARD_ERRORS.notImplemented });
+    }, 120_000);
 
     test("import only the env functions of the services they use", () => {
       expect(envImportsOf(coverart)).toEqual(["get", "get_config"]);
