@@ -19,7 +19,6 @@ export {
   ConfigurationError,
   HostCallError,
   HostServicesError,
-  NetworkRefusedError,
   PermissionError,
 } from "./errors.js";
 export type { HostServicesErrorKind } from "./errors.js";
