@@ -2,9 +2,9 @@
 // SDK in assembly/ and drives the real .wasm through a small JavaScript host,
 // checking the wire contract of DESIGN.md section 3 from the host's side.
 import asc from "assemblyscript/asc";
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { CAPABILITIES, STANDARD_ERRORS, api, cache, http, packPtrLen, unpackPtrLen } from "../src/index.js";
@@ -12,16 +12,13 @@ import type { MessageCodec } from "../src/index.js";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const workDir = mkdtempSync(join(tmpdir(), "nd-assembly-test-"));
-const wasmFile = join(workDir, "contract-plugin.wasm");
 
-async function compileFixture(): Promise<WebAssembly.Module> {
-  // Resolve "@nd/protocol/assembly" the way a plugin's node_modules would.
-  mkdirSync(join(workDir, "packages", "@nd"), { recursive: true });
-  symlinkSync(packageDir, join(workDir, "packages", "@nd", "protocol"), "dir");
+async function compile(entryFile: string): Promise<WebAssembly.Module> {
+  const wasmFile = join(workDir, basename(entryFile).replace(/\.ts$/, ".wasm"));
   const output: string[] = [];
   const { error } = await asc.main(
     [
-      join(packageDir, "test", "assembly", "contract-plugin.ts"),
+      entryFile,
       "--path", join(workDir, "packages"),
       "--outFile", wasmFile,
       "--exportStart", "_initialize",
@@ -115,7 +112,10 @@ let module: WebAssembly.Module;
 let host: Host;
 
 beforeAll(async () => {
-  module = await compileFixture();
+  // Resolve "@nd/protocol/assembly" the way a plugin's node_modules would.
+  mkdirSync(join(workDir, "packages", "@nd"), { recursive: true });
+  symlinkSync(packageDir, join(workDir, "packages", "@nd", "protocol"), "dir");
+  module = await compile(join(packageDir, "test", "assembly", "contract-plugin.ts"));
 }, 60_000);
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -341,4 +341,29 @@ describe("host calls", () => {
     expect(host.exports.memory.buffer.byteLength).toBe(afterWarmUp);
     expect(host.calls).toHaveLength(22_000);
   });
+});
+
+describe("README-authors.md", () => {
+  test("the guide's plugin compiles, imports only env.get and answers through the host", async () => {
+    const guide = readFileSync(join(packageDir, "README-authors.md"), "utf8");
+    const [source] = [...guide.matchAll(/```typescript\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const entryFile = join(workDir, "guide-plugin.ts");
+    writeFileSync(entryFile, source!);
+    const guideModule = await compile(entryFile);
+    expect(WebAssembly.Module.imports(guideModule).map((i) => i.name).sort()).toEqual(["abort", "get"]);
+
+    host = new Host();
+    host.instantiate(guideModule);
+    host.handlers.set("get", (bytes) => {
+      const { url } = http.HttpRequest.decode(bytes);
+      return encode(http.HttpResponse, { status: 200, body: new TextEncoder().encode(`bio from ${url}`) });
+    });
+    const exportName = CAPABILITIES.MetadataAgent.methods.GetArtistBiography!.exportName;
+    expect(callMethod(exportName, api.ArtistBiographyRequest, api.ArtistBiographyResponse, { name: "Sigur Rós" })).toEqual({
+      biography: "bio from https://example.org/bio/Sigur%20R%C3%B3s",
+    });
+    expect(callMethod(exportName, api.ArtistBiographyRequest, api.ArtistBiographyResponse, { name: "" })).toEqual({
+      error: STANDARD_ERRORS.notFound,
+    });
+  }, 60_000);
 });

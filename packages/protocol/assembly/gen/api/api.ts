@@ -11,8 +11,8 @@ export class ArtistMBIDRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.name.length == 0)) w.string(2, this.name);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.name.length > 0) w.string(2, this.name);
   }
 
   /** The protobuf encoding of this message. */
@@ -79,7 +79,7 @@ export class ArtistMBIDResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.mbid.length == 0)) w.string(1, this.mbid);
+    if (this.mbid.length > 0) w.string(1, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -140,9 +140,9 @@ export class ArtistURLRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.name.length == 0)) w.string(2, this.name);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.name.length > 0) w.string(2, this.name);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -217,7 +217,7 @@ export class ArtistURLResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.url.length == 0)) w.string(1, this.url);
+    if (this.url.length > 0) w.string(1, this.url);
   }
 
   /** The protobuf encoding of this message. */
@@ -278,9 +278,9 @@ export class ArtistBiographyRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.name.length == 0)) w.string(2, this.name);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.name.length > 0) w.string(2, this.name);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -355,7 +355,7 @@ export class ArtistBiographyResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.biography.length == 0)) w.string(1, this.biography);
+    if (this.biography.length > 0) w.string(1, this.biography);
   }
 
   /** The protobuf encoding of this message. */
@@ -417,10 +417,10 @@ export class ArtistSimilarRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.name.length == 0)) w.string(2, this.name);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
-    if (!(this.limit == 0)) w.int32(4, this.limit);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.name.length > 0) w.string(2, this.name);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
+    if (this.limit != 0) w.int32(4, this.limit);
   }
 
   /** The protobuf encoding of this message. */
@@ -504,8 +504,8 @@ export class Artist {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.name.length == 0)) w.string(1, this.name);
-    if (!(this.mbid.length == 0)) w.string(2, this.mbid);
+    if (this.name.length > 0) w.string(1, this.name);
+    if (this.mbid.length > 0) w.string(2, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -633,9 +633,9 @@ export class ArtistImageRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.name.length == 0)) w.string(2, this.name);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.name.length > 0) w.string(2, this.name);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -711,8 +711,8 @@ export class ExternalImage {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.url.length == 0)) w.string(1, this.url);
-    if (!(this.size == 0)) w.int32(2, this.size);
+    if (this.url.length > 0) w.string(1, this.url);
+    if (this.size != 0) w.int32(2, this.size);
   }
 
   /** The protobuf encoding of this message. */
@@ -841,10 +841,10 @@ export class ArtistTopSongsRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.artistName.length == 0)) w.string(2, this.artistName);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
-    if (!(this.count == 0)) w.int32(4, this.count);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.artistName.length > 0) w.string(2, this.artistName);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
+    if (this.count != 0) w.int32(4, this.count);
   }
 
   /** The protobuf encoding of this message. */
@@ -928,8 +928,8 @@ export class Song {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.name.length == 0)) w.string(1, this.name);
-    if (!(this.mbid.length == 0)) w.string(2, this.mbid);
+    if (this.name.length > 0) w.string(1, this.name);
+    if (this.mbid.length > 0) w.string(2, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -1057,9 +1057,9 @@ export class AlbumInfoRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.name.length == 0)) w.string(1, this.name);
-    if (!(this.artist.length == 0)) w.string(2, this.artist);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
+    if (this.name.length > 0) w.string(1, this.name);
+    if (this.artist.length > 0) w.string(2, this.artist);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -1137,10 +1137,10 @@ export class AlbumInfo {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.name.length == 0)) w.string(1, this.name);
-    if (!(this.mbid.length == 0)) w.string(2, this.mbid);
-    if (!(this.description.length == 0)) w.string(3, this.description);
-    if (!(this.url.length == 0)) w.string(4, this.url);
+    if (this.name.length > 0) w.string(1, this.name);
+    if (this.mbid.length > 0) w.string(2, this.mbid);
+    if (this.description.length > 0) w.string(3, this.description);
+    if (this.url.length > 0) w.string(4, this.url);
   }
 
   /** The protobuf encoding of this message. */
@@ -1285,9 +1285,9 @@ export class AlbumImagesRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.name.length == 0)) w.string(1, this.name);
-    if (!(this.artist.length == 0)) w.string(2, this.artist);
-    if (!(this.mbid.length == 0)) w.string(3, this.mbid);
+    if (this.name.length > 0) w.string(1, this.name);
+    if (this.artist.length > 0) w.string(2, this.artist);
+    if (this.mbid.length > 0) w.string(3, this.mbid);
   }
 
   /** The protobuf encoding of this message. */
@@ -1422,8 +1422,8 @@ export class ScrobblerIsAuthorizedRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.userId.length == 0)) w.string(1, this.userId);
-    if (!(this.username.length == 0)) w.string(2, this.username);
+    if (this.userId.length > 0) w.string(1, this.userId);
+    if (this.username.length > 0) w.string(2, this.username);
   }
 
   /** The protobuf encoding of this message. */
@@ -1491,8 +1491,8 @@ export class ScrobblerIsAuthorizedResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.authorized)) w.bool(1, this.authorized);
-    if (!(this.error.length == 0)) w.string(2, this.error);
+    if (this.authorized) w.bool(1, this.authorized);
+    if (this.error.length > 0) w.string(2, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -1567,15 +1567,15 @@ export class TrackInfo {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.mbid.length == 0)) w.string(2, this.mbid);
-    if (!(this.name.length == 0)) w.string(3, this.name);
-    if (!(this.album.length == 0)) w.string(4, this.album);
-    if (!(this.albumMbid.length == 0)) w.string(5, this.albumMbid);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.mbid.length > 0) w.string(2, this.mbid);
+    if (this.name.length > 0) w.string(3, this.name);
+    if (this.album.length > 0) w.string(4, this.album);
+    if (this.albumMbid.length > 0) w.string(5, this.albumMbid);
     for (let i = 0; i < this.artists.length; i++) w.bytes(6, this.artists[i].toBytes());
     for (let i = 0; i < this.albumArtists.length; i++) w.bytes(7, this.albumArtists[i].toBytes());
-    if (!(this.length == 0)) w.int32(8, this.length);
-    if (!(this.position == 0)) w.int32(9, this.position);
+    if (this.length != 0) w.int32(8, this.length);
+    if (this.position != 0) w.int32(9, this.position);
   }
 
   /** The protobuf encoding of this message. */
@@ -1701,11 +1701,11 @@ export class ScrobblerNowPlayingRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.userId.length == 0)) w.string(1, this.userId);
-    if (!(this.username.length == 0)) w.string(2, this.username);
+    if (this.userId.length > 0) w.string(1, this.userId);
+    if (this.username.length > 0) w.string(2, this.username);
     const track = this.track;
     if (track !== null) w.bytes(3, track.toBytes());
-    if (!(this.timestamp == 0)) w.int64(4, this.timestamp);
+    if (this.timestamp != 0) w.int64(4, this.timestamp);
   }
 
   /** The protobuf encoding of this message. */
@@ -1788,7 +1788,7 @@ export class ScrobblerNowPlayingResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -1850,11 +1850,11 @@ export class ScrobblerScrobbleRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.userId.length == 0)) w.string(1, this.userId);
-    if (!(this.username.length == 0)) w.string(2, this.username);
+    if (this.userId.length > 0) w.string(1, this.userId);
+    if (this.username.length > 0) w.string(2, this.username);
     const track = this.track;
     if (track !== null) w.bytes(3, track.toBytes());
-    if (!(this.timestamp == 0)) w.int64(4, this.timestamp);
+    if (this.timestamp != 0) w.int64(4, this.timestamp);
   }
 
   /** The protobuf encoding of this message. */
@@ -1937,7 +1937,7 @@ export class ScrobblerScrobbleResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -1998,9 +1998,9 @@ export class SchedulerCallbackRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.scheduleId.length == 0)) w.string(1, this.scheduleId);
-    if (!(this.payload.length == 0)) w.bytes(2, this.payload);
-    if (!(!this.isRecurring)) w.bool(3, this.isRecurring);
+    if (this.scheduleId.length > 0) w.string(1, this.scheduleId);
+    if (this.payload.length > 0) w.bytes(2, this.payload);
+    if (this.isRecurring) w.bool(3, this.isRecurring);
   }
 
   /** The protobuf encoding of this message. */
@@ -2075,7 +2075,7 @@ export class SchedulerCallbackResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -2209,7 +2209,7 @@ export class InitResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -2269,8 +2269,8 @@ export class OnTextMessageRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.message.length == 0)) w.string(2, this.message);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.message.length > 0) w.string(2, this.message);
   }
 
   /** The protobuf encoding of this message. */
@@ -2386,8 +2386,8 @@ export class OnBinaryMessageRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.data.length == 0)) w.bytes(2, this.data);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.data.length > 0) w.bytes(2, this.data);
   }
 
   /** The protobuf encoding of this message. */
@@ -2503,8 +2503,8 @@ export class OnErrorRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.error.length == 0)) w.string(2, this.error);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.error.length > 0) w.string(2, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -2621,9 +2621,9 @@ export class OnCloseRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.code == 0)) w.int32(2, this.code);
-    if (!(this.reason.length == 0)) w.string(3, this.reason);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.code != 0) w.int32(2, this.code);
+    if (this.reason.length > 0) w.string(3, this.reason);
   }
 
   /** The protobuf encoding of this message. */

@@ -11,8 +11,8 @@ export class GetArtworkUrlRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.id.length == 0)) w.string(1, this.id);
-    if (!(this.size == 0)) w.int32(2, this.size);
+    if (this.id.length > 0) w.string(1, this.id);
+    if (this.size != 0) w.int32(2, this.size);
   }
 
   /** The protobuf encoding of this message. */
@@ -79,7 +79,7 @@ export class GetArtworkUrlResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.url.length == 0)) w.string(1, this.url);
+    if (this.url.length > 0) w.string(1, this.url);
   }
 
   /** The protobuf encoding of this message. */

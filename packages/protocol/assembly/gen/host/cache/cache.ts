@@ -12,9 +12,9 @@ export class SetStringRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
-    if (!(this.value.length == 0)) w.string(2, this.value);
-    if (!(this.ttlSeconds == 0)) w.int64(3, this.ttlSeconds);
+    if (this.key.length > 0) w.string(1, this.key);
+    if (this.value.length > 0) w.string(2, this.value);
+    if (this.ttlSeconds != 0) w.int64(3, this.ttlSeconds);
   }
 
   /** The protobuf encoding of this message. */
@@ -91,9 +91,9 @@ export class SetIntRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
-    if (!(this.value == 0)) w.int64(2, this.value);
-    if (!(this.ttlSeconds == 0)) w.int64(3, this.ttlSeconds);
+    if (this.key.length > 0) w.string(1, this.key);
+    if (this.value != 0) w.int64(2, this.value);
+    if (this.ttlSeconds != 0) w.int64(3, this.ttlSeconds);
   }
 
   /** The protobuf encoding of this message. */
@@ -170,9 +170,9 @@ export class SetFloatRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
-    if (!(this.value == 0)) w.double(2, this.value);
-    if (!(this.ttlSeconds == 0)) w.int64(3, this.ttlSeconds);
+    if (this.key.length > 0) w.string(1, this.key);
+    if (this.value != 0) w.double(2, this.value);
+    if (this.ttlSeconds != 0) w.int64(3, this.ttlSeconds);
   }
 
   /** The protobuf encoding of this message. */
@@ -249,9 +249,9 @@ export class SetBytesRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
-    if (!(this.value.length == 0)) w.bytes(2, this.value);
-    if (!(this.ttlSeconds == 0)) w.int64(3, this.ttlSeconds);
+    if (this.key.length > 0) w.string(1, this.key);
+    if (this.value.length > 0) w.bytes(2, this.value);
+    if (this.ttlSeconds != 0) w.int64(3, this.ttlSeconds);
   }
 
   /** The protobuf encoding of this message. */
@@ -326,7 +326,7 @@ export class SetResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.success)) w.bool(1, this.success);
+    if (this.success) w.bool(1, this.success);
   }
 
   /** The protobuf encoding of this message. */
@@ -385,7 +385,7 @@ export class GetRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
+    if (this.key.length > 0) w.string(1, this.key);
   }
 
   /** The protobuf encoding of this message. */
@@ -445,8 +445,8 @@ export class GetStringResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.exists)) w.bool(1, this.exists);
-    if (!(this.value.length == 0)) w.string(2, this.value);
+    if (this.exists) w.bool(1, this.exists);
+    if (this.value.length > 0) w.string(2, this.value);
   }
 
   /** The protobuf encoding of this message. */
@@ -514,8 +514,8 @@ export class GetIntResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.exists)) w.bool(1, this.exists);
-    if (!(this.value == 0)) w.int64(2, this.value);
+    if (this.exists) w.bool(1, this.exists);
+    if (this.value != 0) w.int64(2, this.value);
   }
 
   /** The protobuf encoding of this message. */
@@ -583,8 +583,8 @@ export class GetFloatResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.exists)) w.bool(1, this.exists);
-    if (!(this.value == 0)) w.double(2, this.value);
+    if (this.exists) w.bool(1, this.exists);
+    if (this.value != 0) w.double(2, this.value);
   }
 
   /** The protobuf encoding of this message. */
@@ -652,8 +652,8 @@ export class GetBytesResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.exists)) w.bool(1, this.exists);
-    if (!(this.value.length == 0)) w.bytes(2, this.value);
+    if (this.exists) w.bool(1, this.exists);
+    if (this.value.length > 0) w.bytes(2, this.value);
   }
 
   /** The protobuf encoding of this message. */
@@ -720,7 +720,7 @@ export class RemoveRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
+    if (this.key.length > 0) w.string(1, this.key);
   }
 
   /** The protobuf encoding of this message. */
@@ -779,7 +779,7 @@ export class RemoveResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.success)) w.bool(1, this.success);
+    if (this.success) w.bool(1, this.success);
   }
 
   /** The protobuf encoding of this message. */
@@ -838,7 +838,7 @@ export class HasRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.key.length == 0)) w.string(1, this.key);
+    if (this.key.length > 0) w.string(1, this.key);
   }
 
   /** The protobuf encoding of this message. */
@@ -897,7 +897,7 @@ export class HasResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.exists)) w.bool(1, this.exists);
+    if (this.exists) w.bool(1, this.exists);
   }
 
   /** The protobuf encoding of this message. */

@@ -13,7 +13,7 @@ export class HttpRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.url.length == 0)) w.string(1, this.url);
+    if (this.url.length > 0) w.string(1, this.url);
     const headersKeys = this.headers.keys();
     for (let i = 0; i < headersKeys.length; i++) {
       const entry = new Writer();
@@ -21,8 +21,8 @@ export class HttpRequest {
       entry.string(2, this.headers.get(headersKeys[i]));
       w.bytes(2, entry.finish());
     }
-    if (!(this.timeoutMs == 0)) w.int32(3, this.timeoutMs);
-    if (!(this.body.length == 0)) w.bytes(4, this.body);
+    if (this.timeoutMs != 0) w.int32(3, this.timeoutMs);
+    if (this.body.length > 0) w.bytes(4, this.body);
   }
 
   /** The protobuf encoding of this message. */
@@ -118,8 +118,8 @@ export class HttpResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.status == 0)) w.int32(1, this.status);
-    if (!(this.body.length == 0)) w.bytes(2, this.body);
+    if (this.status != 0) w.int32(1, this.status);
+    if (this.body.length > 0) w.bytes(2, this.body);
     const headersKeys = this.headers.keys();
     for (let i = 0; i < headersKeys.length; i++) {
       const entry = new Writer();
@@ -127,7 +127,7 @@ export class HttpResponse {
       entry.string(2, this.headers.get(headersKeys[i]));
       w.bytes(3, entry.finish());
     }
-    if (!(this.error.length == 0)) w.string(4, this.error);
+    if (this.error.length > 0) w.string(4, this.error);
   }
 
   /** The protobuf encoding of this message. */

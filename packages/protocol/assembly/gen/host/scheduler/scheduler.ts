@@ -12,9 +12,9 @@ export class ScheduleOneTimeRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.delaySeconds == 0)) w.int32(1, this.delaySeconds);
-    if (!(this.payload.length == 0)) w.bytes(2, this.payload);
-    if (!(this.scheduleId.length == 0)) w.string(3, this.scheduleId);
+    if (this.delaySeconds != 0) w.int32(1, this.delaySeconds);
+    if (this.payload.length > 0) w.bytes(2, this.payload);
+    if (this.scheduleId.length > 0) w.string(3, this.scheduleId);
   }
 
   /** The protobuf encoding of this message. */
@@ -91,9 +91,9 @@ export class ScheduleRecurringRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.cronExpression.length == 0)) w.string(1, this.cronExpression);
-    if (!(this.payload.length == 0)) w.bytes(2, this.payload);
-    if (!(this.scheduleId.length == 0)) w.string(3, this.scheduleId);
+    if (this.cronExpression.length > 0) w.string(1, this.cronExpression);
+    if (this.payload.length > 0) w.bytes(2, this.payload);
+    if (this.scheduleId.length > 0) w.string(3, this.scheduleId);
   }
 
   /** The protobuf encoding of this message. */
@@ -169,8 +169,8 @@ export class ScheduleResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.scheduleId.length == 0)) w.string(1, this.scheduleId);
-    if (!(this.error.length == 0)) w.string(2, this.error);
+    if (this.scheduleId.length > 0) w.string(1, this.scheduleId);
+    if (this.error.length > 0) w.string(2, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -237,7 +237,7 @@ export class CancelRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.scheduleId.length == 0)) w.string(1, this.scheduleId);
+    if (this.scheduleId.length > 0) w.string(1, this.scheduleId);
   }
 
   /** The protobuf encoding of this message. */
@@ -297,8 +297,8 @@ export class CancelResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(!this.success)) w.bool(1, this.success);
-    if (!(this.error.length == 0)) w.string(2, this.error);
+    if (this.success) w.bool(1, this.success);
+    if (this.error.length > 0) w.string(2, this.error);
   }
 
   /** The protobuf encoding of this message. */

@@ -12,7 +12,7 @@ export class ConnectRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.url.length == 0)) w.string(1, this.url);
+    if (this.url.length > 0) w.string(1, this.url);
     const headersKeys = this.headers.keys();
     for (let i = 0; i < headersKeys.length; i++) {
       const entry = new Writer();
@@ -20,7 +20,7 @@ export class ConnectRequest {
       entry.string(2, this.headers.get(headersKeys[i]));
       w.bytes(2, entry.finish());
     }
-    if (!(this.connectionId.length == 0)) w.string(3, this.connectionId);
+    if (this.connectionId.length > 0) w.string(3, this.connectionId);
   }
 
   /** The protobuf encoding of this message. */
@@ -106,8 +106,8 @@ export class ConnectResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.error.length == 0)) w.string(2, this.error);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.error.length > 0) w.string(2, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -175,8 +175,8 @@ export class SendTextRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.message.length == 0)) w.string(2, this.message);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.message.length > 0) w.string(2, this.message);
   }
 
   /** The protobuf encoding of this message. */
@@ -243,7 +243,7 @@ export class SendTextResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -303,8 +303,8 @@ export class SendBinaryRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.data.length == 0)) w.bytes(2, this.data);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.data.length > 0) w.bytes(2, this.data);
   }
 
   /** The protobuf encoding of this message. */
@@ -371,7 +371,7 @@ export class SendBinaryResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
@@ -432,9 +432,9 @@ export class CloseRequest {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.connectionId.length == 0)) w.string(1, this.connectionId);
-    if (!(this.code == 0)) w.int32(2, this.code);
-    if (!(this.reason.length == 0)) w.string(3, this.reason);
+    if (this.connectionId.length > 0) w.string(1, this.connectionId);
+    if (this.code != 0) w.int32(2, this.code);
+    if (this.reason.length > 0) w.string(3, this.reason);
   }
 
   /** The protobuf encoding of this message. */
@@ -509,7 +509,7 @@ export class CloseResponse {
 
   /** Appends this message's fields to `w`. */
   encodeTo(w: Writer): void {
-    if (!(this.error.length == 0)) w.string(1, this.error);
+    if (this.error.length > 0) w.string(1, this.error);
   }
 
   /** The protobuf encoding of this message. */
