@@ -24,20 +24,24 @@ func (c *HostCall) Finish(result uint64, res wire.Message) error {
 	if !hostAvailable {
 		return ErrHostUnavailable
 	}
+	return takeHostResult(c.function, result, res)
+}
+
+func takeHostResult(function string, result uint64, res wire.Message) error {
 	if result == 0 {
-		return &HostError{Function: c.function, Message: "returned no response"}
+		return &HostError{Function: function, Message: "returned no response"}
 	}
 	ptr, size, isError := unpackPtrLen(result)
 	data, ok := block(ptr, size)
 	if !ok {
-		return &HostError{Function: c.function, Message: "returned a block the plugin did not allocate"}
+		return &HostError{Function: function, Message: "returned a block the plugin did not allocate"}
 	}
 	defer release(ptr)
 	if isError {
-		return &HostError{Function: c.function, Message: string(data)}
+		return &HostError{Function: function, Message: string(data)}
 	}
 	if err := res.Unmarshal(data); err != nil {
-		return &HostError{Function: c.function, Message: "returned an undecodable response: " + err.Error()}
+		return &HostError{Function: function, Message: "returned an undecodable response: " + err.Error()}
 	}
 	return nil
 }

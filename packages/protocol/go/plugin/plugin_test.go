@@ -3,6 +3,7 @@ package plugin
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/nd-music/nd/packages/protocol/go/wire"
@@ -109,5 +110,68 @@ func TestHostCallOutsideWebAssemblyReportsNoHost(t *testing.T) {
 	call := NewHostCall("get", &text{value: "x"})
 	if err := call.Finish(0, &text{}); !errors.Is(err, ErrHostUnavailable) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// hostWrites does what the host does with a host-call answer: malloc, write.
+func hostWrites(data []byte) uint32 {
+	b, ptr := alloc(uint32(len(data)))
+	copy(b, data)
+	return ptr
+}
+
+func TestHostResultsAreDecodedAndFreed(t *testing.T) {
+	before := len(live)
+	ptr := hostWrites([]byte("\x0a\x02ok"))
+	var res text
+	if err := takeHostResult("get", packPtrLen(ptr, 4), &res); err != nil || res.value != "ok" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	if len(live) != before {
+		t.Fatalf("%d blocks left live", len(live)-before)
+	}
+}
+
+func TestHostErrorsNameTheFunction(t *testing.T) {
+	before := len(live)
+	ptr := hostWrites([]byte("refused"))
+	err := takeHostResult("get", packPtrLen(ptr, 7|errorBit), &text{})
+	var hostErr *HostError
+	if !errors.As(err, &hostErr) || err.Error() != "host function get: refused" {
+		t.Fatalf("got %v", err)
+	}
+	if len(live) != before {
+		t.Fatalf("%d blocks left live", len(live)-before)
+	}
+	cases := map[uint64]string{
+		0:                    "host function get: returned no response",
+		packPtrLen(12345, 1): "host function get: returned a block the plugin did not allocate",
+	}
+	for result, want := range cases {
+		if err := takeHostResult("get", result, &text{}); err == nil || err.Error() != want {
+			t.Errorf("%#x: got %v, want %q", result, err, want)
+		}
+	}
+	ptr = hostWrites([]byte{0x0a, 0x09})
+	err = takeHostResult("get", packPtrLen(ptr, 2), &text{})
+	if err == nil || !strings.HasPrefix(err.Error(), "host function get: returned an undecodable response: ") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// One capability call as the host makes it leaves no block behind.
+func TestACallCycleLeavesNoLiveBlocks(t *testing.T) {
+	before := len(live)
+	request := (&text{value: "hi"}).Marshal()
+	reqPtr := hostWrites(request)
+	var req text
+	if !Request(reqPtr, uint32(len(request)), &req) {
+		t.Fatal("request refused")
+	}
+	resPtr, _, _ := unpackPtrLen(Respond(&text{value: req.value + "!"}, nil))
+	release(reqPtr)
+	release(resPtr)
+	if len(live) != before {
+		t.Fatalf("%d blocks left live", len(live)-before)
 	}
 }
