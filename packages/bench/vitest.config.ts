@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Forks with --expose-gc, so the fault-injection test can compare the heap after a collection.
+    pool: "forks",
+    poolOptions: { forks: { execArgv: ["--expose-gc"] } },
     // Fault injection and hostile plugins start worker pools of their own; two files at a time is enough on 2 cores.
     maxWorkers: 2,
     minWorkers: 1,

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import wabt from "wabt";
+
+const toolkit = await wabt();
+
+/** The as-echo example's folder (its plugin.wasm is a build output of the workspace). */
+export const AS_ECHO_FOLDER = dirname(createRequire(import.meta.url).resolve("@nd/example-as-echo/package.json"));
+
+/**
+ * A MetadataAgent module in WebAssembly text, with a bump allocator so `malloc`/`free` follow
+ * the wire contract, and `$pack` to build the i64 answer. `body` adds the capability exports.
+ */
+export function watPlugin(body: string, imports = ""): Uint8Array {
+  const source = `(module
+    ${imports}
+    (memory (export "memory") 2)
+    (global $heap (mut i32) (i32.const 65536))
+    (func $malloc (export "malloc") (param $size i32) (result i32)
+      (local $ptr i32)
+      (local.set $ptr (global.get $heap))
+      (global.set $heap (i32.add (global.get $heap) (local.get $size)))
+      (local.get $ptr))
+    (func (export "free") (param i32))
+    (func (export "metadata_agent_api_version") (result i64) (i64.const 1))
+    (func $pack (param $ptr i32) (param $len i32) (result i64)
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32)) (i64.extend_i32_u (local.get $len))))
+    ${body})`;
+  return toolkit.parseWat("plugin.wat", source, { bulk_memory: true }).toBinary({}).buffer;
+}
+
+/** Byte `index` of the request's first string field (GetArtistBiography's `id`): the test's command. */
+export function requestByte(index: number): string {
+  return `(i32.load8_u (i32.add (local.get $ptr) (i32.const ${2 + index})))`;
+}
+
+export interface PluginFiles {
+  readonly name: string;
+  readonly wasm: Uint8Array;
+  readonly capabilities?: string[];
+  readonly permissions?: Record<string, unknown>;
+}
+
+/** A plugins folder with each plugin in its own subfolder, plus optional symlinked plugin folders. */
+export function pluginsFolder(plugins: PluginFiles[], links: Record<string, string> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), "nd-bench-"));
+  for (const plugin of plugins) {
+    const folder = join(root, plugin.name);
+    mkdirSync(folder);
+    const manifest = {
+      name: plugin.name,
+      author: "nd bench",
+      version: "1.0.0",
+      description: `reliability plugin ${plugin.name}`,
+      capabilities: plugin.capabilities ?? ["MetadataAgent"],
+      permissions: plugin.permissions ?? {},
+    };
+    writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest));
+    writeFileSync(join(folder, "plugin.wasm"), plugin.wasm);
+  }
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(root, name));
+  return root;
+}
