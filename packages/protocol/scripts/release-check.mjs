@@ -1,6 +1,7 @@
 // Packs every publishable package (packages/* not marked private) the way
-// `pnpm publish` would, then lints each tarball: every `files` entry must be in
-// it, publint must find no error or warning, and @arethetypeswrong/cli must find
+// `pnpm publish` would, then checks each tarball: it must hold a README and
+// something for every `files` entry, the package must publish as public,
+// publint must find no error or warning, and @arethetypeswrong/cli must find
 // the types right for import and require.
 // attw runs with the "node16" profile: it checks node16 (from ESM and from CJS) and
 // bundler resolution, and leaves out node10, which ignores `exports` and so can
@@ -9,7 +10,7 @@
 // bundler; the root entry still resolves under node10 through `main` and `types`.
 // Run from anywhere after `pnpm build`: `pnpm release:check`.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,13 +27,7 @@ function publishablePackages() {
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(packagesDir, entry.name))
-    .filter((dir) => {
-      try {
-        return !readJson(join(dir, "package.json")).private;
-      } catch {
-        return false;
-      }
-    });
+    .filter((dir) => existsSync(join(dir, "package.json")) && !readJson(join(dir, "package.json")).private);
 }
 
 /** pnpm itself when the script runs under it, else the version pinned in packageManager. */
@@ -65,24 +60,40 @@ function pack(packageDir, destination) {
 function missingFileEntries(manifest, packed) {
   const paths = packed.files.map((file) => file.path);
   return (manifest.files ?? []).filter(
-    (entry) => !paths.some((path) => path === entry || path.startsWith(`${entry.replace(/\/$/, "")}/`)),
+    (entry) => !/^readme\.md$/i.test(entry) && !paths.some((path) => path === entry || path.startsWith(`${entry.replace(/\/$/, "")}/`)),
   );
+}
+
+function packagingProblems(manifest, packed) {
+  const problems = [];
+  if (manifest.publishConfig?.access !== "public") {
+    problems.push('publishConfig.access must be "public": scoped packages are published restricted otherwise');
+  }
+  if (!packed.files.some((file) => /^readme\.md$/i.test(file.path))) {
+    problems.push("README.md: the tarball has none");
+  }
+  const missing = missingFileEntries(manifest, packed);
+  if (missing.length > 0) {
+    problems.push(`files: nothing in the tarball for ${missing.join(", ")} (not built yet, or not written?)`);
+  }
+  return problems;
+}
+
+function lintProblems(tarball) {
+  const linters = {
+    publint: [bin("publint"), ["run", tarball, "--strict"]],
+    attw: [bin("attw"), [tarball, "--profile", "node16", "--format", "table-flipped", "--no-emoji", "--no-color"]],
+  };
+  return Object.entries(linters).flatMap(([name, [command, args]]) => {
+    const { ok, output } = run(command, args, rootDir);
+    return ok ? [] : [`${name}:\n${output}`];
+  });
 }
 
 function checkPackage(packageDir, destination) {
   const manifest = readJson(join(packageDir, "package.json"));
   const packed = pack(packageDir, destination);
-  const problems = [];
-
-  const missing = missingFileEntries(manifest, packed);
-  if (missing.length > 0) {
-    problems.push(`files: nothing in the tarball for ${missing.join(", ")} (not built yet, or not written?)`);
-  }
-  const publint = run(bin("publint"), ["run", packed.filename, "--strict"], rootDir);
-  if (!publint.ok) problems.push(`publint:\n${publint.output}`);
-  const attw = run(bin("attw"), [packed.filename, "--profile", "node16", "--format", "table-flipped", "--no-emoji", "--no-color"], rootDir);
-  if (!attw.ok) problems.push(`attw:\n${attw.output}`);
-
+  const problems = [...packagingProblems(manifest, packed), ...lintProblems(packed.filename)];
   return { name: `${manifest.name}@${manifest.version}`, fileCount: packed.files.length, problems };
 }
 
