@@ -1,0 +1,90 @@
+import { Command, CommanderError } from "commander";
+import { ManifestError } from "@nd/manifest";
+import { NdpError } from "@nd/ndp";
+import { callCommand } from "./commands/call.js";
+import { devCommand } from "./commands/dev.js";
+import { infoCommand } from "./commands/info.js";
+import { installCommand } from "./commands/install.js";
+import { listCommand } from "./commands/list.js";
+import { newCommand } from "./commands/new.js";
+import { packCommand } from "./commands/pack.js";
+import { refreshCommand } from "./commands/refresh.js";
+import { removeCommand } from "./commands/remove.js";
+import { serveCommand } from "./commands/serve.js";
+import { updateCommand } from "./commands/update.js";
+import { CliError } from "./errors.js";
+import type { CliIo } from "./io.js";
+
+/** Streams and environment for `runCli`; anything left out is taken from the process. */
+export type RunCliOptions = Partial<CliIo>;
+
+/**
+ * Runs the `nd` command with `argv` (without the node and script paths) and resolves with
+ * its exit code: 0 on success, 1 on failure (one line on stderr), 2 on wrong usage.
+ */
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
+  const io: CliIo = {
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+    waitForStop: options.waitForStop ?? processStopSignal,
+  };
+  try {
+    await program(io).parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    return report(io, error);
+  }
+}
+
+function program(io: CliIo): Command {
+  const nd = new Command("nd")
+    .description("Install, develop, inspect and run nd WebAssembly plugins")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo\n");
+  const plugin = nd.command("plugin").description("manage plugins").addHelpText("after", "\nExample:\n  nd plugin install ./my-plugin.ndp\n");
+  const commands = [listCommand, infoCommand, installCommand, updateCommand, removeCommand, devCommand, refreshCommand, packCommand, newCommand, callCommand];
+  for (const make of commands) plugin.addCommand(inherit(make(io), nd));
+  nd.addCommand(inherit(serveCommand(io), nd));
+  return nd;
+}
+
+/** addCommand does not copy the parent's settings, so exit and output handling are set again. */
+function inherit(command: Command, parent: Command): Command {
+  return command.copyInheritedSettings(parent);
+}
+
+function report(io: CliIo, error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof CliError) {
+    io.stderr.write(`nd: ${oneLine(error.message)}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof NdpError || error instanceof ManifestError) {
+    io.stderr.write(`nd: ${oneLine(error.message)}\n`);
+    return 1;
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  io.stderr.write(`nd: ${oneLine((error as Error)?.message ?? String(error))}${code && !String((error as Error).message).includes(code) ? ` (${code})` : ""}\n`);
+  return 1;
+}
+
+/** Multi-line messages (a manifest's list of problems) are joined so the reason stays one line. */
+function oneLine(message: string): string {
+  return message.split("\n").map((part) => part.trim()).filter(Boolean).join("; ");
+}
+
+function processStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

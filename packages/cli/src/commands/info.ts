@@ -1,0 +1,74 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { readNdp } from "@nd/ndp";
+import type { Command } from "commander";
+import { contextOf, defineCommand } from "../command-kit.js";
+import { failure } from "../errors.js";
+import { writeJson, writeLine, type CliIo } from "../io.js";
+import { checkPluginModule } from "../plugin-check.js";
+import { findInstalled } from "../plugins-folder.js";
+import { installedDetails, permissionsOf, type PluginDetails } from "../summaries.js";
+
+export function infoCommand(io: CliIo): Command {
+  return defineCommand({
+    name: "info",
+    summary: "show a plugin's manifest, permissions with reasons, files, size, sha256 and problems",
+    example: "nd plugin info my-plugin.ndp --json",
+    json: true,
+  })
+    .argument("<name-or-file>", "an installed plugin's name, or a .ndp file")
+    .action(async (target: string, _options, command: Command) => {
+      const context = await contextOf(io, command);
+      const details = (await isPackageFile(resolve(io.cwd, target)))
+        ? await packageDetails(resolve(io.cwd, target))
+        : await installedDetails(await installedWithManifest(context.folder, target));
+      if (context.json) writeJson(io.stdout, details);
+      else printDetails(io, details);
+    });
+}
+
+async function isPackageFile(path: string): Promise<boolean> {
+  if (path.endsWith(".ndp")) return true;
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function installedWithManifest(folder: string, name: string) {
+  const plugin = await findInstalled(folder, name);
+  if (!plugin.manifest) throw failure(`${plugin.path}: ${plugin.manifestProblem}`);
+  return plugin;
+}
+
+async function packageDetails(file: string): Promise<PluginDetails> {
+  const ndp = await readNdp(file);
+  return {
+    source: file,
+    manifest: ndp.manifest,
+    permissions: permissionsOf(ndp.manifest),
+    files: ndp.files,
+    size: (await stat(file)).size,
+    wasmSha256: ndp.wasmSha256,
+    dev: false,
+    problems: await checkPluginModule(ndp.wasm, ndp.manifest),
+  };
+}
+
+function printDetails(io: CliIo, details: PluginDetails): void {
+  const { manifest } = details;
+  const line = (label: string, value: string) => writeLine(io.stdout, `${label.padEnd(13)}${value}`);
+  line("name", `${manifest.name} ${manifest.version}${details.dev ? " (dev link)" : ""}`);
+  line("author", manifest.author);
+  line("description", manifest.description);
+  if (manifest.website) line("website", manifest.website);
+  line("source", details.source);
+  line("capabilities", manifest.capabilities.join(", "));
+  line("permissions", details.permissions.length === 0 ? "none" : "");
+  for (const permission of details.permissions) {
+    writeLine(io.stdout, `  ${permission.name}${permission.reason ? `: ${permission.reason}` : ""}`);
+  }
+  line("files", "");
+  for (const file of details.files) writeLine(io.stdout, `  ${file.name.padEnd(14)} ${file.size} bytes`);
+  line("size", `${details.size} bytes`);
+  line("sha256", details.wasmSha256);
+  line("problems", details.problems.length === 0 ? "none" : "");
+  for (const problem of details.problems) writeLine(io.stdout, `  ${problem}`);
+}

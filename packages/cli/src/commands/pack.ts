@@ -1,0 +1,45 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { writeNdp } from "@nd/ndp";
+import type { Command } from "commander";
+import { defineCommand } from "../command-kit.js";
+import { failure } from "../errors.js";
+import { writeJson, writeLine, type CliIo } from "../io.js";
+import { checkPluginModule } from "../plugin-check.js";
+import { checkPluginName, readManifestFile, WASM_FILE } from "../plugins-folder.js";
+import { progress } from "../progress.js";
+
+export function packCommand(io: CliIo): Command {
+  return defineCommand({
+    name: "pack",
+    summary: "validate a plugin folder and build a .ndp package (default ./<name>-<version>.ndp)",
+    example: "nd plugin pack ./my-plugin -o dist/my-plugin.ndp",
+    json: true,
+  })
+    .argument("<folder>", "the plugin's folder (manifest.json, plugin.wasm, optional README.md and LICENSE)")
+    .option("-o, --output <file>", "where to write the package")
+    .action(async (folder: string, options: { output?: string; json?: boolean }) => {
+      const source = resolve(io.cwd, folder);
+      const status = progress(io.stderr);
+      try {
+        status.step("validating");
+        const manifest = await readManifestFile(source);
+        checkPluginName(manifest.name);
+        const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
+          throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
+        });
+        const problems = await checkPluginModule(wasm, manifest);
+        if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
+        status.step("packing");
+        const output = resolve(io.cwd, options.output ?? `${manifest.name}-${manifest.version}.ndp`);
+        const bytes = await writeNdp(source, output);
+        status.done();
+        const result = { file: output, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
+        if (options.json) writeJson(io.stdout, result);
+        else writeLine(io.stdout, `packed ${manifest.name} ${manifest.version} into ${output} (${result.size} bytes)`);
+      } finally {
+        status.done();
+      }
+    });
+}

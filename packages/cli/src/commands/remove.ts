@@ -1,0 +1,31 @@
+import { lstat, realpath, rm, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { contextOf, defineCommand } from "../command-kit.js";
+import { writeLine, type CliIo } from "../io.js";
+import { checkPluginName, findInstalled } from "../plugins-folder.js";
+
+export function removeCommand(io: CliIo): Command {
+  return defineCommand({
+    name: "remove",
+    summary: "remove an installed plugin (for a dev link, the link only)",
+    example: "nd plugin remove my-plugin",
+  })
+    .argument("<name>", "the plugin's name")
+    .action(async (name: string, _options, command: Command) => {
+      const context = await contextOf(io, command);
+      checkPluginName(name);
+      const direct = join(context.folder, name);
+      // A dev link whose folder is gone is no plugin any more, but its link must still be removable.
+      const isLink = (await lstat(direct).catch(() => undefined))?.isSymbolicLink() === true;
+      const plugin = isLink ? { path: direct, name, isDevLink: true } : await findInstalled(context.folder, name);
+      if (plugin.isDevLink) {
+        const target = await realpath(plugin.path).catch(() => "its missing folder");
+        await unlink(plugin.path);
+        writeLine(io.stdout, `removed the dev link ${plugin.path}; ${target} is untouched`);
+      } else {
+        await rm(plugin.path, { recursive: true });
+        writeLine(io.stdout, `removed ${plugin.name} (${plugin.path})`);
+      }
+    });
+}

@@ -1,0 +1,50 @@
+import { Command } from "commander";
+import type { Logger } from "@nd/runtime";
+import { commandContext } from "../context.js";
+import { usageError } from "../errors.js";
+import { writeLine, type CliIo } from "../io.js";
+import { startDemo } from "../demo/demo.js";
+import { startServer } from "../serve/server.js";
+
+interface ServeOptions {
+  folder?: string;
+  config?: string;
+  host: string;
+  port: string;
+  demo?: boolean;
+}
+
+export function serveCommand(io: CliIo): Command {
+  return new Command("serve")
+    .description("run the reference host: load the plugins folder and serve the HTTP API until SIGINT/SIGTERM")
+    .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else <DataFolder>/plugins)")
+    .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--port <number>", "port to listen on (0: any free port)", "4533")
+    .option("--demo", "run on a local demo data folder with the example plugins and local fake upstreams")
+    .addHelpText("after", "\nExample:\n  nd serve --config ./nd.toml --port 4533\n  nd serve --demo\n")
+    .action(async (options: ServeOptions) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got ${JSON.stringify(options.port)}`);
+      const logger = streamLogger(io);
+      if (options.demo) {
+        const demo = await startDemo({ host: options.host, port, logger, cwd: io.cwd });
+        writeLine(io.stdout, demo.instructions);
+        await io.waitForStop();
+        logger.info("shutting down");
+        await demo.close();
+        return;
+      }
+      const context = await commandContext(io, options);
+      const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger });
+      await io.waitForStop();
+      logger.info("shutting down");
+      await server.close();
+      logger.info("stopped");
+    });
+}
+
+function streamLogger(io: CliIo): Logger {
+  const write = (prefix: string) => (message: string) => void io.stderr.write(`${prefix}${message}\n`);
+  return { debug: () => {}, info: write(""), warn: write("warn: "), error: write("error: ") };
+}

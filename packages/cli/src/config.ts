@@ -1,0 +1,136 @@
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { parse, TomlError } from "smol-toml";
+import { CliError } from "./errors.js";
+
+/** The host settings `nd` reads from a Navidrome-style TOML file (DESIGN.md section 7). */
+export interface HostConfig {
+  /** The file read, when there was one. */
+  readonly file?: string;
+  /** `[Plugins] Enabled`; default true. */
+  readonly enabled: boolean;
+  /** `DataFolder` (top level) or `[Plugins] DataFolder`; default `<cwd>/data`. */
+  readonly dataFolder: string;
+  /** `[Plugins] Folder`; default `<dataFolder>/plugins`. */
+  readonly folder: string;
+  /** `[Plugins] CacheSize` in bytes ("100MB", "512KiB", 1048576): each plugin's cache service budget. */
+  readonly cacheSizeBytes?: number;
+  /** `[Plugins] Agents`: MetadataAgent plugins asked first, in this order ("a,b" or ["a", "b"]). */
+  readonly agents: readonly string[];
+  /** `[PluginConfig.<name>]`: what each plugin's OnInit and ConfigService see. */
+  readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+const PLUGINS_KEYS = ["enabled", "folder", "datafolder", "cachesize", "agents"] as const;
+
+/** Reads a TOML config file; without one, the defaults relative to `cwd`. */
+export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<HostConfig> {
+  if (file === undefined) return configFrom({}, cwd);
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CliError("config", `cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseConfig(text, path);
+}
+
+/** Parses the text of a config file; `file` names it in errors and anchors its relative paths. */
+export function parseConfig(text: string, file: string): HostConfig {
+  let document: Record<string, unknown>;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.split("\n")[0];
+      throw new CliError("config", `${file}:${error.line}:${error.column}: invalid TOML: ${reason}`, { cause: error });
+    }
+    throw error;
+  }
+  return { file, ...configFrom(document, dirname(file), file) };
+}
+
+function configFrom(document: Record<string, unknown>, base: string, file = "the config"): HostConfig {
+  const plugins = table(valueOf(document, "Plugins"), "[Plugins]", file);
+  for (const key of Object.keys(plugins)) {
+    if (!(PLUGINS_KEYS as readonly string[]).includes(key.toLowerCase())) {
+      throw new CliError("config", `${file}: unknown key Plugins.${key}; known keys: Enabled, Folder, DataFolder, CacheSize, Agents`);
+    }
+  }
+  const dataFolderSetting = valueOf(plugins, "DataFolder") ?? valueOf(document, "DataFolder");
+  const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? join(base, "data");
+  const folder = pathSetting(valueOf(plugins, "Folder"), "Plugins.Folder", base, file) ?? join(dataFolder, "plugins");
+  const cacheSize = valueOf(plugins, "CacheSize");
+  return {
+    enabled: booleanSetting(valueOf(plugins, "Enabled"), "Plugins.Enabled", file) ?? true,
+    dataFolder,
+    folder,
+    ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
+    agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
+    pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file),
+  };
+}
+
+/** Keys are matched without regard to case, as Navidrome does. */
+function valueOf(object: Record<string, unknown>, key: string): unknown {
+  const found = Object.keys(object).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : object[found];
+}
+
+function table(value: unknown, name: string, file: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CliError("config", `${file}: ${name} must be a table`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function pathSetting(value: unknown, name: string, base: string, file: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw new CliError("config", `${file}: ${name} must be a non-empty string`);
+  return isAbsolute(value) ? value : resolve(base, value);
+}
+
+function booleanSetting(value: unknown, name: string, file: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new CliError("config", `${file}: ${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function listSetting(value: unknown, name: string, file: string): string[] {
+  if (value === undefined) return [];
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) {
+    throw new CliError("config", `${file}: ${name} must be a string like "a,b" or an array of strings`);
+  }
+  return items.map((item: string) => item.trim()).filter((item) => item !== "");
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  "": 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3,
+};
+
+function parseSize(value: unknown, file: string): number {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  const match = typeof value === "string" ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value) : null;
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && unit ? Math.floor(Number(match[1]) * unit) : 0;
+  if (bytes < 1) {
+    throw new CliError("config", `${file}: Plugins.CacheSize must be a size such as "100MB" or "64MiB", got ${JSON.stringify(value)}`);
+  }
+  return bytes;
+}
+
+function pluginConfigOf(value: unknown, file: string): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = {};
+  for (const [plugin, settings] of Object.entries(table(value, "[PluginConfig]", file))) {
+    const entries = Object.entries(table(settings, `[PluginConfig.${plugin}]`, file)).map(([key, setting]) => {
+      if (typeof setting === "object" && setting !== null) {
+        throw new CliError("config", `${file}: PluginConfig.${plugin}.${key} must be a string, number or boolean`);
+      }
+      return [key, String(setting)] as const;
+    });
+    result[plugin] = Object.fromEntries(entries);
+  }
+  return result;
+}

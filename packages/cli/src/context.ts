@@ -1,0 +1,30 @@
+import { resolve } from "node:path";
+import { loadConfig, type HostConfig } from "./config.js";
+import type { CliIo } from "./io.js";
+
+/** Options every `nd plugin` command takes. */
+export interface CommonOptions {
+  folder?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** What a command runs with: its streams, the config, and the plugins folder it works on. */
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly config: HostConfig;
+  /** `--folder`, else `ND_PLUGINS_FOLDER`, else the config's `[Plugins] Folder`, else `<DataFolder>/plugins`. */
+  readonly folder: string;
+  readonly json: boolean;
+}
+
+export async function commandContext(io: CliIo, options: CommonOptions): Promise<CommandContext> {
+  const config = await loadConfig(options.config, io.cwd);
+  const chosen = options.folder ?? nonEmpty(io.env.ND_PLUGINS_FOLDER);
+  const folder = chosen === undefined ? config.folder : resolve(io.cwd, chosen);
+  return { io, config, folder, json: options.json ?? false };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseManifest, type Manifest } from "@nd/manifest";
+import { extractNdp, writeNdp } from "@nd/ndp";
+import type { Logger } from "@nd/runtime";
+import type { HostConfig } from "../config.js";
+import { ensurePluginsFolder } from "../plugins-folder.js";
+import { startServer, type RunningServer } from "../serve/server.js";
+import { startDemoUpstreams, type DemoUpstreams } from "./upstreams.js";
+
+export interface DemoOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly logger?: Logger;
+  /** Where the examples are looked for (their parent `examples/` folder). Default: found from `cwd` or this package upwards. */
+  readonly examplesFolder?: string;
+  /** Default `<repository>/.nd-demo`. */
+  readonly dataFolder?: string;
+  readonly cwd?: string;
+}
+
+export interface RunningDemo {
+  readonly server: RunningServer;
+  readonly upstreams: DemoUpstreams;
+  /** Names of the example plugins installed. */
+  readonly installed: readonly string[];
+  /** What to try, as printed by `nd serve --demo`. */
+  readonly instructions: string;
+  close(): Promise<void>;
+}
+
+/** MetadataAgents asked first; as-echo answers everything, so it comes last. */
+const AGENT_ORDER = ["as-metadata-agent", "go-coverart", "as-echo"];
+
+/** What each example needs to talk to the demo upstreams instead of the public services. */
+function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<string, string>> {
+  return {
+    "as-metadata-agent": { musicbrainz_url: upstreams.url, wikipedia_url: upstreams.url },
+    "as-scrobbler": { api_url: upstreams.url, api_token: upstreams.listenBrainzToken },
+    "go-coverart": { base_url: upstreams.url },
+    "go-live-events": { ws_url: upstreams.wsUrl, check_cron: "* * * * *", reconnect_delay_seconds: "2" },
+  };
+}
+
+/**
+ * `nd serve --demo`: installs the built example plugins into a local data folder, starts
+ * fake upstreams on 127.0.0.1 and runs the host with config pointing the plugins at them.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const logger = options.logger ?? consoleLogger;
+  const examples = options.examplesFolder ?? findExamples(options.cwd ?? process.cwd());
+  const dataFolder = options.dataFolder ?? join(dirname(examples), ".nd-demo");
+  const folder = join(dataFolder, "plugins");
+  const upstreams = await startDemoUpstreams();
+  try {
+    await ensurePluginsFolder(folder);
+    const installed = await installExamples(examples, folder, upstreams, logger);
+    const config: HostConfig = {
+      enabled: true,
+      dataFolder,
+      folder,
+      agents: AGENT_ORDER,
+      pluginConfig: demoPluginConfig(upstreams),
+    };
+    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger });
+    return {
+      server,
+      upstreams,
+      installed,
+      instructions: instructions(server.url, upstreams, installed),
+      close: async () => {
+        await server.close();
+        await upstreams.close();
+      },
+    };
+  } catch (error) {
+    await upstreams.close();
+    throw error;
+  }
+}
+
+function findExamples(cwd: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const start of [cwd, here]) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, "examples")) && existsSync(join(dir, "pnpm-workspace.yaml"))) return join(dir, "examples");
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error("cannot find the repository's examples/ folder; run nd serve --demo from the nd repository");
+}
+
+async function installExamples(examples: string, folder: string, upstreams: DemoUpstreams, logger: Logger): Promise<string[]> {
+  const installed: string[] = [];
+  for (const entry of (await readdir(examples, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory()) continue;
+    const source = join(examples, entry.name);
+    if (!existsSync(join(source, "manifest.json"))) continue;
+    if (!existsSync(join(source, "plugin.wasm"))) {
+      logger.warn(`demo: skipping examples/${entry.name}: plugin.wasm is not built (run pnpm build)`);
+      continue;
+    }
+    try {
+      const manifest = parseManifest(await readFile(join(source, "manifest.json"), "utf8"), join(source, "manifest.json"));
+      const readme = await readFile(join(source, "README.md"), "utf8").catch(() => undefined);
+      const demoManifest = pointAtUpstreams(manifest, upstreams);
+      const bytes = await writeNdp({ manifest: demoManifest, wasm: await readFile(join(source, "plugin.wasm")), ...(readme && { readme }) });
+      await extractNdp(bytes, join(folder, manifest.name), { replace: true });
+      installed.push(manifest.name);
+    } catch (error) {
+      logger.warn(`demo: skipping examples/${entry.name}: ${(error as Error).message}`);
+    }
+  }
+  return installed;
+}
+
+/**
+ * What an administrator does when pointing a plugin at a mirror on their own network: the
+ * allowed URLs move to the mirror's origin, and local network access is granted.
+ */
+function pointAtUpstreams(manifest: Manifest, upstreams: DemoUpstreams): Manifest {
+  const permissions = { ...manifest.permissions };
+  if (permissions.http) {
+    const allowedUrls = Object.fromEntries(
+      Object.entries(permissions.http.allowedUrls ?? {}).map(([pattern, methods]) => [pattern.replace(/^[a-z]+:\/\/[^/]+/i, upstreams.url), methods]),
+    );
+    permissions.http = { ...permissions.http, allowedUrls, allowLocalNetwork: true };
+  }
+  if (permissions.websocket) permissions.websocket = { ...permissions.websocket, allowLocalNetwork: true };
+  return { ...manifest, permissions };
+}
+
+function instructions(url: string, upstreams: DemoUpstreams, installed: readonly string[]): string {
+  const scrobble = JSON.stringify({ username: "demo", track: { name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
+  return [
+    "",
+    `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url}`,
+    `fake MusicBrainz, Wikipedia, ListenBrainz and Cover Art Archive at ${upstreams.url}, live events at ${upstreams.wsUrl}`,
+    "",
+    "Try:",
+    `  curl -s ${url}/api/plugins`,
+    `  curl -s '${url}/api/artist?name=Nina%20Simone'`,
+    `  curl -s '${url}/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis'`,
+    `  curl -s -X POST ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
+    `  curl -s -X POST ${url}/api/scrobble -d '${scrobble}'`,
+    `  curl -s ${upstreams.url}/demo/listens`,
+    "",
+    "Press Ctrl-C to stop.",
+    "",
+  ].join("\n");
+}
+
+const consoleLogger: Logger = {
+  debug: () => {},
+  info: (message) => console.error(message),
+  warn: (message) => console.error(`warn: ${message}`),
+  error: (message) => console.error(`error: ${message}`),
+};

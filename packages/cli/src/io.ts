@@ -1,0 +1,23 @@
+/** Where a command writes, and what it reads from its environment. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Base of relative paths. */
+  readonly cwd: string;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `nd serve` runs until then. */
+  waitForStop(): Promise<void>;
+}
+
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export function writeLine(stream: OutputStream, line = ""): void {
+  stream.write(`${line}\n`);
+}
+
+export function writeJson(stream: OutputStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HostServicesOptions } from "@nd/host-services";
+import { PluginManager, type Logger, type PluginManagerOptions } from "@nd/runtime";
+import type { HostConfig } from "./config.js";
+import type { CliIo } from "./io.js";
+
+/** Host service settings that follow from the config file. */
+export function hostServicesOptions(config: HostConfig): HostServicesOptions {
+  return config.cacheSizeBytes === undefined ? {} : { cache: { maxBytesPerPlugin: config.cacheSizeBytes } };
+}
+
+export function managerOptions(config: HostConfig, folder: string, logger: Logger): PluginManagerOptions {
+  return { folder, pluginConfig: config.pluginConfig, hostServices: { logger, ...hostServicesOptions(config) }, logger };
+}
+
+/** Plugin output (WASI stdout/stderr) and warnings go to stderr; the manager's own info lines are dropped. */
+export function commandLogger(io: CliIo): Logger {
+  const write = (message: string) => void io.stderr.write(`${message}\n`);
+  return {
+    debug: () => {},
+    info: (message, fields) => (fields && "stream" in fields ? write(message) : undefined),
+    warn: write,
+    error: () => {},
+  };
+}
+
+/**
+ * Loads one plugin alone, as the host would (compile, link, OnInit with its config), in a
+ * private folder holding only a link to it, so other plugins of the folder do not run.
+ */
+export async function withSinglePlugin<T>(
+  pluginPath: string,
+  name: string,
+  config: HostConfig,
+  io: CliIo,
+  run: (manager: PluginManager) => Promise<T>,
+): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), "nd-plugin-"));
+  const manager = new PluginManager({ ...managerOptions(config, folder, commandLogger(io)), workers: 1 });
+  try {
+    await symlink(await realpath(pluginPath), join(folder, name), "dir");
+    await manager.start();
+    return await run(manager);
+  } finally {
+    await manager.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}

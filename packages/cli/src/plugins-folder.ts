@@ -1,0 +1,88 @@
+import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { parseManifest, type Manifest } from "@nd/manifest";
+import { failure } from "./errors.js";
+
+export const MANIFEST_FILE = "manifest.json";
+export const WASM_FILE = "plugin.wasm";
+/** The optional files of a plugin folder, listed by `info`. */
+export const PLUGIN_FILES = [MANIFEST_FILE, WASM_FILE, "README.md", "LICENSE"] as const;
+
+/** Plugin names become folder names, so they are limited to a safe, portable set. */
+const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkPluginName(name: string): void {
+  if (!PLUGIN_NAME.test(name) || name.includes("..")) {
+    throw failure(
+      `plugin name ${JSON.stringify(name)} cannot be a folder name: use up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
+  }
+}
+
+/** Creates the plugins folder, readable by its owner only, when missing. */
+export async function ensurePluginsFolder(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+}
+
+/** One plugin in the plugins folder, as the files on disk say. */
+export interface InstalledPlugin {
+  readonly name: string;
+  /** The entry in the plugins folder (a folder, or a dev link). */
+  readonly path: string;
+  readonly isDevLink: boolean;
+  /** Where a dev link points. */
+  readonly linkTarget?: string;
+  readonly manifest?: Manifest;
+  /** Why the manifest could not be read. */
+  readonly manifestProblem?: string;
+}
+
+/** Every entry of the plugins folder that holds a plugin; dot entries are skipped, as the host does. */
+export async function listInstalled(folder: string): Promise<InstalledPlugin[]> {
+  const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const plugins: InstalledPlugin[] = [];
+  for (const entry of entries.sort()) {
+    if (entry.startsWith(".")) continue;
+    const plugin = await describeEntry(join(folder, entry), entry);
+    if (plugin) plugins.push(plugin);
+  }
+  return plugins;
+}
+
+/** The installed plugin with this manifest name (or, failing that, this folder name). */
+export async function findInstalled(folder: string, name: string): Promise<InstalledPlugin> {
+  const plugins = await listInstalled(folder);
+  const found = plugins.find((plugin) => plugin.name === name) ?? plugins.find((plugin) => plugin.path === join(folder, name));
+  if (!found) throw failure(`no plugin named "${name}" in ${folder}; see nd plugin list`);
+  return found;
+}
+
+async function describeEntry(path: string, entry: string): Promise<InstalledPlugin | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return undefined;
+  const hasFiles = await Promise.all([MANIFEST_FILE, WASM_FILE].map((file) => isFile(join(path, file))));
+  if (!hasFiles.every(Boolean)) return undefined;
+  const isDevLink = (await lstat(path)).isSymbolicLink();
+  const link = isDevLink ? { linkTarget: await realpath(path) } : {};
+  try {
+    const manifest = await readManifestFile(path);
+    return { name: manifest.name, path, isDevLink, ...link, manifest };
+  } catch (error) {
+    return { name: entry, path, isDevLink, ...link, manifestProblem: (error as Error).message };
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+export async function readManifestFile(folder: string): Promise<Manifest> {
+  const path = join(folder, MANIFEST_FILE);
+  const text = await readFile(path, "utf8").catch((error: Error) => {
+    throw failure(`cannot read ${path}: ${error.message}`, error);
+  });
+  return parseManifest(text, path);
+}

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Manifest } from "@nd/manifest";
+import { checkPluginModule } from "./plugin-check.js";
+import { PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
+
+/** `ready`: the files would load (manifest valid, module links); `invalid`: see `problems`. */
+export type PluginFilesState = "ready" | "invalid";
+
+/** One row of `nd plugin list`. */
+export interface PluginSummary {
+  name: string;
+  version?: string;
+  capabilities: string[];
+  permissions: string[];
+  state: PluginFilesState;
+  problems: string[];
+  dev: boolean;
+  linkTarget?: string;
+  path: string;
+}
+
+export async function describeInstalled(plugin: InstalledPlugin): Promise<PluginSummary> {
+  const problems = plugin.manifest
+    ? await checkPluginModule(await readFile(join(plugin.path, WASM_FILE)), plugin.manifest)
+    : [plugin.manifestProblem ?? "manifest.json cannot be read"];
+  return {
+    name: plugin.name,
+    ...(plugin.manifest && { version: plugin.manifest.version }),
+    capabilities: [...(plugin.manifest?.capabilities ?? [])],
+    permissions: Object.keys(plugin.manifest?.permissions ?? {}),
+    state: problems.length === 0 ? "ready" : "invalid",
+    problems,
+    dev: plugin.isDevLink,
+    ...(plugin.linkTarget && { linkTarget: plugin.linkTarget }),
+    path: plugin.path,
+  };
+}
+
+/** What `nd plugin info` shows, for an installed plugin or a package file. */
+export interface PluginDetails {
+  source: string;
+  manifest: Manifest;
+  permissions: { name: string; reason?: string }[];
+  files: { name: string; size: number }[];
+  size: number;
+  wasmSha256: string;
+  dev: boolean;
+  problems: string[];
+}
+
+export function permissionsOf(manifest: Manifest): PluginDetails["permissions"] {
+  return Object.entries(manifest.permissions).map(([name, value]) => {
+    const reason = (value as { reason?: unknown } | null)?.reason;
+    return typeof reason === "string" ? { name, reason } : { name };
+  });
+}
+
+export async function installedDetails(plugin: InstalledPlugin): Promise<PluginDetails> {
+  const summary = await describeInstalled(plugin);
+  const files: PluginDetails["files"] = [];
+  for (const name of PLUGIN_FILES) {
+    const info = await stat(join(plugin.path, name)).catch(() => undefined);
+    if (info?.isFile()) files.push({ name, size: info.size });
+  }
+  const wasm = await readFile(join(plugin.path, WASM_FILE));
+  return {
+    source: plugin.linkTarget ?? plugin.path,
+    manifest: plugin.manifest!,
+    permissions: permissionsOf(plugin.manifest!),
+    files,
+    size: files.reduce((total, file) => total + file.size, 0),
+    wasmSha256: createHash("sha256").update(wasm).digest("hex"),
+    dev: plugin.isDevLink,
+    problems: summary.problems,
+  };
+}
