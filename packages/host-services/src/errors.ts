@@ -4,7 +4,8 @@ export type HostServicesErrorKind =
   | "permission"
   | "host-call"
   | "network-refused"
-  | "artwork-token";
+  | "artwork-token"
+  | "closed";
 
 /** Base class of every error this package throws. */
 export class HostServicesError extends Error {
@@ -14,6 +15,13 @@ export class HostServicesError extends Error {
     super(message, options);
     this.kind = kind;
     this.name = new.target.name;
+  }
+}
+
+/** Host services used after `close()`. */
+export class ServicesClosedError extends HostServicesError {
+  constructor(message: string) {
+    super("closed", message);
   }
 }
 

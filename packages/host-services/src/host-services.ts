@@ -3,7 +3,7 @@ import type { PermissionName } from "@nd/protocol";
 import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
 import { type CacheService, createCacheService } from "./cache/cache-service.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
-import { ConfigurationError, HostCallError } from "./errors.js";
+import { ConfigurationError, ServicesClosedError } from "./errors.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
@@ -99,7 +99,7 @@ function buildPluginServices(
     artwork,
     importNames: Object.freeze([...handlers.keys()]),
     async call(importName, request) {
-      if (closing) throw new HostCallError(importName, `env.${importName}: the services of plugin "${name}" are closed`);
+      if (closing) throw new ServicesClosedError(`env.${importName}: the services of plugin "${name}" are closed`);
       const handler = handlers.get(importName);
       if (!handler) throw unavailableImport(name, importName);
       return handler(request);
@@ -121,13 +121,16 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
   const resolved = resolveOptions(options);
   const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
   const live = new Set<PluginHostServices>();
+  let closed = false;
   return {
     forPlugin(plugin) {
+      if (closed) throw new ServicesClosedError(`cannot serve plugin "${plugin.name}": these host services are closed`);
       const services = buildPluginServices(plugin, resolved, network, () => live.delete(services));
       live.add(services);
       return services;
     },
     async close() {
+      closed = true;
       await Promise.all([...live].map((services) => services.close()));
       await network.close();
     },

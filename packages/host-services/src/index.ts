@@ -20,5 +20,6 @@ export {
   HostCallError,
   HostServicesError,
   PermissionError,
+  ServicesClosedError,
 } from "./errors.js";
 export type { HostServicesErrorKind } from "./errors.js";

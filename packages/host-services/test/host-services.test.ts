@@ -1,6 +1,6 @@
 import { config as configMessages, findHostFunction, HOST_SERVICES, http as httpMessages, cache as cacheMessages } from "@nd/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigurationError, createHostServices, HostCallError, PermissionError } from "../src/index.js";
+import { ConfigurationError, createHostServices, HostCallError, PermissionError, ServicesClosedError } from "../src/index.js";
 import { startHttpServer } from "./support/servers.js";
 
 describe("config service", () => {
@@ -105,7 +105,15 @@ describe("wire calls", () => {
   test("calls after close are refused", async () => {
     const services = host.forPlugin({ name: "wire", permissions: { config: {} }, config: {} });
     await services.close();
-    await expect(services.call("get_config", new Uint8Array())).rejects.toBeInstanceOf(HostCallError);
+    await expect(services.call("get_config", new Uint8Array())).rejects.toBeInstanceOf(ServicesClosedError);
+  });
+
+  test("closed host services serve no new plugin", async () => {
+    const closedHost = createHostServices();
+    await closedHost.close();
+    expect(() => closedHost.forPlugin({ name: "late", permissions: {}, config: {} })).toThrow(
+      new ServicesClosedError('cannot serve plugin "late": these host services are closed'),
+    );
   });
 });
 

@@ -60,6 +60,13 @@ describe("websocket connections", () => {
     expect((await websocket.connect({ url: server.url })).connectionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test("a message the server sends right after the handshake is delivered", async () => {
+    const { websocket, events, until } = websocketPlugin();
+    await websocket.connect({ url: `${server.url}/greet`, connectionId: "g" });
+    await until(1);
+    expect(events).toEqual(["text g welcome"]);
+  });
+
   test("text and binary messages go both ways", async () => {
     const { websocket, events, until } = websocketPlugin();
     await websocket.connect({ url: server.url, connectionId: "c" });

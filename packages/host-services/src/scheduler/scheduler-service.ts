@@ -84,31 +84,37 @@ export function createSchedulerService(
     return install(id, job);
   }
 
+  /** A cron run that is skipped while the previous run of the same job is still busy. */
+  function withoutOverlap(deliverTo: SchedulerCallback, id: string, payload: Uint8Array): () => Promise<void> {
+    let running = false;
+    return async () => {
+      if (running) {
+        logger.warn("skipped a run of a recurring job still busy with its previous run", { plugin: pluginName, scheduleId: id });
+        return;
+      }
+      running = true;
+      try {
+        await deliver(deliverTo, { scheduleId: id, payload, isRecurring: true });
+      } finally {
+        running = false;
+      }
+    };
+  }
+
   async function scheduleRecurring(input: Partial<M.ScheduleRecurringRequest>): Promise<M.ScheduleResponse> {
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
     const invalid = cronExpressionProblem(expression);
     const problem = invalid ? `invalid cron expression "${expression}": ${invalid}` : refusal(id);
     if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
-    const payload = input.payload ?? new Uint8Array();
-    let running = false;
-    const task = scheduleCron(
-      expression,
-      async () => {
-        if (running) {
-          logger.warn("skipped a run of a recurring job still busy with its previous run", { plugin: pluginName, scheduleId: id });
-          return;
-        }
-        running = true;
-        try {
-          await deliver(callback, { scheduleId: id, payload, isRecurring: true });
-        } finally {
-          running = false;
-        }
-      },
-      { name: `${pluginName}/${id}`, logger: cronLogger },
-    );
-    return install(id, { stop: () => void task.destroy() });
+    const run = withoutOverlap(callback, id, input.payload ?? new Uint8Array());
+    try {
+      const task = scheduleCron(expression, run, { name: `${pluginName}/${id}`, logger: cronLogger });
+      return install(id, { stop: () => void task.destroy() });
+    } catch (error) {
+      // node-cron's scheduler may still refuse what its validator let through.
+      return { scheduleId: "", error: `invalid cron expression "${expression}": ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   async function cancelSchedule(input: Partial<M.CancelRequest>): Promise<M.CancelResponse> {

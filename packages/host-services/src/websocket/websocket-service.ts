@@ -95,6 +95,8 @@ export function createWebSocketService(
 
   function watch(connection: Connection): void {
     const { id: connectionId, socket } = connection;
+    // Set in the event itself, not after `connect` resumes, so a message right behind the handshake is kept.
+    socket.once("open", () => (connection.open = true));
     socket.on("message", (data, isBinary) => {
       const bytes = asBuffer(data);
       deliver(connection, () =>
@@ -164,7 +166,6 @@ export function createWebSocketService(
       socket.terminate();
       return failure(handshakeError ? messageOf(handshakeError) : "the websocket service of this plugin is closed");
     }
-    connection.open = true;
     return { connectionId: id, error: "" };
   }
 

@@ -95,7 +95,7 @@ export interface TestWebSocketServer extends TestServer {
 }
 
 /**
- * A WebSocket server on 127.0.0.1. A client's text message "burst <n>" is answered by n numbered
+ * A WebSocket server on 127.0.0.1. A client connecting to /greet is sent "welcome" at once. A client's text message "burst <n>" is answered by n numbered
  * text messages; "binary" by one binary message [1, 2, 3]; "close <code>" by the server closing;
  * anything else is echoed back.
  */
@@ -110,6 +110,7 @@ export async function startWebSocketServer(): Promise<TestWebSocketServer> {
     sockets.push(socket);
     handshakes.push(request.headers);
     connectionWaiters.shift()?.(socket);
+    if (request.url === "/greet") socket.send("welcome");
     socket.on("close", (code, reason) => closeWaiters.shift()?.({ code, reason: reason.toString() }));
     socket.on("message", (data, isBinary) => {
       const text = isBinary ? "" : data.toString();
