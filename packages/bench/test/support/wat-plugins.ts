@@ -13,12 +13,12 @@ export const AS_ECHO_FOLDER = dirname(createRequire(import.meta.url).resolve("@n
  * A MetadataAgent module in WebAssembly text, with a bump allocator so `malloc`/`free` follow
  * the wire contract, and `$pack` to build the i64 answer. `body` adds the capability exports.
  */
-export function watPlugin(body: string, imports = ""): Uint8Array {
+export function watPlugin(body: string, imports = "", pages = 16, { exportMalloc = true } = {}): Uint8Array {
   const source = `(module
     ${imports}
-    (memory (export "memory") 2)
+    (memory (export "memory") ${pages})
     (global $heap (mut i32) (i32.const 65536))
-    (func $malloc (export "malloc") (param $size i32) (result i32)
+    (func $malloc ${exportMalloc ? '(export "malloc")' : ""} (param $size i32) (result i32)
       (local $ptr i32)
       (local.set $ptr (global.get $heap))
       (global.set $heap (i32.add (global.get $heap) (local.get $size)))
@@ -27,6 +27,19 @@ export function watPlugin(body: string, imports = ""): Uint8Array {
     (func (export "metadata_agent_api_version") (result i64) (i64.const 1))
     (func $pack (param $ptr i32) (param $len i32) (result i64)
       (i64.or (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32)) (i64.extend_i32_u (local.get $len))))
+    ;; A GetArtistBiography answer whose biography is as many letters long as the count: how a plugin reports a number.
+    (func $countAnswer (param $count i32) (result i64)
+      (i32.store8 (i32.const 4096) (i32.const 0x0a))
+      (i32.store8 (i32.const 4097) (i32.or (i32.and (local.get $count) (i32.const 0x7f)) (i32.const 0x80)))
+      (i32.store8 (i32.const 4098) (i32.or (i32.and (i32.shr_u (local.get $count) (i32.const 7)) (i32.const 0x7f)) (i32.const 0x80)))
+      (i32.store8 (i32.const 4099) (i32.shr_u (local.get $count) (i32.const 14)))
+      (memory.fill (i32.const 4100) (i32.const 0x78) (local.get $count))
+      (call $pack (i32.const 4096) (i32.add (i32.const 4) (local.get $count))))
+    ;; The first byte of the message a host call answered (0 when it answered nothing).
+    (func $firstByte (param $answer i64) (result i32)
+      (if (result i32) (i32.wrap_i64 (local.get $answer))
+        (then (i32.load8_u (i32.wrap_i64 (i64.shr_u (local.get $answer) (i64.const 32)))))
+        (else (i32.const 0))))
     ${body})`;
   return toolkit.parseWat("plugin.wat", source, { bulk_memory: true }).toBinary({}).buffer;
 }
