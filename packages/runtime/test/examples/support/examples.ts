@@ -1,0 +1,105 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
+import { memoryLogger } from "../../support/wat-plugins.js";
+
+const EXAMPLES = join(__dirname, "../../../../../examples");
+
+/** One request the fake upstream received. */
+export interface SeenRequest {
+  readonly method: string;
+  /** Path and query, decoded: `/ws/2/artist?fmt=json&query=artist:"Nina Simone"`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface Answer {
+  readonly status?: number;
+  /** Sent as JSON unless it is already a string. */
+  readonly body?: unknown;
+}
+
+export type Route = (request: SeenRequest) => Answer | undefined;
+
+export interface FakeUpstream {
+  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for a public API: `route` picks
+ * each answer; a request it does not answer gets a 404.
+ */
+export async function fakeUpstream(route: Route): Promise<FakeUpstream> {
+  const requests: SeenRequest[] = [];
+  const server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.on("end", () => {
+      const url = new URL(incoming.url ?? "/", "http://127.0.0.1");
+      const seen: SeenRequest = {
+        method: incoming.method ?? "",
+        path: decodeURIComponent(url.pathname + url.search),
+        query: url.searchParams,
+        headers: incoming.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      requests.push(seen);
+      const answer = route(seen) ?? { status: 404, body: { error: "Not Found" } };
+      const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body ?? {});
+      response.writeHead(answer.status ?? 200, { "content-type": "application/json" });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A plugins folder holding one built example: its plugin.wasm and its
+ * manifest.json, with `permissions` merged over the manifest's own, so a test
+ * can let the plugin reach the fake servers on 127.0.0.1.
+ */
+export function examplePluginsFolder(example: string, permissions: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), `nd-${example}-`));
+  const folder = join(root, example);
+  mkdirSync(folder);
+  copyFileSync(join(EXAMPLES, example, "plugin.wasm"), join(folder, "plugin.wasm"));
+  const manifest = JSON.parse(readFileSync(join(EXAMPLES, example, "manifest.json"), "utf8"));
+  manifest.permissions = { ...manifest.permissions, ...permissions };
+  writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifest, null, 2));
+  return root;
+}
+
+/** An http permission granting `methods` on the whole fake server (which listens on loopback). */
+export function localHttp(upstream: FakeUpstream, methods: string[] = ["GET"]) {
+  return { allowLocalNetwork: true, allowedUrls: { [`${upstream.url}/*`]: methods } };
+}
+
+/** Starts a PluginManager whose log lines are kept for assertions; `stop` closes every one started. */
+export function managers() {
+  const started: PluginManager[] = [];
+  return {
+    async start(options: PluginManagerOptions) {
+      const { logger, lines } = memoryLogger();
+      const manager = new PluginManager({ workers: 2, callTimeoutMs: 15_000, logger, ...options });
+      started.push(manager);
+      await manager.start();
+      return { manager, lines };
+    },
+    stop: () => Promise.all(started.splice(0).map((manager) => manager.close())),
+  };
+}
