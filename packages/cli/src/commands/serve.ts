@@ -33,6 +33,7 @@ export function serveCommand(io: CliIo): Command {
         await io.waitForStop();
         logger.info("shutting down");
         await demo.close();
+        logger.info("stopped");
         return;
       }
       const context = await commandContext(io, options);

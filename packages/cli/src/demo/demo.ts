@@ -31,8 +31,8 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-/** MetadataAgents asked first; as-echo answers everything, so it comes last. */
-const AGENT_ORDER = ["as-metadata-agent", "go-coverart", "as-echo"];
+/** MetadataAgents in the order asked: cover art first for album images, as-echo (which answers everything) last. */
+const AGENT_ORDER = ["go-coverart", "as-metadata-agent", "as-echo"];
 
 /** What each example needs to talk to the demo upstreams instead of the public services. */
 function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<string, string>> {
@@ -145,7 +145,8 @@ function instructions(url: string, upstreams: DemoUpstreams, installed: readonly
     `  curl -s '${url}/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis'`,
     `  curl -s -X POST ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
     `  curl -s -X POST ${url}/api/scrobble -d '${scrobble}'`,
-    `  curl -s ${upstreams.url}/demo/listens`,
+    `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
+    `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
     "",
     "Press Ctrl-C to stop.",
     "",

@@ -24,7 +24,7 @@ export async function startDemoUpstreams(host = "127.0.0.1"): Promise<DemoUpstre
   const listens: unknown[] = [];
   const eventMessages: string[] = [];
   const server = createServer((request, response) => {
-    void answer(request, response, listens).catch((error: Error) => send(response, 500, { error: error.message }));
+    void answer(request, response, listens, eventMessages).catch((error: Error) => send(response, 500, { error: error.message }));
   });
   const events = new WebSocketServer({ server, path: "/events" });
   events.on("connection", (socket) => greet(socket, eventMessages));
@@ -76,7 +76,7 @@ function queryField(query: string, field: string): string {
   return match ? match[1]!.replace(/\\(.)/g, "$1") : "";
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, listens: unknown[]): Promise<void> {
+async function answer(request: IncomingMessage, response: ServerResponse, listens: unknown[], eventMessages: string[]): Promise<void> {
   const url = new URL(request.url ?? "/", "http://demo");
   const path = decodeURIComponent(url.pathname);
   const query = url.searchParams.get("query") ?? "";
@@ -135,5 +135,6 @@ async function answer(request: IncomingMessage, response: ServerResponse, listen
     return send(response, 200, { status: "ok" });
   }
   if (path === "/demo/listens") return send(response, 200, listens);
+  if (path === "/demo/events") return send(response, 200, eventMessages);
   return send(response, 404, { error: `the nd demo upstreams have no ${path}` });
 }

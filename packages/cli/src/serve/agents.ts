@@ -84,13 +84,13 @@ export async function lookupArtist(chain: AgentChain, query: ArtistQuery): Promi
 export type AlbumQuery = { name: string; artist: string; mbid: string };
 
 export async function lookupAlbum(chain: AgentChain, query: AlbumQuery): Promise<Json> {
-  const [info, images] = await Promise.all([
-    chain.first("GetAlbumInfo", query, (r) => {
-      const album = r.info as Json | undefined;
-      return album && Object.values(album).some((value) => value !== "") ? album : undefined;
-    }),
-    chain.first("GetAlbumImages", query, (r) => list(r.images)),
-  ]);
+  const info = await chain.first("GetAlbumInfo", query, (r) => {
+    const album = r.info as Json | undefined;
+    return album && Object.values(album).some((value) => value !== "") ? album : undefined;
+  });
+  // As a music server does: what one agent learnt (the MBID) helps the others.
+  const mbid = query.mbid || (typeof info?.value.mbid === "string" ? info.value.mbid : "");
+  const images = await chain.first("GetAlbumImages", { ...query, mbid }, (r) => list(r.images));
   return { query, info, images, failures: chain.failures };
 }
 

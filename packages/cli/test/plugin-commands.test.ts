@@ -1,0 +1,191 @@
+import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+
+describe("install, list, info, call, remove", () => {
+  test("an installed package lists, describes itself, answers calls and goes away", async () => {
+    const dir = workspace();
+    const folder = join(dir, "data", "plugins");
+    const file = await packageFile(dir, { ...biographyPlugin("hello", "hi there"), permissions: { cache: { reason: "remembers things" } } });
+
+    const installed = await nd(["plugin", "install", file, "--folder", folder]);
+    expect(installed).toMatchObject({ code: 0, stderr: "" });
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(folder, "hello")).sort()).toEqual(["README.md", "manifest.json", "plugin.wasm"]);
+
+    const list = await nd(["plugin", "list", "--json", "--folder", folder]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ name: "hello", version: "1.0.0", capabilities: ["MetadataAgent"], permissions: ["cache"], state: "ready", dev: false }),
+    ]);
+    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/^NAME +VERSION.*\nhello +1\.0\.0 +MetadataAgent +cache +ready/);
+
+    const info = JSON.parse((await nd(["plugin", "info", "hello", "--json", "--folder", folder])).stdout);
+    expect(info).toMatchObject({ manifest: { name: "hello" }, permissions: [{ name: "cache", reason: "remembers things" }], problems: [] });
+    expect(info.wasmSha256).toMatch(/^[0-9a-f]{64}$/);
+    const fromFile = JSON.parse((await nd(["plugin", "info", file, "--json"])).stdout);
+    expect(fromFile.wasmSha256).toBe(info.wasmSha256);
+
+    const call = await nd(["plugin", "call", "hello", "MetadataAgent.GetArtistBiography", '{"name":"Nina"}', "--folder", folder]);
+    expect(call).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(call.stdout)).toEqual({ biography: "hi there" });
+
+    expect(await nd(["plugin", "remove", "hello", "--folder", folder])).toMatchObject({ code: 0 });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  test("installing a name that is taken is refused and points to update", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const file = await packageFile(dir, biographyPlugin("hello", "one"));
+    await nd(["plugin", "install", file, "--folder", folder]);
+    const again = await nd(["plugin", "install", file, "--folder", folder]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^nd: plugin "hello" is already installed in .*; use nd plugin update .*\n$/);
+  });
+
+  test("the folder comes from --folder, else ND_PLUGINS_FOLDER, else the config file", async () => {
+    const dir = workspace();
+    const file = await packageFile(dir, biographyPlugin("hello", "one"));
+    writeFileSync(join(dir, "nd.toml"), `[Plugins]\nFolder = "from-config"\n`);
+    await nd(["plugin", "install", file, "--config", join(dir, "nd.toml")]);
+    expect(existsSync(join(dir, "from-config", "hello", "plugin.wasm"))).toBe(true);
+    await nd(["plugin", "install", file], { cwd: dir, env: { ND_PLUGINS_FOLDER: "from-env" } });
+    expect(existsSync(join(dir, "from-env", "hello", "plugin.wasm"))).toBe(true);
+  });
+
+  test("plugin errors exit 1 with the plugin's message; wrong usage exits 2", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const spec = { name: "picky", answers: { metadata_agent_get_artist_url: { error: "upstream said no" } } };
+    await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder]);
+
+    const failed = await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", "{}", "--folder", folder]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("upstream said no");
+    expect(failed.stderr.trim().split("\n")).toHaveLength(1);
+
+    expect((await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", "{not json", "--folder", folder])).code).toBe(2);
+    const unknown = await nd(["plugin", "call", "picky", "MetadataAgent.Nope", "--folder", folder]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("methods: GetArtistMBID");
+    expect((await nd(["plugin", "frobnicate"])).code).toBe(2);
+    expect((await nd(["plugin", "install"])).code).toBe(2);
+    expect((await nd(["plugin", "call", "missing", "MetadataAgent.GetArtistURL", "--folder", folder])).code).toBe(1);
+  });
+
+  test("--help documents the command with an example", async () => {
+    const help = await nd(["plugin", "install", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--folder <dir>");
+    expect(help.stdout).toMatch(/Example:\n {2}nd plugin install /);
+  });
+});
+
+describe("update", () => {
+  test("replaces the installed version", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await nd(["plugin", "install", await packageFile(dir, biographyPlugin("hello", "one", "1.0.0")), "--folder", folder]);
+    const update = await nd(["plugin", "update", await packageFile(dir, biographyPlugin("hello", "two", "2.0.0")), "--folder", folder]);
+    expect(update).toMatchObject({ code: 0, stdout: "updated hello to 2.0.0 (was 1.0.0)\n" });
+    const call = await nd(["plugin", "call", "hello", "MetadataAgent.GetArtistBiography", "--folder", folder]);
+    expect(JSON.parse(call.stdout)).toEqual({ biography: "two" });
+  });
+
+  test("a new version that would not load leaves the old one in place and working", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await nd(["plugin", "install", await packageFile(dir, biographyPlugin("hello", "one", "1.0.0")), "--folder", folder]);
+    // Imports the http service's get without the http permission: valid package, unloadable plugin.
+    const broken = await packageFile(dir, {
+      ...biographyPlugin("hello", "two", "2.0.0"),
+      imports: `(import "env" "get" (func (param i32 i32) (result i64)))`,
+    });
+    const update = await nd(["plugin", "update", broken, "--folder", folder]);
+    expect(update.code).toBe(1);
+    expect(update.stderr).toContain('without the "http" permission');
+    expect(readdirSync(folder)).toEqual(["hello"]);
+    const call = await nd(["plugin", "call", "hello", "MetadataAgent.GetArtistBiography", "--folder", folder]);
+    expect(JSON.parse(call.stdout)).toEqual({ biography: "one" });
+  });
+
+  test("updating a plugin that is not installed points to install", async () => {
+    const dir = workspace();
+    const update = await nd(["plugin", "update", await packageFile(dir, biographyPlugin("hello", "one")), "--folder", join(dir, "plugins")]);
+    expect(update.code).toBe(1);
+    expect(update.stderr).toContain("use nd plugin install");
+  });
+});
+
+describe("dev, pack", () => {
+  test("dev links a folder; remove drops the link and keeps the folder", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const source = pluginFolder(join(dir, "src"), biographyPlugin("work", "in progress"));
+    expect(await nd(["plugin", "dev", source, "--folder", folder])).toMatchObject({ code: 0 });
+    expect(lstatSync(join(folder, "work")).isSymbolicLink()).toBe(true);
+    expect(JSON.parse((await nd(["plugin", "list", "--json", "--folder", folder])).stdout)[0]).toMatchObject({ name: "work", dev: true });
+    const call = await nd(["plugin", "call", "work", "MetadataAgent.GetArtistBiography", "--folder", folder]);
+    expect(JSON.parse(call.stdout)).toEqual({ biography: "in progress" });
+
+    expect(await nd(["plugin", "remove", "work", "--folder", folder])).toMatchObject({ code: 0 });
+    expect(existsSync(join(folder, "work"))).toBe(false);
+    expect(readdirSync(source).sort()).toEqual(["manifest.json", "plugin.wasm"]);
+  });
+
+  test("dev refuses a folder whose module would not load", async () => {
+    const dir = workspace();
+    const source = pluginFolder(dir, { ...biographyPlugin("bad", "x"), prefixes: [] });
+    const dev = await nd(["plugin", "dev", source, "--folder", join(dir, "plugins")]);
+    expect(dev.code).toBe(1);
+    expect(dev.stderr).toContain('does not export "metadata_agent_api_version"');
+  });
+
+  test("pack builds a package that installs, the same bytes every time", async () => {
+    const dir = workspace();
+    const source = pluginFolder(join(dir, "src"), biographyPlugin("packed", "from a folder", "3.1.0"));
+    const first = await nd(["plugin", "pack", source, "--json"], { cwd: dir });
+    expect(first.code).toBe(0);
+    const { file, sha256 } = JSON.parse(first.stdout);
+    expect(file).toBe(join(dir, "packed-3.1.0.ndp"));
+    const second = JSON.parse((await nd(["plugin", "pack", source, "-o", "again.ndp", "--json"], { cwd: dir })).stdout);
+    expect(second.sha256).toBe(sha256);
+    expect(await nd(["plugin", "install", file, "--folder", join(dir, "plugins")])).toMatchObject({ code: 0 });
+  });
+});
+
+describe("config", () => {
+  test("bad TOML is reported with the file and line", async () => {
+    const dir = workspace();
+    const config = join(dir, "nd.toml");
+    writeFileSync(config, `[Plugins]\nEnabled = true\nFolder = "unterminated\n`);
+    const result = await nd(["plugin", "list", "--config", config]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^nd: ${config.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: invalid TOML`));
+  });
+
+  test("[PluginConfig.<name>] reaches the plugin's OnInit", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    // OnInit fails when the config map is not empty: the InitRequest (field 1, the map) has bytes.
+    const spec = {
+      name: "strict",
+      prefixes: ["metadata_agent_", "lifecycle_management_"],
+      capabilities: ["MetadataAgent", "LifecycleManagement"],
+      answers: { metadata_agent_get_artist_biography: Uint8Array.from([0x0a, 0x02, 0x6f, 0x6b]) },
+      body: `(data (i32.const 3000) "config given")
+        (func (export "lifecycle_management_on_init") (param $ptr i32) (param $len i32) (result i64)
+          (if (result i64) (i32.eqz (local.get $len))
+            (then (call $pack (i32.const 0) (i32.const 0)))
+            (else (call $pack (i32.const 3000) (i32.const 0x8000000c)))))`,
+    };
+    await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder]);
+    const args = ["plugin", "call", "strict", "MetadataAgent.GetArtistBiography", "--folder", folder];
+    expect(JSON.parse((await nd(args)).stdout)).toEqual({ biography: "ok" });
+    writeFileSync(join(dir, "nd.toml"), `[PluginConfig.strict]\napi_key = "secret"\n`);
+    const configured = await nd([...args, "--config", join(dir, "nd.toml")]);
+    expect(configured.code).toBe(1);
+    expect(configured.stderr).toContain("config given");
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "@nd/cli";
+import { writeNdp } from "@nd/ndp";
+import { afterEach } from "vitest";
+import { stringField1, watPlugin, type WatPluginSpec } from "./wat.js";
+
+export interface NdResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `nd` in-process with captured output; `ND_PLUGINS_FOLDER` is cleared unless given. */
+export async function nd(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<NdResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    waitForStop: () => new Promise(() => {}),
+  });
+  return { code, stdout, stderr };
+}
+
+const workspaces: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(workspaces.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A temporary folder removed after the test. */
+export function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "nd-cli-test-"));
+  workspaces.push(dir);
+  return dir;
+}
+
+export interface PluginSpec extends WatPluginSpec {
+  readonly name: string;
+  readonly version?: string;
+  readonly capabilities?: string[];
+  readonly permissions?: Record<string, unknown>;
+}
+
+export function manifestOf(spec: PluginSpec) {
+  return {
+    name: spec.name,
+    author: "nd tests",
+    version: spec.version ?? "1.0.0",
+    description: `test plugin ${spec.name}`,
+    capabilities: spec.capabilities ?? ["MetadataAgent"],
+    permissions: spec.permissions ?? {},
+  };
+}
+
+/** A MetadataAgent whose GetArtistBiography answers `biography`. */
+export function biographyPlugin(name: string, biography: string, version = "1.0.0"): PluginSpec {
+  return { name, version, answers: { metadata_agent_get_artist_biography: stringField1(biography) } };
+}
+
+/** Writes a real .ndp package of the plugin and returns its path. */
+export async function packageFile(dir: string, spec: PluginSpec): Promise<string> {
+  const file = join(dir, `${spec.name}-${spec.version ?? "1.0.0"}.ndp`);
+  await writeNdp({ manifest: manifestOf(spec) as never, wasm: watPlugin(spec), readme: `# ${spec.name}\n` }, file);
+  return file;
+}
+
+/** Writes a plugin folder (manifest.json + plugin.wasm) and returns its path. */
+export function pluginFolder(dir: string, spec: PluginSpec): string {
+  const folder = join(dir, spec.name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "manifest.json"), JSON.stringify(manifestOf(spec), null, 2));
+  writeFileSync(join(folder, "plugin.wasm"), watPlugin(spec));
+  return folder;
+}
