@@ -8,13 +8,17 @@ import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
-import { createWebSocketService, type WebSocketCallbacks, type WebSocketService } from "./websocket/websocket-service.js";
+import {
+  createWebSocketService,
+  type WebSocketCallbacks,
+  type WebSocketService,
+} from "./websocket/websocket-service.js";
 import { type GrantedServices, unavailableImport, wireHandlers } from "./wire-call.js";
-import type * as M from "./messages.js";
+import type * as Messages from "./messages.js";
 
 /** How services call back into the plugin (the runtime implements these with the plugin's exports). */
 export interface PluginCallbacks extends WebSocketCallbacks {
-  onSchedulerCallback?(request: M.SchedulerCallbackRequest): Promise<void>;
+  onSchedulerCallback?(request: Messages.SchedulerCallbackRequest): Promise<void>;
 }
 
 /** What a host knows of one plugin when it creates the plugin's services. */
@@ -69,7 +73,8 @@ function buildPluginServices(
   const granted = (permission: PermissionName) => isGranted(permissions, permission);
   if (granted("artwork") && !options.artwork) {
     throw new ConfigurationError(
-      `plugin "${name}" has the artwork permission, but the host services were created without artwork.baseUrl and artwork.secret`,
+      `plugin "${name}" has the artwork permission, but the host services were created ` +
+        "without artwork.baseUrl and artwork.secret",
     );
   }
   const logger = options.logger;
@@ -82,7 +87,14 @@ function buildPluginServices(
     ? createSchedulerService(name, callbacks.onSchedulerCallback?.bind(callbacks), options.scheduler, logger)
     : undefined;
   const websocket = granted("websocket")
-    ? createWebSocketService(name, permissions.websocket as WebSocketPermission, callbacks, network, options.websocket, logger)
+    ? createWebSocketService(
+        name,
+        permissions.websocket as WebSocketPermission,
+        callbacks,
+        network,
+        options.websocket,
+        logger,
+      )
     : undefined;
   const artwork = granted("artwork") && options.artwork ? createArtworkService(options.artwork) : undefined;
 

@@ -16,7 +16,8 @@ function decodeRequest(fn: HostFunction, request: Uint8Array): unknown {
     const reason = error instanceof Error ? error.message : String(error);
     throw new HostCallError(
       fn.importName,
-      `env.${fn.importName}: the ${request.byteLength} request bytes do not decode as a ${fn.service}.${fn.name} request: ${reason}`,
+      `env.${fn.importName}: the ${request.byteLength} request bytes do not decode ` +
+        `as a ${fn.service}.${fn.name} request: ${reason}`,
       { cause: error },
     );
   }
@@ -33,7 +34,9 @@ export function wireHandlers(granted: GrantedServices): Map<string, WireHandler>
   const handlers = new Map<string, WireHandler>();
   for (const [permission, service] of Object.entries(granted) as [PermissionName, object | undefined][]) {
     if (!service) continue;
-    for (const fn of Object.values(HOST_SERVICES[permission].functions)) handlers.set(fn.importName, wireHandler(fn, service));
+    for (const fn of Object.values(HOST_SERVICES[permission].functions)) {
+      handlers.set(fn.importName, wireHandler(fn, service));
+    }
   }
   return handlers;
 }

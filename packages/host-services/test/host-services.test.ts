@@ -1,4 +1,10 @@
-import { config as configMessages, findHostFunction, HOST_SERVICES, http as httpMessages, cache as cacheMessages } from "@nd/protocol";
+import {
+  cache as cacheMessages,
+  config as configMessages,
+  findHostFunction,
+  HOST_SERVICES,
+  http as httpMessages,
+} from "@nd/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigurationError, createHostServices, HostCallError, PermissionError, ServicesClosedError } from "../src/index.js";
 import { startHttpServer } from "./support/servers.js";

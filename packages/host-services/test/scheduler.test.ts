@@ -84,7 +84,11 @@ describe("one-time jobs", () => {
 describe("recurring jobs", () => {
   test("fire on the cron schedule with is_recurring", async () => {
     const { scheduler, calls } = schedulerPlugin();
-    const response = await scheduler.scheduleRecurring({ cronExpression: "* * * * *", payload: payload("tick"), scheduleId: "minutely" });
+    const response = await scheduler.scheduleRecurring({
+      cronExpression: "* * * * *",
+      payload: payload("tick"),
+      scheduleId: "minutely",
+    });
     expect(response.error).toBe("");
     await seconds(59);
     expect(calls).toEqual([]);

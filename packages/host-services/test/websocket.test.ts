@@ -117,7 +117,9 @@ describe("websocket connections", () => {
   test("code 0 closes normally; an invalid code is an error", async () => {
     const { websocket } = websocketPlugin();
     await websocket.connect({ url: server.url, connectionId: "x" });
-    expect((await websocket.close({ connectionId: "x", code: 999 })).error).toBe('close "x": First argument must be a valid error code number');
+    expect((await websocket.close({ connectionId: "x", code: 999 })).error).toBe(
+      'close "x": First argument must be a valid error code number',
+    );
     const serverSawClose = server.nextClose();
     await websocket.close({ connectionId: "x" });
     expect((await serverSawClose).code).toBe(1000);

@@ -1,20 +1,20 @@
 import type { ResolvedOptions } from "../options.js";
 import { type ArtworkKind, createArtworkToken } from "./artwork-token.js";
-import type * as M from "../messages.js";
+import type * as Messages from "../messages.js";
 
-type UrlRequest = Partial<M.GetArtworkUrlRequest>;
+type UrlRequest = Partial<Messages.GetArtworkUrlRequest>;
 
 /** ArtworkService: public, signed share URLs of artist, album and track images. */
 export interface ArtworkService {
-  getArtistUrl(request: UrlRequest): Promise<M.GetArtworkUrlResponse>;
-  getAlbumUrl(request: UrlRequest): Promise<M.GetArtworkUrlResponse>;
-  getTrackUrl(request: UrlRequest): Promise<M.GetArtworkUrlResponse>;
+  getArtistUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
+  getAlbumUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
+  getTrackUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
 }
 
 export function createArtworkService(settings: NonNullable<ResolvedOptions["artwork"]>): ArtworkService {
   const base = settings.baseUrl.href.replace(/\/+$/, "");
 
-  async function urlOf(kind: ArtworkKind, request: UrlRequest): Promise<M.GetArtworkUrlResponse> {
+  async function urlOf(kind: ArtworkKind, request: UrlRequest): Promise<Messages.GetArtworkUrlResponse> {
     const token = createArtworkToken({ kind, id: request.id ?? "" }, settings.secret);
     const size = request.size ?? 0;
     return { url: `${base}/share/img/${token}${size > 0 ? `?size=${size}` : ""}` };

@@ -1,7 +1,6 @@
-import { cache } from "@nd/protocol";
 import type { ResolvedOptions } from "../options.js";
 import { type CacheValue, LruStore } from "./lru-store.js";
-import type * as M from "../messages.js";
+import type * as Messages from "../messages.js";
 
 /** Usage of one plugin's cache. */
 export interface CacheStats {
@@ -12,17 +11,17 @@ export interface CacheStats {
 
 /** CacheService: a per-plugin key/value cache with TTL and a memory cap. */
 export interface CacheService {
-  setString(request: Partial<M.SetStringRequest>): Promise<M.SetResponse>;
-  getString(request: Partial<M.GetRequest>): Promise<M.GetStringResponse>;
-  setInt(request: Partial<M.SetIntRequest>): Promise<M.SetResponse>;
-  getInt(request: Partial<M.GetRequest>): Promise<M.GetIntResponse>;
-  setFloat(request: Partial<M.SetFloatRequest>): Promise<M.SetResponse>;
-  getFloat(request: Partial<M.GetRequest>): Promise<M.GetFloatResponse>;
-  setBytes(request: Partial<M.SetBytesRequest>): Promise<M.SetResponse>;
-  getBytes(request: Partial<M.GetRequest>): Promise<M.GetBytesResponse>;
+  setString(request: Partial<Messages.SetStringRequest>): Promise<Messages.SetResponse>;
+  getString(request: Partial<Messages.GetRequest>): Promise<Messages.GetStringResponse>;
+  setInt(request: Partial<Messages.SetIntRequest>): Promise<Messages.SetResponse>;
+  getInt(request: Partial<Messages.GetRequest>): Promise<Messages.GetIntResponse>;
+  setFloat(request: Partial<Messages.SetFloatRequest>): Promise<Messages.SetResponse>;
+  getFloat(request: Partial<Messages.GetRequest>): Promise<Messages.GetFloatResponse>;
+  setBytes(request: Partial<Messages.SetBytesRequest>): Promise<Messages.SetResponse>;
+  getBytes(request: Partial<Messages.GetRequest>): Promise<Messages.GetBytesResponse>;
   /** Always answers success: afterwards the key is absent. */
-  remove(request: Partial<M.RemoveRequest>): Promise<M.RemoveResponse>;
-  has(request: Partial<M.HasRequest>): Promise<M.HasResponse>;
+  remove(request: Partial<Messages.RemoveRequest>): Promise<Messages.RemoveResponse>;
+  has(request: Partial<Messages.HasRequest>): Promise<Messages.HasResponse>;
   /** Not a wire function: lets a host watch the cache's memory use. */
   stats(): CacheStats;
 }
@@ -45,7 +44,11 @@ export function createCacheService(limits: ResolvedOptions["cache"]): ClosableCa
     return seconds * 1000;
   }
 
-  async function set(key: string | undefined, value: CacheValue, ttlSeconds: bigint | undefined): Promise<M.SetResponse> {
+  async function set(
+    key: string | undefined,
+    value: CacheValue,
+    ttlSeconds: bigint | undefined,
+  ): Promise<Messages.SetResponse> {
     return { success: !closed && store.set(key ?? "", value, ttlMs(ttlSeconds)) };
   }
 

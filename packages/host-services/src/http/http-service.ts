@@ -5,19 +5,19 @@ import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js"
 import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
 import type { ResolvedOptions } from "../options.js";
 import { readBoundedBody } from "./bounded-body.js";
-import type * as M from "../messages.js";
+import type * as Messages from "../messages.js";
 
-type HttpRequestInput = Partial<M.HttpRequest>;
+type HttpRequestInput = Partial<Messages.HttpRequest>;
 
 /** HttpService: outgoing HTTP requests. Failures come back in `error`, never as exceptions. */
 export interface HttpService {
-  get(request: HttpRequestInput): Promise<M.HttpResponse>;
-  post(request: HttpRequestInput): Promise<M.HttpResponse>;
-  put(request: HttpRequestInput): Promise<M.HttpResponse>;
-  delete(request: HttpRequestInput): Promise<M.HttpResponse>;
-  patch(request: HttpRequestInput): Promise<M.HttpResponse>;
-  head(request: HttpRequestInput): Promise<M.HttpResponse>;
-  options(request: HttpRequestInput): Promise<M.HttpResponse>;
+  get(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  post(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  put(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  delete(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  patch(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  head(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  options(request: HttpRequestInput): Promise<Messages.HttpResponse>;
 }
 
 const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE", "HEAD", "OPTIONS"]);
@@ -41,7 +41,8 @@ interface Hop {
 
 function nextHop(hop: Hop, status: number, location: string): Hop {
   const url = new URL(location, hop.url);
-  const becomesGet = status === 303 ? hop.method !== "HEAD" : (status === 301 || status === 302) && hop.method === "POST";
+  const becomesGet =
+    status === 303 ? hop.method !== "HEAD" : (status === 301 || status === 302) && hop.method === "POST";
   const headers = { ...hop.headers };
   if (url.origin !== hop.url.origin) {
     for (const name of Object.keys(headers)) {
@@ -83,7 +84,7 @@ export function createHttpService(
     return requested > 0 ? Math.min(requested, limits.maxTimeoutMs) : limits.defaultTimeoutMs;
   }
 
-  async function follow(first: Hop, signal: AbortSignal): Promise<M.HttpResponse> {
+  async function follow(first: Hop, signal: AbortSignal): Promise<Messages.HttpResponse> {
     let hop = first;
     for (let redirects = 0; ; redirects++) {
       await network.check(hop.url, scope, hop.method);
@@ -106,9 +107,9 @@ export function createHttpService(
     }
   }
 
-  async function send(method: HttpMethod, input: HttpRequestInput): Promise<M.HttpResponse> {
+  async function send(method: HttpMethod, input: HttpRequestInput): Promise<Messages.HttpResponse> {
     const req = http.HttpRequest.fromPartial(input);
-    const failure = (reason: string): M.HttpResponse => ({
+    const failure = (reason: string): Messages.HttpResponse => ({
       status: 0,
       headers: {},
       body: new Uint8Array(),

@@ -36,7 +36,9 @@ export function compileHttpAllowList(
 /** `undefined` (no `allowedUrls`) means every URL; an empty list allows none. */
 export function compileWebSocketAllowList(allowedUrls: string[] | undefined, where: string): AllowList | undefined {
   if (allowedUrls === undefined) return undefined;
-  if (!Array.isArray(allowedUrls)) throw new ConfigurationError(`${where}: expected a list of ws:// or wss:// patterns`);
+  if (!Array.isArray(allowedUrls)) {
+    throw new ConfigurationError(`${where}: expected a list of ws:// or wss:// patterns`);
+  }
   const patterns: UrlPattern[] = allowedUrls.map((pattern) => compileUrlPattern(pattern, ["ws", "wss"], where));
   return (url) => patterns.some((pattern) => pattern.matches(url));
 }

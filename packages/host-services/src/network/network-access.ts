@@ -46,7 +46,8 @@ export class NetworkAccess {
   async check(url: URL, scope: NetworkScope, method?: HttpMethod): Promise<void> {
     const scheme = url.protocol.slice(0, -1);
     if (!scope.schemes.includes(scheme)) {
-      throw new NetworkRefusedError(`${url.href}: scheme "${scheme}" is not allowed; use ${scope.schemes.join(" or ")}`);
+      const allowed = scope.schemes.join(" or ");
+      throw new NetworkRefusedError(`${url.href}: scheme "${scheme}" is not allowed; use ${allowed}`);
     }
     if (scope.allowList && !scope.allowList(url, method)) {
       const what = method ? `${method} ${url.href}` : url.href;

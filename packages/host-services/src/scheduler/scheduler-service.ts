@@ -3,13 +3,13 @@ import { schedule as scheduleCron } from "node-cron";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { cronExpressionProblem } from "./cron-expression.js";
 import { startOneTimeTimer } from "./one-time-timer.js";
-import type * as M from "../messages.js";
+import type * as Messages from "../messages.js";
 
 /** SchedulerService: one-time and cron jobs that call back into the plugin's SchedulerCallback. */
 export interface SchedulerService {
-  scheduleOneTime(request: Partial<M.ScheduleOneTimeRequest>): Promise<M.ScheduleResponse>;
-  scheduleRecurring(request: Partial<M.ScheduleRecurringRequest>): Promise<M.ScheduleResponse>;
-  cancelSchedule(request: Partial<M.CancelRequest>): Promise<M.CancelResponse>;
+  scheduleOneTime(request: Partial<Messages.ScheduleOneTimeRequest>): Promise<Messages.ScheduleResponse>;
+  scheduleRecurring(request: Partial<Messages.ScheduleRecurringRequest>): Promise<Messages.ScheduleResponse>;
+  cancelSchedule(request: Partial<Messages.CancelRequest>): Promise<Messages.CancelResponse>;
   /** Not a wire function: the ids of the plugin's live jobs. */
   scheduleIds(): string[];
 }
@@ -19,7 +19,7 @@ export interface ClosableSchedulerService extends SchedulerService {
   close(): void;
 }
 
-export type SchedulerCallback = (request: M.SchedulerCallbackRequest) => Promise<void>;
+export type SchedulerCallback = (request: Messages.SchedulerCallbackRequest) => Promise<void>;
 
 interface Job {
   stop(): void;
@@ -41,7 +41,7 @@ export function createSchedulerService(
     debug: (message: string | Error) => logger.debug(String(message), { plugin: pluginName }),
   };
 
-  async function deliver(deliverTo: SchedulerCallback, request: M.SchedulerCallbackRequest): Promise<void> {
+  async function deliver(deliverTo: SchedulerCallback, request: Messages.SchedulerCallbackRequest): Promise<void> {
     try {
       await deliverTo(request);
     } catch (error) {
@@ -63,13 +63,13 @@ export function createSchedulerService(
     return undefined;
   }
 
-  function install(id: string, job: Job): M.ScheduleResponse {
+  function install(id: string, job: Job): Messages.ScheduleResponse {
     jobs.get(id)?.stop();
     jobs.set(id, job);
     return { scheduleId: id, error: "" };
   }
 
-  async function scheduleOneTime(input: Partial<M.ScheduleOneTimeRequest>): Promise<M.ScheduleResponse> {
+  async function scheduleOneTime(input: Partial<Messages.ScheduleOneTimeRequest>): Promise<Messages.ScheduleResponse> {
     const id = input.scheduleId || randomUUID();
     const delaySeconds = input.delaySeconds ?? 0;
     const problem = delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id);
@@ -89,7 +89,10 @@ export function createSchedulerService(
     let running = false;
     return async () => {
       if (running) {
-        logger.warn("skipped a run of a recurring job still busy with its previous run", { plugin: pluginName, scheduleId: id });
+        logger.warn("skipped a run of a recurring job still busy with its previous run", {
+          plugin: pluginName,
+          scheduleId: id,
+        });
         return;
       }
       running = true;
@@ -101,7 +104,9 @@ export function createSchedulerService(
     };
   }
 
-  async function scheduleRecurring(input: Partial<M.ScheduleRecurringRequest>): Promise<M.ScheduleResponse> {
+  async function scheduleRecurring(
+    input: Partial<Messages.ScheduleRecurringRequest>,
+  ): Promise<Messages.ScheduleResponse> {
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
     const invalid = cronExpressionProblem(expression);
@@ -113,11 +118,12 @@ export function createSchedulerService(
       return install(id, { stop: () => void task.destroy() });
     } catch (error) {
       // node-cron's scheduler may still refuse what its validator let through.
-      return { scheduleId: "", error: `invalid cron expression "${expression}": ${error instanceof Error ? error.message : String(error)}` };
+      const reason = error instanceof Error ? error.message : String(error);
+      return { scheduleId: "", error: `invalid cron expression "${expression}": ${reason}` };
     }
   }
 
-  async function cancelSchedule(input: Partial<M.CancelRequest>): Promise<M.CancelResponse> {
+  async function cancelSchedule(input: Partial<Messages.CancelRequest>): Promise<Messages.CancelResponse> {
     const id = input.scheduleId ?? "";
     const job = jobs.get(id);
     if (!job) return { success: false, error: `no scheduled job with id "${id}"` };

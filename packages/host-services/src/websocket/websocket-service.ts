@@ -6,15 +6,15 @@ import { compileWebSocketAllowList } from "../network/allow-list.js";
 import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { SerialQueue } from "./serial-queue.js";
-import type * as M from "../messages.js";
+import type * as Messages from "../messages.js";
 
 /** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
 export interface WebSocketService {
-  connect(request: Partial<M.ConnectRequest>): Promise<M.ConnectResponse>;
-  sendText(request: Partial<M.SendTextRequest>): Promise<M.SendTextResponse>;
-  sendBinary(request: Partial<M.SendBinaryRequest>): Promise<M.SendBinaryResponse>;
+  connect(request: Partial<Messages.ConnectRequest>): Promise<Messages.ConnectResponse>;
+  sendText(request: Partial<Messages.SendTextRequest>): Promise<Messages.SendTextResponse>;
+  sendBinary(request: Partial<Messages.SendBinaryRequest>): Promise<Messages.SendBinaryResponse>;
   /** Starts the closing handshake; the plugin's OnClose follows when it completes. */
-  close(request: Partial<M.CloseRequest>): Promise<M.CloseResponse>;
+  close(request: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse>;
   /** Not a wire function: the ids of the plugin's open (or opening) connections. */
   connectionIds(): string[];
 }
@@ -26,10 +26,10 @@ export interface ClosableWebSocketService extends WebSocketService {
 
 /** Where a connection's events go: the WebSocketCallback half of PluginCallbacks. */
 export interface WebSocketCallbacks {
-  onTextMessage?(request: M.OnTextMessageRequest): Promise<void>;
-  onBinaryMessage?(request: M.OnBinaryMessageRequest): Promise<void>;
-  onError?(request: M.OnErrorRequest): Promise<void>;
-  onClose?(request: M.OnCloseRequest): Promise<void>;
+  onTextMessage?(request: Messages.OnTextMessageRequest): Promise<void>;
+  onBinaryMessage?(request: Messages.OnBinaryMessageRequest): Promise<void>;
+  onError?(request: Messages.OnErrorRequest): Promise<void>;
+  onClose?(request: Messages.OnCloseRequest): Promise<void>;
 }
 
 interface Connection {
@@ -80,7 +80,10 @@ export function createWebSocketService(
 ): ClosableWebSocketService {
   const scope: NetworkScope = {
     allowLocalNetwork: permission.allowLocalNetwork === true,
-    allowList: compileWebSocketAllowList(permission.allowedUrls, `plugin "${pluginName}" permissions.websocket.allowedUrls`),
+    allowList: compileWebSocketAllowList(
+      permission.allowedUrls,
+      `plugin "${pluginName}" permissions.websocket.allowedUrls`,
+    ),
     schemes: ["ws", "wss"],
   };
   const connections = new Map<string, Connection>();
@@ -105,7 +108,9 @@ export function createWebSocketService(
           : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }),
       );
     });
-    socket.on("error", (error) => deliver(connection, () => callbacks.onError?.({ connectionId, error: error.message })));
+    socket.on("error", (error) =>
+      deliver(connection, () => callbacks.onError?.({ connectionId, error: error.message })),
+    );
     socket.on("close", (code, reason) => {
       if (connections.get(connectionId) === connection) connections.delete(connectionId);
       deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason: reason.toString("utf8") }));
@@ -121,9 +126,9 @@ export function createWebSocketService(
     return undefined;
   }
 
-  async function connect(input: Partial<M.ConnectRequest>): Promise<M.ConnectResponse> {
+  async function connect(input: Partial<Messages.ConnectRequest>): Promise<Messages.ConnectResponse> {
     const id = input.connectionId || randomUUID();
-    const failure = (reason: string): M.ConnectResponse => ({
+    const failure = (reason: string): Messages.ConnectResponse => ({
       connectionId: "",
       error: `connect ${input.url ?? ""}: ${reason}`,
     });
@@ -189,7 +194,7 @@ export function createWebSocketService(
     return { error: sendError ? `send on "${id}": ${sendError.message}` : "" };
   }
 
-  async function close(input: Partial<M.CloseRequest>): Promise<M.CloseResponse> {
+  async function close(input: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse> {
     const connection = openConnection(input.connectionId);
     if (typeof connection === "string") return { error: connection };
     try {

@@ -95,7 +95,8 @@ export interface TestWebSocketServer extends TestServer {
 }
 
 /**
- * A WebSocket server on 127.0.0.1. A client connecting to /greet is sent "welcome" at once. A client's text message "burst <n>" is answered by n numbered
+ * A WebSocket server on 127.0.0.1. A client connecting to /greet is sent "welcome" at once.
+ * A client's text message "burst <n>" is answered by n numbered
  * text messages; "binary" by one binary message [1, 2, 3]; "close <code>" by the server closing;
  * anything else is echoed back.
  */
