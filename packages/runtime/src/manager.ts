@@ -170,10 +170,11 @@ export class PluginManager implements PoolHost {
     return this.metricsStore.snapshot(plugin);
   }
 
-  /** Stops everything: schedules, sockets, workers. Resolves when done. */
+  /** Stops schedules and sockets, lets running calls finish, then stops the workers. */
   async close(): Promise<void> {
     this.closed = true;
     await this.hostServices.close();
+    await Promise.all([...this.versions.values()].map((plugin) => plugin.idle()));
     await this.pool?.close();
     this.versions.clear();
   }
@@ -242,13 +243,16 @@ export class PluginManager implements PoolHost {
     const { folder, manifest } = compiled;
     const config = { ...this.options.pluginConfig?.[manifest.name] };
     const id = `${manifest.name}#${++this.generation}`;
+    // Callbacks go to this very version: events may arrive while OnInit still runs.
+    const target = { plugin: undefined as Plugin | undefined };
     const services = this.hostServices.forPlugin({
       name: manifest.name,
       permissions: manifest.permissions,
       config,
-      callbacks: this.callbacksOf(manifest.name),
+      callbacks: this.callbacksOf(manifest.name, (capability, method, request) => target.plugin!.call(capability, method, request)),
     });
     const plugin = new Plugin(id, manifest, compiled.module, compiled.envImports, compiled.exportNames, services, this.pool!, this.metricsStore, this.settings());
+    target.plugin = plugin;
     this.versions.set(id, plugin);
     try {
       await verifyCapabilities(plugin, compiled.exportNames);
@@ -265,10 +269,14 @@ export class PluginManager implements PoolHost {
     return { callTimeoutMs, maxInstances: maxInstancesPerPlugin, memoryLimitBytes };
   }
 
-  private callbacksOf(name: string): PluginCallbacks {
+  private callbacksOf(
+    name: string,
+    call: (capability: CapabilityName, method: string, request: unknown) => Promise<unknown>,
+  ): PluginCallbacks {
     const deliver = (capability: CapabilityName, method: string) => async (request: unknown) => {
+      if (this.closed) return;
       try {
-        await this.call(name, capability, method, request);
+        await call(capability, method, request);
       } catch (error) {
         this.logger.warn(`plugin ${name}: ${capability}.${method} failed: ${(error as Error).message}`, { plugin: name });
       }
