@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { memoryLogger } from "../../support/wat-plugins.js";
 
 const EXAMPLES = join(__dirname, "../../../../../examples");
@@ -102,4 +103,80 @@ export function managers() {
     },
     stop: () => Promise.all(started.splice(0).map((manager) => manager.close())),
   };
+}
+
+/** One client connected to the fake WebSocket server, with what it sent, in order. */
+export interface FakeClient {
+  readonly socket: WebSocket;
+  /** The next text the client sends (binary frames arrive as `<binary n bytes>`). */
+  next(): Promise<string>;
+  /** Resolves when the connection is closed, from either side. */
+  readonly closed: Promise<void>;
+}
+
+export interface FakeWebSocketServer {
+  /** `ws://127.0.0.1:<port>/live`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every connection accepted so far. */
+  readonly clients: FakeClient[];
+  /** The next connection not yet handed out by this method (an earlier one is handed out first). */
+  nextClient(): Promise<FakeClient>;
+  close(): Promise<void>;
+}
+
+/** A waiting line: `take` answers what was put first, waiting for it if need be. */
+function queue<T>() {
+  const items: T[] = [];
+  const waiters: Array<(item: T) => void> = [];
+  return {
+    put(item: T) {
+      const waiter = waiters.shift();
+      if (waiter) waiter(item);
+      else items.push(item);
+    },
+    take: () => (items.length > 0 ? Promise.resolve(items.shift()!) : new Promise<T>((resolve) => waiters.push(resolve))),
+  };
+}
+
+function describeFrame(data: RawData, isBinary: boolean): string {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  return isBinary ? `<binary ${bytes.length} bytes>` : bytes.toString("utf8");
+}
+
+/** A real WebSocket server on 127.0.0.1 (package `ws`), standing in for a live-events server. */
+export async function fakeWebSocketServer(port = 0): Promise<FakeWebSocketServer> {
+  const server = new WebSocketServer({ host: "127.0.0.1", port });
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  const clients: FakeClient[] = [];
+  const arrivals = queue<FakeClient>();
+  server.on("connection", (socket) => {
+    const received = queue<string>();
+    socket.on("message", (data, isBinary) => received.put(describeFrame(data, isBinary)));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    const client = { socket, next: received.take, closed };
+    clients.push(client);
+    arrivals.put(client);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${bound}/live`,
+    port: bound,
+    clients,
+    nextClient: arrivals.take,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Rejects with `what` if `promise` has not settled in `ms`: an upper bound so a test fails with a reason instead of hanging. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
