@@ -74,7 +74,9 @@ function report(io: CliIo, error: unknown): number {
 
 /** Multi-line messages (a manifest's list of problems) are joined so the reason stays one line. */
 function oneLine(message: string): string {
-  return message.split("\n").map((part) => part.trim()).filter(Boolean).join("; ");
+  const [first = "", ...rest] = message.split("\n").map((part) => part.trim().replace(/^- /, "")).filter(Boolean);
+  if (rest.length === 0) return first;
+  return first.endsWith(":") ? `${first} ${rest.join("; ")}` : [first, ...rest].join("; ");
 }
 
 function processStopSignal(): Promise<void> {
