@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   PluginError,
+  type PluginInfo,
   PluginManager,
   PluginMemoryError,
   PluginTimeoutError,
@@ -99,7 +100,7 @@ beforeAll(async () => {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   await manager.start();
-  expect(manager.list().filter((plugin) => plugin.state !== "loaded").map((plugin) => plugin.error?.message)).toEqual([]);
+  expect(manager.list().filter((plugin: PluginInfo) => plugin.state !== "loaded").map((plugin: PluginInfo) => plugin.error?.message)).toEqual([]);
 });
 
 afterAll(() => manager?.close());
@@ -135,7 +136,9 @@ describe("fault injection under load", () => {
     const faults = calls.filter((call) => call.fault !== "echo").length;
     const unexpected: string[] = [];
     const tally: Record<string, number> = {};
-    for (const { call, biography, error } of outcomes) {
+    for (const outcome of outcomes) {
+      const { call, biography } = outcome;
+      const error: unknown = outcome.error;
       const kind = error instanceof PluginError ? error.kind : error ? "untyped" : "ok";
       tally[`${call.fault}→${kind}`] = (tally[`${call.fault}→${kind}`] ?? 0) + 1;
       if (error !== undefined && !(error instanceof PluginError)) unexpected.push(`${call.id}: untyped ${String(error)}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PluginManager, PluginTrapError } from "@nd/runtime";
+import { type PluginInfo, PluginManager, PluginTrapError } from "@nd/runtime";
 import {
   abuseId,
   BAD_ARGUMENTS,
@@ -51,7 +51,7 @@ beforeAll(async () => {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   await manager.start();
-  expect(manager.list().filter((p) => p.state !== "loaded").map((p) => `${p.name}: ${p.error?.message}`)).toEqual([]);
+  expect(manager.list().filter((p: PluginInfo) => p.state !== "loaded").map((p: PluginInfo) => `${p.name}: ${p.error?.message}`)).toEqual([]);
 });
 
 afterAll(async () => {

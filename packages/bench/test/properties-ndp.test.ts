@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Manifest } from "@nd/manifest";
 import { NdpError, readNdp, writeNdp } from "@nd/ndp";
 import { PROPERTY_TIMEOUT_MS, runs } from "./support/runs.js";
 import { validManifest } from "./support/valid-manifest.js";
@@ -22,7 +23,7 @@ let valid: Uint8Array;
 
 beforeAll(async () => {
   valid = await writeNdp({
-    manifest: validManifest("echo"),
+    manifest: validManifest("echo") as unknown as Manifest,
     wasm: readFileSync(join(echoFolder, "plugin.wasm")),
     readme: "# echo\n",
     license: "MIT\n",

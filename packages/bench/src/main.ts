@@ -1,0 +1,114 @@
+// Runs every benchmark once, prints medians and ratios, and writes results.json and chart.svg.
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { barChart } from "./chart.js";
+import { bareEchoCall, naiveBridgeMicros, workerRoundTripMicros } from "./floor.js";
+import { ndLatency, ndMemory, ndStartUp, ndThroughput, type StartUp } from "./nd.js";
+import { AS_ECHO_FOLDER } from "./plugin-folders.js";
+import { peer, type PeerResult } from "./peer.js";
+import { latencyMicros, mib } from "./stats.js";
+
+const say = (line: string) => console.log(line);
+const us = (value: number | undefined) => (value === undefined ? "failed" : `${value.toFixed(1)} µs`);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`;
+
+say(`machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, node ${process.version}`);
+if (!(globalThis as { gc?: unknown }).gc) say("(no --expose-gc: memory figures include garbage not yet collected)");
+
+say("\n## floor");
+const bare = bareEchoCall(AS_ECHO_FOLDER);
+if (bare("Nina Simone") !== "bio of Nina Simone") throw new Error("the bare call answered wrongly");
+const floor = {
+  bareCallMicros: await latencyMicros(() => bare("Nina Simone"), { samples: 300, batch: 200 }),
+  workerRoundTripMicros: await workerRoundTripMicros(),
+  naiveBridgeMicros: await naiveBridgeMicros(),
+};
+const floorSumImages = floor.workerRoundTripMicros + 2 * floor.naiveBridgeMicros + floor.bareCallMicros;
+say(`bare JS→Wasm GetArtistBiography: ${us(floor.bareCallMicros)}`);
+say(`worker round trip: ${us(floor.workerRoundTripMicros)}`);
+say(`naive host-call bridge (Atomics.wait + MessagePort): ${us(floor.naiveBridgeMicros)}`);
+say(`floor sum for 2 host calls (round trip + 2 bridges + bare call): ${us(floorSumImages)}`);
+
+say("\n## nd (@nd/runtime, as-echo, 1 worker)");
+const nd = await ndLatency();
+say(`GetArtistBiography warm: ${us(nd.biographyMicros)} (${ratio(nd.biographyMicros, floor.workerRoundTripMicros + floor.bareCallMicros)} of round trip + bare call)`);
+say(`GetArtistImages (2 cache host calls): ${us(nd.imagesMicros)} (${ratio(nd.imagesMicros, floorSumImages)} of the floor sum)`);
+say(`  per host call, estimated (images − biography) / 2: ${us((nd.imagesMicros - nd.biographyMicros) / 2)} (${ratio((nd.imagesMicros - nd.biographyMicros) / 2, floor.naiveBridgeMicros)} of a naive bridge)`);
+say(`100 KiB response (echoing a 100 KiB name): ${us(nd.bigResponseMicros)}`);
+
+say("\n## peer (@extism/extism 2.0.0-rc13, @extism/as-pdk 1.0.0)");
+const peers: PeerResult[] = [];
+for (const runInWorker of [false, true]) {
+  try {
+    peers.push(await peer(runInWorker));
+  } catch (error) {
+    say(`extism ${runInWorker ? "runInWorker" : "in-thread"} failed: ${(error as Error).message}`);
+  }
+}
+for (const p of peers) {
+  say(`extism ${p.mode}: biography ${us(p.biographyMicros)}, images ${us(p.imagesMicros)}, 100 KiB ${us(p.bigResponseMicros)}, ${p.callsPerSecond.toFixed(0)} calls/s${p.failure ? ` (${p.failure})` : ""}`);
+}
+const inThread = peers.find((p) => p.mode === "in-thread");
+const inWorker = peers.find((p) => p.mode === "runInWorker");
+
+say("\n## throughput (GetArtistBiography, 64 calls in flight)");
+const workerCounts = [...new Set([1, 2, cpus().length])];
+const callsPerSecond: Record<number, number> = {};
+for (const workers of workerCounts) {
+  callsPerSecond[workers] = await ndThroughput(workers);
+  say(`nd, ${workers} worker(s): ${callsPerSecond[workers]!.toFixed(0)} calls/s`);
+}
+
+say("\n## start-up (copies of as-echo, 2 workers)");
+const startUps: StartUp[] = [];
+for (const plugins of [1, 10, 50]) {
+  const result = await ndStartUp(plugins);
+  startUps.push(result);
+  say(`${plugins} plugin(s) ready in ${result.readyMillis.toFixed(1)} ms; first call of a fresh plugin ${result.firstCallMillis.toFixed(2)} ms`);
+}
+
+say("\n## memory (rss and heap, after GC)");
+const memory = await ndMemory();
+say(`per loaded plugin (rss): ${mib(memory.perLoadedPluginBytes).toFixed(2)} MiB`);
+say(`per pooled instance (rss, after one call of each of 50 plugins): ${mib(memory.perPooledInstanceBytes).toFixed(2)} MiB`);
+say(`100k calls: heap ${mib(memory.heapBefore100kBytes).toFixed(1)} → ${mib(memory.heapAfter100kBytes).toFixed(1)} MiB, rss ${mib(memory.rssBefore100kBytes).toFixed(1)} → ${mib(memory.rssAfter100kBytes).toFixed(1)} MiB`);
+
+say("\n## ratios against the goals of issue 7");
+say(`nd images / extism runInWorker images: ${ratio(nd.imagesMicros, inWorker?.imagesMicros)} (goal ≤ 0.2×)`);
+say(`nd images / floor sum: ${ratio(nd.imagesMicros, floorSumImages)} (goal ≤ 1×)`);
+say(`nd host call / naive bridge: ${ratio((nd.imagesMicros - nd.biographyMicros) / 2, floor.naiveBridgeMicros)} (goal ≤ 0.5×)`);
+say(`nd 2 workers / extism in-thread throughput: ${ratio(callsPerSecond[2], inThread?.callsPerSecond)} (goal ≥ 1×)`);
+say(`nd 2 workers / 1 worker throughput: ${ratio(callsPerSecond[2], callsPerSecond[1])} (goal ≥ 1.8×)`);
+
+const results = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, floor, nd, peers, callsPerSecond, startUps, memory };
+writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  new URL("../chart.svg", import.meta.url),
+  barChart([
+    {
+      title: "Warm call latency, median (lower is better)",
+      unit: "µs",
+      bars: [
+        { label: "floor: bare JS→Wasm call", value: floor.bareCallMicros },
+        { label: "floor: worker round trip", value: floor.workerRoundTripMicros },
+        { label: "floor: round trip + 2 bridges + call", value: floorSumImages },
+        { label: "nd: GetArtistBiography", value: nd.biographyMicros },
+        { label: "nd: GetArtistImages (2 cache calls)", value: nd.imagesMicros },
+        ...peers.flatMap((p) => [
+          { label: `extism ${p.mode}: biography`, value: p.biographyMicros },
+          ...(p.imagesMicros === undefined ? [] : [{ label: `extism ${p.mode}: images (2 vars)`, value: p.imagesMicros }]),
+        ]),
+      ],
+    },
+    {
+      title: "Throughput, GetArtistBiography, 64 in flight (higher is better)",
+      unit: "calls/s",
+      bars: [
+        ...workerCounts.map((workers) => ({ label: `nd: ${workers} worker(s)`, value: callsPerSecond[workers]! })),
+        ...peers.map((p) => ({ label: `extism ${p.mode}`, value: p.callsPerSecond })),
+      ],
+    },
+  ]),
+);
+say("\nwrote results.json and chart.svg");

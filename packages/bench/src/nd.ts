@@ -1,0 +1,117 @@
+import { type PluginInfo, PluginManager } from "@nd/runtime";
+import { echoCopiesFolder, echoFolder } from "./plugin-folders.js";
+import { gcNow, latencyMicros, throughput } from "./stats.js";
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const BIG_NAME = "x".repeat(100 * 1024);
+
+async function echoManager(workers: number): Promise<PluginManager> {
+  const manager = new PluginManager({ folder: echoFolder(), workers, logger: quiet });
+  await manager.start();
+  return manager;
+}
+
+const biography = (manager: PluginManager, name: string) =>
+  manager.call("as-echo", "MetadataAgent", "GetArtistBiography", { name });
+const images = (manager: PluginManager, name: string) =>
+  manager.call("as-echo", "MetadataAgent", "GetArtistImages", { name });
+
+export interface NdLatency {
+  biographyMicros: number;
+  imagesMicros: number;
+  bigResponseMicros: number;
+}
+
+/** Warm calls, one at a time, on one worker. */
+export async function ndLatency(): Promise<NdLatency> {
+  const manager = await echoManager(1);
+  try {
+    return {
+      biographyMicros: await latencyMicros(() => biography(manager, "Nina Simone"), { samples: 500, warmup: 200 }),
+      imagesMicros: await latencyMicros(() => images(manager, "Nina Simone"), { samples: 500, warmup: 200 }),
+      bigResponseMicros: await latencyMicros(() => biography(manager, BIG_NAME), { samples: 100, warmup: 20 }),
+    };
+  } finally {
+    await manager.close();
+  }
+}
+
+/** Calls per second of GetArtistBiography, 64 calls in flight. */
+export async function ndThroughput(workers: number, total = 20_000): Promise<number> {
+  const manager = await echoManager(workers);
+  try {
+    await throughput(() => biography(manager, "warm-up"), { total: 2_000 });
+    return await throughput(() => biography(manager, "Nina Simone"), { total });
+  } finally {
+    await manager.close();
+  }
+}
+
+export interface StartUp {
+  plugins: number;
+  readyMillis: number;
+  firstCallMillis: number;
+}
+
+/** From `new PluginManager` to every plugin loaded, then the first call of a fresh plugin. */
+export async function ndStartUp(plugins: number): Promise<StartUp> {
+  const { folder, names } = echoCopiesFolder(plugins);
+  const start = performance.now();
+  const manager = new PluginManager({ folder, workers: 2, logger: quiet });
+  await manager.start();
+  const readyMillis = performance.now() - start;
+  const first = performance.now();
+  await manager.call(names[0]!, "MetadataAgent", "GetArtistBiography", { name: "first" });
+  const firstCallMillis = performance.now() - first;
+  if (manager.list().some((plugin: PluginInfo) => plugin.state !== "loaded")) throw new Error("a benchmark plugin failed to load");
+  await manager.close();
+  return { plugins, readyMillis, firstCallMillis };
+}
+
+export interface Memory {
+  /** rss growth per loaded (not yet called) plugin, from 1 to 50 loaded plugins. */
+  perLoadedPluginBytes: number;
+  /** rss growth per plugin after one call of each (an instance of each in a worker). */
+  perPooledInstanceBytes: number;
+  heapBefore100kBytes: number;
+  heapAfter100kBytes: number;
+  rssBefore100kBytes: number;
+  rssAfter100kBytes: number;
+}
+
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  gcNow();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gcNow();
+  return process.memoryUsage();
+}
+
+export async function ndMemory(): Promise<Memory> {
+  const one = echoCopiesFolder(1);
+  const fifty = echoCopiesFolder(50);
+  const small = new PluginManager({ folder: one.folder, workers: 1, logger: quiet });
+  await small.start();
+  const withOne = await settledMemory();
+  const big = new PluginManager({ folder: fifty.folder, workers: 1, logger: quiet });
+  await big.start();
+  const withFiftyMore = await settledMemory();
+  for (const name of fifty.names) await big.call(name, "MetadataAgent", "GetArtistBiography", { name });
+  const afterCalls = await settledMemory();
+  await big.close();
+
+  await throughput(() => small.call(one.names[0]!, "MetadataAgent", "GetArtistBiography", { name: "warm" }), { total: 2_000 });
+  const before = await settledMemory();
+  await throughput(() => small.call(one.names[0]!, "MetadataAgent", "GetArtistBiography", { name: "Nina Simone" }), {
+    total: 100_000,
+  });
+  const after = await settledMemory();
+  await small.close();
+  return {
+    perLoadedPluginBytes: (withFiftyMore.rss - withOne.rss) / 50,
+    perPooledInstanceBytes: (afterCalls.rss - withFiftyMore.rss) / 50,
+    heapBefore100kBytes: before.heapUsed,
+    heapAfter100kBytes: after.heapUsed,
+    rssBefore100kBytes: before.rss,
+    rssAfter100kBytes: after.rss,
+  };
+}
