@@ -113,3 +113,23 @@ export function socketHogPlugin(count: number): Uint8Array {
     `(import "${HOST_MODULE}" "connect" (func $connect (param i32 i32) (result i64)))`,
   );
 }
+
+/**
+ * A SchedulerCallback whose callback never returns: GetArtistBiography schedules a job due now,
+ * and OnSchedulerCallback loops forever when the host calls it back.
+ */
+export function endlessCallbackPlugin(): Uint8Array {
+  return watPlugin(
+    `
+  (data (i32.const 512) "\\08\\00") ;; ScheduleOneTimeRequest{delay_seconds: 0}
+  (func (export "scheduler_callback_api_version") (result i64) (i64.const 1))
+  (func (export "scheduler_callback_on_scheduler_callback") (param i32 i32) (result i64)
+    (loop $forever (br $forever))
+    (i64.const 0))
+  (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+    (if (i32.eq ${requestByte(0)} (i32.const 0x73)) ;; "s": schedule the job
+      (then (drop (call $schedule (i32.const 512) (i32.const 2)))))
+    (call $countAnswer (i32.const 2)))`,
+    `(import "${HOST_MODULE}" "schedule_one_time" (func $schedule (param i32 i32) (result i64)))`,
+  );
+}
