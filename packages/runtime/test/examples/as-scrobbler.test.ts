@@ -61,15 +61,25 @@ async function startScrobbler(config: Record<string, string>) {
 }
 
 describe("as-scrobbler against a fake ListenBrainz server", () => {
+  // The plugin keeps no state, so one load per token serves every test using that token.
+  const loaded = managers();
+  const scrobblers = new Map<string, Promise<ScrobblerClient>>();
+
   beforeEach(() => {
     api.requests.length = 0;
   });
+  afterAll(() => loaded.stop());
 
-  async function scrobbler(token = TOKEN): Promise<ScrobblerClient> {
-    const { manager } = await startScrobbler({ api_token: token, api_url: `${api.url}/` });
+  async function load(token: string): Promise<ScrobblerClient> {
+    const folder = examplePluginsFolder("as-scrobbler", { http: localHttp(api, ["GET", "POST"]) });
+    const { manager } = await loaded.start({ folder, pluginConfig: { "as-scrobbler": { api_token: token, api_url: `${api.url}/` } } });
     expect(manager.list()[0]).toMatchObject({ name: "as-scrobbler", state: "loaded" });
-    const [client] = manager.scrobblers();
-    return client!;
+    return manager.scrobblers()[0]!;
+  }
+
+  function scrobbler(token = TOKEN): Promise<ScrobblerClient> {
+    if (!scrobblers.has(token)) scrobblers.set(token, load(token));
+    return scrobblers.get(token)!;
   }
 
   test("IsAuthorized validates the token with Authorization: Token <token>", async () => {

@@ -1,5 +1,5 @@
 import { PluginCallError, PluginNotFoundError, PluginNotImplementedError, type MetadataAgentClient } from "@nd/runtime";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { examplePluginsFolder, fakeUpstream, localHttp, managers, type FakeUpstream, type SeenRequest } from "./support/examples.js";
 
 const PASTEL_BLUES = "1b0f0d4e-2d3c-3b8a-9c71-52d0c1e5a7f3";
@@ -54,8 +54,10 @@ const running = managers();
 beforeAll(async () => {
   archive = await fakeUpstream(coverArtArchive);
 });
-afterAll(() => archive.close());
-afterEach(() => running.stop());
+afterAll(async () => {
+  await running.stop();
+  await archive.close();
+});
 
 async function startCoverArt(config: Record<string, string>): Promise<MetadataAgentClient> {
   const folder = examplePluginsFolder("go-coverart", { http: localHttp(archive) });
@@ -65,11 +67,14 @@ async function startCoverArt(config: Record<string, string>): Promise<MetadataAg
 }
 
 describe("go-coverart against a fake Cover Art Archive", () => {
+  // The plugin keeps no state and uses no cache, so one load serves every test here.
   let agent: MetadataAgentClient;
 
-  beforeEach(async () => {
-    archive.requests.length = 0;
+  beforeAll(async () => {
     agent = await startCoverArt({ base_url: `${archive.url}/` });
+  });
+  beforeEach(() => {
+    archive.requests.length = 0;
   });
 
   test("GetAlbumImages answers the front image's thumbnails, largest first, then the original", async () => {

@@ -96,7 +96,7 @@ export function managers() {
   return {
     async start(options: PluginManagerOptions) {
       const { logger, lines } = memoryLogger();
-      const manager = new PluginManager({ workers: 2, callTimeoutMs: 15_000, logger, ...options });
+      const manager = new PluginManager({ workers: 1, callTimeoutMs: 15_000, logger, ...options });
       started.push(manager);
       await manager.start();
       return { manager, lines };
