@@ -27,10 +27,12 @@ export function serveCommand(io: CliIo): Command {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got ${JSON.stringify(options.port)}`);
       const logger = streamLogger(io);
+      // Listen for the stop signal first: one that arrives while loading still stops cleanly.
+      const stopped = io.waitForStop();
       if (options.demo) {
         const demo = await startDemo({ host: options.host, port, logger, cwd: io.cwd });
         writeLine(io.stdout, demo.instructions);
-        await io.waitForStop();
+        await stopped;
         logger.info("shutting down");
         await demo.close();
         logger.info("stopped");
@@ -38,7 +40,7 @@ export function serveCommand(io: CliIo): Command {
       }
       const context = await commandContext(io, options);
       const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger });
-      await io.waitForStop();
+      await stopped;
       logger.info("shutting down");
       await server.close();
       logger.info("stopped");

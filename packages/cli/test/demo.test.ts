@@ -1,0 +1,90 @@
+import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startDemo, type RunningDemo } from "@nd/cli";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { nd } from "./support/nd.js";
+
+const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let demo: RunningDemo;
+let dataFolder: string;
+
+async function get(path: string) {
+  const response = await fetch(demo.server.url + path);
+  return { status: response.status, body: await response.json() };
+}
+
+async function post(path: string, body: unknown) {
+  const response = await fetch(demo.server.url + path, { method: "POST", body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function eventually(check: () => void | Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      return await check();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe("nd serve --demo", () => {
+  beforeAll(async () => {
+    dataFolder = mkdtempSync(join(tmpdir(), "nd-demo-test-"));
+    demo = await startDemo({ examplesFolder: examples, dataFolder, port: 0, logger: silent });
+  }, 120_000);
+  afterAll(async () => {
+    await demo?.close();
+    await rm(dataFolder, { recursive: true, force: true });
+  });
+
+  test("installs every built example and loads it", () => {
+    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "go-coverart", "go-live-events"]);
+    expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
+    expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
+  });
+
+  test("an artist comes from the MusicBrainz and Wikipedia agent, through the fake upstreams", async () => {
+    const { status, body } = await get("/api/artist?name=Nina%20Simone");
+    expect(status).toBe(200);
+    expect(body.mbid).toEqual({ plugin: "as-metadata-agent", value: "0f0b1e4c-1111-4c1a-9c57-6f9d2a6b1a01" });
+    expect(body.biography).toMatchObject({ plugin: "as-metadata-agent", value: expect.stringContaining("Nina Simone was") });
+    expect(body.similar.value).toEqual([{ name: "Miles Davis", mbid: "0f0b1e4c-2222-4c1a-9c57-6f9d2a6b1a02" }]);
+    // An artist the upstreams do not know falls through to the last agent.
+    expect((await get("/api/artist?name=Nobody")).body.biography).toEqual({ plugin: "as-echo", value: "bio of Nobody" });
+  });
+
+  test("album images come from the Cover Art Archive agent, asked first, with the MBID another agent found", async () => {
+    const { body } = await get("/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis");
+    expect(body.info).toMatchObject({ plugin: "as-metadata-agent", value: { mbid: "3c0b1e4c-3333-4c1a-9c57-6f9d2a6b1a03" } });
+    expect(body.images.plugin).toBe("go-coverart");
+    expect(body.images.value[0]).toMatchObject({ size: 500 });
+  });
+
+  test("a scrobble reaches the fake ListenBrainz", async () => {
+    const before = demo.upstreams.listens.length;
+    const { body } = await post("/api/scrobble", { username: "demo", track: { name: "So What", artists: [{ name: "Miles Davis" }] } });
+    expect(body.results).toEqual([{ plugin: "as-scrobbler", status: "sent" }]);
+    expect(demo.upstreams.listens.length).toBe(before + 1);
+    expect(JSON.stringify(demo.upstreams.listens.at(-1))).toContain("So What");
+  });
+
+  test("the live-events plugin answers the WebSocket server's ping", async () => {
+    await eventually(() => expect(demo.upstreams.eventMessages).toContain("pong"));
+  });
+
+  test("nd plugin call works on the installed examples", async () => {
+    const folder = join(dataFolder, "plugins");
+    const call = await nd(["plugin", "call", "as-echo", "MetadataAgent.GetArtistMBID", '{"name":"Nina"}', "--folder", folder]);
+    expect(JSON.parse(call.stdout)).toEqual({ mbid: "mbid-of-Nina" });
+    const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", folder]);
+    expect(coverart).toMatchObject({ code: 1, stderr: expect.stringContaining("PluginNotFoundError") });
+    // Without its config, as-scrobbler's OnInit refuses to load, naming the key.
+    const scrobbler = await nd(["plugin", "call", "as-scrobbler", "Scrobbler.IsAuthorized", "{}", "--folder", folder]);
+    expect(scrobbler).toMatchObject({ code: 1, stderr: expect.stringContaining("api_token") });
+  });
+});
