@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { nd, workspace } from "./support/nd.js";
+
+const repository = fileURLToPath(new URL("../../..", import.meta.url));
+const asEcho = join(repository, "examples", "as-echo");
+
+/** Links what `npm install` would fetch: @nd/protocol from this repository, the AssemblyScript compiler from an example. */
+function linkAssemblyScriptDependencies(plugin: string): string {
+  const compiler = dirname(createRequire(join(asEcho, "package.json")).resolve("assemblyscript/package.json"));
+  mkdirSync(join(plugin, "node_modules", "@nd"), { recursive: true });
+  symlinkSync(join(repository, "packages", "protocol"), join(plugin, "node_modules", "@nd", "protocol"), "dir");
+  symlinkSync(compiler, join(plugin, "node_modules", "assemblyscript"), "dir");
+  return join(compiler, "bin", "asc.js");
+}
+
+async function devAndCall(dir: string, plugin: string, name: string) {
+  const folder = join(dir, "plugins");
+  expect(await nd(["plugin", "dev", plugin, "--folder", folder])).toMatchObject({ code: 0 });
+  const call = await nd(["plugin", "call", name, "MetadataAgent.GetArtistBiography", '{"name":"Nina"}', "--folder", folder]);
+  expect(call).toMatchObject({ code: 0, stderr: "" });
+  return JSON.parse(call.stdout);
+}
+
+describe("nd plugin new", () => {
+  test("an AssemblyScript scaffold builds and answers nd plugin call", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "hello-as", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });
+    const plugin = join(dir, "hello-as");
+    expect(readdirSync(plugin).sort()).toEqual([".gitignore", "README.md", "asconfig.json", "assembly", "manifest.json", "package.json"]);
+    const asc = linkAssemblyScriptDependencies(plugin);
+    // Unoptimized, to keep the test quick; the scaffold's own build optimizes.
+    execFileSync(process.execPath, [asc, "--config", "asconfig.json", "--optimizeLevel", "0", "--shrinkLevel", "0"], { cwd: plugin, stdio: "pipe" });
+    expect(await devAndCall(dir, plugin, "hello-as")).toEqual({ biography: "hello-as says hello to Nina" });
+  }, 120_000);
+
+  test("a Go scaffold builds and answers nd plugin call", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "hello-go", "--lang", "go", "src/hello"], { cwd: dir })).toMatchObject({ code: 0 });
+    const plugin = join(dir, "src", "hello");
+    execFileSync("go", ["build", "-buildmode=c-shared", "-o", "plugin.wasm", "."], {
+      cwd: plugin,
+      env: { ...process.env, GOOS: "wasip1", GOARCH: "wasm" },
+      stdio: "pipe",
+    });
+    expect(await devAndCall(dir, plugin, "hello-go")).toEqual({ biography: "hello-go says hello to Nina" });
+  }, 120_000);
+
+  test("refuses a folder that is not empty, a bad name and a missing language", async () => {
+    const dir = workspace();
+    mkdirSync(join(dir, "taken", "x"), { recursive: true });
+    expect(await nd(["plugin", "new", "ok", "--lang", "as", "taken"], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining("is not empty") });
+    expect(await nd(["plugin", "new", "../up", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 1 });
+    expect((await nd(["plugin", "new", "ok"], { cwd: dir })).code).toBe(2);
+    expect((await nd(["plugin", "new", "ok", "--lang", "rust"], { cwd: dir })).code).toBe(2);
+  });
+});
