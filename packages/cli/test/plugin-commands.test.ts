@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCli } from "@nd/cli";
 import { describe, expect, test } from "vitest";
 import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
 
@@ -66,12 +67,29 @@ describe("install, list, info, call, remove", () => {
     expect(failed.stderr.trim().split("\n")).toHaveLength(1);
 
     expect((await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", "{not json", "--folder", folder])).code).toBe(2);
+    const typo = await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", '{"nmae":"x"}', "--folder", folder]);
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining('have no field "nmae"; fields: id, name, mbid') });
     const unknown = await nd(["plugin", "call", "picky", "MetadataAgent.Nope", "--folder", folder]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("methods: GetArtistMBID");
     expect((await nd(["plugin", "frobnicate"])).code).toBe(2);
     expect((await nd(["plugin", "install"])).code).toBe(2);
     expect((await nd(["plugin", "call", "missing", "MetadataAgent.GetArtistURL", "--folder", folder])).code).toBe(1);
+  });
+
+  test("progress shows on a terminal's stderr and is cleared; piped output stays quiet", async () => {
+    const dir = workspace();
+    const file = await packageFile(dir, biographyPlugin("hello", "one"));
+    let stderr = "";
+    const code = await runCli(["plugin", "install", file, "--folder", join(dir, "tty")], {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text), isTTY: true },
+      env: {},
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain("verifying…");
+    expect(stderr.endsWith("\r\x1b[2K")).toBe(true);
+    expect((await nd(["plugin", "install", file, "--folder", join(dir, "piped")])).stderr).toBe("");
   });
 
   test("--help documents the command with an example", async () => {

@@ -75,6 +75,8 @@ describe("nd serve", () => {
     expect(await call("MetadataAgent.GetArtistBiography", "{}", "nobody")).toMatchObject({ status: 404, body: { error: { kind: "PluginUnavailableError" } } });
     expect(await call("MetadataAgent.GetArtistBiography", "{oops")).toMatchObject({ status: 400, body: { error: { kind: "BadRequest" } } });
     expect(await call("Nope.Nope")).toMatchObject({ status: 400 });
+    expect(await call("MetadataAgent.GetArtistBiography", '{"nmae":"x"}')).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('no field "nmae"') } } });
+    expect(await call("MetadataAgent.GetArtistBiography", "{}", "%E0%A4%A")).toMatchObject({ status: 400 });
     expect(await request(server, "/api/plugins/b-bio/call/MetadataAgent.GetArtistBiography")).toMatchObject({ status: 405 });
     expect(await request(server, "/elsewhere")).toMatchObject({ status: 404, body: { error: { kind: "NoSuchRoute" } } });
   });

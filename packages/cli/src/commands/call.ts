@@ -6,7 +6,7 @@ import { failure, usageError } from "../errors.js";
 import { writeJson, type CliIo } from "../io.js";
 import { withSinglePlugin } from "../manager.js";
 import { findInstalled } from "../plugins-folder.js";
-import { resolveMethod } from "../methods.js";
+import { requestFromJson, resolveMethod } from "../methods.js";
 
 export function callCommand(io: CliIo): Command {
   return defineCommand({
@@ -43,10 +43,5 @@ function parseRequest(json: string, capability: CapabilityName, method: string):
   } catch (error) {
     throw usageError(`the request is not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw usageError("the request must be a JSON object");
-  try {
-    return CAPABILITIES[capability].methods[method]!.requestType.fromJSON(value);
-  } catch (error) {
-    throw usageError(`the request does not fit ${capability}.${method}: ${(error as Error).message}`);
-  }
+  return requestFromJson(capability, method, value);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CAPABILITIES } from "@nd/protocol";
+import { CAPABILITIES, type CapabilityName } from "@nd/protocol";
 import type { Logger, PluginManager } from "@nd/runtime";
-import { resolveMethod } from "../methods.js";
+import { requestFromJson, resolveMethod } from "../methods.js";
 import { AgentChain, fanOutScrobble, lookupAlbum, lookupArtist } from "./agents.js";
 import { errorReply, HttpError, readJsonBody, sendJson } from "./http-json.js";
 import type { PluginHost } from "./plugin-host.js";
@@ -31,7 +31,7 @@ async function route(context: RouteContext, manager: PluginManager, request: Inc
   const call = CALL_PATH.exec(url.pathname);
   if (call) {
     expectMethod(method, "POST");
-    return callPlugin(manager, decodeURIComponent(call[1]!), decodeURIComponent(call[2]!), await readJsonBody(request));
+    return callPlugin(manager, decoded(call[1]!), decoded(call[2]!), await readJsonBody(request));
   }
   const params = (name: string) => url.searchParams.get(name) ?? "";
   switch (url.pathname) {
@@ -59,6 +59,14 @@ async function route(context: RouteContext, manager: PluginManager, request: Inc
   }
 }
 
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, "BadRequest", `the path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
+}
+
 function expectMethod(actual: string, expected: string): void {
   if (actual !== expected) throw new HttpError(405, "MethodNotAllowed", `use ${expected} here, not ${actual}`);
 }
@@ -83,19 +91,14 @@ function listPlugins(manager: PluginManager): unknown {
 }
 
 async function callPlugin(manager: PluginManager, name: string, target: string, body: unknown): Promise<unknown> {
-  let resolved: ReturnType<typeof resolveMethod>;
+  let capability: CapabilityName;
+  let method: string;
+  let request: unknown;
   try {
-    resolved = resolveMethod(target);
+    ({ capability, method } = resolveMethod(target));
+    request = requestFromJson(capability, method, body);
   } catch (error) {
     throw new HttpError(400, "BadRequest", (error as Error).message);
   }
-  const { requestType, responseType } = CAPABILITIES[resolved.capability].methods[resolved.method]!;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "BadRequest", "the request body must be a JSON object");
-  let request: unknown;
-  try {
-    request = requestType.fromJSON(body);
-  } catch (error) {
-    throw new HttpError(400, "BadRequest", `the body does not fit ${target}: ${(error as Error).message}`);
-  }
-  return responseType.toJSON(await manager.call(name, resolved.capability, resolved.method, request));
+  return CAPABILITIES[capability].methods[method]!.responseType.toJSON(await manager.call(name, capability, method, request));
 }
