@@ -7,6 +7,8 @@ interface Panel {
   title: string;
   unit: string;
   bars: Bar[];
+  /** "log" when values span orders of magnitude; the bars then start at a tenth of the smallest. */
+  scale?: "linear" | "log";
 }
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -16,15 +18,22 @@ const LABEL_WIDTH = 260;
 const BAR_WIDTH = 380;
 const ROW = 22;
 
-function panel({ title, unit, bars }: Panel, top: number): { svg: string; height: number } {
+function scaler(bars: Bar[], scale: Panel["scale"]): (value: number) => number {
   const max = Math.max(...bars.map((bar) => bar.value), 1e-9);
+  if (scale !== "log") return (value) => (value / max) * BAR_WIDTH;
+  const base = Math.min(...bars.map((bar) => bar.value)) / 10;
+  return (value) => (Math.log10(value / base) / Math.log10(max / base)) * BAR_WIDTH;
+}
+
+function panel({ title, unit, bars, scale }: Panel, top: number): { svg: string; height: number } {
+  const widthOf = scaler(bars, scale);
   const rows = bars.map((bar, i) => {
     const y = top + 28 + i * ROW;
-    const width = Math.max(1, (bar.value / max) * BAR_WIDTH);
+    const width = Math.max(1, widthOf(bar.value));
     return [
       `<text x="${LABEL_WIDTH - 8}" y="${y + 14}" text-anchor="end">${escape(bar.label)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${width.toFixed(1)}" height="${ROW - 6}" fill="${bar.label.startsWith("nd") ? "#2f6fde" : "#9aa5b1"}"/>`,
-      `<text x="${LABEL_WIDTH + width + 6}" y="${y + 14}">${format(bar.value)} ${escape(unit)}</text>`,
+      `<text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${y + 14}">${format(bar.value)} ${escape(unit)}</text>`,
     ].join("");
   });
   const heading = `<text x="10" y="${top + 18}" font-weight="bold">${escape(title)}</text>`;

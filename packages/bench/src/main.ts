@@ -1,11 +1,11 @@
 // Runs every benchmark once, prints medians and ratios, and writes results.json and chart.svg.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { barChart } from "./chart.js";
 import { bareEchoCall, naiveBridgeMicros, workerRoundTripMicros } from "./floor.js";
 import { ndLatency, ndMemory, ndStartUp, ndThroughput, type StartUp } from "./nd.js";
 import { AS_ECHO_FOLDER } from "./plugin-folders.js";
 import { peer, type PeerResult } from "./peer.js";
+import { resultsChart } from "./results-chart.js";
 import { latencyMicros, mib } from "./stats.js";
 
 const say = (line: string) => console.log(line);
@@ -47,7 +47,8 @@ for (const runInWorker of [false, true]) {
   }
 }
 for (const p of peers) {
-  say(`extism ${p.mode}: biography ${us(p.biographyMicros)}, images ${us(p.imagesMicros)}, 100 KiB ${us(p.bigResponseMicros)}, ${p.callsPerSecond.toFixed(0)} calls/s${p.failure ? ` (${p.failure})` : ""}`);
+  say(`extism ${p.mode}: biography ${us(p.biographyMicros)}, images ${us(p.imagesMicros)}, 100 KiB ${us(p.bigResponseMicros)}, ${p.callsPerSecond?.toFixed(0) ?? "failed"} calls/s`);
+  for (const failure of p.failures) say(`  failed: ${failure}`);
 }
 const inThread = peers.find((p) => p.mode === "in-thread");
 const inWorker = peers.find((p) => p.mode === "runInWorker");
@@ -70,8 +71,8 @@ for (const plugins of [1, 10, 50]) {
 
 say("\n## memory (rss and heap, after GC)");
 const memory = await ndMemory();
-say(`per loaded plugin (rss): ${mib(memory.perLoadedPluginBytes).toFixed(2)} MiB`);
-say(`per pooled instance (rss, after one call of each of 50 plugins): ${mib(memory.perPooledInstanceBytes).toFixed(2)} MiB`);
+say(`per loaded plugin (rss): ${(memory.perLoadedPluginBytes / 1024).toFixed(0)} KiB`);
+say(`per pooled instance (rss, after one call of each of 50 plugins): ${(memory.perPooledInstanceBytes / 1024).toFixed(0)} KiB`);
 say(`100k calls: heap ${mib(memory.heapBefore100kBytes).toFixed(1)} → ${mib(memory.heapAfter100kBytes).toFixed(1)} MiB, rss ${mib(memory.rssBefore100kBytes).toFixed(1)} → ${mib(memory.rssAfter100kBytes).toFixed(1)} MiB`);
 
 say("\n## ratios against the goals of issue 7");
@@ -83,32 +84,5 @@ say(`nd 2 workers / 1 worker throughput: ${ratio(callsPerSecond[2], callsPerSeco
 
 const results = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, floor, nd, peers, callsPerSecond, startUps, memory };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(
-  new URL("../chart.svg", import.meta.url),
-  barChart([
-    {
-      title: "Warm call latency, median (lower is better)",
-      unit: "µs",
-      bars: [
-        { label: "floor: bare JS→Wasm call", value: floor.bareCallMicros },
-        { label: "floor: worker round trip", value: floor.workerRoundTripMicros },
-        { label: "floor: round trip + 2 bridges + call", value: floorSumImages },
-        { label: "nd: GetArtistBiography", value: nd.biographyMicros },
-        { label: "nd: GetArtistImages (2 cache calls)", value: nd.imagesMicros },
-        ...peers.flatMap((p) => [
-          { label: `extism ${p.mode}: biography`, value: p.biographyMicros },
-          ...(p.imagesMicros === undefined ? [] : [{ label: `extism ${p.mode}: images (2 vars)`, value: p.imagesMicros }]),
-        ]),
-      ],
-    },
-    {
-      title: "Throughput, GetArtistBiography, 64 in flight (higher is better)",
-      unit: "calls/s",
-      bars: [
-        ...workerCounts.map((workers) => ({ label: `nd: ${workers} worker(s)`, value: callsPerSecond[workers]! })),
-        ...peers.map((p) => ({ label: `extism ${p.mode}`, value: p.callsPerSecond })),
-      ],
-    },
-  ]),
-);
+writeFileSync(new URL("../chart.svg", import.meta.url), resultsChart(results));
 say("\nwrote results.json and chart.svg");

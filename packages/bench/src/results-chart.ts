@@ -1,0 +1,46 @@
+import { barChart } from "./chart.js";
+import type { NdLatency } from "./nd.js";
+import type { PeerResult } from "./peer.js";
+
+/** What one benchmark run records in results.json. */
+export interface Results {
+  machine: { cpu?: string; cores: number; node: string };
+  floor: { bareCallMicros: number; workerRoundTripMicros: number; naiveBridgeMicros: number };
+  nd: NdLatency;
+  peers: PeerResult[];
+  callsPerSecond: Record<number, number>;
+}
+
+const present = <T>(value: T | undefined, bar: (value: T) => { label: string; value: number }) =>
+  value === undefined ? [] : [bar(value)];
+
+/** The SVG chart of BENCHMARKS.md: call latency (log scale) and throughput. */
+export function resultsChart({ floor, nd, peers, callsPerSecond }: Results): string {
+  const floorSum = floor.workerRoundTripMicros + 2 * floor.naiveBridgeMicros + floor.bareCallMicros;
+  return barChart([
+    {
+      title: "Warm call latency, median, log scale (lower is better)",
+      unit: "µs",
+      scale: "log",
+      bars: [
+        { label: "floor: bare JS→Wasm call", value: floor.bareCallMicros },
+        { label: "floor: worker round trip", value: floor.workerRoundTripMicros },
+        { label: "floor: round trip + 2 bridges + call", value: floorSum },
+        { label: "nd: GetArtistBiography", value: nd.biographyMicros },
+        { label: "nd: GetArtistImages (2 cache calls)", value: nd.imagesMicros },
+        ...peers.flatMap((p) => [
+          ...present(p.biographyMicros, (value) => ({ label: `extism ${p.mode}: biography`, value })),
+          ...present(p.imagesMicros, (value) => ({ label: `extism ${p.mode}: images (2 vars)`, value })),
+        ]),
+      ],
+    },
+    {
+      title: "Throughput, GetArtistBiography (higher is better)",
+      unit: "calls/s",
+      bars: [
+        ...Object.entries(callsPerSecond).map(([workers, value]) => ({ label: `nd: ${workers} worker(s), 64 in flight`, value })),
+        ...peers.flatMap((p) => present(p.callsPerSecond, (value) => ({ label: `extism ${p.mode}, 1 in flight`, value }))),
+      ],
+    },
+  ]);
+}
