@@ -42,7 +42,7 @@ export async function describeInstalled(plugin: InstalledPlugin): Promise<Plugin
 export interface PluginDetails {
   source: string;
   manifest: Manifest;
-  permissions: { name: string; reason?: string }[];
+  permissions: PermissionDetails[];
   files: { name: string; size: number }[];
   size: number;
   wasmSha256: string;
@@ -50,10 +50,24 @@ export interface PluginDetails {
   problems: string[];
 }
 
-export function permissionsOf(manifest: Manifest): PluginDetails["permissions"] {
+/** A granted permission with its reason and, for http and websocket, its scope. */
+export interface PermissionDetails {
+  name: string;
+  reason?: string;
+  allowLocalNetwork?: boolean;
+  /** http: pattern → methods; websocket: patterns. */
+  allowedUrls?: Record<string, string[]> | string[];
+}
+
+export function permissionsOf(manifest: Manifest): PermissionDetails[] {
   return Object.entries(manifest.permissions).map(([name, value]) => {
-    const reason = (value as { reason?: unknown } | null)?.reason;
-    return typeof reason === "string" ? { name, reason } : { name };
+    const { reason, allowLocalNetwork, allowedUrls } = (value ?? {}) as Record<string, unknown>;
+    return {
+      name,
+      ...(typeof reason === "string" && { reason }),
+      ...(typeof allowLocalNetwork === "boolean" && { allowLocalNetwork }),
+      ...(allowedUrls !== undefined && { allowedUrls: allowedUrls as PermissionDetails["allowedUrls"] }),
+    };
   });
 }
 

@@ -35,6 +35,16 @@ describe("install, list, info, call, remove", () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
+  test("info shows a plugin folder's permission scopes", async () => {
+    const dir = workspace();
+    const http = { reason: "asks the API", allowedUrls: { "https://api.example.com/*": ["GET"] }, allowLocalNetwork: false };
+    const source = pluginFolder(dir, { ...biographyPlugin("scoped", "x"), permissions: { http } });
+    const json = JSON.parse((await nd(["plugin", "info", source, "--json"])).stdout);
+    expect(json.permissions).toEqual([{ name: "http", ...http }]);
+    const text = (await nd(["plugin", "info", source])).stdout;
+    expect(text).toContain("  http: asks the API\n    allowed: https://api.example.com/* GET\n");
+  });
+
   test("installing a name that is taken is refused and points to update", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");

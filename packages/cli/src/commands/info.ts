@@ -1,13 +1,13 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { readNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "../plugin-check.js";
-import { findInstalled } from "../plugins-folder.js";
-import { installedDetails, permissionsOf, type PluginDetails } from "../summaries.js";
+import { findInstalled, MANIFEST_FILE, readManifestFile } from "../plugins-folder.js";
+import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 
 export function infoCommand(io: CliIo): Command {
   return defineCommand({
@@ -16,20 +16,29 @@ export function infoCommand(io: CliIo): Command {
     example: "nd plugin info my-plugin.ndp --json",
     json: true,
   })
-    .argument("<name-or-file>", "an installed plugin's name, or a .ndp file")
+    .argument("<name-or-file>", "an installed plugin's name, a .ndp file, or a plugin folder")
     .action(async (target: string, _options, command: Command) => {
       const context = await contextOf(io, command);
-      const details = (await isPackageFile(resolve(io.cwd, target)))
-        ? await packageDetails(resolve(io.cwd, target))
-        : await installedDetails(await installedWithManifest(context.folder, target));
+      const path = resolve(io.cwd, target);
+      const kind = await targetKind(path);
+      const details =
+        kind === "package"
+          ? await packageDetails(path)
+          : kind === "folder"
+            ? await installedDetails({ name: target, path, isDevLink: false, manifest: await readManifestFile(path) })
+            : await installedDetails(await installedWithManifest(context.folder, target));
       if (context.json) writeJson(io.stdout, details);
       else printDetails(io, details);
     });
 }
 
-async function isPackageFile(path: string): Promise<boolean> {
-  if (path.endsWith(".ndp")) return true;
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+/** A .ndp file, a plugin folder (holding manifest.json), or else the name of an installed plugin. */
+async function targetKind(path: string): Promise<"package" | "folder" | "name"> {
+  if (path.endsWith(".ndp")) return "package";
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isFile()) return "package";
+  if (info?.isDirectory() && (await stat(join(path, MANIFEST_FILE)).catch(() => undefined))?.isFile()) return "folder";
+  return "name";
 }
 
 async function installedWithManifest(folder: string, name: string) {
@@ -52,9 +61,17 @@ async function packageDetails(file: string): Promise<PluginDetails> {
   };
 }
 
+function printPermission(io: CliIo, permission: PermissionDetails): void {
+  writeLine(io.stdout, `  ${permission.name}${permission.reason ? `: ${permission.reason}` : ""}`);
+  const urls = permission.allowedUrls;
+  if (Array.isArray(urls)) for (const url of urls) writeLine(io.stdout, `    allowed: ${url}`);
+  else if (urls) for (const [url, methods] of Object.entries(urls)) writeLine(io.stdout, `    allowed: ${url} ${methods.join(",")}`);
+  if (permission.allowLocalNetwork) writeLine(io.stdout, "    local network: allowed");
+}
+
 function printDetails(io: CliIo, details: PluginDetails): void {
   const { manifest } = details;
-  const line = (label: string, value: string) => writeLine(io.stdout, `${label.padEnd(13)}${value}`);
+  const line = (label: string, value: string) => writeLine(io.stdout, `${label.padEnd(13)}${value}`.trimEnd());
   line("name", `${manifest.name} ${manifest.version}${details.dev ? " (dev link)" : ""}`);
   line("author", manifest.author);
   line("description", manifest.description);
@@ -62,9 +79,7 @@ function printDetails(io: CliIo, details: PluginDetails): void {
   line("source", details.source);
   line("capabilities", manifest.capabilities.join(", "));
   line("permissions", details.permissions.length === 0 ? "none" : "");
-  for (const permission of details.permissions) {
-    writeLine(io.stdout, `  ${permission.name}${permission.reason ? `: ${permission.reason}` : ""}`);
-  }
+  for (const permission of details.permissions) printPermission(io, permission);
   line("files", "");
   for (const file of details.files) writeLine(io.stdout, `  ${file.name.padEnd(14)} ${file.size} bytes`);
   line("size", `${details.size} bytes`);
