@@ -45,6 +45,17 @@ describe("install, list, info, call, remove", () => {
     expect(text).toContain("  http: asks the API\n    allowed: https://api.example.com/* GET\n");
   });
 
+  test("list marks a plugin whose files would not load as invalid, with the problem", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    pluginFolder(folder, biographyPlugin("good", "x"));
+    writeFileSync(join(pluginFolder(folder, biographyPlugin("bad", "x")), "manifest.json"), "{}");
+    const [bad, good] = JSON.parse((await nd(["plugin", "list", "--json", "--folder", folder])).stdout);
+    expect(good).toMatchObject({ name: "good", state: "ready", problems: [] });
+    expect(bad).toMatchObject({ name: "bad", state: "invalid", problems: [expect.stringContaining("manifest.json")] });
+    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/^bad: .*manifest\.json/m);
+  });
+
   test("installing a name that is taken is refused and points to update", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");

@@ -137,6 +137,20 @@ describe("nd serve", () => {
     await eventually(async () => expect(await bio()).toEqual({ biography: "two" }));
   });
 
+  test("nd plugin update while the server runs serves the new version", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await installAll(folder, dir, [biographyPlugin("b-bio", "one", "1.0.0")]);
+    const server = await serve(folder);
+    const update = await nd(["plugin", "update", await packageFile(dir, biographyPlugin("b-bio", "two", "2.0.0")), "--folder", folder]);
+    expect(update.code).toBe(0);
+    await eventually(async () => {
+      const { body } = await request(server, "/api/plugins/b-bio/call/MetadataAgent.GetArtistBiography", "{}");
+      expect(body).toEqual({ biography: "two" });
+    });
+    expect(server.plugins()[0]?.manifest?.version).toBe("2.0.0");
+  });
+
   test("a plugin installed while the server runs is loaded, one removed is gone", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
