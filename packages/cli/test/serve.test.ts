@@ -1,4 +1,4 @@
-import { cpSync, existsSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -123,16 +123,17 @@ describe("nd serve", () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
     const source = pluginFolder(join(dir, "src"), biographyPlugin("live", "one"));
+    // Same size and the same whole-second modification time before and after: only the refresh can tell the server.
+    const wasmPath = join(source, "plugin.wasm");
+    const fixedTime = 1_700_000_000;
+    utimesSync(wasmPath, fixedTime, fixedTime);
     await nd(["plugin", "dev", source, "--folder", folder]);
     const server = await serve(folder);
     const bio = async () => (await request(server, "/api/plugins/live/call/MetadataAgent.GetArtistBiography", "{}")).body;
     expect(await bio()).toEqual({ biography: "one" });
 
-    // Same size and same modification time: only the refresh can tell the server.
-    const wasmPath = join(source, "plugin.wasm");
-    const { atime, mtime } = statSync(wasmPath);
     writeFileSync(wasmPath, watPlugin(biographyPlugin("live", "two")));
-    utimesSync(wasmPath, atime, mtime);
+    utimesSync(wasmPath, fixedTime, fixedTime);
     expect(await nd(["plugin", "refresh", "live", "--folder", folder])).toMatchObject({ code: 0 });
     await eventually(async () => expect(await bio()).toEqual({ biography: "two" }));
   });
