@@ -138,6 +138,26 @@ describe("nd serve", () => {
     await eventually(async () => expect(await bio()).toEqual({ biography: "two" }));
   });
 
+  test("a refresh of a plugin that no longer loads fails and leaves no marker", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const source = pluginFolder(join(dir, "src"), biographyPlugin("live", "one"));
+    await nd(["plugin", "dev", source, "--folder", folder]);
+    writeFileSync(join(source, "plugin.wasm"), "not wasm");
+    const refresh = await nd(["plugin", "refresh", "live", "--folder", folder]);
+    expect(refresh.code).toBe(1);
+    expect(refresh.stderr).toMatch(/^nd: plugin "live" does not load: /);
+    expect(existsSync(join(folder, ".nd-refresh"))).toBe(false);
+  });
+
+  test("with [Plugins] Enabled = false the server loads no plugin", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await installAll(folder, dir, [biographyPlugin("b-bio", "from b")]);
+    const server = await serve(folder, "[Plugins]\nEnabled = false\n");
+    expect(await request(server, "/api/plugins")).toEqual({ status: 200, body: [] });
+  });
+
   test("nd plugin update while the server runs serves the new version", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
