@@ -1,6 +1,4 @@
 import { Command, CommanderError } from "commander";
-import { ManifestError } from "@nd/manifest";
-import { NdpError } from "@nd/ndp";
 import { callCommand } from "./commands/call.js";
 import { devCommand } from "./commands/dev.js";
 import { infoCommand } from "./commands/info.js";
@@ -57,19 +55,14 @@ function inherit(command: Command, parent: Command): Command {
   return command.copyInheritedSettings(parent);
 }
 
+/** Usage errors exit 2; anything else, from nd or from the packages it uses, is one line and exit 1. */
 function report(io: CliIo, error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof CliError) {
-    io.stderr.write(`nd: ${oneLine(error.message)}\n`);
-    return error.exitCode;
-  }
-  if (error instanceof NdpError || error instanceof ManifestError) {
-    io.stderr.write(`nd: ${oneLine(error.message)}\n`);
-    return 1;
-  }
+  const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException)?.code;
-  io.stderr.write(`nd: ${oneLine((error as Error)?.message ?? String(error))}${code && !String((error as Error).message).includes(code) ? ` (${code})` : ""}\n`);
-  return 1;
+  const suffix = code && !message.includes(code) ? ` (${code})` : "";
+  io.stderr.write(`nd: ${oneLine(message)}${suffix}\n`);
+  return error instanceof CliError ? error.exitCode : 1;
 }
 
 /** Multi-line messages (a manifest's list of problems) are joined so the reason stays one line. */
