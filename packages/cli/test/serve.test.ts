@@ -150,6 +150,14 @@ describe("nd serve", () => {
     expect(existsSync(join(folder, ".nd-refresh"))).toBe(false);
   });
 
+  test("a port in use is a one-line failure", async () => {
+    const dir = workspace();
+    const first = await serve(join(dir, "plugins"));
+    const second = await nd(["serve", "--port", String(first.port), "--folder", join(dir, "plugins")]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^nd: listen EADDRINUSE: .*\n$/m);
+  });
+
   test("with [Plugins] Enabled = false the server loads no plugin", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");

@@ -73,7 +73,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (requests.closing) response.setHeader("connection", "close");
     void requests.track(handle({ host, agentOrder: config.agents, logger }, request, response));
   });
-  const port = await listen(server, options.host ?? "127.0.0.1", options.port ?? 4533);
+  let port: number;
+  try {
+    port = await listen(server, options.host ?? "127.0.0.1", options.port ?? 4533);
+  } catch (error) {
+    await watcher.close();
+    await host.close();
+    throw error;
+  }
   const url = `http://${formatHost(options.host ?? "127.0.0.1")}:${port}`;
   logger.info(`nd serve listening on ${url} with plugins from ${folder}`);
   let closing: Promise<void> | undefined;
