@@ -4,7 +4,8 @@ import { MessageChannel, Worker } from "node:worker_threads";
 import { api, unpackPtrLen } from "@nd/protocol";
 import { latencyMicros, median } from "./stats.js";
 
-const workerUrl = (name: string) => new URL(`./workers/${name}`, import.meta.url);
+// Resolved from the package root, so the same path works from src/ and from the compiled out/.
+const workerUrl = (name: string) => new URL(`../src/workers/${name}`, import.meta.url);
 
 /**
  * The as-echo module called straight from JavaScript on this thread: malloc, encode, call,
