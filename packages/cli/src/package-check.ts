@@ -1,6 +1,6 @@
 import { readNdp, type NdpPackage } from "@nd/ndp";
 import { failure } from "./errors.js";
-import { checkPluginModule } from "./plugin-check.js";
+import { checkPluginModule } from "@nd/runtime";
 import { checkPluginName } from "./plugins-folder.js";
 
 /** Reads a package and refuses it unless its name is a safe folder name and its module would link. */

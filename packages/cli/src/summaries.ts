@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "@nd/manifest";
-import { checkPluginModule } from "./plugin-check.js";
+import { checkPluginModule } from "@nd/runtime";
 import { PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
 
 /** `ready`: the files would load (manifest valid, module links); `invalid`: see `problems`. */

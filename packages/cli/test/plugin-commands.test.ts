@@ -178,7 +178,7 @@ describe("dev, pack", () => {
     const source = pluginFolder(dir, { ...biographyPlugin("bad", "x"), prefixes: [] });
     const dev = await nd(["plugin", "dev", source, "--folder", join(dir, "plugins")]);
     expect(dev.code).toBe(1);
-    expect(dev.stderr).toContain('does not export "metadata_agent_api_version"');
+    expect(dev.stderr).toContain('does not export the function "metadata_agent_api_version"');
   });
 
   test("pack builds a package that installs, the same bytes every time", async () => {

@@ -1,4 +1,5 @@
 export { PluginManager } from "./manager.js";
+export { checkPluginModule } from "./module-check.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type {
   CapabilityClient,

@@ -1,13 +1,14 @@
+import type { Manifest, Permissions } from "@nd/manifest";
 import {
   ALWAYS_PROVIDED_IMPORTS,
+  CAPABILITIES,
   HOST_MODULE,
   PERMISSION_NAMES,
   PLUGIN_EXPORTS,
   findHostFunction,
   type PermissionName,
 } from "@nd/protocol";
-import type { Permissions } from "@nd/manifest";
-import { PermissionError, PluginLoadError } from "./errors.js";
+import { PermissionError, PluginLoadError, type PluginError } from "./errors.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 const MISSING = "function not exported in module env";
@@ -18,50 +19,57 @@ export function grantedPermissions(permissions: Permissions): PermissionName[] {
 }
 
 /**
- * Checks a module's imports against what its manifest grants and returns the `env`
- * functions to link. Only granted services exist for the plugin: importing any other
- * host function fails here, before any plugin code runs.
+ * Everything the host would refuse a module for when linking it, found without running
+ * any plugin code: imports of host functions the manifest does not grant (only granted
+ * services exist for a plugin), imports the host does not provide, and missing exports
+ * (memory, allocator, `<prefix>api_version` of each declared capability).
  */
-export function linkEnvImports(plugin: string, module: WebAssembly.Module, permissions: Permissions): string[] {
-  const granted = new Set(grantedPermissions(permissions));
-  const envImports: string[] = [];
+export function moduleProblems(module: WebAssembly.Module, manifest: Manifest): PluginError[] {
+  return [...importProblems(module, manifest), ...exportProblems(module, manifest)];
+}
+
+/** The `env` functions a module imports: what its instances are linked with. */
+export function envImportsOf(module: WebAssembly.Module): string[] {
+  return WebAssembly.Module.imports(module)
+    .filter((entry) => entry.module === HOST_MODULE)
+    .map((entry) => entry.name);
+}
+
+function importProblems(module: WebAssembly.Module, manifest: Manifest): PluginError[] {
+  const granted = new Set(grantedPermissions(manifest.permissions));
+  const problems: PluginError[] = [];
   for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
     if (from === WASI_MODULE && kind === "function") continue;
     if (from !== HOST_MODULE || kind !== "function") {
-      throw new PluginLoadError(plugin, `imports ${kind} ${from}.${name}, which the host does not provide`);
+      problems.push(new PluginLoadError(manifest.name, `imports ${kind} ${from}.${name}, which the host does not provide`));
+    } else if (!(ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
+      const problem = ungrantedImport(manifest.name, name, granted);
+      if (problem) problems.push(problem);
     }
-    if (!(ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) checkGranted(plugin, name, granted);
-    envImports.push(name);
   }
-  return envImports;
+  return problems;
 }
 
-function checkGranted(plugin: string, importName: string, granted: Set<PermissionName>): void {
+function ungrantedImport(plugin: string, importName: string, granted: Set<PermissionName>): PluginError | undefined {
   const fn = findHostFunction(importName);
-  if (!fn) {
-    throw new PluginLoadError(plugin, `imports env.${importName}, which is not a host function (${MISSING})`);
-  }
-  if (!granted.has(fn.permission)) {
-    throw new PermissionError(
-      plugin,
-      `imports env.${importName} of ${fn.service} without the "${fn.permission}" permission ` +
-        `(${MISSING}); add "${fn.permission}": {} to "permissions" in manifest.json`,
-    );
-  }
+  if (!fn) return new PluginLoadError(plugin, `imports env.${importName}, which is not a host function (${MISSING})`);
+  if (granted.has(fn.permission)) return undefined;
+  return new PermissionError(
+    plugin,
+    `imports env.${importName} of ${fn.service} without the "${fn.permission}" permission ` +
+      `(${MISSING}); add "${fn.permission}": {} to "permissions" in manifest.json`,
+  );
 }
 
-/** Checks the exports every plugin needs: its memory and the allocator the host writes requests with. */
-export function checkRequiredExports(plugin: string, module: WebAssembly.Module): Set<string> {
-  const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
-  const required = [
+function exportProblems(module: WebAssembly.Module, manifest: Manifest): PluginError[] {
+  const exports = new Map(WebAssembly.Module.exports(module).map((entry) => [entry.name, entry.kind]));
+  const required: Array<readonly [string, string]> = [
     [PLUGIN_EXPORTS.memory, "memory"],
     [PLUGIN_EXPORTS.malloc, "function"],
     [PLUGIN_EXPORTS.free, "function"],
-  ] as const;
-  for (const [name, kind] of required) {
-    if (exports.get(name) !== kind) {
-      throw new PluginLoadError(plugin, `does not export the ${kind} "${name}" that every plugin must export`);
-    }
-  }
-  return new Set<string>(exports.keys());
+    ...manifest.capabilities.map((capability) => [CAPABILITIES[capability].apiVersionExport, "function"] as const),
+  ];
+  return required
+    .filter(([name, kind]) => exports.get(name) !== kind)
+    .map(([name, kind]) => new PluginLoadError(manifest.name, `does not export the ${kind} "${name}"`));
 }

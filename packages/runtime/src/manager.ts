@@ -255,7 +255,7 @@ export class PluginManager implements PoolHost {
     target.plugin = plugin;
     this.versions.set(id, plugin);
     try {
-      await verifyCapabilities(plugin, compiled.exportNames);
+      await verifyCapabilities(plugin);
       await initialize(plugin, config);
       return { folder, manifest, plugin };
     } catch (error) {

@@ -4,7 +4,7 @@ import { ManifestError, parseManifest, type Manifest } from "@nd/manifest";
 import { API_VERSION, CAPABILITIES } from "@nd/protocol";
 import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
 import { PluginError, PluginLoadError } from "./errors.js";
-import { checkRequiredExports, linkEnvImports } from "./linking.js";
+import { envImportsOf, moduleProblems } from "./linking.js";
 import { MemoryCapError, capModuleMemory } from "./memory-cap.js";
 import type { Plugin } from "./plugin.js";
 
@@ -43,18 +43,16 @@ export async function compilePlugin(
     const why = error instanceof MemoryCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
     throw new PluginLoadError(name, `${file}: ${why}`);
   }
-  const exportNames = checkRequiredExports(name, module);
-  const envImports = linkEnvImports(name, module, manifest.permissions);
-  return { folder, manifest, module, envImports, exportNames };
+  const [problem] = moduleProblems(module, manifest);
+  if (problem) throw problem;
+  const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  return { folder, manifest, module, envImports: envImportsOf(module), exportNames };
 }
 
-/** Checks that every declared capability is exported and speaks API version 1. */
-export async function verifyCapabilities(plugin: Plugin, exportNames: ReadonlySet<string>): Promise<void> {
+/** Checks that every declared capability speaks API version 1. */
+export async function verifyCapabilities(plugin: Plugin): Promise<void> {
   for (const name of plugin.manifest.capabilities) {
     const versionExport = CAPABILITIES[name].apiVersionExport;
-    if (!exportNames.has(versionExport)) {
-      throw new PluginLoadError(plugin.name, `declares ${name} but does not export ${versionExport}`);
-    }
     const outcome = await plugin.callNumber(versionExport);
     if (outcome.type !== "number") {
       const detail = "message" in outcome ? `: ${outcome.message}` : "";

@@ -139,7 +139,7 @@ describe("loading", () => {
 
   test("a declared capability without its api_version export is refused", async () => {
     const { manager } = await startManager(pluginsFolder([{ name: "liar", wasm: echo, capabilities: ["MetadataAgent", "Scrobbler"] }]));
-    expect(manager.list()[0]?.error?.message).toContain("declares Scrobbler but does not export scrobbler_api_version");
+    expect(manager.list()[0]?.error?.message).toContain('does not export the function "scrobbler_api_version"');
   });
 });
 

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
-import { checkPluginModule } from "../plugin-check.js";
+import { checkPluginModule } from "@nd/runtime";
 import { checkPluginName, ensurePluginsFolder, readManifestFile, WASM_FILE } from "../plugins-folder.js";
 
 export function devCommand(io: CliIo): Command {

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
-import { checkPluginModule } from "../plugin-check.js";
+import { checkPluginModule } from "@nd/runtime";
 import { findInstalled, MANIFEST_FILE, readManifestFile } from "../plugins-folder.js";
 import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
-import { checkPluginModule } from "../plugin-check.js";
+import { checkPluginModule } from "@nd/runtime";
 import { checkPluginName, readManifestFile, WASM_FILE } from "../plugins-folder.js";
 import { progress } from "../progress.js";
 
