@@ -1,14 +1,8 @@
-import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import type {
-  CallOutcome,
-  FromWorker,
-  HostCallReply,
-  HostCallRequest,
-  LogLine,
-  PluginImage,
-  ToWorker,
-  WorkerSetup,
-} from "./worker/messages.js";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { decodeOutcome } from "./channel/outcomes.js";
+import { SharedChannel, State, channelBuffer, packFields, unpackFields, utf8 } from "./channel/shared-channel.js";
+import { HOST_REPLY_ERROR, HOST_REPLY_OK } from "./worker/host-bridge.js";
+import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./worker/messages.js";
 
 /** What the pool asks of the manager: plugin images, host calls and log lines. */
 export interface PoolHost {
@@ -29,52 +23,120 @@ interface Job {
   readonly resolve: (outcome: CallOutcome) => void;
 }
 
-const RUNNING = 1;
-
-/** One worker thread and what the pool knows about it. */
+/** One worker thread, its channel, and what the pool knows about it. */
 class WorkerSlot {
   readonly worker: Worker;
   readonly knownPlugins = new Set<string>();
-  job?: Job;
+  private readonly channel: SharedChannel;
+  private readonly control: MessagePort;
+  private readonly logs: MessagePort;
+  private job?: Job;
   private timer?: NodeJS.Timeout;
+  private dead = false;
 
   constructor(
     private readonly host: PoolHost,
     idleTtlMs: number,
+    onReady: (slot: WorkerSlot) => void,
     private readonly onFree: (slot: WorkerSlot) => void,
     private readonly onDead: (slot: WorkerSlot) => void,
   ) {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
-    const setup: WorkerSetup = { hostCallPort: port2, signal, idleTtlMs };
+    const payload = new MessageChannel();
+    const control = new MessageChannel();
+    const logs = new MessageChannel();
+    const buffer = channelBuffer();
+    this.channel = new SharedChannel({ buffer, port: payload.port1 });
+    this.control = control.port1;
+    this.logs = logs.port1;
+    this.logs.on("message", (line: LogLine) => this.host.log(line));
+    this.logs.unref();
+    const setup: WorkerSetup = { channel: { buffer, port: payload.port2 }, control: control.port2, logs: logs.port2, idleTtlMs };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: setup,
-      transferList: [port2],
+      transferList: [payload.port2, control.port2, logs.port2],
     });
-    this.worker.on("message", (message: FromWorker) => this.receive(message));
+    // A call's deadline only starts once its worker runs: a booting thread takes no calls.
+    this.worker.once("online", () => onReady(this));
     this.worker.on("error", (error) => this.die({ type: "trap", message: `worker crashed: ${error.message}` }));
     this.worker.on("exit", () => this.die({ type: "trap", message: "worker exited" }));
-    port1.on("message", (request: HostCallRequest) => void this.serveHostCall(port1, signal, request));
-    port1.unref();
   }
 
   run(job: Job): void {
     this.job = job;
     const { pluginId, exportName, request, timeoutMs } = job.task;
-    const image = this.knownPlugins.has(pluginId) ? undefined : this.host.image(pluginId);
-    if (image) this.knownPlugins.add(pluginId);
+    this.sendImage(pluginId);
     this.timer = setTimeout(() => this.die({ type: "timeout" }), timeoutMs);
-    this.post({ type: "call", pluginId, image, exportName, request, hostCallTimeoutMs: timeoutMs });
+    this.channel.send(State.Call, request ? 1 : 0, packFields([pluginId, exportName], request));
+    void this.follow(pluginId);
   }
 
-  post(message: ToWorker): void {
-    this.worker.postMessage(message);
+  /** Tells the worker to forget a plugin version. */
+  drop(pluginId: string): void {
+    if (this.knownPlugins.delete(pluginId)) this.post({ type: "drop", pluginId });
   }
 
-  private receive(message: FromWorker): void {
-    if (message.type === "log") return this.host.log(message);
-    this.finish(message.outcome);
-    this.onFree(this);
+  /** Stops the worker for good: the current call ends with `outcome` and the pool replaces the slot. */
+  die(outcome: CallOutcome): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.finish(outcome);
+    this.worker.removeAllListeners();
+    void this.worker.terminate();
+    this.channel.wakeAll();
+    this.onDead(this);
+  }
+
+  private sendImage(pluginId: string): void {
+    if (this.knownPlugins.has(pluginId)) return;
+    const image = this.host.image(pluginId);
+    if (!image) return;
+    this.post({ type: "image", image });
+    this.knownPlugins.add(pluginId);
+  }
+
+  private post(message: ControlMessage): void {
+    this.control.postMessage(message);
+  }
+
+  /** Follows the worker through one call: serves its host calls, then takes its result. */
+  private async follow(pluginId: string): Promise<void> {
+    let seen: State = State.Call;
+    for (;;) {
+      await this.channel.changeFrom(seen);
+      if (this.dead) return;
+      seen = this.channel.state;
+      if (seen === State.HostCall) {
+        await this.serveHostCall(pluginId);
+        seen = State.HostReply;
+      } else if (seen === State.Result) {
+        const outcome = decodeOutcome(this.channel.receive());
+        this.channel.reset();
+        this.deliverLogs();
+        this.finish(outcome);
+        this.onFree(this);
+        return;
+      }
+    }
+  }
+
+  private async serveHostCall(pluginId: string): Promise<void> {
+    const { strings, bytes } = unpackFields(this.channel.receive().payload, 1);
+    let kind = HOST_REPLY_OK;
+    let reply: Uint8Array;
+    try {
+      reply = await this.host.hostCall(pluginId, strings[0]!, bytes);
+    } catch (error) {
+      kind = HOST_REPLY_ERROR;
+      reply = utf8((error as Error).message);
+    }
+    if (!this.dead) this.channel.send(State.HostReply, kind, reply);
+  }
+
+  /** Passes on the lines the plugin wrote during the call, before its result. */
+  private deliverLogs(): void {
+    for (let entry = receiveMessageOnPort(this.logs); entry; entry = receiveMessageOnPort(this.logs)) {
+      this.host.log(entry.message as LogLine);
+    }
   }
 
   private finish(outcome: CallOutcome): void {
@@ -82,28 +144,6 @@ class WorkerSlot {
     const job = this.job;
     this.job = undefined;
     job?.resolve(outcome);
-  }
-
-  /** Stops the worker for good: the current call ends with `outcome` and the pool replaces the slot. */
-  die(outcome: CallOutcome): void {
-    this.finish(outcome);
-    this.worker.removeAllListeners();
-    void this.worker.terminate();
-    this.onDead(this);
-  }
-
-  private async serveHostCall(port: MessagePort, signal: SharedArrayBuffer, request: HostCallRequest) {
-    let reply: HostCallReply;
-    try {
-      const bytes = await this.host.hostCall(request.pluginId, request.importName, request.request);
-      reply = { sequence: request.sequence, ok: true, bytes };
-    } catch (error) {
-      reply = { sequence: request.sequence, ok: false, message: (error as Error).message };
-    }
-    port.postMessage(reply);
-    const word = new Int32Array(signal);
-    Atomics.store(word, 0, RUNNING);
-    Atomics.notify(word, 0);
   }
 }
 
@@ -140,9 +180,7 @@ export class WorkerPool {
 
   /** Tells every worker to forget a plugin version (after reload or unload). */
   drop(pluginId: string): void {
-    for (const slot of this.slots) {
-      if (slot.knownPlugins.delete(pluginId)) slot.post({ type: "drop", pluginId });
-    }
+    for (const slot of this.slots) slot.drop(pluginId);
   }
 
   get workerCount(): number {
@@ -152,29 +190,25 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.resolve({ type: "trap", message: "the plugin manager is closed" });
-    await Promise.all([...this.slots].map((slot) => slot.worker.terminate()));
+    const slots = [...this.slots];
     this.slots.clear();
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    for (const slot of slots) slot.die({ type: "trap", message: "the plugin manager is closed" });
   }
 
   private addSlot(): void {
-    const slot = new WorkerSlot(
-      this.host,
-      this.options.idleTtlMs,
-      (free) => {
-        this.free.push(free);
-        this.dispatch();
-      },
-      (dead) => this.replace(dead),
-    );
+    const markFree = (slot: WorkerSlot) => {
+      this.free.push(slot);
+      this.dispatch();
+    };
+    const slot = new WorkerSlot(this.host, this.options.idleTtlMs, markFree, markFree, (dead) => this.replace(dead));
     this.slots.add(slot);
-    this.free.push(slot);
   }
 
   private replace(dead: WorkerSlot): void {
-    if (!this.slots.delete(dead)) return;
     const index = this.free.indexOf(dead);
     if (index >= 0) this.free.splice(index, 1);
-    if (this.closed) return;
+    if (!this.slots.delete(dead) || this.closed) return;
     this.addSlot();
     this.dispatch();
   }

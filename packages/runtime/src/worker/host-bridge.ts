@@ -1,43 +1,27 @@
-import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import type { HostCallReply, HostCallRequest } from "./messages.js";
+import { State, packFields, fromUtf8, type SharedChannel } from "../channel/shared-channel.js";
 import { TrapError } from "./trap.js";
 
-const WAITING = 0;
+/** Host reply kinds on the channel. */
+export const HOST_REPLY_OK = 1;
+export const HOST_REPLY_ERROR = 0;
 
 /**
- * Makes a host service call look synchronous to the plugin: the request goes to
- * the manager's thread, which does the asynchronous work, posts the reply and
- * wakes this worker. Only this worker blocks; the manager's thread never does.
+ * Makes a host service call look synchronous to the plugin: the worker writes the
+ * request into the shared channel and sleeps in `Atomics.wait`; the manager's thread,
+ * woken by `Atomics.waitAsync`, runs the service and writes the reply. Only this worker
+ * blocks. A host that never answers is cut off by the call's deadline, which terminates
+ * the worker.
  */
 export class HostBridge {
-  private readonly signal: Int32Array;
-  private sequence = 0;
+  constructor(private readonly channel: SharedChannel) {}
 
-  constructor(
-    private readonly port: MessagePort,
-    signal: SharedArrayBuffer,
-  ) {
-    this.signal = new Int32Array(signal);
-  }
-
-  call(pluginId: string, importName: string, request: Uint8Array, timeoutMs: number): Uint8Array {
-    const sequence = ++this.sequence;
-    Atomics.store(this.signal, 0, WAITING);
-    this.port.postMessage({ sequence, pluginId, importName, request } satisfies HostCallRequest);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const reply = receiveMessageOnPort(this.port)?.message as HostCallReply | undefined;
-      if (reply?.sequence === sequence) return unwrap(importName, reply);
-      if (reply) continue; // a late reply to a call that already gave up
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new TrapError(`host call env.${importName} did not answer within ${timeoutMs} ms`);
-      Atomics.wait(this.signal, 0, WAITING, remaining);
-      Atomics.store(this.signal, 0, WAITING);
+  call(importName: string, request: Uint8Array): Uint8Array {
+    this.channel.send(State.HostCall, 0, packFields([importName], request));
+    while (this.channel.state === State.HostCall) this.channel.waitWhile(State.HostCall);
+    const reply = this.channel.receive();
+    if (reply.kind !== HOST_REPLY_OK) {
+      throw new TrapError(`host call env.${importName} failed: ${fromUtf8(reply.payload)}`);
     }
+    return reply.payload;
   }
-}
-
-function unwrap(importName: string, reply: HostCallReply): Uint8Array {
-  if (!reply.ok) throw new TrapError(`host call env.${importName} failed: ${reply.message}`);
-  return reply.bytes;
 }

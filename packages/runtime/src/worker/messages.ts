@@ -1,37 +1,30 @@
 import type { MessagePort } from "node:worker_threads";
+import type { ChannelEnds } from "../channel/shared-channel.js";
 
-/** Messages between the manager's thread and the worker threads that run plugin code. */
-
-/** What the worker needs to instantiate a plugin; sent with its first call on that worker. */
+/** What the worker needs to instantiate a plugin; sent before its first call on that worker. */
 export interface PluginImage {
   readonly pluginId: string;
   readonly pluginName: string;
   readonly module: WebAssembly.Module;
-  /** Names of the `env` functions this plugin may import (granted services + always provided). */
+  /** Names of the `env` functions the module imports (all granted, checked at load). */
   readonly envImports: readonly string[];
   readonly memoryLimitBytes: number;
 }
 
+/** Messages on the control port: what changes the worker's set of plugins. */
+export type ControlMessage =
+  | { readonly type: "image"; readonly image: PluginImage }
+  | { readonly type: "drop"; readonly pluginId: string };
+
+/** A call as the worker reads it from the channel. */
 export interface CallTask {
-  readonly type: "call";
   readonly pluginId: string;
-  /** Present when the worker does not have the plugin yet. */
-  readonly image?: PluginImage;
   readonly exportName: string;
   /** Protobuf request, or undefined for a no-argument export such as `<prefix>api_version`. */
   readonly request?: Uint8Array;
-  /** How long a host call may block the worker before the instance gives up. */
-  readonly hostCallTimeoutMs: number;
 }
 
-export interface DropPluginTask {
-  readonly type: "drop";
-  readonly pluginId: string;
-}
-
-export type ToWorker = CallTask | DropPluginTask;
-
-/** How a call ended, as seen from inside the worker. */
+/** How a call ended, as seen from inside the worker (or `timeout`, from the manager). */
 export type CallOutcome =
   | { readonly type: "ok"; readonly bytes: Uint8Array }
   | { readonly type: "number"; readonly value: number }
@@ -42,11 +35,7 @@ export type CallOutcome =
   | { readonly type: "out-of-memory"; readonly message: string }
   | { readonly type: "timeout" };
 
-export interface CallResult {
-  readonly type: "result";
-  readonly outcome: CallOutcome;
-}
-
+/** A line a plugin wrote to stdout or stderr, or traced; posted on the log port. */
 export interface LogLine {
   readonly type: "log";
   readonly pluginName: string;
@@ -54,24 +43,10 @@ export interface LogLine {
   readonly line: string;
 }
 
-export type FromWorker = CallResult | LogLine;
-
-/** A plugin's call into a host service, sent on the host-call port while the worker waits. */
-export interface HostCallRequest {
-  /** Numbers the calls of one worker, so a late reply is never taken for a newer call's. */
-  readonly sequence: number;
-  readonly pluginId: string;
-  readonly importName: string;
-  readonly request: Uint8Array;
-}
-
-export type HostCallReply =
-  | { readonly sequence: number; readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly sequence: number; readonly ok: false; readonly message: string };
-
-/** Set up once per worker: the host-call channel and the word the worker waits on. */
+/** Given to each worker at start. */
 export interface WorkerSetup {
-  readonly hostCallPort: MessagePort;
-  readonly signal: SharedArrayBuffer;
+  readonly channel: ChannelEnds;
+  readonly control: MessagePort;
+  readonly logs: MessagePort;
   readonly idleTtlMs: number;
 }

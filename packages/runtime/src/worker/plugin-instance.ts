@@ -33,7 +33,6 @@ export class PluginInstance {
   private readonly exports: WebAssembly.Exports;
   private readonly memory: PluginMemory;
   private readonly flushOutput: () => void;
-  private hostCallTimeoutMs = 0;
 
   constructor(
     private readonly image: PluginImage,
@@ -54,9 +53,8 @@ export class PluginInstance {
   }
 
   /** Calls a capability export with a protobuf request, or a no-argument export when `request` is undefined. */
-  call(exportName: string, request: Uint8Array | undefined, hostCallTimeoutMs: number): CallOutcome {
+  call(exportName: string, request: Uint8Array | undefined): CallOutcome {
     this.lastUsed = Date.now();
-    this.hostCallTimeoutMs = hostCallTimeoutMs;
     const fn = this.exports[exportName];
     if (typeof fn !== "function") return { type: "missing-export" };
     try {
@@ -107,7 +105,7 @@ export class PluginInstance {
 
   private hostCall(bridge: HostBridge, importName: string, ptr: number, len: number): bigint {
     const request = this.memory.read(ptr, len);
-    const response = bridge.call(this.image.pluginId, importName, request, this.hostCallTimeoutMs);
+    const response = bridge.call(importName, request);
     return packPtrLen(this.allocate(response), response.length);
   }
 

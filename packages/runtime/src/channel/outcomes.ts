@@ -1,0 +1,41 @@
+import type { CallOutcome } from "../worker/messages.js";
+import { fromUtf8, utf8, type ChannelMessage } from "./shared-channel.js";
+
+/** Outcome types by their number on the channel. */
+const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory"] as const;
+
+export function encodeOutcome(outcome: CallOutcome): ChannelMessage {
+  if (outcome.type === "timeout") throw new Error("a worker never reports its own timeout");
+  const kind = KINDS.indexOf(outcome.type);
+  switch (outcome.type) {
+    case "ok":
+      return { kind, payload: outcome.bytes };
+    case "number":
+      return { kind, payload: utf8(String(outcome.value)) };
+    case "plugin-error":
+    case "trap":
+    case "out-of-memory":
+      return { kind, payload: utf8(outcome.message) };
+    default:
+      return { kind, payload: new Uint8Array() };
+  }
+}
+
+export function decodeOutcome({ kind, payload }: ChannelMessage): CallOutcome {
+  const type = KINDS[kind];
+  switch (type) {
+    case "ok":
+      return { type, bytes: payload };
+    case "number":
+      return { type, value: Number(fromUtf8(payload)) };
+    case "plugin-error":
+    case "trap":
+    case "out-of-memory":
+      return { type, message: fromUtf8(payload) };
+    case "missing-export":
+    case "undecodable-request":
+      return { type };
+    default:
+      return { type: "trap", message: `unknown outcome ${kind} from the worker` };
+  }
+}
