@@ -5,6 +5,7 @@ import {
   type HostServices,
   type HostServicesOptions,
   type PluginCallbacks,
+  type PluginHostServices,
 } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
 import type { CapabilityName } from "@nd/protocol";
@@ -29,7 +30,7 @@ import {
   verifyCapabilities,
   type CompiledPlugin,
 } from "./plugin-loader.js";
-import { Plugin, type PluginSettings } from "./plugin.js";
+import { Plugin, type PluginRuntime } from "./plugin.js";
 import { WorkerPool, type PoolHost } from "./worker-pool.js";
 import type { LogLine } from "./worker/messages.js";
 
@@ -251,7 +252,15 @@ export class PluginManager implements PoolHost {
       config,
       callbacks: this.callbacksOf(manifest.name, (capability, method, request) => target.plugin!.call(capability, method, request)),
     });
-    const plugin = new Plugin(id, manifest, compiled.module, compiled.envImports, compiled.exportNames, services, this.pool!, this.metricsStore, this.settings());
+    const image = {
+      pluginId: id,
+      pluginName: manifest.name,
+      module: compiled.module,
+      envImports: compiled.envImports,
+      localReplies: await localReplies(services, compiled.envImports),
+      memoryLimitBytes: this.options.memoryLimitBytes,
+    };
+    const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;
     this.versions.set(id, plugin);
     try {
@@ -264,9 +273,10 @@ export class PluginManager implements PoolHost {
     }
   }
 
-  private settings(): PluginSettings {
+  private runtime(): PluginRuntime {
     const { callTimeoutMs, maxInstancesPerPlugin, memoryLimitBytes } = this.options;
-    return { callTimeoutMs, maxInstances: maxInstancesPerPlugin, memoryLimitBytes };
+    const settings = { callTimeoutMs, maxInstances: maxInstancesPerPlugin, memoryLimitBytes };
+    return { pool: this.pool!, metrics: this.metricsStore, settings };
   }
 
   private callbacksOf(
@@ -306,6 +316,17 @@ export class PluginManager implements PoolHost {
       this.logger.error(`plugin ${info.name} failed: ${info.error?.message}`, { plugin: info.name, folder: info.folder });
     }
   }
+}
+
+/** Host functions whose reply is fixed for a load (the plugin's config), answered inside the worker. */
+const LOCALLY_ANSWERED = ["get_config", "get_plugin_config"];
+
+async function localReplies(services: PluginHostServices, envImports: readonly string[]): Promise<Record<string, Uint8Array>> {
+  const replies: Record<string, Uint8Array> = {};
+  for (const name of envImports.filter((name) => LOCALLY_ANSWERED.includes(name))) {
+    replies[name] = await services.call(name, new Uint8Array());
+  }
+  return replies;
 }
 
 function describe(record: PluginRecord): PluginInfo {

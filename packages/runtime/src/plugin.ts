@@ -14,24 +14,29 @@ export interface PluginSettings {
   readonly memoryLimitBytes: number;
 }
 
+/** What every plugin version shares: the workers, the metrics and the limits. */
+export interface PluginRuntime {
+  readonly pool: WorkerPool;
+  readonly metrics: Metrics;
+  readonly settings: PluginSettings;
+}
+
 /** One loaded version of a plugin: its compiled module, services and call path. */
 export class Plugin {
-  readonly image: PluginImage;
   private readonly semaphore: Semaphore;
 
   constructor(
-    readonly id: string,
     readonly manifest: Manifest,
-    module: WebAssembly.Module,
-    envImports: readonly string[],
+    readonly image: PluginImage,
     private readonly exportNames: ReadonlySet<string>,
     readonly services: PluginHostServices,
-    private readonly pool: WorkerPool,
-    private readonly metrics: Metrics,
-    private readonly settings: PluginSettings,
+    private readonly runtime: PluginRuntime,
   ) {
-    this.image = { pluginId: id, pluginName: manifest.name, module, envImports, memoryLimitBytes: settings.memoryLimitBytes };
-    this.semaphore = new Semaphore(settings.maxInstances);
+    this.semaphore = new Semaphore(runtime.settings.maxInstances);
+  }
+
+  get id(): string {
+    return this.image.pluginId;
   }
 
   get name(): string {
@@ -55,7 +60,7 @@ export class Plugin {
     }
     const bytes = method.requestType.encode(method.requestType.fromPartial(request)).finish();
     const outcome = await this.run(label, method.exportName, bytes);
-    if (outcome.type !== "ok") throw callFailure(this.name, label, outcome, this.settings.callTimeoutMs);
+    if (outcome.type !== "ok") throw callFailure(this.name, label, outcome, this.runtime.settings.callTimeoutMs);
     const response = method.responseType.decode(outcome.bytes) as { error?: unknown };
     if (typeof response.error === "string" && response.error !== "") {
       throw pluginAnswerError(this.name, label, response.error);
@@ -77,8 +82,9 @@ export class Plugin {
     await this.semaphore.acquire();
     const started = performance.now();
     try {
-      const outcome = await this.pool.run({ pluginId: this.id, exportName, request, timeoutMs: this.settings.callTimeoutMs });
-      this.metrics.record(this.name, label, performance.now() - started, resultKind(outcome));
+      const { pool, metrics, settings } = this.runtime;
+      const outcome = await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });
+      metrics.record(this.name, label, performance.now() - started, resultKind(outcome));
       return outcome;
     } finally {
       this.semaphore.release();

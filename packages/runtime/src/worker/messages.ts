@@ -8,6 +8,8 @@ export interface PluginImage {
   readonly module: WebAssembly.Module;
   /** Names of the `env` functions the module imports (all granted, checked at load). */
   readonly envImports: readonly string[];
+  /** Host functions answered inside the worker, with their fixed reply (the plugin's config). */
+  readonly localReplies: Readonly<Record<string, Uint8Array>>;
   readonly memoryLimitBytes: number;
 }
 

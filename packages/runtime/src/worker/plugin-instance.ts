@@ -96,16 +96,21 @@ export class PluginInstance {
     const env: Record<string, WebAssembly.ImportValue> = {};
     const asEnv = createAssemblyScriptEnv(memory, (line) => log("trace", line));
     for (const name of this.image.envImports) {
-      env[name] = (ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)
-        ? (asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue)
-        : (ptr: number, len: number) => this.hostCall(bridge, name, ptr, len);
+      const localReply = this.image.localReplies[name];
+      if ((ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
+        env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;
+      } else if (localReply) {
+        env[name] = (ptr: number, len: number) => this.reply(ptr, len, () => localReply);
+      } else {
+        env[name] = (ptr: number, len: number) => this.reply(ptr, len, (request) => bridge.call(name, request));
+      }
     }
     return env;
   }
 
-  private hostCall(bridge: HostBridge, importName: string, ptr: number, len: number): bigint {
-    const request = this.memory.read(ptr, len);
-    const response = bridge.call(importName, request);
+  /** Answers a host function: reads the request, gets the reply, writes it into the plugin's memory. */
+  private reply(ptr: number, len: number, answer: (request: Uint8Array) => Uint8Array): bigint {
+    const response = answer(this.memory.read(ptr, len));
     return packPtrLen(this.allocate(response), response.length);
   }
 
