@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,10 +23,19 @@ export function newCommand(io: CliIo): Command {
       checkPluginName(name);
       const target = resolve(io.cwd, folder ?? name);
       await ensureEmpty(target);
-      const files = options.lang === "as" ? assemblyScriptTemplate({ name, protocolVersion: "^0.1.0" }) : goTemplate({ name, protocolVersion: "^0.1.0", goSdkPath: goSdkPath(target) });
+      const protocolVersion = `^${protocolPackageVersion()}`;
+      const files =
+        options.lang === "as"
+          ? assemblyScriptTemplate({ name, protocolVersion })
+          : goTemplate({ name, protocolVersion, goSdkPath: goSdkPath(target) });
       await writeFiles(target, files);
       writeLine(io.stdout, `created ${name} (${options.lang === "as" ? "AssemblyScript" : "Go"}) in ${target}; see its README.md to build and try it`);
     });
+}
+
+/** The @nd/protocol version this nd was built with: what a new plugin depends on. */
+function protocolPackageVersion(): string {
+  return (createRequire(import.meta.url)("@nd/protocol/package.json") as { version: string }).version;
 }
 
 async function ensureEmpty(folder: string): Promise<void> {
