@@ -25,6 +25,8 @@ const LENGTH = 2;
 const HEADER_BYTES = 16;
 const OVERFLOW = -1;
 const DEFAULT_CAPACITY = 256 * 1024;
+/** How long a worker polls before sleeping: answers often come sooner than a sleeping thread wakes. */
+const SPIN_MS = 0.05;
 
 /** The shared memory and overflow port of one channel; sent to the worker at start. */
 export interface ChannelEnds {
@@ -83,6 +85,12 @@ export class SharedChannel {
   /** Blocks (worker side only) until the state is no longer `from`, or `timeoutMs` passes. */
   waitWhile(from: State, timeoutMs = Infinity): "ok" | "not-equal" | "timed-out" {
     return Atomics.wait(this.words, STATE, from, timeoutMs);
+  }
+
+  /** Polls (worker side only) while `waiting(state)` holds, for at most a few tens of microseconds. */
+  spin(waiting: (state: State) => boolean): void {
+    const until = performance.now() + SPIN_MS;
+    while (waiting(this.state) && performance.now() < until);
   }
 
   /** Wakes whoever waits on the state word, whatever it holds (used when a worker is stopped). */

@@ -17,6 +17,7 @@ export class HostBridge {
 
   call(importName: string, request: Uint8Array): Uint8Array {
     this.channel.send(State.HostCall, 0, packFields([importName], request));
+    this.channel.spin((state) => state === State.HostCall);
     while (this.channel.state === State.HostCall) this.channel.waitWhile(State.HostCall);
     const reply = this.channel.receive();
     if (reply.kind !== HOST_REPLY_OK) {

@@ -24,6 +24,7 @@ for (;;) {
     applyControlMessages();
     const { kind, payload } = encodeOutcome(runCall(readCall()));
     channel.send(State.Result, kind, payload);
+    channel.spin((next) => next !== State.Call);
   } else if (channel.waitWhile(state, sweepEveryMs) === "timed-out") {
     applyControlMessages();
     dropExpiredInstances();
