@@ -113,9 +113,11 @@ export class PluginManager implements PoolHost {
 
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
   async start(): Promise<void> {
+    const size = this.options.workers ?? availableParallelism();
     this.pool ??= new WorkerPool(this, {
-      size: this.options.workers ?? availableParallelism(),
+      size,
       idleTtlMs: this.options.instanceIdleTtlMs,
+      spin: size < availableParallelism(),
     });
     const folders = await discoverPluginFolders(this.options.folder);
     const compiled = await mapWithLimit(folders, this.options.compileConcurrency, (folder) => this.compile(folder));

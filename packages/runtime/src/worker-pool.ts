@@ -36,7 +36,7 @@ class WorkerSlot {
 
   constructor(
     private readonly host: PoolHost,
-    idleTtlMs: number,
+    { idleTtlMs, spin }: WorkerPoolOptions,
     onReady: (slot: WorkerSlot) => void,
     private readonly onFree: (slot: WorkerSlot) => void,
     private readonly onDead: (slot: WorkerSlot) => void,
@@ -50,7 +50,7 @@ class WorkerSlot {
     this.logs = logs.port1;
     this.logs.on("message", (line: LogLine) => this.host.log(line));
     this.logs.unref();
-    const setup: WorkerSetup = { channel: { buffer, port: payload.port2 }, control: control.port2, logs: logs.port2, idleTtlMs };
+    const setup: WorkerSetup = { channel: { buffer, port: payload.port2 }, control: control.port2, logs: logs.port2, idleTtlMs, spin };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: setup,
       transferList: [payload.port2, control.port2, logs.port2],
@@ -150,6 +150,8 @@ class WorkerSlot {
 export interface WorkerPoolOptions {
   readonly size: number;
   readonly idleTtlMs: number;
+  /** Let workers poll before sleeping; pays off only when a core is left for the manager's thread. */
+  readonly spin: boolean;
 }
 
 /**
@@ -201,7 +203,7 @@ export class WorkerPool {
       this.free.push(slot);
       this.dispatch();
     };
-    const slot = new WorkerSlot(this.host, this.options.idleTtlMs, markFree, markFree, (dead) => this.replace(dead));
+    const slot = new WorkerSlot(this.host, this.options, markFree, markFree, (dead) => this.replace(dead));
     this.slots.add(slot);
   }
 

@@ -47,7 +47,11 @@ export class SharedChannel {
   readonly words: Int32Array;
   private readonly data: Uint8Array;
 
-  constructor(private readonly ends: ChannelEnds) {
+  constructor(
+    private readonly ends: ChannelEnds,
+    /** Whether `spin` polls at all: only worth it when a core is free for the other side. */
+    private readonly spinning = false,
+  ) {
     this.words = new Int32Array(ends.buffer, 0, HEADER_BYTES / 4);
     this.data = new Uint8Array(ends.buffer, HEADER_BYTES);
   }
@@ -89,6 +93,7 @@ export class SharedChannel {
 
   /** Polls (worker side only) while `waiting(state)` holds, for at most a few tens of microseconds. */
   spin(waiting: (state: State) => boolean): void {
+    if (!this.spinning) return;
     const until = performance.now() + SPIN_MS;
     while (waiting(this.state) && performance.now() < until);
   }

@@ -51,4 +51,6 @@ export interface WorkerSetup {
   readonly control: MessagePort;
   readonly logs: MessagePort;
   readonly idleTtlMs: number;
+  /** Poll the channel briefly before sleeping (when the pool leaves a core to the manager's thread). */
+  readonly spin: boolean;
 }

@@ -12,7 +12,7 @@ import { PluginInstance } from "./plugin-instance.js";
  * after the idle TTL.
  */
 const setup = workerData as WorkerSetup;
-const channel = new SharedChannel(setup.channel);
+const channel = new SharedChannel(setup.channel, setup.spin);
 const bridge = new HostBridge(channel);
 const images = new Map<string, PluginImage>();
 const idle = new Map<string, PluginInstance>();
