@@ -1,6 +1,6 @@
 import { type PluginInfo, PluginManager } from "@nd/runtime";
 import { echoCopiesFolder, echoFolder } from "./plugin-folders.js";
-import { gcNow, latencyMicros, throughput } from "./stats.js";
+import { WARM_UP_CALLS, gcNow, latencyMicros, throughput } from "./stats.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const BIG_NAME = "x".repeat(100 * 1024);
@@ -27,8 +27,8 @@ export async function ndLatency(): Promise<NdLatency> {
   const manager = await echoManager(1);
   try {
     return {
-      biographyMicros: await latencyMicros(() => biography(manager, "Nina Simone"), { samples: 500, warmup: 200 }),
-      imagesMicros: await latencyMicros(() => images(manager, "Nina Simone"), { samples: 500, warmup: 200 }),
+      biographyMicros: await latencyMicros(() => biography(manager, "Nina Simone"), { samples: 2_000, warmup: WARM_UP_CALLS }),
+      imagesMicros: await latencyMicros(() => images(manager, "Nina Simone"), { samples: 2_000, warmup: WARM_UP_CALLS }),
       bigResponseMicros: await latencyMicros(() => biography(manager, BIG_NAME), { samples: 100, warmup: 20 }),
     };
   } finally {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import createPlugin from "@extism/extism";
-import { latencyMicros, throughput } from "./stats.js";
+import { WARM_UP_CALLS, latencyMicros, throughput } from "./stats.js";
 
 const PEER_WASM = new URL("../peer/plugin.wasm", import.meta.url);
 const BIG_NAME = "x".repeat(100 * 1024);
@@ -34,10 +34,10 @@ export async function peer(runInWorker: boolean): Promise<PeerResult> {
     return {
       mode: runInWorker ? "runInWorker" : "in-thread",
       biographyMicros: await attempt("biography", () =>
-        latencyMicros(() => call("biography", "Nina Simone"), { samples: 500, warmup: 200 }),
+        latencyMicros(() => call("biography", "Nina Simone"), { samples: 2_000, warmup: runInWorker ? 200 : WARM_UP_CALLS }),
       ),
       imagesMicros: await attempt("images (Var.get + Var.set)", () =>
-        latencyMicros(() => call("images", "Nina Simone"), { samples: 500, warmup: 200 }),
+        latencyMicros(() => call("images", "Nina Simone"), { samples: runInWorker ? 200 : 2_000, warmup: runInWorker ? 50 : WARM_UP_CALLS }),
       ),
       bigResponseMicros: await attempt("100 KiB response", () =>
         latencyMicros(() => call("biography", BIG_NAME), { samples: 100, warmup: 20 }),

@@ -7,6 +7,9 @@ export function median(samples: number[]): number {
 
 const now = () => performance.now();
 
+/** Calls before measuring a warm path: enough for V8 to optimize both threads' code. */
+export const WARM_UP_CALLS = 2_000;
+
 /**
  * Median latency in microseconds of `run`, awaited one call at a time. Samples are batches of
  * `batch` calls, so calls far below the timer's resolution still measure.
