@@ -1,6 +1,6 @@
 import type { PluginHostServices } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
-import { CAPABILITIES, type CapabilityName } from "@nd/protocol";
+import { CAPABILITIES, type CapabilityName, type MessageCodec } from "@nd/protocol";
 import { PluginNotImplementedError } from "./errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
 import { callFailure, pluginAnswerError } from "./plugin-errors.js";
@@ -59,18 +59,21 @@ export class Plugin {
       throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
     }
     const bytes = method.requestType.encode(method.requestType.fromPartial(request)).finish();
-    const outcome = await this.run(label, method.exportName, bytes);
-    if (outcome.type !== "ok") throw callFailure(this.name, label, outcome, this.runtime.settings.callTimeoutMs);
-    const response = method.responseType.decode(outcome.bytes) as { error?: unknown };
-    if (typeof response.error === "string" && response.error !== "") {
-      throw pluginAnswerError(this.name, label, response.error);
+    const started = performance.now();
+    const outcome = await this.run(method.exportName, bytes);
+    try {
+      const response = this.answerOf(label, method.responseType, outcome);
+      this.record(label, started, "ok");
+      return response;
+    } catch (error) {
+      this.record(label, started, outcome.type === "timeout" ? "timeout" : "error");
+      throw error;
     }
-    return response;
   }
 
-  /** Calls a no-argument export such as `<prefix>api_version` and returns its number. */
+  /** Calls a no-argument export such as `<prefix>api_version` (a load check, left out of the metrics). */
   async callNumber(exportName: string): Promise<CallOutcome> {
-    return this.run(exportName, exportName, undefined);
+    return this.run(exportName, undefined);
   }
 
   /** Resolves when no call of this version is running or waiting. */
@@ -78,21 +81,27 @@ export class Plugin {
     return this.semaphore.idle();
   }
 
-  private async run(label: string, exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
+  /** The decoded response, or the error the plugin answered or the call ended with. */
+  private answerOf(label: string, responseType: MessageCodec<unknown>, outcome: CallOutcome): unknown {
+    if (outcome.type !== "ok") throw callFailure(this.name, label, outcome, this.runtime.settings.callTimeoutMs);
+    const response = responseType.decode(outcome.bytes) as { error?: unknown };
+    if (typeof response.error === "string" && response.error !== "") {
+      throw pluginAnswerError(this.name, label, response.error);
+    }
+    return response;
+  }
+
+  private record(label: string, started: number, result: CallResultKind): void {
+    this.runtime.metrics.record(this.name, label, performance.now() - started, result);
+  }
+
+  private async run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
     await this.semaphore.acquire();
-    const started = performance.now();
     try {
-      const { pool, metrics, settings } = this.runtime;
-      const outcome = await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });
-      metrics.record(this.name, label, performance.now() - started, resultKind(outcome));
-      return outcome;
+      const { pool, settings } = this.runtime;
+      return await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });
     } finally {
       this.semaphore.release();
     }
   }
-}
-
-function resultKind(outcome: CallOutcome): CallResultKind {
-  if (outcome.type === "timeout") return "timeout";
-  return outcome.type === "ok" || outcome.type === "number" ? "ok" : "error";
 }

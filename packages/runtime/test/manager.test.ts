@@ -239,3 +239,22 @@ describe("reload", () => {
     await expect(manager.call("fragile", "MetadataAgent", "GetArtistBiography", {})).rejects.toThrow('no loaded plugin named "fragile"');
   });
 });
+
+describe("metrics", () => {
+  test("an error in a response's error field counts as an error, and load checks are not counted", async () => {
+    // IsAuthorized's request has `username` as field 2 and its response has `error` as field 2:
+    // a plugin answering with its own request turns the username into the response's error.
+    const echoScrobbler = watPlugin(
+      `(func (export "scrobbler_is_authorized") (param $ptr i32) (param $len i32) (result i64)
+         (call $pack (local.get $ptr) (local.get $len)))
+       (func (export "scrobbler_api_version") (result i64) (i64.const 1))`,
+    );
+    const { manager } = await startManager(
+      pluginsFolder([{ name: "echo-scrobbler", wasm: echoScrobbler, capabilities: ["Scrobbler"] }]),
+    );
+    const [scrobbler] = manager.scrobblers();
+    await expect(scrobbler!.isAuthorized({ userId: "", username: "token expired" })).rejects.toThrow("token expired");
+    await expect(scrobbler!.isAuthorized({})).resolves.toEqual({ authorized: false, error: "" });
+    expect(manager.metrics("echo-scrobbler")).toMatchObject([{ method: "Scrobbler.IsAuthorized", calls: 2, errors: 1 }]);
+  });
+});
