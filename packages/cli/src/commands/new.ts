@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Option, type Command } from "commander";
 import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
@@ -55,10 +53,8 @@ async function writeFiles(folder: string, files: TemplateFile[]): Promise<void> 
 }
 
 /** The nd repository's Go SDK, relative to the new plugin, when this nd runs from a checkout. */
-function goSdkPath(target: string): string | undefined {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
-    const sdk = join(dir, "packages", "protocol", "go");
-    if (existsSync(join(sdk, "go.mod"))) return relative(target, sdk) || ".";
-  }
-  return undefined;
+/** The Go SDK shipped in @nd/protocol, as a path relative to the new plugin (for go.mod's replace). */
+function goSdkPath(target: string): string {
+  const protocolDir = dirname(createRequire(import.meta.url).resolve("@nd/protocol/package.json"));
+  return relative(target, join(protocolDir, "go")) || ".";
 }
