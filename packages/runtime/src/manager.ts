@@ -92,7 +92,7 @@ const DEFAULTS = {
  * Discovers, loads and calls the plugins of one folder. Plugin code runs on a
  * pool of worker threads; host services run here, on the caller's thread.
  */
-export class PluginManager implements PoolHost {
+export class PluginManager {
   private readonly options: PluginManagerOptions & typeof DEFAULTS;
   private readonly logger: Logger;
   private readonly hostServices: HostServices;
@@ -114,7 +114,7 @@ export class PluginManager implements PoolHost {
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
   async start(): Promise<void> {
     const size = this.options.workers ?? availableParallelism();
-    this.pool ??= new WorkerPool(this, {
+    this.pool ??= new WorkerPool(this.poolHost(), {
       size,
       idleTtlMs: this.options.instanceIdleTtlMs,
       spin: size < availableParallelism(),
@@ -182,19 +182,20 @@ export class PluginManager implements PoolHost {
     this.versions.clear();
   }
 
-  image(pluginId: string) {
-    return this.versions.get(pluginId)?.image;
-  }
-
-  async hostCall(pluginId: string, importName: string, request: Uint8Array): Promise<Uint8Array> {
-    const plugin = this.versions.get(pluginId);
-    if (!plugin) throw new Error("the plugin was unloaded");
-    return plugin.services.call(importName, request);
-  }
-
-  log({ pluginName, stream, line }: LogLine): void {
-    const level = stream === "stderr" ? "warn" : "info";
-    this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
+  /** What the worker pool needs from here: plugin images, host services and the logger. */
+  private poolHost(): PoolHost {
+    return {
+      image: (pluginId) => this.versions.get(pluginId)?.image,
+      hostCall: async (pluginId, importName, request) => {
+        const plugin = this.versions.get(pluginId);
+        if (!plugin) throw new Error("the plugin was unloaded");
+        return plugin.services.call(importName, request);
+      },
+      log: ({ pluginName, stream, line }: LogLine) => {
+        const level = stream === "stderr" ? "warn" : "info";
+        this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
+      },
+    };
   }
 
   private clients<C>(capability: CapabilityName): C[] {
