@@ -64,3 +64,14 @@ test("garbage sent to a host function is refused with an error", async () => {
   const { manager } = await start(pluginsFolder([{ name: "garbage", wasm: garbage, permissions: { cache: {} } }]));
   await expect(manager.call("garbage", "MetadataAgent", "GetArtistBiography", {})).rejects.toThrow("env.get_string failed");
 });
+
+test("host calls whose request or reply is larger than the shared channel still cross intact", async () => {
+  const { manager } = await start(pluginsFolder([{ name: "as-echo", wasm: asEcho, permissions: { cache: {} } }]));
+  const [agent] = manager.metadataAgents();
+  const name = "n".repeat(400 * 1024);
+  // First call: set_string carries the 400 KiB URL to the host; second: get_string brings it back.
+  const first = await agent!.getArtistImages({ name });
+  const second = await agent!.getArtistImages({ name });
+  expect(first.images[0]?.url).toBe(`https://images.example/${name}`);
+  expect(second).toEqual(first);
+});

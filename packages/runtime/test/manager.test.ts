@@ -69,6 +69,14 @@ describe("calling plugins", () => {
     await expect(manager.call("echo", "Scrobbler", "Scrobble", {})).rejects.toBeInstanceOf(PluginNotImplementedError);
   });
 
+  test("requests and responses larger than the shared channel still cross intact", async () => {
+    const roomy = watPlugin(ECHO_BIOGRAPHY, { memoryPages: 32 });
+    const { manager } = await startManager(pluginsFolder([{ name: "roomy", wasm: roomy }]));
+    const id = Array.from({ length: 600 * 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+    await expect(manager.call("roomy", "MetadataAgent", "GetArtistBiography", { id })).resolves.toEqual({ biography: id });
+    await expect(manager.call("roomy", "MetadataAgent", "GetArtistBiography", { id: "small" })).resolves.toEqual({ biography: "small" });
+  });
+
   test("metrics count calls and errors per plugin and method", async () => {
     const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
     const [agent] = manager.metadataAgents();

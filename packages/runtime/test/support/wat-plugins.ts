@@ -10,10 +10,10 @@ const toolkit = await wabt();
  * produce on purpose: loops, traps, garbage answers, memory hogs.
  * Each has a bump allocator, so `malloc`/`free` follow the wire contract.
  */
-export function watPlugin(body: string, { imports = "", apiVersion = 1 } = {}): Uint8Array {
+export function watPlugin(body: string, { imports = "", apiVersion = 1, memoryPages = 2 } = {}): Uint8Array {
   const source = `(module
     ${imports}
-    (memory (export "memory") 2)
+    (memory (export "memory") ${memoryPages})
     (global $heap (mut i32) (i32.const 1024))
     (func $malloc (export "malloc") (param $size i32) (result i32)
       (local $ptr i32)
