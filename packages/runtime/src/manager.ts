@@ -205,7 +205,7 @@ export class PluginManager {
   }
 
   private recordOf(name: string): PluginRecord | undefined {
-    for (const record of this.records.values()) if (describe(record).name === name) return record;
+    for (const record of this.records.values()) if (nameOf(record) === name) return record;
     return undefined;
   }
 
@@ -332,10 +332,15 @@ async function localReplies(services: PluginHostServices, envImports: readonly s
   return replies;
 }
 
+/** The manifest name, or the folder's name when the manifest could not be read. */
+function nameOf(record: PluginRecord): string {
+  return record.manifest?.name ?? basename(record.folder.path);
+}
+
 function describe(record: PluginRecord): PluginInfo {
   const manifest = record.manifest;
   return {
-    name: manifest?.name ?? basename(record.folder.path),
+    name: nameOf(record),
     folder: record.folder.path,
     isSymlink: record.folder.isSymlink,
     state: record.plugin ? "loaded" : record.error ? "failed" : "loading",
