@@ -1,5 +1,5 @@
 export { PluginManager } from "./manager.js";
-export { checkPluginModule } from "./module-check.js";
+export { checkPluginModule } from "./loading/module-check.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type {
   CapabilityClient,
@@ -9,7 +9,7 @@ export type {
   SchedulerCallbackClient,
   ScrobblerClient,
   WebSocketCallbackClient,
-} from "./capability-clients.js";
+} from "./calling/capability-clients.js";
 export {
   PermissionError,
   PluginCallError,
@@ -24,4 +24,4 @@ export {
 } from "./errors.js";
 export type { PluginErrorKind } from "./errors.js";
 export type { Logger } from "./logger.js";
-export type { MethodMetrics } from "./metrics.js";
+export type { MethodMetrics } from "./calling/metrics.js";

@@ -16,12 +16,12 @@ import {
   type SchedulerCallbackClient,
   type ScrobblerClient,
   type WebSocketCallbackClient,
-} from "./capability-clients.js";
-import { discoverPluginFolders, type PluginFolder } from "./discovery.js";
+} from "./calling/capability-clients.js";
+import { discoverPluginFolders, type PluginFolder } from "./loading/discovery.js";
 import { PluginError, PluginLoadError, PluginUnavailableError } from "./errors.js";
-import { grantedPermissions } from "./linking.js";
+import { grantedPermissions } from "./loading/linking.js";
 import { consoleLogger, type Logger } from "./logger.js";
-import { Metrics, type MethodMetrics } from "./metrics.js";
+import { Metrics, type MethodMetrics } from "./calling/metrics.js";
 import {
   compilePlugin,
   initialize,
@@ -29,10 +29,10 @@ import {
   readManifest,
   verifyCapabilities,
   type CompiledPlugin,
-} from "./plugin-loader.js";
-import { Plugin, type PluginRuntime } from "./plugin.js";
-import { WorkerPool, type PoolHost } from "./worker-pool.js";
-import type { LogLine } from "./worker/messages.js";
+} from "./loading/plugin-loader.js";
+import { Plugin, type PluginRuntime } from "./calling/plugin.js";
+import { WorkerPool, type PoolHost } from "./threads/worker-pool.js";
+import type { LogLine } from "./threads/worker/messages.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */

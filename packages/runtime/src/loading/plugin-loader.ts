@@ -3,10 +3,10 @@ import { basename, join } from "node:path";
 import { ManifestError, parseManifest, type Manifest } from "@nd/manifest";
 import { API_VERSION, CAPABILITIES } from "@nd/protocol";
 import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
-import { PluginError, PluginLoadError } from "./errors.js";
+import { PluginError, PluginLoadError } from "../errors.js";
 import { envImportsOf, moduleProblems } from "./linking.js";
 import { MemoryCapError, capModuleMemory } from "./memory-cap.js";
-import type { Plugin } from "./plugin.js";
+import type { Plugin } from "../calling/plugin.js";
 
 /** A plugin folder read and compiled, not yet running. */
 export interface CompiledPlugin {

@@ -8,7 +8,7 @@ import {
   findHostFunction,
   type PermissionName,
 } from "@nd/protocol";
-import { PermissionError, PluginLoadError, type PluginError } from "./errors.js";
+import { PermissionError, PluginLoadError, type PluginError } from "../errors.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 const MISSING = "function not exported in module env";

@@ -1,12 +1,12 @@
 import type { PluginHostServices } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
 import { CAPABILITIES, type CapabilityName, type MessageCodec } from "@nd/protocol";
-import { PluginNotImplementedError } from "./errors.js";
+import { PluginNotImplementedError } from "../errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
 import { callFailure, pluginAnswerError } from "./plugin-errors.js";
 import { Semaphore } from "./semaphore.js";
-import type { WorkerPool } from "./worker-pool.js";
-import type { CallOutcome, PluginImage } from "./worker/messages.js";
+import type { WorkerPool } from "../threads/worker-pool.js";
+import type { CallOutcome, PluginImage } from "../threads/worker/messages.js";
 
 export interface PluginSettings {
   readonly callTimeoutMs: number;

@@ -7,8 +7,8 @@ import {
   PluginTimeoutError,
   PluginTrapError,
   type PluginError,
-} from "./errors.js";
-import type { CallOutcome } from "./worker/messages.js";
+} from "../errors.js";
+import type { CallOutcome } from "../threads/worker/messages.js";
 
 /** Turns an error string a plugin answered with into the matching error value. */
 export function pluginAnswerError(plugin: string, method: string, message: string): PluginError {
