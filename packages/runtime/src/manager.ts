@@ -245,18 +245,31 @@ export class PluginManager {
 
   private async startPlugin(compiled: CompiledPlugin): Promise<PluginRecord> {
     const { folder, manifest } = compiled;
-    const config = { ...this.options.pluginConfig?.[manifest.name] };
-    const id = `${manifest.name}#${++this.generation}`;
+    let plugin: Plugin | undefined;
+    try {
+      plugin = await this.createPlugin(compiled);
+      await verifyCapabilities(plugin);
+      await initialize(plugin, this.configOf(manifest.name));
+      return { folder, manifest, plugin };
+    } catch (error) {
+      if (plugin) void this.retire(plugin);
+      return { folder, manifest, error: asPluginError(manifest.name, error) };
+    }
+  }
+
+  /** Gives a compiled plugin its host services (which may refuse its permissions) and registers it. */
+  private async createPlugin(compiled: CompiledPlugin): Promise<Plugin> {
+    const { manifest } = compiled;
     // Callbacks go to this very version: events may arrive while OnInit still runs.
     const target = { plugin: undefined as Plugin | undefined };
     const services = this.hostServices.forPlugin({
       name: manifest.name,
       permissions: manifest.permissions,
-      config,
+      config: this.configOf(manifest.name),
       callbacks: this.callbacksOf(manifest.name, (capability, method, request) => target.plugin!.call(capability, method, request)),
     });
     const image = {
-      pluginId: id,
+      pluginId: `${manifest.name}#${++this.generation}`,
       pluginName: manifest.name,
       module: compiled.module,
       envImports: compiled.envImports,
@@ -265,15 +278,12 @@ export class PluginManager {
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;
-    this.versions.set(id, plugin);
-    try {
-      await verifyCapabilities(plugin);
-      await initialize(plugin, config);
-      return { folder, manifest, plugin };
-    } catch (error) {
-      void this.retire(plugin);
-      return { folder, manifest, error: asPluginError(manifest.name, error) };
-    }
+    this.versions.set(plugin.id, plugin);
+    return plugin;
+  }
+
+  private configOf(name: string): Record<string, string> {
+    return { ...this.options.pluginConfig?.[name] };
   }
 
   private runtime(): PluginRuntime {

@@ -266,3 +266,17 @@ describe("metrics", () => {
     expect(manager.metrics("echo-scrobbler")).toMatchObject([{ method: "Scrobbler.IsAuthorized", calls: 2, errors: 1 }]);
   });
 });
+
+describe("host services refusing a plugin", () => {
+  test("a plugin asking for artwork on a host without artwork settings fails alone", async () => {
+    const { manager } = await startManager(
+      pluginsFolder([
+        { name: "painter", wasm: echo, permissions: { artwork: {} } },
+        { name: "echo", wasm: echo },
+      ]),
+    );
+    const states = Object.fromEntries(manager.list().map((p) => [p.name, p.state]));
+    expect(states).toEqual({ echo: "loaded", painter: "failed" });
+    expect(manager.list().find((p) => p.name === "painter")?.error?.message).toContain("artwork");
+  });
+});
