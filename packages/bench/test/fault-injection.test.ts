@@ -74,8 +74,6 @@ function plan(count: number, next: () => number): Planned[] {
 }
 
 // White-box: the pool is private; its size is the one number that shows replaced workers came back.
-const workerCount = (manager: PluginManager) =>
-  (manager as unknown as { pool: { workerCount: number } }).pool.workerCount;
 
 function heapAfterGc(): number | undefined {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -157,7 +155,7 @@ describe("fault injection under load", () => {
     const goodAnswered = outcomes.filter((o) => o.call.good && o.biography !== undefined).length;
 
     // Afterwards: the pool is whole again and a fresh call of every plugin works.
-    expect(workerCount(manager)).toBe(WORKERS);
+    expect(manager.poolStats().workers).toBe(WORKERS);
     for (const plugin of [...GOOD_PLUGINS, ...CHAOS_PLUGINS]) {
       expect(await callAfterStorm(plugin)).toBe(expectedBiography({ plugin, id: "e-after" }));
     }

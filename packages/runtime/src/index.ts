@@ -25,3 +25,4 @@ export {
 export type { PluginErrorKind } from "./errors.js";
 export type { Logger } from "./logger.js";
 export type { MethodMetrics } from "./calling/metrics.js";
+export type { PoolStats } from "./threads/worker-pool.js";

@@ -31,7 +31,7 @@ import {
   type CompiledPlugin,
 } from "./loading/plugin-loader.js";
 import { Plugin, type PluginRuntime } from "./calling/plugin.js";
-import { WorkerPool, type PoolHost } from "./threads/worker-pool.js";
+import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
 import type { LogLine } from "./threads/worker/messages.js";
 
 export interface PluginManagerOptions {
@@ -166,6 +166,11 @@ export class PluginManager {
 
   lifecycleManagers(): LifecycleManagementClient[] {
     return this.clients("LifecycleManagement");
+  }
+
+  /** Worker threads alive (back to the configured count after any crash or timeout), busy ones, and queued calls. */
+  poolStats(): PoolStats {
+    return this.pool?.stats() ?? { workers: 0, busy: 0, queued: 0 };
   }
 
   /** Calls, errors, timeouts and latency per plugin and method. */

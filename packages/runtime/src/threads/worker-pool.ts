@@ -61,6 +61,10 @@ class WorkerSlot {
     this.worker.on("exit", () => this.die({ type: "trap", message: "worker exited" }));
   }
 
+  get running(): boolean {
+    return this.job !== undefined;
+  }
+
   run(job: Job): void {
     this.job = job;
     const { pluginId, exportName, request, timeoutMs } = job.task;
@@ -147,6 +151,12 @@ class WorkerSlot {
   }
 }
 
+export interface PoolStats {
+  readonly workers: number;
+  readonly busy: number;
+  readonly queued: number;
+}
+
 export interface WorkerPoolOptions {
   readonly size: number;
   readonly idleTtlMs: number;
@@ -185,8 +195,10 @@ export class WorkerPool {
     for (const slot of this.slots) slot.drop(pluginId);
   }
 
-  get workerCount(): number {
-    return this.slots.size;
+  /** Worker threads alive, how many of them run a call, and calls waiting for one. */
+  stats(): PoolStats {
+    const busy = [...this.slots].filter((slot) => slot.running).length;
+    return { workers: this.slots.size, busy, queued: this.queue.length };
   }
 
   async close(): Promise<void> {
