@@ -5,12 +5,13 @@ import { examplePluginsFolder, managers } from "./support/examples.js";
 const running = managers();
 afterAll(() => running.stop());
 
-describe("as-echo with its own manifest", () => {
+// as-echo and go-echo are twins: the same behaviour from AssemblyScript and from Go.
+describe.each(["as-echo", "go-echo"])("%s with its own manifest", (example) => {
   let agent: MetadataAgentClient;
 
   beforeAll(async () => {
-    const { manager } = await running.start({ folder: examplePluginsFolder("as-echo", {}) });
-    expect(manager.list()[0]).toMatchObject({ name: "as-echo", state: "loaded", permissions: ["cache"] });
+    const { manager } = await running.start({ folder: examplePluginsFolder(example, {}) });
+    expect(manager.list()[0]).toMatchObject({ name: example, state: "loaded", permissions: ["cache"] });
     agent = manager.metadataAgents()[0]!;
   });
 
@@ -41,11 +42,11 @@ describe("as-echo with its own manifest", () => {
   });
 });
 
-test("without the cache permission the module does not load, and the error names the import", async () => {
+test.each(["as-echo", "go-echo"])("without the cache permission %s does not load, and the error names the import", async (example) => {
   // `undefined` removes the permission from the copied manifest.
-  const { manager } = await running.start({ folder: examplePluginsFolder("as-echo", { cache: undefined }) });
+  const { manager } = await running.start({ folder: examplePluginsFolder(example, { cache: undefined }) });
   const [info] = manager.list();
-  expect(info).toMatchObject({ name: "as-echo", state: "failed" });
+  expect(info).toMatchObject({ name: example, state: "failed" });
   expect(info!.error).toBeInstanceOf(PermissionError);
   expect(info!.error!.message).toMatch(/imports env\.(get|set)_string of CacheService without the "cache" permission/);
   expect(info!.error!.message).toContain("function not exported in module env");
