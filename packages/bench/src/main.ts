@@ -37,6 +37,12 @@ say(`GetArtistImages (2 cache host calls): ${us(nd.imagesMicros)} (${ratio(nd.im
 say(`  per host call, estimated (images − biography) / 2: ${us((nd.imagesMicros - nd.biographyMicros) / 2)} (${ratio((nd.imagesMicros - nd.biographyMicros) / 2, floor.naiveBridgeMicros)} of a naive bridge)`);
 say(`100 KiB response (echoing a 100 KiB name): ${us(nd.bigResponseMicros)}`);
 
+say("\n## nd, the same plugin in Go (go-echo, Go's wasip1 build, 1 worker)");
+const ndGo = await ndLatency("go-echo");
+say(`GetArtistBiography warm: ${us(ndGo.biographyMicros)} (${ratio(ndGo.biographyMicros, nd.biographyMicros)} of as-echo)`);
+say(`GetArtistImages (2 cache host calls): ${us(ndGo.imagesMicros)} (${ratio(ndGo.imagesMicros, nd.imagesMicros)} of as-echo)`);
+say(`100 KiB response (echoing a 100 KiB name): ${us(ndGo.bigResponseMicros)}`);
+
 say("\n## peer (@extism/extism 2.0.0-rc13, @extism/as-pdk 1.0.0)");
 const peers: PeerResult[] = [];
 for (const runInWorker of [false, true]) {
@@ -82,7 +88,7 @@ say(`nd host call / naive bridge: ${ratio((nd.imagesMicros - nd.biographyMicros)
 say(`nd 2 workers / extism in-thread throughput: ${ratio(callsPerSecond[2], inThread?.callsPerSecond)} (goal ≥ 1×)`);
 say(`nd 2 workers / 1 worker throughput: ${ratio(callsPerSecond[2], callsPerSecond[1])} (goal ≥ 1.8×)`);
 
-const results = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, floor, nd, peers, callsPerSecond, startUps, memory };
+const results = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, floor, nd, ndGo, peers, callsPerSecond, startUps, memory };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("../chart.svg", import.meta.url), resultsChart(results));
 say("\nwrote results.json and chart.svg");

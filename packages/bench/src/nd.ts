@@ -1,20 +1,20 @@
 import { type PluginInfo, PluginManager } from "@nd/runtime";
-import { echoCopiesFolder, echoFolder } from "./plugin-folders.js";
+import { echoCopiesFolder, echoFolder, type EchoExample } from "./plugin-folders.js";
 import { WARM_UP_CALLS, gcNow, latencyMicros, throughput } from "./stats.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const BIG_NAME = "x".repeat(100 * 1024);
 
-async function echoManager(workers: number): Promise<PluginManager> {
-  const manager = new PluginManager({ folder: echoFolder(), workers, logger: quiet });
+async function echoManager(workers: number, example: EchoExample = "as-echo"): Promise<PluginManager> {
+  const manager = new PluginManager({ folder: echoFolder(example), workers, logger: quiet });
   await manager.start();
   return manager;
 }
 
-const biography = (manager: PluginManager, name: string) =>
-  manager.call("as-echo", "MetadataAgent", "GetArtistBiography", { name });
-const images = (manager: PluginManager, name: string) =>
-  manager.call("as-echo", "MetadataAgent", "GetArtistImages", { name });
+const biography = (manager: PluginManager, name: string, example: EchoExample = "as-echo") =>
+  manager.call(example, "MetadataAgent", "GetArtistBiography", { name });
+const images = (manager: PluginManager, name: string, example: EchoExample = "as-echo") =>
+  manager.call(example, "MetadataAgent", "GetArtistImages", { name });
 
 export interface NdLatency {
   biographyMicros: number;
@@ -23,13 +23,13 @@ export interface NdLatency {
 }
 
 /** Warm calls, one at a time, on one worker. */
-export async function ndLatency(): Promise<NdLatency> {
-  const manager = await echoManager(1);
+export async function ndLatency(example: EchoExample = "as-echo"): Promise<NdLatency> {
+  const manager = await echoManager(1, example);
   try {
     return {
-      biographyMicros: await latencyMicros(() => biography(manager, "Nina Simone"), { samples: 2_000, warmup: WARM_UP_CALLS }),
-      imagesMicros: await latencyMicros(() => images(manager, "Nina Simone"), { samples: 2_000, warmup: WARM_UP_CALLS }),
-      bigResponseMicros: await latencyMicros(() => biography(manager, BIG_NAME), { samples: 100, warmup: 20 }),
+      biographyMicros: await latencyMicros(() => biography(manager, "Nina Simone", example), { samples: 2_000, warmup: WARM_UP_CALLS }),
+      imagesMicros: await latencyMicros(() => images(manager, "Nina Simone", example), { samples: 2_000, warmup: WARM_UP_CALLS }),
+      bigResponseMicros: await latencyMicros(() => biography(manager, BIG_NAME, example), { samples: 100, warmup: 20 }),
     };
   } finally {
     await manager.close();

@@ -3,12 +3,18 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-export const AS_ECHO_FOLDER = dirname(createRequire(import.meta.url).resolve("@nd/example-as-echo/package.json"));
+/** The echo twins: the same plugin from AssemblyScript and from Go. */
+export type EchoExample = "as-echo" | "go-echo";
 
-/** A plugins folder holding the as-echo example, linked as `nd plugin dev` links. */
-export function echoFolder(): string {
+const exampleFolder = (example: EchoExample) =>
+  dirname(createRequire(import.meta.url).resolve(`@nd/example-${example}/package.json`));
+
+export const AS_ECHO_FOLDER = exampleFolder("as-echo");
+
+/** A plugins folder holding one echo example, linked as `nd plugin dev` links. */
+export function echoFolder(example: EchoExample = "as-echo"): string {
   const root = mkdtempSync(join(tmpdir(), "nd-bench-"));
-  symlinkSync(AS_ECHO_FOLDER, join(root, "as-echo"));
+  symlinkSync(exampleFolder(example), join(root, example));
   return root;
 }
 
