@@ -43,7 +43,7 @@ describe("nd serve --demo", () => {
   });
 
   test("installs every built example and loads it", () => {
-    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "go-coverart", "go-live-events"]);
+    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "go-coverart", "go-echo", "go-live-events"]);
     expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
     expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
   });
