@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PluginManager, PluginTrapError } from "@nd/runtime";
 import { afterEach, expect, test } from "vitest";
-import { memoryLogger, pluginsFolder, watPlugin } from "./support/wat-plugins.js";
+import { pluginsFolder, watPlugin } from "@nd/testing";
+import { memoryLogger } from "./support/wat-plugins.js";
 
 const asEcho = readFileSync(join(__dirname, "../../../examples/as-echo/plugin.wasm"));
 const managers: PluginManager[] = [];

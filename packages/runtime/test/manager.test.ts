@@ -12,7 +12,8 @@ import {
   PluginTrapError,
 } from "@nd/runtime";
 import { afterEach, describe, expect, test } from "vitest";
-import { ECHO_BIOGRAPHY, errorAnswer, memoryLogger, pluginsFolder, watPlugin } from "./support/wat-plugins.js";
+import { pluginsFolder, watPlugin } from "@nd/testing";
+import { ECHO_BIOGRAPHY, errorAnswer, memoryLogger } from "./support/wat-plugins.js";
 
 const managers: PluginManager[] = [];
 
@@ -255,8 +256,8 @@ describe("metrics", () => {
     // a plugin answering with its own request turns the username into the response's error.
     const echoScrobbler = watPlugin(
       `(func (export "scrobbler_is_authorized") (param $ptr i32) (param $len i32) (result i64)
-         (call $pack (local.get $ptr) (local.get $len)))
-       (func (export "scrobbler_api_version") (result i64) (i64.const 1))`,
+         (call $pack (local.get $ptr) (local.get $len)))`,
+      { prefixes: ["scrobbler_"] },
     );
     const { manager } = await startManager(
       pluginsFolder([{ name: "echo-scrobbler", wasm: echoScrobbler, capabilities: ["Scrobbler"] }]),

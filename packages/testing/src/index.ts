@@ -1,1 +1,3 @@
 export { readmeExamples, runReadmeExamples } from "./readme-examples.js";
+export { pluginsFolder, watPlugin, writePlugin } from "./wat-plugins.js";
+export type { TestPlugin, WatPluginOptions } from "./wat-plugins.js";

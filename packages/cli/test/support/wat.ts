@@ -1,6 +1,4 @@
-import wabt from "wabt";
-
-const toolkit = await wabt();
+import { watPlugin as moduleWithBody } from "@nd/testing";
 
 /** What an export answers: protobuf bytes of the response, or an error string. */
 export type Answer = Uint8Array | { error: string };
@@ -18,7 +16,7 @@ export interface WatPluginSpec {
 
 const ERROR_BIT = 0x80000000;
 
-/** A valid plugin module in WebAssembly text with constant answers and a bump allocator. */
+/** A valid plugin module in WebAssembly text (@nd/testing's skeleton) with constant answers. */
 export function watPlugin({ prefixes = ["metadata_agent_"], answers = {}, imports = "", body = "" }: WatPluginSpec): Uint8Array {
   let offset = 256;
   const parts: string[] = [];
@@ -29,22 +27,7 @@ export function watPlugin({ prefixes = ["metadata_agent_"], answers = {}, import
     parts.push(`(func (export "${exportName}") (param i32 i32) (result i64) (call $pack (i32.const ${offset}) (i32.const ${length | 0})))`);
     offset += bytes.length + 16;
   }
-  const source = `(module
-    ${imports}
-    (memory (export "memory") 1)
-    (global $heap (mut i32) (i32.const 4096))
-    (func (export "malloc") (param $size i32) (result i32)
-      (local $ptr i32)
-      (local.set $ptr (global.get $heap))
-      (global.set $heap (i32.add (global.get $heap) (local.get $size)))
-      (local.get $ptr))
-    (func (export "free") (param i32))
-    (func $pack (param $ptr i32) (param $len i32) (result i64)
-      (i64.or (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32)) (i64.extend_i32_u (local.get $len))))
-    ${prefixes.map((prefix) => `(func (export "${prefix}api_version") (result i64) (i64.const 1))`).join("\n")}
-    ${parts.join("\n")}
-    ${body})`;
-  return toolkit.parseWat("plugin.wat", source).toBinary({}).buffer;
+  return moduleWithBody(`${parts.join("\n")}\n${body}`, { imports, prefixes, memoryPages: 1, heapStart: 4096 });
 }
 
 function escape(bytes: Uint8Array): string {
