@@ -1,27 +1,12 @@
 import { findHostFunction, HOST_SERVICES, type HostFunction, type PermissionName } from "@nd/protocol";
 import { HostCallError, PermissionError } from "./errors.js";
+import { decodeRequest, methodKey } from "./wire-codec.js";
 
 type WireHandler = (request: Uint8Array) => Promise<Uint8Array>;
 type ServiceMethods = Record<string, (request: unknown) => Promise<unknown>>;
 
 /** The part of a plugin's services the wire entry needs: each granted service by permission name. */
 export type GrantedServices = Partial<Record<PermissionName, object>>;
-
-const methodKey = (fn: HostFunction): string => fn.name.charAt(0).toLowerCase() + fn.name.slice(1);
-
-function decodeRequest(fn: HostFunction, request: Uint8Array): unknown {
-  try {
-    return fn.requestType.decode(request);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HostCallError(
-      fn.importName,
-      `env.${fn.importName}: the ${request.byteLength} request bytes do not decode ` +
-        `as a ${fn.service}.${fn.name} request: ${reason}`,
-      { cause: error },
-    );
-  }
-}
 
 function wireHandler(fn: HostFunction, service: object): WireHandler {
   const method = (service as ServiceMethods)[methodKey(fn)];
