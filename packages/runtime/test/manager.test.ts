@@ -41,6 +41,16 @@ const loop = watPlugin(`
     (loop $forever (br $forever))
     (i64.const 0))`);
 
+/** Counts down long enough to take a noticeable share of a second, then answers an empty biography. */
+const slow = watPlugin(`
+  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+    (local $n i32)
+    (local.set $n (i32.const 400000000))
+    (loop $spin
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $spin (local.get $n)))
+    (i64.const 0))`);
+
 const trap = watPlugin(`
   (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
     unreachable)`);
@@ -171,6 +181,36 @@ describe("isolation and limits", () => {
     expect(manager.poolStats()).toEqual({ workers: 2, busy: 0, queued: 0 });
     const loopMetrics = manager.metrics("loop").find((m) => m.method === "MetadataAgent.GetArtistBiography");
     expect(loopMetrics).toMatchObject({ calls: 1, errors: 1, timeouts: 1 });
+  });
+
+  test("calls staged behind a slow one move to a worker that runs out of work", async () => {
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }, { name: "loop", wasm: loop }]), {
+      callTimeoutMs: 3000,
+    });
+    const order: string[] = [];
+    const runaway = manager.call("loop", "MetadataAgent", "GetArtistBiography", {}).catch(() => order.push("loop"));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: `${i}` }).finally(() => order.push("echo")),
+      ),
+    );
+    await runaway;
+    expect(answers).toEqual(Array.from({ length: 12 }, (_, i) => ({ biography: `${i}` })));
+    expect(order.indexOf("loop")).toBe(12);
+    expect(manager.poolStats()).toMatchObject({ busy: 0, queued: 0 });
+  });
+
+  test("a call's deadline starts when its worker begins it, not when it was staged", async () => {
+    const folder = pluginsFolder([{ name: "slow", wasm: slow }]);
+    const { manager: timing } = await startManager(folder, { workers: 1 });
+    const started = performance.now();
+    await timing.call("slow", "MetadataAgent", "GetArtistBiography", {});
+    const oneCallMs = performance.now() - started;
+    // Eight calls on one worker: the last waits seven calls, more than twice its own deadline.
+    const { manager } = await startManager(folder, { workers: 1, callTimeoutMs: Math.round(3 * oneCallMs) });
+    const calls = Array.from({ length: 8 }, () => manager.call("slow", "MetadataAgent", "GetArtistBiography", {}));
+    await expect(Promise.all(calls)).resolves.toHaveLength(8);
+    expect(manager.metrics("slow")[0]).toMatchObject({ calls: 8, timeouts: 0 });
   });
 
   test("a trapping plugin surfaces an error and the pool stays usable", async () => {

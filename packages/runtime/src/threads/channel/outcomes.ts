@@ -1,10 +1,11 @@
 import type { CallOutcome } from "../worker/messages.js";
-import { fromUtf8, utf8, type ChannelMessage } from "./shared-channel.js";
+import type { RingMessage } from "./byte-ring.js";
+import { fromUtf8, utf8 } from "./fields.js";
 
 /** Outcome types by their number on the channel. */
 const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory"] as const;
 
-export function encodeOutcome(outcome: CallOutcome): ChannelMessage {
+export function encodeOutcome(outcome: CallOutcome): RingMessage {
   if (outcome.type === "timeout") throw new Error("a worker never reports its own timeout");
   const kind = KINDS.indexOf(outcome.type);
   switch (outcome.type) {
@@ -21,7 +22,7 @@ export function encodeOutcome(outcome: CallOutcome): ChannelMessage {
   }
 }
 
-export function decodeOutcome({ kind, payload }: ChannelMessage): CallOutcome {
+export function decodeOutcome({ kind, payload }: RingMessage): CallOutcome {
   const type = KINDS[kind];
   switch (type) {
     case "ok":

@@ -1,4 +1,5 @@
-import { State, packFields, fromUtf8, type SharedChannel } from "../channel/shared-channel.js";
+import { fromUtf8, packFields } from "../channel/fields.js";
+import type { WorkerChannel } from "../channel/worker-channel.js";
 import { TrapError } from "./trap.js";
 
 /** Host reply kinds on the channel. */
@@ -7,19 +8,16 @@ export const HOST_REPLY_ERROR = 0;
 
 /**
  * Makes a host service call look synchronous to the plugin: the worker writes the
- * request into the shared channel and sleeps in `Atomics.wait`; the manager's thread,
+ * request into the channel's host slot and sleeps in `Atomics.wait`; the manager's thread,
  * woken by `Atomics.waitAsync`, runs the service and writes the reply. Only this worker
  * blocks. A host that never answers is cut off by the call's deadline, which terminates
  * the worker.
  */
 export class HostBridge {
-  constructor(private readonly channel: SharedChannel) {}
+  constructor(private readonly channel: WorkerChannel) {}
 
   call(importName: string, request: Uint8Array): Uint8Array {
-    this.channel.send(State.HostCall, 0, packFields([importName], request));
-    this.channel.spin((state) => state === State.HostCall);
-    while (this.channel.state === State.HostCall) this.channel.waitWhile(State.HostCall);
-    const reply = this.channel.receive();
+    const reply = this.channel.askHost(packFields([importName], request));
     if (reply.kind !== HOST_REPLY_OK) {
       throw new TrapError(`host call env.${importName} failed: ${fromUtf8(reply.payload)}`);
     }

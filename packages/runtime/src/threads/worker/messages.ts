@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import type { ChannelEnds } from "../channel/shared-channel.js";
+import type { ChannelEnds } from "../channel/worker-channel.js";
 
 /** What the worker needs to instantiate a plugin; sent before its first call on that worker. */
 export interface PluginImage {
@@ -16,6 +16,8 @@ export interface PluginImage {
 /** Messages on the control port: what changes the worker's set of plugins. */
 export type ControlMessage =
   | { readonly type: "image"; readonly image: PluginImage }
+  /** Calls on the channel name their plugin version and export by a route number. */
+  | { readonly type: "route"; readonly route: number; readonly pluginId: string; readonly exportName: string }
   | { readonly type: "drop"; readonly pluginId: string };
 
 /** A call as the worker reads it from the channel. */

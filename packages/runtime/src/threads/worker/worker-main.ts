@@ -1,52 +1,70 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { encodeOutcome } from "../channel/outcomes.js";
-import { SharedChannel, State, unpackFields } from "../channel/shared-channel.js";
+import { WorkerChannel } from "../channel/worker-channel.js";
 import { HostBridge } from "./host-bridge.js";
+import type { RingMessage } from "../channel/byte-ring.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { PluginInstance } from "./plugin-instance.js";
 
 /**
- * A worker thread that runs plugin code, one call at a time. It sleeps on the shared
- * channel until a call arrives, so it never returns to its event loop; plugin images
- * arrive on the control port. It keeps at most one idle instance per plugin, dropped
- * after the idle TTL.
+ * A worker thread that runs plugin code, one call at a time, taking calls from the
+ * channel's ring as long as the manager has staged some. It sleeps on the channel when
+ * none is waiting, so it never returns to its event loop; plugin images arrive on the
+ * control port. It keeps at most one idle instance per plugin, dropped after the idle TTL.
  */
 const setup = workerData as WorkerSetup;
-const channel = new SharedChannel(setup.channel, setup.spin);
+const channel = new WorkerChannel(setup.channel, setup.spin);
 const bridge = new HostBridge(channel);
 const images = new Map<string, PluginImage>();
 const idle = new Map<string, PluginInstance>();
+const routes = new Map<number, { readonly pluginId: string; readonly exportName: string }>();
 const sweepEveryMs = Math.max(1000, setup.idleTtlMs / 2);
 
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let controlSeen = 0;
+
 for (;;) {
-  const state = channel.state;
-  if (state === State.Call) {
-    applyControlMessages();
-    const { kind, payload } = encodeOutcome(runCall(readCall()));
-    channel.send(State.Result, kind, payload);
-    channel.spin((next) => next !== State.Call);
-  } else if (channel.waitWhile(state, sweepEveryMs) === "timed-out") {
+  const call = channel.calls.read();
+  if (call) {
+    if (channel.controlCount !== controlSeen) applyControlMessages();
+    const task = callTask(call);
+    writeResult(encodeOutcome(task ? runCall(task) : { type: "trap", message: `worker has no route ${call.kind >> 1}` }));
+  } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
     applyControlMessages();
     dropExpiredInstances();
   }
 }
 
-function readCall(): CallTask {
-  const { kind, payload } = channel.receive();
-  const { strings, bytes } = unpackFields(payload, 2);
-  return { pluginId: strings[0]!, exportName: strings[1]!, request: kind === 1 ? bytes : undefined };
+/** A call record's kind is its route number times two, plus one when a request follows. */
+function callTask({ kind, payload }: RingMessage): CallTask | undefined {
+  const route = routes.get(kind >> 1);
+  return route && { ...route, request: kind & 1 ? payload : undefined };
+}
+
+/** The manager stages at most as many calls as the ring holds results, so a full ring only means it is catching up. */
+function writeResult({ kind, payload }: RingMessage): void {
+  while (!channel.results.write(kind, payload)) Atomics.wait(nap, 0, 0, 1);
+  channel.signal();
 }
 
 function applyControlMessages(): void {
+  controlSeen = channel.controlCount;
   for (let entry = receiveMessageOnPort(setup.control); entry; entry = receiveMessageOnPort(setup.control)) {
     const message = entry.message as ControlMessage;
     if (message.type === "image") {
       images.set(message.image.pluginId, message.image);
+    } else if (message.type === "route") {
+      routes.set(message.route, message);
     } else {
-      images.delete(message.pluginId);
-      idle.delete(message.pluginId);
+      forget(message.pluginId);
     }
   }
+}
+
+function forget(pluginId: string): void {
+  images.delete(pluginId);
+  idle.delete(pluginId);
+  for (const [route, target] of routes) if (target.pluginId === pluginId) routes.delete(route);
 }
 
 function runCall(task: CallTask): CallOutcome {

@@ -1,0 +1,262 @@
+import { Worker, receiveMessageOnPort, type MessagePort, MessageChannel } from "node:worker_threads";
+import type { RecordRef } from "./channel/byte-ring.js";
+import { unpackFields, utf8 } from "./channel/fields.js";
+import { decodeOutcome } from "./channel/outcomes.js";
+import { HostState, PIPELINE_DEPTH, WorkerChannel, createChannel } from "./channel/worker-channel.js";
+import { HOST_REPLY_ERROR, HOST_REPLY_OK } from "./worker/host-bridge.js";
+import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./worker/messages.js";
+
+/** What the pool asks of the manager: plugin images, host calls and log lines. */
+export interface PoolHost {
+  image(pluginId: string): PluginImage | undefined;
+  hostCall(pluginId: string, importName: string, request: Uint8Array): Promise<Uint8Array>;
+  log(line: LogLine): void;
+}
+
+export interface PoolTask {
+  readonly pluginId: string;
+  readonly exportName: string;
+  readonly request?: Uint8Array;
+  readonly timeoutMs: number;
+}
+
+export interface Job {
+  readonly task: PoolTask;
+  readonly resolve: (outcome: CallOutcome) => void;
+}
+
+export interface SlotOptions {
+  readonly idleTtlMs: number;
+  /** Let the worker poll before sleeping; pays off only when a core is left for the manager's thread. */
+  readonly spin: boolean;
+}
+
+/** How a slot tells the pool about itself. */
+export interface SlotEvents {
+  /** The slot can take (more) calls: its thread started, or calls finished. */
+  onAvailable(slot: WorkerSlot): void;
+  /** The thread is gone; `unstarted` are calls it had staged but never began. */
+  onDead(slot: WorkerSlot, unstarted: Job[]): void;
+}
+
+interface StagedJob {
+  readonly job: Job;
+  readonly record: RecordRef;
+}
+
+/**
+ * One worker thread and the calls staged on it. The first staged call is the one the
+ * worker runs (or is about to); the others wait in the channel's ring, so the worker goes
+ * straight from one call to the next. A call's deadline starts when it becomes the first,
+ * that is when the worker begins it, not when it was staged.
+ */
+export class WorkerSlot {
+  readonly worker: Worker;
+  private readonly knownPlugins = new Set<string>();
+  private readonly routes = new Map<string, Map<string, number>>();
+  private nextRoute = 0;
+  private readonly channel: WorkerChannel;
+  private readonly control: MessagePort;
+  private readonly logs: MessagePort;
+  private readonly staged: StagedJob[] = [];
+  private deadline?: NodeJS.Timeout;
+  private deadlineMs = 0;
+  private runningSince = 0;
+  private deadlineFor?: Job;
+  private watching = false;
+  private ready = false;
+  private dead = false;
+
+  constructor(
+    private readonly host: PoolHost,
+    { idleTtlMs, spin }: SlotOptions,
+    private readonly events: SlotEvents,
+  ) {
+    const ends = createChannel();
+    const control = new MessageChannel();
+    const logs = new MessageChannel();
+    this.channel = new WorkerChannel(ends.manager);
+    this.control = control.port1;
+    this.logs = logs.port1;
+    this.logs.on("message", (line: LogLine) => this.host.log(line));
+    this.logs.unref();
+    const worker = ends.worker;
+    const setup: WorkerSetup = { channel: worker, control: control.port2, logs: logs.port2, idleTtlMs, spin };
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), {
+      workerData: setup,
+      transferList: [worker.callPort, worker.hostPort, control.port2, logs.port2],
+    });
+    // A booting thread takes no calls, so no deadline runs while it starts.
+    this.worker.once("online", () => {
+      this.ready = true;
+      this.events.onAvailable(this);
+    });
+    this.worker.on("error", (error) => this.die({ type: "trap", message: `worker crashed: ${error.message}` }));
+    this.worker.on("exit", () => this.die({ type: "trap", message: "worker exited" }));
+  }
+
+  /** Calls staged here, the running one included. */
+  get load(): number {
+    return this.staged.length;
+  }
+
+  get accepting(): boolean {
+    return this.ready && !this.dead && this.staged.length < PIPELINE_DEPTH;
+  }
+
+  /** Stages a call on this worker; answers false when the channel has no room for it. */
+  stage(job: Job): boolean {
+    const { pluginId, exportName, request } = job.task;
+    this.sendImage(pluginId);
+    const record = this.channel.stageCall(this.route(pluginId, exportName) * 2 + (request ? 1 : 0), request);
+    if (!record) return false;
+    this.staged.push({ job, record });
+    this.armDeadline();
+    void this.watch();
+    return true;
+  }
+
+  /** Takes back the oldest call waiting behind the running one, if the worker has not begun it. */
+  withdrawWaiting(): Job | undefined {
+    for (let i = 1; i < this.staged.length; i++) {
+      if (this.channel.calls.withdraw(this.staged[i]!.record)) return this.staged.splice(i, 1)[0]!.job;
+    }
+    return undefined;
+  }
+
+  /** Tells the worker to forget a plugin version. */
+  drop(pluginId: string): void {
+    this.routes.delete(pluginId);
+    if (this.knownPlugins.delete(pluginId)) this.post({ type: "drop", pluginId });
+  }
+
+  /** Stops the worker for good: the running call ends with `outcome`, calls it never began go back to the pool. */
+  die(outcome: CallOutcome): void {
+    if (this.dead) return;
+    this.dead = true;
+    clearTimeout(this.deadline);
+    this.collectResults();
+    const [running, ...unstarted] = this.staged.splice(0);
+    running?.job.resolve(outcome);
+    this.worker.removeAllListeners();
+    void this.worker.terminate();
+    this.channel.wakeAll();
+    this.events.onDead(
+      this,
+      unstarted.map((staged) => staged.job),
+    );
+  }
+
+  private sendImage(pluginId: string): void {
+    if (this.knownPlugins.has(pluginId)) return;
+    const image = this.host.image(pluginId);
+    if (!image) return;
+    this.post({ type: "image", image });
+    this.knownPlugins.add(pluginId);
+  }
+
+  private post(message: ControlMessage): void {
+    this.control.postMessage(message);
+    this.channel.markControl();
+  }
+
+  /** The number that names a plugin version's export on the channel; the worker learns it once. */
+  private route(pluginId: string, exportName: string): number {
+    let exports = this.routes.get(pluginId);
+    if (!exports) this.routes.set(pluginId, (exports = new Map()));
+    let route = exports.get(exportName);
+    if (route === undefined) {
+      exports.set(exportName, (route = this.nextRoute++));
+      this.post({ type: "route", route, pluginId, exportName });
+    }
+    return route;
+  }
+
+  /** Serves the worker while it has calls: collects results, answers host calls. */
+  private async watch(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
+    let seen: number | undefined;
+    while (!this.dead && this.staged.length > 0) {
+      const events = this.channel.events;
+      if (events === seen) {
+        await this.channel.eventAfter(events);
+        continue;
+      }
+      seen = events;
+      this.collectResults();
+      if (this.channel.hostState === HostState.Request) await this.serveHostCall();
+    }
+    this.watching = false;
+  }
+
+  private collectResults(): void {
+    let result = this.channel.results.read();
+    if (!result) return;
+    this.deliverLogs();
+    for (; result; result = this.channel.results.read()) {
+      this.staged.shift()!.job.resolve(decodeOutcome(result));
+    }
+    this.armDeadline();
+    if (!this.dead) this.events.onAvailable(this);
+  }
+
+  private async serveHostCall(): Promise<void> {
+    const pluginId = this.staged[0]!.job.task.pluginId;
+    const { strings, bytes } = unpackFields(this.channel.hostRequest(), 1);
+    let kind = HOST_REPLY_OK;
+    let reply: Uint8Array;
+    try {
+      reply = await this.host.hostCall(pluginId, strings[0]!, bytes);
+    } catch (error) {
+      kind = HOST_REPLY_ERROR;
+      reply = utf8((error as Error).message);
+    }
+    if (!this.dead) this.channel.replyHost(kind, reply);
+  }
+
+  /**
+   * The running call's deadline: restarted whenever another call becomes the running one.
+   * One timer per worker, refreshed rather than recreated; it does not keep the process
+   * alive (the worker thread does, while a call runs).
+   */
+  private armDeadline(): void {
+    const running = this.staged[0]?.job;
+    if (running === this.deadlineFor) return;
+    this.deadlineFor = running;
+    if (running) this.startTimer(running.task.timeoutMs);
+  }
+
+  private startTimer(ms: number): void {
+    this.runningSince = performance.now();
+    if (this.deadline && this.deadlineMs === ms) {
+      this.deadline.refresh();
+      return;
+    }
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => this.deadlineReached(), ms).unref();
+    this.deadlineMs = ms;
+  }
+
+  /** A refreshed timer may still fire for its previous start, so the elapsed time is checked here. */
+  private deadlineReached(): void {
+    const job = this.deadlineFor;
+    if (!job) return;
+    this.collectResults();
+    if (this.staged[0]?.job !== job) return;
+    const left = job.task.timeoutMs - (performance.now() - this.runningSince);
+    if (left > 1) {
+      this.deadline = setTimeout(() => this.deadlineReached(), left).unref();
+      this.deadlineMs = left;
+      return;
+    }
+    this.die({ type: "timeout" });
+  }
+
+  /** Passes on the lines the plugin wrote, before the results of the calls that wrote them. */
+  private deliverLogs(): void {
+    for (let entry = receiveMessageOnPort(this.logs); entry; entry = receiveMessageOnPort(this.logs)) {
+      this.host.log(entry.message as LogLine);
+    }
+  }
+}
