@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
 import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
 
@@ -25,7 +26,7 @@ export interface HostServicesOptions {
     maxRedirects?: number;
   };
   cache?: {
-    /** Memory budget of each plugin's cache; least recently used items go first. Default 16 MiB. */
+    /** Memory budget of each plugin's cache; least recently used items go first. Default 16 MiB, at most 512 MiB. */
     maxBytesPerPlugin?: number;
     /** TTL of an item set with `ttl_seconds` 0. Default 86 400 (24 h). */
     defaultTtlSeconds?: number;
@@ -77,10 +78,19 @@ const MIN_SECRET_BYTES = 16;
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function count(value: number | undefined, fallback: number, name: string, minimum = 1): number {
+function count(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  minimum = 1,
+  maximum = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < minimum) {
     throw new ConfigurationError(`host services option ${name} must be an integer >= ${minimum}, got ${value}`);
+  }
+  if (value > maximum) {
+    throw new ConfigurationError(`host services option ${name} must be at most ${maximum}, got ${value}`);
   }
   return value;
 }
@@ -119,7 +129,13 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxRedirects: count(http.maxRedirects, 5, "http.maxRedirects", 0),
     },
     cache: {
-      maxBytesPerPlugin: count(cache.maxBytesPerPlugin, 16 * MIB, "cache.maxBytesPerPlugin"),
+      maxBytesPerPlugin: count(
+        cache.maxBytesPerPlugin,
+        16 * MIB,
+        "cache.maxBytesPerPlugin",
+        1,
+        MAX_SHARED_CACHE_BYTES,
+      ),
       defaultTtlSeconds: count(cache.defaultTtlSeconds, 24 * 60 * 60, "cache.defaultTtlSeconds"),
       sweepIntervalSeconds: count(cache.sweepIntervalSeconds, 60, "cache.sweepIntervalSeconds"),
     },

@@ -128,6 +128,7 @@ describe("host options", () => {
     [{ http: { maxResponseBytes: 0 } }, "http.maxResponseBytes must be an integer >= 1, got 0"],
     [{ http: { defaultTimeoutMs: 5000, maxTimeoutMs: 1000 } }, "http.defaultTimeoutMs must not exceed http.maxTimeoutMs"],
     [{ cache: { maxBytesPerPlugin: 1.5 } }, "cache.maxBytesPerPlugin must be an integer >= 1, got 1.5"],
+    [{ cache: { maxBytesPerPlugin: 2 ** 30 } }, "cache.maxBytesPerPlugin must be at most 536870912, got 1073741824"],
     [{ scheduler: { maxJobsPerPlugin: -1 } }, "scheduler.maxJobsPerPlugin must be an integer >= 1, got -1"],
   ])("%j is refused", (options, message) => {
     expect(() => createHostServices(options)).toThrow(new ConfigurationError(`host services option ${message}`));
