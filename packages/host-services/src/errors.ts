@@ -25,7 +25,10 @@ export class ServicesClosedError extends HostServicesError {
   }
 }
 
-/** Invalid host options or an invalid permission scope (for example a malformed `allowedUrls` pattern). */
+/**
+ * Invalid host options, an invalid permission scope (for example a malformed `allowedUrls` pattern),
+ * or a shared cache handle or thread id that cannot be right.
+ */
 export class ConfigurationError extends HostServicesError {
   constructor(message: string, options?: ErrorOptions) {
     super("configuration", message, options);

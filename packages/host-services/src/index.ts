@@ -5,6 +5,8 @@ export type { DnsLookup, ResolvedAddress } from "./network/dns.js";
 
 export type { HttpService } from "./http/http-service.js";
 export type { CacheService, CacheStats } from "./cache/cache-service.js";
+export { recoverSharedCache } from "./shared-cache.js";
+export type { SharedCacheHandle } from "./shared-cache.js";
 export type { ConfigService } from "./config/config-service.js";
 export type { SchedulerService } from "./scheduler/scheduler-service.js";
 export type { WebSocketService } from "./websocket/websocket-service.js";
