@@ -38,7 +38,7 @@ export function resultsChart({ floor, nd, peers, callsPerSecond }: Results): str
       title: "Throughput, GetArtistBiography (higher is better)",
       unit: "calls/s",
       bars: [
-        ...Object.entries(callsPerSecond).map(([workers, value]) => ({ label: `nd: ${workers} worker(s), 64 in flight`, value })),
+        ...Object.entries(callsPerSecond).map(([workers, value]) => ({ label: `nd: ${workers} worker(s), pipelined`, value })),
         ...peers.flatMap((p) => present(p.callsPerSecond, (value) => ({ label: `extism ${p.mode}, 1 in flight`, value }))),
       ],
     },

@@ -6,6 +6,7 @@ import {
   type HostServicesOptions,
   type PluginCallbacks,
   type PluginHostServices,
+  recoverSharedCache,
 } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
 import type { CapabilityName } from "@nd/protocol";
@@ -196,6 +197,11 @@ export class PluginManager {
         if (!plugin) throw new Error("the plugin was unloaded");
         return plugin.services.call(importName, request);
       },
+      workerStopped: (threadId) => {
+        for (const plugin of this.versions.values()) {
+          if (plugin.services.cache) recoverSharedCache(plugin.services.cache.shared, threadId);
+        }
+      },
       log: ({ pluginName, stream, line }: LogLine) => {
         const level = stream === "stderr" ? "warn" : "info";
         this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
@@ -279,6 +285,7 @@ export class PluginManager {
       module: compiled.module,
       envImports: compiled.envImports,
       localReplies: await localReplies(services, compiled.envImports),
+      sharedCache: services.cache?.shared,
       memoryLimitBytes: this.options.memoryLimitBytes,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());

@@ -11,6 +11,8 @@ export interface PoolHost {
   image(pluginId: string): PluginImage | undefined;
   hostCall(pluginId: string, importName: string, request: Uint8Array): Promise<Uint8Array>;
   log(line: LogLine): void;
+  /** A worker thread has fully stopped (terminated or crashed): frees what it may have held. */
+  workerStopped(threadId: number): void;
 }
 
 export interface PoolTask {
@@ -52,6 +54,8 @@ interface StagedJob {
  */
 export class WorkerSlot {
   readonly worker: Worker;
+  /** Kept apart: `worker.threadId` reads -1 once the thread has exited. */
+  private readonly threadId: number;
   private readonly knownPlugins = new Set<string>();
   private readonly routes = new Map<string, Map<string, number>>();
   private nextRoute = 0;
@@ -86,6 +90,7 @@ export class WorkerSlot {
       workerData: setup,
       transferList: [worker.callPort, worker.hostPort, control.port2, logs.port2],
     });
+    this.threadId = this.worker.threadId;
     // A booting thread takes no calls, so no deadline runs while it starts.
     this.worker.once("online", () => {
       this.ready = true;
@@ -139,7 +144,8 @@ export class WorkerSlot {
     const [running, ...unstarted] = this.staged.splice(0);
     running?.job.resolve(outcome);
     this.worker.removeAllListeners();
-    void this.worker.terminate();
+    const { threadId } = this;
+    void this.worker.terminate().then(() => this.host.workerStopped(threadId));
     this.channel.wakeAll();
     this.events.onDead(
       this,

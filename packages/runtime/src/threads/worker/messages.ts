@@ -1,4 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
+import type { SharedCacheHandle } from "@nd/host-services/shared-cache";
 import type { ChannelEnds } from "../channel/worker-channel.js";
 
 /** What the worker needs to instantiate a plugin; sent before its first call on that worker. */
@@ -10,6 +11,8 @@ export interface PluginImage {
   readonly envImports: readonly string[];
   /** Host functions answered inside the worker, with their fixed reply (the plugin's config). */
   readonly localReplies: Readonly<Record<string, Uint8Array>>;
+  /** The plugin's cache in shared memory, when it has the cache permission: answered in the worker. */
+  readonly sharedCache?: SharedCacheHandle;
   readonly memoryLimitBytes: number;
 }
 

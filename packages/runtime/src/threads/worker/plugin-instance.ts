@@ -8,7 +8,7 @@ import {
   type MessageCodec,
 } from "@nd/protocol";
 import { createAssemblyScriptEnv } from "./assemblyscript-env.js";
-import type { HostBridge } from "./host-bridge.js";
+import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
 import { PluginMemory } from "./plugin-memory.js";
 import { TrapError } from "./trap.js";
@@ -36,13 +36,13 @@ export class PluginInstance {
 
   constructor(
     private readonly image: PluginImage,
-    bridge: HostBridge,
+    hostFunction: (importName: string) => HostFunction,
     log: LogWriter,
   ) {
     const memory = () => this.memory;
     const wasi = createWasi(memory, log);
     const instance = new WebAssembly.Instance(image.module, {
-      [HOST_MODULE]: this.envImports(bridge, memory, log),
+      [HOST_MODULE]: this.envImports(hostFunction, memory, log),
       [WASI_MODULE]: wasi.imports,
     });
     this.exports = instance.exports;
@@ -92,17 +92,15 @@ export class PluginInstance {
     return bytes;
   }
 
-  private envImports(bridge: HostBridge, memory: () => PluginMemory, log: LogWriter) {
+  private envImports(hostFunction: (importName: string) => HostFunction, memory: () => PluginMemory, log: LogWriter) {
     const env: Record<string, WebAssembly.ImportValue> = {};
     const asEnv = createAssemblyScriptEnv(memory, (line) => log("trace", line));
     for (const name of this.image.envImports) {
-      const localReply = this.image.localReplies[name];
       if ((ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
         env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;
-      } else if (localReply) {
-        env[name] = (ptr: number, len: number) => this.reply(ptr, len, () => localReply);
       } else {
-        env[name] = (ptr: number, len: number) => this.reply(ptr, len, (request) => bridge.call(name, request));
+        const answer = hostFunction(name);
+        env[name] = (ptr: number, len: number) => this.reply(ptr, len, answer);
       }
     }
     return env;

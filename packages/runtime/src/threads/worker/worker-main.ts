@@ -2,6 +2,7 @@ import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { encodeOutcome } from "../channel/outcomes.js";
 import { WorkerChannel } from "../channel/worker-channel.js";
 import { HostBridge } from "./host-bridge.js";
+import { hostFunctions } from "./host-functions.js";
 import type { RingMessage } from "../channel/byte-ring.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { PluginInstance } from "./plugin-instance.js";
@@ -84,7 +85,7 @@ function takeInstance(image: PluginImage): PluginInstance | CallOutcome {
     return reusable;
   }
   try {
-    return new PluginInstance(image, bridge, (stream, line) =>
+    return new PluginInstance(image, hostFunctions(image, bridge), (stream, line) =>
       setup.logs.postMessage({ type: "log", pluginName: image.pluginName, stream, line } satisfies LogLine),
     );
   } catch (error) {
