@@ -1,40 +1,80 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
-import { api, unpackPtrLen } from "@nd/protocol";
+import { HOST_SERVICES, api, packPtrLen, unpackPtrLen } from "@nd/protocol";
 import { latencyMicros, median } from "./stats.js";
 
 // Resolved from the package root, so the same path works from src/ and from the compiled out/.
 const workerUrl = (name: string) => new URL(`../src/workers/${name}`, import.meta.url);
 
+/** The as-echo module called straight from JavaScript on this thread. */
+export interface BareEcho {
+  biography(name: string): string;
+  /** With its two cache calls answered in-thread from a Map (decode, look up, encode). */
+  images(name: string): string;
+}
+
 /**
- * The as-echo module called straight from JavaScript on this thread: malloc, encode, call,
- * decode, free. No sandbox, no pool, no deadline.
+ * The floor of a call: malloc, encode, call, decode, free, with no sandbox, no pool, no
+ * deadline, and host functions answered by plain JavaScript on the same thread.
  */
-export function bareEchoCall(asEchoFolder: string): (name: string) => string {
+export function bareEcho(asEchoFolder: string): BareEcho {
   const module = new WebAssembly.Module(readFileSync(join(asEchoFolder, "plugin.wasm")));
-  const unused = () => {
-    throw new Error("no host calls in the floor measurement");
+  let exports: EchoExports;
+  const memory = () => new Uint8Array(exports.memory.buffer);
+  const hostFunction = (name: "get_string" | "set_string") => (ptr: number, len: number) => {
+    const fn = HOST_SERVICES.cache.functions[name]!;
+    const response = fn.responseType.encode(answerFromMap(name, fn.requestType.decode(memory().slice(ptr, ptr + len)))).finish();
+    const out = exports.malloc(response.length);
+    memory().set(response, out);
+    return packPtrLen(out, response.length);
   };
-  const instance = new WebAssembly.Instance(module, { env: { abort: unused, get_string: unused, set_string: unused } });
-  const exports = instance.exports as {
-    memory: WebAssembly.Memory;
-    malloc(size: number): number;
-    free(ptr: number): void;
-    metadata_agent_get_artist_biography(ptr: number, len: number): bigint;
-    _initialize?(): void;
+  const abort = () => {
+    throw new Error("the plugin aborted");
   };
+  const env = { abort, get_string: hostFunction("get_string"), set_string: hostFunction("set_string") };
+  exports = new WebAssembly.Instance(module, { env }).exports as unknown as EchoExports;
   exports._initialize?.();
-  return (name) => {
-    const request = api.ArtistBiographyRequest.encode({ id: "", name, mbid: "" }).finish();
+  const call = (exportName: keyof EchoExports, request: Uint8Array) => {
     const ptr = exports.malloc(request.length);
-    new Uint8Array(exports.memory.buffer, ptr, request.length).set(request);
-    const result = unpackPtrLen(exports.metadata_agent_get_artist_biography(ptr, request.length));
+    memory().set(request, ptr);
+    const result = unpackPtrLen((exports[exportName] as (ptr: number, len: number) => bigint)(ptr, request.length));
     exports.free(ptr);
-    const bytes = new Uint8Array(exports.memory.buffer, result.ptr, result.len).slice();
+    const bytes = memory().slice(result.ptr, result.ptr + result.len);
     exports.free(result.ptr);
-    return api.ArtistBiographyResponse.decode(bytes).biography;
+    return bytes;
   };
+  return {
+    biography: (name) =>
+      api.ArtistBiographyResponse.decode(
+        call("metadata_agent_get_artist_biography", api.ArtistBiographyRequest.encode({ id: "", name, mbid: "" }).finish()),
+      ).biography,
+    images: (name) =>
+      api.ArtistImageResponse.decode(
+        call("metadata_agent_get_artist_images", api.ArtistImageRequest.encode({ id: "", name, mbid: "" }).finish()),
+      ).images[0]!.url,
+  };
+}
+
+interface EchoExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  metadata_agent_get_artist_biography(ptr: number, len: number): bigint;
+  metadata_agent_get_artist_images(ptr: number, len: number): bigint;
+  _initialize?(): void;
+}
+
+const bareCache = new Map<string, string>();
+
+function answerFromMap(name: "get_string" | "set_string", request: unknown): unknown {
+  const { key, value } = request as { key: string; value?: string };
+  if (name === "set_string") {
+    bareCache.set(key, value ?? "");
+    return { success: true };
+  }
+  const found = bareCache.get(key);
+  return { exists: found !== undefined, value: found ?? "" };
 }
 
 /** Median microseconds of one postMessage round trip to a worker that echoes. */

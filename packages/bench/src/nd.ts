@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { type PluginInfo, PluginManager } from "@nd/runtime";
+import { GETS_PER_CALL, cacheLoopFolder } from "./cache-loop-plugin.js";
 import { echoCopiesFolder, echoFolder, type EchoExample } from "./plugin-folders.js";
 import { WARM_UP_CALLS, gcNow, latencyMicros, throughput } from "./stats.js";
 
@@ -52,6 +53,21 @@ export async function ndThroughput(workers: number, total = 50_000): Promise<NdT
     const callsPerSecond = await throughput(() => biography(manager, "Nina Simone"), { total });
     const busy = performance.eventLoopUtilization(before);
     return { callsPerSecond, managerMicrosPerCall: (busy.active * 1000) / total };
+  } finally {
+    await manager.close();
+  }
+}
+
+/** One cache get from inside a plugin, in µs: (100 gets − none) / 100, warm, one worker. */
+export async function ndHostCallMicros(): Promise<number> {
+  const manager = new PluginManager({ folder: await cacheLoopFolder(), workers: 1, logger: quiet });
+  await manager.start();
+  try {
+    const call = (method: string) => () => manager.call("cache-loop", "MetadataAgent", method, {});
+    await call("GetArtistURL")();
+    const withGets = await latencyMicros(call("GetArtistBiography"), { samples: 300, warmup: WARM_UP_CALLS / 10 });
+    const without = await latencyMicros(call("GetArtistMBID"), { samples: 2_000, warmup: WARM_UP_CALLS });
+    return (withGets - without) / GETS_PER_CALL;
   } finally {
     await manager.close();
   }

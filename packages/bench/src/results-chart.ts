@@ -5,8 +5,9 @@ import type { PeerResult } from "./peer.js";
 /** What one benchmark run records in results.json. */
 export interface Results {
   machine: { cpu?: string; cores: number; node: string };
-  floor: { bareCallMicros: number; workerRoundTripMicros: number; naiveBridgeMicros: number };
+  floor: { bareCallMicros: number; bareImagesMicros: number; workerRoundTripMicros: number; naiveBridgeMicros: number };
   nd: NdLatency;
+  hostCallMicros: number;
   peers: PeerResult[];
   callsPerSecond: Record<number, number>;
 }
@@ -15,8 +16,8 @@ const present = <T>(value: T | undefined, bar: (value: T) => { label: string; va
   value === undefined ? [] : [bar(value)];
 
 /** The SVG chart of BENCHMARKS.md: call latency (log scale) and throughput. */
-export function resultsChart({ floor, nd, peers, callsPerSecond }: Results): string {
-  const floorSum = floor.workerRoundTripMicros + 2 * floor.naiveBridgeMicros + floor.bareCallMicros;
+export function resultsChart({ floor, nd, hostCallMicros, peers, callsPerSecond }: Results): string {
+  const floorSum = floor.workerRoundTripMicros + 2 * floor.naiveBridgeMicros + floor.bareImagesMicros;
   return barChart([
     {
       title: "Warm call latency, median, log scale (lower is better)",
@@ -25,7 +26,9 @@ export function resultsChart({ floor, nd, peers, callsPerSecond }: Results): str
       bars: [
         { label: "floor: bare JS→Wasm call", value: floor.bareCallMicros },
         { label: "floor: worker round trip", value: floor.workerRoundTripMicros },
-        { label: "floor: round trip + 2 bridges + call", value: floorSum },
+        { label: "floor: naive host-call bridge", value: floor.naiveBridgeMicros },
+        { label: "floor: round trip + 2 bridges + images call", value: floorSum },
+        { label: "nd: one cache get in a plugin", value: hostCallMicros },
         { label: "nd: GetArtistBiography", value: nd.biographyMicros },
         { label: "nd: GetArtistImages (2 cache calls)", value: nd.imagesMicros },
         ...peers.flatMap((p) => [
