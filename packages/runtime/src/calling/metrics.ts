@@ -37,22 +37,24 @@ export type CallResultKind = "ok" | "error" | "timeout";
 
 /** Per plugin and method: calls, errors, timeouts and latency. */
 export class Metrics {
-  private readonly methods = new Map<string, MethodRecorder>();
+  private readonly plugins = new Map<string, Map<string, MethodRecorder>>();
 
   record(plugin: string, method: string, ms: number, outcome: CallResultKind): void {
-    const key = `${plugin}\u0000${method}`;
-    let recorder = this.methods.get(key);
-    if (!recorder) this.methods.set(key, (recorder = new MethodRecorder()));
+    let methods = this.plugins.get(plugin);
+    if (!methods) this.plugins.set(plugin, (methods = new Map()));
+    let recorder = methods.get(method);
+    if (!recorder) methods.set(method, (recorder = new MethodRecorder()));
     recorder.record(ms, outcome);
   }
 
   snapshot(plugin?: string): MethodMetrics[] {
     const result: MethodMetrics[] = [];
-    for (const [key, recorder] of this.methods) {
-      const [name, method] = key.split("\u0000") as [string, string];
+    for (const [name, methods] of this.plugins) {
       if (plugin !== undefined && name !== plugin) continue;
-      const { calls, errors, timeouts } = recorder;
-      result.push({ plugin: name, method, calls, errors, timeouts, latencyMs: recorder.latency() });
+      for (const [method, recorder] of methods) {
+        const { calls, errors, timeouts } = recorder;
+        result.push({ plugin: name, method, calls, errors, timeouts, latencyMs: recorder.latency() });
+      }
     }
     return result;
   }

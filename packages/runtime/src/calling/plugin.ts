@@ -14,6 +14,15 @@ export interface PluginSettings {
   readonly memoryLimitBytes: number;
 }
 
+// Built once per method: a fresh string per call costs the metrics map a hash each time.
+const labels = new WeakMap<object, string>();
+
+function labelOf(capabilityName: CapabilityName, method: { readonly name: string }): string {
+  let label = labels.get(method);
+  if (label === undefined) labels.set(method, (label = `${capabilityName}.${method.name}`));
+  return label;
+}
+
 /** What every plugin version shares: the workers, the metrics and the limits. */
 export interface PluginRuntime {
   readonly pool: WorkerPool;
@@ -54,7 +63,7 @@ export class Plugin {
   async call(capabilityName: CapabilityName, methodName: string, request: unknown = {}): Promise<unknown> {
     const method = CAPABILITIES[capabilityName].methods[methodName];
     if (!method) throw new TypeError(`${capabilityName} has no method ${methodName}`);
-    const label = `${capabilityName}.${methodName}`;
+    const label = labelOf(capabilityName, method);
     if (!this.implements(capabilityName) || !this.exportNames.has(method.exportName)) {
       throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
     }
@@ -96,7 +105,7 @@ export class Plugin {
   }
 
   private async run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
-    await this.semaphore.acquire();
+    if (!this.semaphore.tryAcquire()) await this.semaphore.acquire();
     try {
       const { pool, settings } = this.runtime;
       return await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });

@@ -68,6 +68,7 @@ export class WorkerSlot {
   private runningSince = 0;
   private deadlineFor?: Job;
   private watching = false;
+  private logsSeen = 0;
   private ready = false;
   private dead = false;
 
@@ -199,7 +200,7 @@ export class WorkerSlot {
   private collectResults(): void {
     let result = this.channel.results.read();
     if (!result) return;
-    this.deliverLogs();
+    if (this.channel.logCount !== this.logsSeen) this.deliverLogs();
     for (; result; result = this.channel.results.read()) {
       this.staged.shift()!.job.resolve(decodeOutcome(result));
     }
@@ -261,6 +262,7 @@ export class WorkerSlot {
 
   /** Passes on the lines the plugin wrote, before the results of the calls that wrote them. */
   private deliverLogs(): void {
+    this.logsSeen = this.channel.logCount;
     for (let entry = receiveMessageOnPort(this.logs); entry; entry = receiveMessageOnPort(this.logs)) {
       this.host.log(entry.message as LogLine);
     }

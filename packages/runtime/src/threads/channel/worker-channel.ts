@@ -32,6 +32,8 @@ const Word = {
   ManagerWaiting: 9,
   /** Set while the worker sleeps for calls: only then must the manager wake it. */
   WorkerSleeping: 10,
+  /** Log lines the worker posted: the manager reads its log port only when this moved. */
+  Logs: 11,
 } as const;
 const HEADER_BYTES = 64;
 const MAX_INLINE = 64 * 1024;
@@ -123,6 +125,17 @@ export class WorkerChannel {
 
   get controlCount(): number {
     return Atomics.load(this.words, Word.Control);
+  }
+
+  // --- log lines (worker → manager, on a port) ---
+
+  /** Worker: counts a log line it posted. */
+  markLog(): void {
+    Atomics.add(this.words, Word.Logs, 1);
+  }
+
+  get logCount(): number {
+    return Atomics.load(this.words, Word.Logs);
   }
 
   // --- waiting for calls (worker) ---

@@ -39,7 +39,7 @@ for (;;) {
 /** A call record's kind is its route number times two, plus one when a request follows. */
 function callTask({ kind, payload }: RingMessage): CallTask | undefined {
   const route = routes.get(kind >> 1);
-  return route && { ...route, request: kind & 1 ? payload : undefined };
+  return route && { pluginId: route.pluginId, exportName: route.exportName, request: kind & 1 ? payload : undefined };
 }
 
 /** The manager stages at most as many calls as the ring holds results, so a full ring only means it is catching up. */
@@ -55,7 +55,7 @@ function applyControlMessages(): void {
     if (message.type === "image") {
       images.set(message.image.pluginId, message.image);
     } else if (message.type === "route") {
-      routes.set(message.route, message);
+      routes.set(message.route, { pluginId: message.pluginId, exportName: message.exportName });
     } else {
       forget(message.pluginId);
     }
@@ -86,11 +86,16 @@ function takeInstance(image: PluginImage): PluginInstance | CallOutcome {
   }
   try {
     return new PluginInstance(image, hostFunctions(image, bridge), (stream, line) =>
-      setup.logs.postMessage({ type: "log", pluginName: image.pluginName, stream, line } satisfies LogLine),
+      postLog({ type: "log", pluginName: image.pluginName, stream, line }),
     );
   } catch (error) {
     return { type: "trap", message: `could not start an instance: ${(error as Error).message}` };
   }
+}
+
+function postLog(line: LogLine): void {
+  setup.logs.postMessage(line);
+  channel.markLog();
 }
 
 function dropExpiredInstances(): void {
