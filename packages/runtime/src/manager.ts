@@ -32,6 +32,7 @@ import {
   type CompiledPlugin,
 } from "./loading/plugin-loader.js";
 import { Plugin, type PluginRuntime } from "./calling/plugin.js";
+import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
 import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
 import type { LogLine } from "./threads/worker/messages.js";
 
@@ -81,20 +82,12 @@ interface PluginRecord {
   readonly error?: PluginError;
 }
 
-const DEFAULTS = {
-  maxInstancesPerPlugin: 8,
-  instanceIdleTtlMs: 60_000,
-  callTimeoutMs: 30_000,
-  memoryLimitBytes: 256 * 1024 * 1024,
-  compileConcurrency: 2,
-};
-
 /**
  * Discovers, loads and calls the plugins of one folder. Plugin code runs on a
  * pool of worker threads; host services run here, on the caller's thread.
  */
 export class PluginManager {
-  private readonly options: PluginManagerOptions & typeof DEFAULTS;
+  private readonly options: ResolvedManagerOptions;
   private readonly logger: Logger;
   private readonly hostServices: HostServices;
   private readonly metricsStore = new Metrics();
@@ -107,14 +100,14 @@ export class PluginManager {
   private closed = false;
 
   constructor(options: PluginManagerOptions) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = resolveManagerOptions(options);
     this.logger = options.logger ?? consoleLogger;
     this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
   }
 
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
   async start(): Promise<void> {
-    const size = this.options.workers ?? availableParallelism();
+    const size = this.options.workers;
     this.pool ??= new WorkerPool(this.poolHost(), {
       size,
       idleTtlMs: this.options.instanceIdleTtlMs,

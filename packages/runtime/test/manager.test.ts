@@ -100,6 +100,15 @@ describe("calling plugins", () => {
   });
 });
 
+describe("options", () => {
+  test("an option given as undefined takes its default; a nonsense one is refused, naming it", async () => {
+    expect(() => new PluginManager({ folder: "/nowhere", callTimeoutMs: 0 })).toThrow(/option callTimeoutMs must be a whole number of at least 1, got 0/);
+    expect(() => new PluginManager({ folder: "/nowhere", workers: 1.5 })).toThrow(RangeError);
+    const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]), { callTimeoutMs: undefined, maxInstancesPerPlugin: undefined });
+    await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "fine" })).resolves.toEqual({ biography: "fine" });
+  });
+});
+
 describe("loading", () => {
   test("a module importing a host function it was not granted fails to load, naming the permission", async () => {
     const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))` });
