@@ -3,7 +3,7 @@
  * calling thread from the plugin's shared cache memory. Light to import: no http, websocket
  * or scheduler code.
  */
-import { HOST_SERVICES } from "@nd/protocol";
+import { HOST_SERVICES, encodeMessage } from "@nd/protocol";
 import { createCacheCalls, type SharedCacheHandle } from "./cache/cache-calls.js";
 import { SharedLruStore } from "./cache/shared-lru-store.js";
 import { HostCallError } from "./errors.js";
@@ -30,7 +30,7 @@ export function sharedCacheCalls(handle: SharedCacheHandle): SharedCacheCall {
     const fn = Object.hasOwn(functions, importName) ? functions[importName] : undefined;
     if (!fn) throw new HostCallError(importName, `env.${importName} is not a function of the cache service`);
     const response = calls[methodKey(fn)]!(decodeRequest(fn, request));
-    return fn.responseType.encode(response).finish();
+    return encodeMessage(fn.responseType, response);
   };
 }
 

@@ -1,4 +1,4 @@
-import { findHostFunction, HOST_SERVICES, type HostFunction, type PermissionName } from "@nd/protocol";
+import { encodeMessage, findHostFunction, HOST_SERVICES, type HostFunction, type PermissionName } from "@nd/protocol";
 import { HostCallError, PermissionError } from "./errors.js";
 import { decodeRequest, methodKey } from "./wire-codec.js";
 
@@ -11,7 +11,7 @@ export type GrantedServices = Partial<Record<PermissionName, object>>;
 function wireHandler(fn: HostFunction, service: object): WireHandler {
   const method = (service as ServiceMethods)[methodKey(fn)];
   if (!method) throw new Error(`host service ${fn.service} lacks ${methodKey(fn)}`);
-  return async (request) => fn.responseType.encode(await method.call(service, decodeRequest(fn, request))).finish();
+  return async (request) => encodeMessage(fn.responseType, await method.call(service, decodeRequest(fn, request)));
 }
 
 /** Builds the import-name → handler table of the granted services. */

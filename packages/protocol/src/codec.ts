@@ -1,4 +1,4 @@
-import type { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { type BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /** What every generated message object offers: protobuf binary and JSON codecs. */
 export interface MessageCodec<T> {
@@ -24,7 +24,16 @@ export interface ServiceDefinition {
   readonly methods: { readonly [key: string]: MethodDefinition };
 }
 
+// One writer for every encode on this thread: `finish()` copies the bytes out and resets it,
+// so its buffer is allocated once instead of once per message.
+let sharedWriter: BinaryWriter | undefined;
+
 /** Encodes a message to the bytes that cross the WebAssembly boundary. */
 export function encodeMessage<T>(codec: MessageCodec<T>, message: T): Uint8Array {
-  return codec.encode(message).finish();
+  const writer = sharedWriter ?? new BinaryWriter();
+  sharedWriter = undefined;
+  const bytes = codec.encode(message, writer).finish();
+  // Only a writer that finished cleanly is reused: one that threw may hold half a message.
+  sharedWriter = writer;
+  return bytes;
 }

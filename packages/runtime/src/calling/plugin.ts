@@ -1,6 +1,6 @@
 import type { PluginHostServices } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
-import { CAPABILITIES, type CapabilityName, type MessageCodec } from "@nd/protocol";
+import { CAPABILITIES, encodeMessage, type CapabilityName, type MessageCodec } from "@nd/protocol";
 import { PluginNotImplementedError } from "../errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
 import { callFailure, pluginAnswerError } from "./plugin-errors.js";
@@ -67,7 +67,7 @@ export class Plugin {
     if (!this.implements(capabilityName) || !this.exportNames.has(method.exportName)) {
       throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
     }
-    const bytes = method.requestType.encode(method.requestType.fromPartial(request)).finish();
+    const bytes = encodeMessage(method.requestType, method.requestType.fromPartial(request));
     const started = performance.now();
     const outcome = await this.run(method.exportName, bytes);
     try {
