@@ -62,7 +62,7 @@ for (const p of peers) {
 const inThread = peers.find((p) => p.mode === "in-thread");
 const inWorker = peers.find((p) => p.mode === "runInWorker");
 
-say("\n## throughput (GetArtistBiography, 64 calls in flight, pipelined: up to 8 staged per worker)");
+say("\n## throughput (GetArtistBiography, 64 calls in flight, all handed to the pool: up to 8 staged per worker)");
 const workerCounts = [...new Set([1, 2, cpus().length])];
 const callsPerSecond: Record<number, number> = {};
 const managerMicrosPerCall: Record<number, number> = {};
