@@ -110,6 +110,47 @@ async function callOnce({ plugin, id }: Planned): Promise<string> {
   return response.biography;
 }
 
+/** Runs every planned call at once and judges each answer; the answers themselves are not kept. */
+async function storm(calls: Planned[]) {
+  let settled = 0;
+  const outcomes = await Promise.all(
+    calls.map(async (call) => {
+      try {
+        return { call, biography: await callOnce(call) };
+      } catch (error) {
+        return { call, error };
+      } finally {
+        settled++;
+      }
+    }),
+  );
+
+  const lost = calls.length - settled;
+  const faults = calls.filter((call) => call.fault !== "echo").length;
+  const unexpected: string[] = [];
+  const tally: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    const { call, biography } = outcome;
+    const error: unknown = outcome.error;
+    const kind = error instanceof PluginError ? error.kind : error ? "untyped" : "ok";
+    tally[`${call.fault}→${kind}`] = (tally[`${call.fault}→${kind}`] ?? 0) + 1;
+    if (error !== undefined && !(error instanceof PluginError)) unexpected.push(`${call.id}: untyped ${String(error)}`);
+    if (call.fault === "echo") {
+      // A deadline hit under a loaded machine is a timing matter, not a fault; any other error is.
+      if (error && !(error instanceof PluginTimeoutError)) unexpected.push(`${call.plugin} ${call.id}: ${String(error)}`);
+      if (!error && biography !== expectedBiography(call)) unexpected.push(`${call.id}: answered "${biography}"`);
+    } else {
+      const expected = EXPECTED_ERROR[call.fault];
+      if (!error) unexpected.push(`${call.id}: ${call.fault} answered a result`);
+      else if (!(error instanceof expected) && !(error instanceof PluginTimeoutError)) {
+        unexpected.push(`${call.id}: ${call.fault} failed with ${(error as Error).name}: ${(error as Error).message}`);
+      }
+    }
+  }
+  const goodAnswered = outcomes.filter((o) => o.call.good && o.biography !== undefined).length;
+  return { lost, faults, tally, unexpected, goodAnswered };
+}
+
 describe("fault injection under load", () => {
   it("answers every one of thousands of concurrent calls, with a result or a typed error", async () => {
     const seed = Number(process.env.ND_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -117,42 +158,7 @@ describe("fault injection under load", () => {
     await Promise.all(calls.slice(0, 20).filter((c) => c.good).map(callOnce)); // warm both good plugins
     const heapBefore = heapAfterGc();
 
-    let settled = 0;
-    const outcomes = await Promise.all(
-      calls.map(async (call) => {
-        try {
-          return { call, biography: await callOnce(call) };
-        } catch (error) {
-          return { call, error };
-        } finally {
-          settled++;
-        }
-      }),
-    );
-
-    const lost = calls.length - settled;
-    const faults = calls.filter((call) => call.fault !== "echo").length;
-    const unexpected: string[] = [];
-    const tally: Record<string, number> = {};
-    for (const outcome of outcomes) {
-      const { call, biography } = outcome;
-      const error: unknown = outcome.error;
-      const kind = error instanceof PluginError ? error.kind : error ? "untyped" : "ok";
-      tally[`${call.fault}→${kind}`] = (tally[`${call.fault}→${kind}`] ?? 0) + 1;
-      if (error !== undefined && !(error instanceof PluginError)) unexpected.push(`${call.id}: untyped ${String(error)}`);
-      if (call.fault === "echo") {
-        // A deadline hit under a loaded machine is a timing matter, not a fault; any other error is.
-        if (error && !(error instanceof PluginTimeoutError)) unexpected.push(`${call.plugin} ${call.id}: ${String(error)}`);
-        if (!error && biography !== expectedBiography(call)) unexpected.push(`${call.id}: answered "${biography}"`);
-      } else {
-        const expected = EXPECTED_ERROR[call.fault];
-        if (!error) unexpected.push(`${call.id}: ${call.fault} answered a result`);
-        else if (!(error instanceof expected) && !(error instanceof PluginTimeoutError)) {
-          unexpected.push(`${call.id}: ${call.fault} failed with ${(error as Error).name}: ${(error as Error).message}`);
-        }
-      }
-    }
-    const goodAnswered = outcomes.filter((o) => o.call.good && o.biography !== undefined).length;
+    const { lost, faults, tally, unexpected, goodAnswered } = await storm(calls);
 
     // Afterwards: the pool is whole again and a fresh call of every plugin works.
     expect(manager.poolStats().workers).toBe(WORKERS);

@@ -146,7 +146,12 @@ export class WorkerSlot {
     running?.job.resolve(outcome);
     this.worker.removeAllListeners();
     const { threadId } = this;
-    void this.worker.terminate().then(() => this.host.workerStopped(threadId));
+    void this.worker.terminate().then(() => {
+      this.host.workerStopped(threadId);
+      this.deliverLogs();
+      for (const port of [this.control, this.logs]) port.close();
+      this.channel.close();
+    });
     this.channel.wakeAll();
     this.events.onDead(
       this,

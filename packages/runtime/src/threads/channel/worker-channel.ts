@@ -116,6 +116,12 @@ export class WorkerChannel {
     for (const word of [Word.Events, Word.HostState, Word.CallsWritten]) Atomics.notify(this.words, word);
   }
 
+  /** Manager: closes this side's ports once the worker is gone (an open port is never collected). */
+  close(): void {
+    this.ends.callPort.close();
+    this.ends.hostPort.close();
+  }
+
   // --- control messages (manager → worker, on a port) ---
 
   /** Manager: counts a control message it posted, so the worker knows to look. */
