@@ -150,6 +150,19 @@ describe("nd serve", () => {
     expect(existsSync(join(folder, ".nd-refresh"))).toBe(false);
   });
 
+  test("a plugin that breaks on disk while the server runs keeps serving its working version", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const source = pluginFolder(join(dir, "src"), biographyPlugin("live", "one"));
+    await nd(["plugin", "dev", source, "--folder", folder]);
+    const server = await serve(folder);
+    writeFileSync(join(source, "plugin.wasm"), "not wasm");
+    const live = async () => ((await request(server, "/api/plugins")).body as { name: string; state: string; error?: unknown }[])[0];
+    await eventually(async () => expect(await live()).toMatchObject({ name: "live", state: "loaded", error: { kind: "PluginLoadError" } }));
+    const bio = await request(server, "/api/plugins/live/call/MetadataAgent.GetArtistBiography", "{}");
+    expect(bio.body).toEqual({ biography: "one" });
+  });
+
   test("a port in use is a one-line failure", async () => {
     const dir = workspace();
     const first = await serve(join(dir, "plugins"));

@@ -67,7 +67,7 @@ export interface PluginInfo {
   readonly folder: string;
   readonly isSymlink: boolean;
   readonly state: PluginState;
-  /** Why the plugin failed, when it did. */
+  /** Why the plugin failed; on a loaded plugin, why its last reload failed (the running version stayed). */
   readonly error?: PluginError;
   readonly manifest?: Manifest;
   readonly capabilities: readonly CapabilityName[];
@@ -123,11 +123,17 @@ export class PluginManager {
     return [...this.records.values()].map(describe).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Replaces a plugin with what is on disk now; calls already running finish on the old version. */
+  /**
+   * Replaces a plugin with what is on disk now; calls already running finish on the old
+   * version. When what is on disk fails to load and the running version works, the running
+   * version stays: the answer (and `list()`) keeps state "loaded" and carries the error.
+   */
   async reload(name: string): Promise<PluginInfo> {
     const old = this.recordOf(name);
     if (!old) throw new PluginUnavailableError(name, `no plugin named "${name}" in ${this.options.folder}`);
-    const record = await this.activate(this.claim(await this.compile(old.folder)));
+    const next = await this.startCompiled(this.claim(await this.compile(old.folder)));
+    if (!next.plugin && old.plugin) return this.keepRunning(old, next.error);
+    const record = this.install(next);
     this.logger.info(`plugin ${name} reloaded`, { plugin: name, state: describe(record).state });
     return describe(record);
   }
@@ -239,12 +245,32 @@ export class PluginManager {
   }
 
   private async activate(compiled: PluginRecord | CompiledPlugin): Promise<PluginRecord> {
-    const record = "module" in compiled ? await this.startPlugin(compiled) : compiled;
+    return this.install(await this.startCompiled(compiled));
+  }
+
+  private startCompiled(compiled: PluginRecord | CompiledPlugin): Promise<PluginRecord> {
+    return "module" in compiled ? this.startPlugin(compiled) : Promise.resolve(compiled);
+  }
+
+  /** Makes a record the folder's current one, retiring the version it replaces. */
+  private install(record: PluginRecord): PluginRecord {
     const previous = this.records.get(record.folder.path);
     this.records.set(record.folder.path, record);
     if (previous?.plugin) void this.retire(previous.plugin);
     this.report(record);
     return record;
+  }
+
+  /** A reload that failed: the working version goes on, and the failure is told. */
+  private keepRunning(running: PluginRecord, error: PluginError | undefined): PluginInfo {
+    const record = { ...running, error };
+    this.records.set(running.folder.path, record);
+    const name = nameOf(running);
+    this.logger.error(`plugin ${name}: reload failed, version ${running.manifest?.version} keeps running: ${error?.message}`, {
+      plugin: name,
+      folder: running.folder.path,
+    });
+    return describe(record);
   }
 
   private async startPlugin(compiled: CompiledPlugin): Promise<PluginRecord> {

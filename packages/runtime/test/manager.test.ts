@@ -288,14 +288,27 @@ describe("reload", () => {
     await expect(manager.call("versioned", "MetadataAgent", "GetArtistBiography", {})).resolves.toEqual({ biography: "v2" });
   });
 
-  test("reloading a plugin that is now broken marks it failed", async () => {
+  test("reloading a plugin that is now broken keeps the running version and tells why", async () => {
     const folder = pluginsFolder([{ name: "fragile", wasm: echo }]);
-    const { manager } = await startManager(folder);
+    const { manager, lines } = await startManager(folder);
     rmSync(join(folder, "fragile", "plugin.wasm"));
     writeFileSync(join(folder, "fragile", "plugin.wasm"), "broken");
     const info = await manager.reload("fragile");
-    expect(info.state).toBe("failed");
-    await expect(manager.call("fragile", "MetadataAgent", "GetArtistBiography", {})).rejects.toThrow('no loaded plugin named "fragile"');
+    expect(info.state).toBe("loaded");
+    expect(info.error).toBeInstanceOf(PluginLoadError);
+    expect(manager.list()[0]?.error).toBe(info.error);
+    expect(lines.join("\n")).toMatch(/plugin fragile: reload failed, version 1\.0\.0 keeps running: /);
+    await expect(manager.call("fragile", "MetadataAgent", "GetArtistBiography", { id: "still" })).resolves.toEqual({ biography: "still" });
+    writeFileSync(join(folder, "fragile", "plugin.wasm"), echo);
+    expect(await manager.reload("fragile")).toMatchObject({ state: "loaded", error: undefined });
+  });
+
+  test("reloading a plugin that never loaded leaves it failed with the new reason", async () => {
+    const folder = pluginsFolder([{ name: "fragile", wasm: echo }]);
+    writeFileSync(join(folder, "fragile", "plugin.wasm"), "broken");
+    const { manager } = await startManager(folder);
+    expect(manager.list()[0]?.state).toBe("failed");
+    expect((await manager.reload("fragile")).state).toBe("failed");
   });
 });
 
