@@ -39,6 +39,13 @@ export async function throughput(run: () => Promise<unknown>, { total = 20_000, 
   return total / ((now() - start) / 1000);
 }
 
+/** The median of `runs` separate measurements: single runs of a throughput vary by ±15% here. */
+export async function medianOfRuns(runs: number, measure: () => Promise<number>): Promise<number> {
+  const results: number[] = [];
+  for (let i = 0; i < runs; i++) results.push(await measure());
+  return median(results);
+}
+
 export function gcNow(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
