@@ -60,8 +60,25 @@ function pack(packageDir, destination) {
 function missingFileEntries(manifest, packed) {
   const paths = packed.files.map((file) => file.path);
   return (manifest.files ?? []).filter(
-    (entry) => !/^readme\.md$/i.test(entry) && !paths.some((path) => path === entry || path.startsWith(`${entry.replace(/\/$/, "")}/`)),
+    (entry) =>
+      !entry.startsWith("!") &&
+      !/^readme\.md$/i.test(entry) &&
+      !paths.some((path) => path === entry || path.startsWith(`${entry.replace(/\/$/, "")}/`)),
   );
+}
+
+/** Packed files that a `!pattern` entry of `files` says must stay out. */
+function excludedButPacked(manifest, packed) {
+  const exclusions = (manifest.files ?? []).filter((entry) => entry.startsWith("!")).map((entry) => globRegExp(entry.slice(1)));
+  return packed.files.map((file) => file.path).filter((path) => exclusions.some((pattern) => pattern.test(path)));
+}
+
+function globRegExp(glob) {
+  const source = glob
+    .split("**/")
+    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+    .join("(?:.*/)?");
+  return new RegExp(`^${source}$`);
 }
 
 function packagingProblems(manifest, packed) {
@@ -72,6 +89,8 @@ function packagingProblems(manifest, packed) {
   if (!packed.files.some((file) => /^readme\.md$/i.test(file.path))) {
     problems.push("README.md: the tarball has none");
   }
+  const leaked = excludedButPacked(manifest, packed);
+  if (leaked.length > 0) problems.push(`files: the tarball holds files its "!" entries exclude: ${leaked.join(", ")}`);
   const missing = missingFileEntries(manifest, packed);
   if (missing.length > 0) {
     problems.push(`files: nothing in the tarball for ${missing.join(", ")} (not built yet, or not written?)`);
