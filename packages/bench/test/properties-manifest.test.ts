@@ -41,6 +41,8 @@ const mutatedManifest = fc
     const manifest = validManifest();
     let target: Record<string, unknown> = manifest;
     for (const step of path) target = target[step] as Record<string, unknown>;
+    // An array's length cannot be deleted or set to any value: that mutation is not JSON anyway.
+    if (Array.isArray(target) && key === "length") return manifest;
     if (value === undefined) delete target[key];
     else target[key] = value;
     return manifest;
