@@ -79,7 +79,7 @@ function buildPluginServices(
   }
   const logger = options.logger;
   const http = granted("http")
-    ? createHttpService(name, permissions.http as HttpPermission, network, options.http)
+    ? createHttpService(name, permissions.http as HttpPermission, network, options.http, logger)
     : undefined;
   const cache = granted("cache") ? createCacheService(options.cache) : undefined;
   const config = granted("config") ? createConfigService(plugin.config) : undefined;

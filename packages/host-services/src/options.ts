@@ -1,3 +1,4 @@
+import type { NetConnectOpts, Socket } from "node:net";
 import type { Dispatcher } from "undici";
 import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
@@ -10,6 +11,13 @@ export interface Logger {
   warn(message: string, fields?: object): void;
   error(message: string, fields?: object): void;
 }
+
+/**
+ * Opens the socket of a websocket handshake, as `net.connect` or `tls.connect` would. `options`
+ * carries the plugin URL's `host` and `port` (and `servername` for wss) and nd's checked `lookup`:
+ * pass them on, or connect to an address of your choosing (a test upstream).
+ */
+export type WebSocketConnector = (options: NetConnectOpts & { servername?: string }) => Socket;
 
 /** Host-wide settings, given once to `createHostServices`. Every field is optional except where noted. */
 export interface HostServicesOptions {
@@ -44,6 +52,11 @@ export interface HostServicesOptions {
     maxMessageBytes?: number;
     /** Opening handshake deadline. Default 10 000. */
     handshakeTimeoutMs?: number;
+    /**
+     * Makes the connection of each opening handshake instead of nd (to route plugins to test
+     * upstreams, say): Node's `createConnection` contract, as `net.connect`/`tls.connect` take it.
+     */
+    createConnection?: WebSocketConnector;
   };
   /** Needed by plugins with the artwork permission. */
   artwork?: {
@@ -67,7 +80,12 @@ export interface ResolvedOptions {
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
   scheduler: { maxJobsPerPlugin: number };
-  websocket: { maxConnectionsPerPlugin: number; maxMessageBytes: number; handshakeTimeoutMs: number };
+  websocket: {
+    maxConnectionsPerPlugin: number;
+    maxMessageBytes: number;
+    handshakeTimeoutMs: number;
+    createConnection: WebSocketConnector | undefined;
+  };
   artwork: { baseUrl: URL; secret: Uint8Array } | undefined;
   dnsLookup: DnsLookup;
   logger: Logger;
@@ -144,6 +162,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
       handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
+      createConnection: websocket.createConnection,
     },
     artwork: resolveArtwork(options.artwork),
     dnsLookup: options.dnsLookup ?? systemDnsLookup,

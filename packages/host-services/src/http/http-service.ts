@@ -2,9 +2,10 @@ import { http } from "@nd/protocol";
 import type { HttpPermission } from "@nd/manifest";
 import { request } from "undici";
 import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
-import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
-import type { ResolvedOptions } from "../options.js";
+import { type NetworkAccess, networkScope } from "../network/network-access.js";
+import type { Logger, ResolvedOptions } from "../options.js";
 import { readBoundedBody } from "./bounded-body.js";
+import { pluginResponseHeaders } from "./canonical-headers.js";
 import type * as Messages from "../messages.js";
 
 type HttpRequestInput = Partial<Messages.HttpRequest>;
@@ -52,14 +53,6 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
   return becomesGet ? { url, method: "GET", body: undefined, headers } : { ...hop, url, headers };
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return flat;
-}
-
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : "";
@@ -72,12 +65,12 @@ export function createHttpService(
   permission: HttpPermission,
   network: NetworkAccess,
   limits: ResolvedOptions["http"],
+  logger: Logger,
 ): HttpService {
-  const scope: NetworkScope = {
-    allowLocalNetwork: permission.allowLocalNetwork === true,
-    allowList: compileHttpAllowList(permission.allowedUrls, `plugin "${pluginName}" permissions.http.allowedUrls`),
-    schemes: ["http", "https"],
-  };
+  const where = `plugin "${pluginName}" permissions.http.allowedUrls`;
+  const allowLocalNetwork = permission.allowLocalNetwork === true;
+  const allowList = compileHttpAllowList(permission.allowedUrls, where);
+  const scope = networkScope(where, allowLocalNetwork, allowList, ["http", "https"], logger);
   const dispatcher = network.dispatcher(scope.allowLocalNetwork);
 
   function timeoutOf(requested: number): number {
@@ -88,13 +81,9 @@ export function createHttpService(
     let hop = first;
     for (let redirects = 0; ; redirects++) {
       await network.check(hop.url, scope, hop.method);
-      const response = await request(hop.url, {
-        dispatcher,
-        method: hop.method,
-        headers: hop.headers,
-        body: hop.body,
-        signal,
-      });
+      const response = await network.send(hop.url, scope, () =>
+        request(hop.url, { dispatcher, method: hop.method, headers: hop.headers, body: hop.body, signal }),
+      );
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string") {
         await response.body.dump();
@@ -103,7 +92,7 @@ export function createHttpService(
         continue;
       }
       const body = await readBoundedBody(response.body, limits.maxResponseBytes);
-      return { status: response.statusCode, headers: flattenHeaders(response.headers), body, error: "" };
+      return { status: response.statusCode, headers: pluginResponseHeaders(response.headers), body, error: "" };
     }
   }
 

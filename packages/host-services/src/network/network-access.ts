@@ -1,9 +1,12 @@
 import { isIP, type LookupFunction } from "node:net";
 import { Agent, type Dispatcher } from "undici";
 import { NetworkRefusedError } from "../errors.js";
+import type { Logger } from "../options.js";
 import { localAddressCategory } from "./address-policy.js";
-import type { AllowList, HttpMethod } from "./allow-list.js";
+import type { AllowList, CompiledAllowList, HttpMethod } from "./allow-list.js";
+import { ConnectedAddressGuard } from "./connected-address-guard.js";
 import { createCheckedLookup, type DnsLookup, localNetworkRefusal, resolveChecked } from "./dns.js";
+import { hidesDotSegment } from "./encoded-traversal.js";
 
 /** How one plugin may reach the network (from its http or websocket permission). */
 export interface NetworkScope {
@@ -12,12 +15,27 @@ export interface NetworkScope {
   readonly schemes: readonly string[];
 }
 
+/** The scope of a permission; patterns that can never match are logged once, as warnings. */
+export function networkScope(
+  where: string,
+  allowLocalNetwork: boolean,
+  compiled: CompiledAllowList | undefined,
+  schemes: readonly string[],
+  logger: Logger,
+): NetworkScope {
+  for (const { source, problem } of compiled?.unusable ?? []) {
+    logger.warn(`${where}: the pattern "${source}" can never match: ${problem}`);
+  }
+  return { allowLocalNetwork, allowList: compiled?.allows, schemes };
+}
+
 /**
  * Host-wide network plumbing shared by the http and websocket services: one undici Agent per
  * local-network policy, each connecting only through the checked lookup.
  */
 export class NetworkAccess {
   private readonly agents = new Map<boolean, Agent>();
+  private readonly guard = new ConnectedAddressGuard();
 
   constructor(
     private readonly dnsLookup: DnsLookup,
@@ -39,15 +57,27 @@ export class NetworkAccess {
   }
 
   /**
-   * Checks a URL before connecting: scheme, allow-list and IP literals (a socket never looks those
-   * up, so the connect-time check cannot see them). With a host dispatcher (a proxy, say) the
-   * connect-time lookup is not ours, so the name is resolved and checked here instead.
+   * Sends one request through `dispatcher(...)`. With a host dispatcher, the address it actually
+   * connects to is checked too (see ConnectedAddressGuard); nd's own Agent checks it in its lookup.
    */
-  async check(url: URL, scope: NetworkScope, method?: HttpMethod): Promise<void> {
+  send<T>(url: URL, scope: NetworkScope, request: () => Promise<T>): Promise<T> {
+    if (!this.hostDispatcher || scope.allowLocalNetwork) return request();
+    return this.guard.around(url.hostname, request);
+  }
+
+  /**
+   * Checks a URL before connecting: scheme, allow-list and IP literals (a socket never looks those
+   * up, so the connect-time check cannot see them). With a host's own connecting (an http dispatcher, a
+   * websocket createConnection) the name is also resolved and checked here.
+   */
+  async check(url: URL, scope: NetworkScope, method?: HttpMethod, hostConnects = this.hostDispatcher !== undefined): Promise<void> {
     const scheme = url.protocol.slice(0, -1);
     if (!scope.schemes.includes(scheme)) {
       const allowed = scope.schemes.join(" or ");
       throw new NetworkRefusedError(`${url.href}: scheme "${scheme}" is not allowed; use ${allowed}`);
+    }
+    if (scope.allowList && hidesDotSegment(url.pathname)) {
+      throw new NetworkRefusedError(`${url.href}: the path hides a "." or ".." segment behind percent-encoding`);
     }
     if (scope.allowList && !scope.allowList(url, method)) {
       const what = method ? `${method} ${url.href}` : url.href;
@@ -58,12 +88,13 @@ export class NetworkAccess {
     if (isIP(host) !== 0) {
       const category = localAddressCategory(host);
       if (category) throw localNetworkRefusal(host, host, category);
-    } else if (this.hostDispatcher) {
+    } else if (hostConnects) {
       await resolveChecked(host, false, this.dnsLookup);
     }
   }
 
   async close(): Promise<void> {
+    this.guard.close();
     const agents = [...this.agents.values()];
     this.agents.clear();
     await Promise.all(agents.map((agent) => agent.close()));

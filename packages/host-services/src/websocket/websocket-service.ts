@@ -3,8 +3,9 @@ import type { ClientRequestArgs } from "node:http";
 import type { WebSocketPermission } from "@nd/manifest";
 import WebSocket, { type ClientOptions, type RawData } from "ws";
 import { compileWebSocketAllowList } from "../network/allow-list.js";
-import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
+import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
+import { guardedConnector } from "./host-connector.js";
 import { SerialQueue } from "./serial-queue.js";
 import type * as Messages from "../messages.js";
 
@@ -78,14 +79,10 @@ export function createWebSocketService(
   limits: ResolvedOptions["websocket"],
   logger: Logger,
 ): ClosableWebSocketService {
-  const scope: NetworkScope = {
-    allowLocalNetwork: permission.allowLocalNetwork === true,
-    allowList: compileWebSocketAllowList(
-      permission.allowedUrls,
-      `plugin "${pluginName}" permissions.websocket.allowedUrls`,
-    ),
-    schemes: ["ws", "wss"],
-  };
+  const where = `plugin "${pluginName}" permissions.websocket.allowedUrls`;
+  const allowList = compileWebSocketAllowList(permission.allowedUrls, where);
+  const scope = networkScope(where, permission.allowLocalNetwork === true, allowList, ["ws", "wss"], logger);
+  const hostConnector = limits.createConnection;
   const connections = new Map<string, Connection>();
   let closed = false;
 
@@ -135,7 +132,7 @@ export function createWebSocketService(
     let url: URL;
     try {
       url = new URL(input.url ?? "");
-      await network.check(url, scope);
+      await network.check(url, scope, undefined, hostConnector !== undefined);
     } catch (error) {
       return failure(error instanceof TypeError ? "not a valid absolute URL" : messageOf(error));
     }
@@ -148,6 +145,11 @@ export function createWebSocketService(
       maxPayload: limits.maxMessageBytes,
       handshakeTimeout: limits.handshakeTimeoutMs,
     };
+    if (hostConnector) {
+      const connector = scope.allowLocalNetwork ? hostConnector : guardedConnector(hostConnector, url.hostname);
+      // ws only ever calls it with an options object, the one overload a WebSocketConnector takes.
+      options.createConnection = connector as unknown as typeof options.createConnection;
+    }
     let socket: WebSocket;
     try {
       socket = new WebSocket(url, options);

@@ -1,0 +1,69 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { Socket } from "node:net";
+import { localAddressCategory } from "./address-policy.js";
+import { localNetworkRefusal } from "./dns.js";
+
+interface SendHeadersMessage {
+  request: { origin?: string | URL };
+  socket: Socket;
+}
+
+const SEND_HEADERS = "undici:client:sendHeaders";
+
+function hostnameOf(origin: string | URL | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * With a host's own dispatcher, the connection is not made through nd's checked lookup, so a name can
+ * resolve to a public address for nd's check and to a local one when the dispatcher connects. This
+ * guard looks at the socket of every request the dispatcher sends to a host name a plugin without
+ * `allowLocalNetwork` is asking for, and destroys it before the request is written when its remote
+ * address is local. A dispatcher that routes a request to another origin (a test upstream, a proxy) is
+ * the host's own choice and is not checked.
+ */
+export class ConnectedAddressGuard {
+  private readonly guarded = new Map<string, number>();
+  private subscribed = false;
+  private readonly onSendHeaders = (message: unknown): void => {
+    const { request, socket } = message as SendHeadersMessage;
+    const hostname = hostnameOf(request.origin);
+    if (hostname === undefined || !this.guarded.has(hostname)) return;
+    const address = socket.remoteAddress;
+    const category = address === undefined ? undefined : localAddressCategory(address);
+    if (address !== undefined && category) socket.destroy(localNetworkRefusal(hostname, address, category));
+  };
+
+  /** Runs `send` with `hostname` guarded. */
+  async around<T>(hostname: string, send: () => Promise<T>): Promise<T> {
+    this.enter(hostname);
+    try {
+      return await send();
+    } finally {
+      this.leave(hostname);
+    }
+  }
+
+  close(): void {
+    if (this.subscribed) unsubscribe(SEND_HEADERS, this.onSendHeaders);
+    this.subscribed = false;
+    this.guarded.clear();
+  }
+
+  private enter(hostname: string): void {
+    if (!this.subscribed) subscribe(SEND_HEADERS, this.onSendHeaders);
+    this.subscribed = true;
+    this.guarded.set(hostname, (this.guarded.get(hostname) ?? 0) + 1);
+  }
+
+  private leave(hostname: string): void {
+    const count = (this.guarded.get(hostname) ?? 1) - 1;
+    if (count > 0) this.guarded.set(hostname, count);
+    else this.guarded.delete(hostname);
+  }
+}
