@@ -52,14 +52,19 @@ describe("http methods", () => {
     const response = await http().head({ url: `${server.origin}/echo` });
     expect(response.error).toBe("");
     expect(response.status).toBe(200);
-    expect(response.headers["content-type"]).toBe("application/json");
+    expect(response.headers["Content-Type"]).toBe("application/json");
     expect(response.body.byteLength).toBe(0);
   });
 
-  test("request headers reach the server; repeated response headers are joined", async () => {
+  test("request headers reach the server; response header names are canonical, with their first value", async () => {
     const response = await http().get({ url: `${server.origin}/echo`, headers: { "x-api-key": "k1" } });
     expect(JSON.parse(text(response.body)).headers["x-api-key"]).toBe("k1");
-    expect(response.headers["set-cookie"]).toBe("a=1, b=2");
+    expect(response.headers["Set-Cookie"]).toBe("a=1");
+    expect(response.headers["X-Test"]).toBe("first");
+    expect(Object.keys(response.headers)).toEqual(
+      expect.arrayContaining(["Content-Type", "Content-Length", "X-Test", "Set-Cookie"]),
+    );
+    expect(Object.keys(response.headers).filter((name) => name !== name.replace(/(^|-)[a-z]/g, (m) => m.toUpperCase()))).toEqual([]);
   });
 
   test("an error status is a response, not an error", async () => {
@@ -183,11 +188,25 @@ describe("allowedUrls", () => {
     expect(other.requests.some((request) => request.path === "/status/299")).toBe(false);
   });
 
-  test("an invalid pattern is a configuration error naming the plugin and pattern", () => {
-    expect(() => httpPlugin({ allowedUrls: { "api.example.com/*": ["GET"] } })).toThrow(
-      /plugin "test-plugin" permissions.http.allowedUrls: "api.example.com\/\*" is not a valid URL pattern/,
-    );
+  test("a pattern that can never match is logged as a warning naming the plugin; an unknown method is refused", () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };
+    httpPlugin({ allowedUrls: { "ftp://files.example.com": ["GET"], "api.example.com/*": ["GET"] } }, { logger });
+    expect(warnings).toEqual([
+      'plugin "test-plugin" permissions.http.allowedUrls: the pattern "ftp://files.example.com" can never match: ' +
+        'the scheme "ftp" is not http or https, so it matches nothing',
+    ]);
     expect(() => httpPlugin({ allowedUrls: { "https://api.example.com": ["FETCH"] } })).toThrow(/unknown method "FETCH"/);
+  });
+
+  test("a path hiding `..` behind percent-encoding is refused before any request", async () => {
+    const before = server.requests.length;
+    const http = httpPlugin({ allowLocalNetwork: true, allowedUrls: { [`${server.origin}/echo/*`]: ["GET"] } });
+    const response = await http.get({ url: `${server.origin}/echo/..%2fstatus/200` });
+    expect(response.error).toBe(
+      `GET ${server.origin}/echo/..%2fstatus/200: ${server.origin}/echo/..%2fstatus/200: the path hides a "." or ".." segment behind percent-encoding`,
+    );
+    expect(server.requests.length).toBe(before);
   });
 });
 
@@ -231,33 +250,58 @@ describe("local network refusal", () => {
     expect(JSON.parse(text(allowed.body)).headers.host).toBe(`music.test:${server.port}`);
   });
 
-  describe("behind a host dispatcher (a forwarding proxy to the test server)", () => {
-    // Every connection of this dispatcher goes to 127.0.0.1, whatever the name: it stands in for a
-    // proxy, so the request to the public name "public.test" reaches the test server.
-    const toTestServer: LookupFunction = (_hostname, options, callback) =>
-      options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+  describe("behind a host dispatcher", () => {
     const dnsLookup = async (hostname: string) => [
       { address: hostname === "public.test" ? "203.0.113.7" : "127.0.0.1", family: 4 },
     ];
-    const proxiedDispatcher = () => {
-      const dispatcher = new Agent({ connect: { lookup: toTestServer } });
-      cleanups.push(() => dispatcher.close());
-      return dispatcher;
+    // Routes every request to the test server by changing its origin: the host's own choice, as a
+    // test harness pointing plugins at local upstreams does.
+    const routingDispatcher = () => {
+      const agent = new Agent();
+      cleanups.push(() => agent.close());
+      return agent.compose((dispatch) => (options, handler) => dispatch({ ...options, origin: server.origin }, handler));
+    };
+    // Resolves "public.test" to 203.0.113.7 for nd's check, then to 127.0.0.1 when connecting.
+    const rebindingDispatcher = () => {
+      const toLoopback: LookupFunction = (_hostname, options, callback) =>
+        options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+      const agent = new Agent({ connect: { lookup: toLoopback } });
+      cleanups.push(() => agent.close());
+      return agent;
     };
     const viaPublic = (to: string) =>
       `http://public.test:${server.port}/redirect?to=${encodeURIComponent(to)}`;
 
-    test("a public name passes", async () => {
-      const http = httpPlugin({}, { http: { dispatcher: proxiedDispatcher() }, dnsLookup });
+    test("a public name routed by the host passes, checked against the plugin's own URL", async () => {
+      const http = httpPlugin(
+        { allowedUrls: { "http://public.test:*/status/*": ["GET"] } },
+        { http: { dispatcher: routingDispatcher() }, dnsLookup },
+      );
       expect((await http.get({ url: `http://public.test:${server.port}/status/204` })).status).toBe(204);
+      const outside = await http.get({ url: `http://public.test:${server.port}/echo` });
+      expect(outside.error).toMatch(/is not in the permission's allowedUrls/);
     });
 
     test("a redirect to loopback is refused", async () => {
-      const http = httpPlugin({}, { http: { dispatcher: proxiedDispatcher() }, dnsLookup });
+      const http = httpPlugin({}, { http: { dispatcher: routingDispatcher() }, dnsLookup });
       const literal = await http.get({ url: viaPublic(`http://127.0.0.1:${server.port}/status/200`) });
       expect(literal.error).toMatch(/127.0.0.1 is a loopback address/);
       const named = await http.get({ url: viaPublic(`http://internal.test:${server.port}/status/200`) });
       expect(named.error).toMatch(/internal.test resolves to 127.0.0.1, which is a loopback address/);
+    });
+
+    test("a name the dispatcher resolves to loopback after nd saw a public address is refused, nothing sent", async () => {
+      const before = server.requests.length;
+      const http = httpPlugin({}, { http: { dispatcher: rebindingDispatcher() }, dnsLookup });
+      const response = await http.get({ url: `http://public.test:${server.port}/status/204` });
+      expect(response.status).toBe(0);
+      expect(response.error).toMatch(/public.test resolves to 127.0.0.1, which is a loopback address/);
+      expect(server.requests.length).toBe(before);
+    });
+
+    test("with allowLocalNetwork the same dispatcher reaches loopback", async () => {
+      const http = httpPlugin({ allowLocalNetwork: true }, { http: { dispatcher: rebindingDispatcher() }, dnsLookup });
+      expect((await http.get({ url: `http://public.test:${server.port}/status/204` })).status).toBe(204);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { connect as netConnect, type LookupFunction } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { HostServicesOptions, PluginCallbacks } from "../src/index.js";
 import { pluginWith } from "./support/plugins.js";
@@ -194,6 +195,72 @@ describe("websocket network rules", () => {
     );
     expect((await websocket.connect({ url: `${server.origin}/allowed/feed` })).error).toMatch(
       /scheme "http" is not allowed; use ws or wss/,
+    );
+  });
+});
+
+describe("a host's createConnection", () => {
+  const dnsLookup = async (hostname: string) => [
+    { address: hostname === "gateway.public.test" ? "203.0.113.7" : "127.0.0.1", family: 4 },
+  ];
+  // Routes every handshake to the local test server, whatever the plugin's URL: a test harness.
+  const routeToServer = () => netConnect(server.port, "127.0.0.1");
+
+  test("routes an unmodified plugin to a local upstream; its own URL is what gets checked", async () => {
+    const { websocket, events } = websocketPlugin(
+      { allowedUrls: ["wss://gateway.public.test/*"] },
+      { websocket: { createConnection: routeToServer }, dnsLookup },
+    );
+    // ws:// here: the local test server speaks no TLS, so a wss URL could not finish its handshake.
+    expect((await websocket.connect({ url: "ws://gateway.public.test/greet", connectionId: "g" })).error).toMatch(
+      /ws:\/\/gateway.public.test\/greet is not in the permission's allowedUrls/,
+    );
+    const open = websocketPlugin(
+      { allowedUrls: ["ws://gateway.public.test/*"] },
+      { websocket: { createConnection: routeToServer }, dnsLookup },
+    );
+    expect(await open.websocket.connect({ url: "ws://gateway.public.test/greet", connectionId: "g" })).toEqual({
+      connectionId: "g",
+      error: "",
+    });
+    await open.until(1);
+    expect(open.events).toEqual(["text g welcome"]);
+    expect(server.handshakes.at(-1)?.host).toBe("gateway.public.test");
+    expect(events).toEqual([]);
+  });
+
+  test("a name resolving to a local address is still refused before connecting", async () => {
+    const before = server.handshakes.length;
+    const { websocket } = websocketPlugin({}, { websocket: { createConnection: routeToServer }, dnsLookup });
+    expect((await websocket.connect({ url: "ws://internal.test/greet" })).error).toMatch(
+      /internal.test resolves to 127.0.0.1, which is a loopback address/,
+    );
+    expect((await websocket.connect({ url: `ws://127.0.0.1:${server.port}/greet` })).error).toMatch(
+      /127.0.0.1 is a loopback address/,
+    );
+    expect(server.handshakes.length).toBe(before);
+  });
+
+  test("a connection that resolves the plugin's name itself to loopback is destroyed before connecting", async () => {
+    const before = server.handshakes.length;
+    // nd's check sees 203.0.113.7; this connector's own resolver then answers 127.0.0.1.
+    const rebinding: LookupFunction = (_hostname, options, callback) =>
+      setImmediate(() =>
+        options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4),
+      );
+    const { websocket } = websocketPlugin(
+      {},
+      { websocket: { createConnection: (options) => netConnect({ ...options, lookup: rebinding }) }, dnsLookup },
+    );
+    const response = await websocket.connect({ url: `ws://gateway.public.test:${server.port}/greet` });
+    expect(response.error).toMatch(/gateway.public.test resolves to 127.0.0.1, which is a loopback address/);
+    expect(server.handshakes.length).toBe(before);
+  });
+
+  test("passing nd's lookup on keeps the connect-time check", async () => {
+    const { websocket } = websocketPlugin({}, { websocket: { createConnection: (options) => netConnect(options) } });
+    expect((await websocket.connect({ url: `ws://localhost:${server.port}/greet` })).error).toMatch(
+      /localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/,
     );
   });
 });

@@ -38,6 +38,7 @@ export async function startHttpServer(): Promise<TestServer & { requests: Record
       case "echo":
         response.setHeader("content-type", "application/json");
         response.setHeader("set-cookie", ["a=1", "b=2"]);
+        response.setHeader("x-test", ["first", "second"]);
         response.end(JSON.stringify({ method: request.method, path: url.pathname, headers: request.headers, body }));
         return;
       case "status":
