@@ -103,10 +103,44 @@ describe("recurring jobs", () => {
     expect(calls).toHaveLength(3);
   });
 
+  test("@every runs at each interval, in order, until cancelled", async () => {
+    const { scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleRecurring({ cronExpression: "@every 41s", scheduleId: "beat", payload: payload("b") });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1m30s", scheduleId: "slow" });
+    await seconds(40);
+    expect(calls).toEqual([]);
+    await seconds(1);
+    expect(calls.map((call) => call.scheduleId)).toEqual(["beat"]);
+    await seconds(41);
+    expect(calls.map((call) => call.scheduleId)).toEqual(["beat", "beat"]);
+    await seconds(8);
+    expect(calls.map((call) => call.scheduleId)).toEqual(["beat", "beat", "slow"]);
+    expect(calls[0]).toEqual({ scheduleId: "beat", payload: payload("b"), isRecurring: true });
+    await scheduler.cancelSchedule({ scheduleId: "beat" });
+    await seconds(41 * 3);
+    expect(calls.filter((call) => call.scheduleId === "beat")).toHaveLength(2);
+  });
+
+  test("descriptors and names run on their days", async () => {
+    // 2030-01-01T00:00:00Z is a Tuesday.
+    const { scheduler, calls } = schedulerPlugin();
+    await scheduler.scheduleRecurring({ cronExpression: "TZ=UTC @hourly", scheduleId: "hourly" });
+    await scheduler.scheduleRecurring({ cronExpression: "TZ=UTC @weekly", scheduleId: "weekly" });
+    await scheduler.scheduleRecurring({ cronExpression: "TZ=UTC 30 0 * jan THU", scheduleId: "thursday" });
+    await seconds(3600);
+    expect(calls.map((call) => call.scheduleId)).toEqual(["hourly"]);
+    calls.length = 0;
+    await seconds(6 * 24 * 3600);
+    expect(calls.filter((call) => call.scheduleId !== "hourly").map((call) => call.scheduleId)).toEqual([
+      "thursday",
+      "weekly",
+    ]);
+  });
+
   test.each([
-    ["61 * * * *", "minute: 61 is a invalid expression for minute"],
-    ["* * *", "expected 5 or 6 fields but got 3"],
-    ["", "pattern includes illegal characters"],
+    ["61 * * * *", "minute: 61 is outside 0-59"],
+    ["* * *", "expected five fields (minute hour day-of-month month day-of-week), six with seconds first, or a descriptor such as @daily or @every 5m"],
+    ["@every soon", '"soon" is not a Go duration such as 5s, 1m30s or 2h'],
   ])("an invalid expression %j says why", async (cronExpression, reason) => {
     const { scheduler } = schedulerPlugin();
     expect(await scheduler.scheduleRecurring({ cronExpression })).toEqual({

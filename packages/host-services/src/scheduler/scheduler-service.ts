@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { schedule as scheduleCron } from "node-cron";
 import type { Logger, ResolvedOptions } from "../options.js";
-import { cronExpressionProblem } from "./cron-expression.js";
+import { type CronPlan, parseCronDialect } from "./cron-dialect.js";
+import { startEveryTimer } from "./every-timer.js";
 import { startOneTimeTimer } from "./one-time-timer.js";
 import type * as Messages from "../messages.js";
 
@@ -104,20 +105,31 @@ export function createSchedulerService(
     };
   }
 
+  function startPlan(plan: CronPlan, id: string, run: () => Promise<void>): Job {
+    if (plan.kind === "every") return { stop: startEveryTimer(plan.intervalMs, () => void run()) };
+    const runsOn = plan.runsOn;
+    const runOnDay = runsOn ? () => (runsOn(new Date()) ? run() : undefined) : run;
+    const task = scheduleCron(plan.expression, runOnDay, {
+      name: `${pluginName}/${id}`,
+      logger: cronLogger,
+      ...(plan.timezone !== undefined && { timezone: plan.timezone }),
+    });
+    return { stop: () => void task.destroy() };
+  }
+
   async function scheduleRecurring(
     input: Partial<Messages.ScheduleRecurringRequest>,
   ): Promise<Messages.ScheduleResponse> {
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
-    const invalid = cronExpressionProblem(expression);
-    const problem = invalid ? `invalid cron expression "${expression}": ${invalid}` : refusal(id);
-    if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
+    const plan = parseCronDialect(expression);
+    const problem = typeof plan === "string" ? `invalid cron expression "${expression}": ${plan}` : refusal(id);
+    if (problem || !callback || typeof plan === "string") return { scheduleId: "", error: problem ?? "" };
     const run = withoutOverlap(callback, id, input.payload ?? new Uint8Array());
     try {
-      const task = scheduleCron(expression, run, { name: `${pluginName}/${id}`, logger: cronLogger });
-      return install(id, { stop: () => void task.destroy() });
+      return install(id, startPlan(plan, id, run));
     } catch (error) {
-      // node-cron's scheduler may still refuse what its validator let through.
+      // node-cron may still refuse what the dialect let through.
       const reason = error instanceof Error ? error.message : String(error);
       return { scheduleId: "", error: `invalid cron expression "${expression}": ${reason}` };
     }
