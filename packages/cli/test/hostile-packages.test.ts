@@ -24,10 +24,6 @@ const corpus: Record<string, Uint8Array> = {
   encrypted: rawZip([good[0]!, { name: "plugin.wasm", data: wasm, encrypted: true }]),
   "not WebAssembly": rawZip([good[0]!, { name: "plugin.wasm", data: new TextEncoder().encode("#!/bin/sh\necho hi\n") }]),
   "bad manifest JSON": rawZip([{ name: "manifest.json", data: new TextEncoder().encode("{ nope") }, good[1]!]),
-  "manifest name that is a path": rawZip([
-    { name: "manifest.json", data: new TextEncoder().encode(JSON.stringify({ ...manifestOf(biographyPlugin("x", "x")), name: "../../outside" })) },
-    good[1]!,
-  ]),
   "missing plugin.wasm": rawZip([good[0]!]),
   "not a zip": new TextEncoder().encode("this is not a zip file at all"),
 };
@@ -55,5 +51,17 @@ describe("hostile packages", () => {
     expect(readdirSync(join(dir, "sandbox")).sort()).toEqual(before.sandbox);
     const call = await nd(["plugin", "call", "existing", "MetadataAgent.GetArtistBiography", "--folder", folder]);
     expect(JSON.parse(call.stdout)).toEqual({ biography: "still here" });
+  });
+
+  test("a manifest name that is a path installs inside the plugins folder, under a safe name", async () => {
+    const dir = workspace();
+    const folder = join(dir, "sandbox", "plugins");
+    const file = join(dir, "path-name.ndp");
+    const pathName = { ...manifestOf(biographyPlugin("x", "x")), name: "../../outside" };
+    writeFileSync(file, rawZip([{ name: "manifest.json", data: new TextEncoder().encode(JSON.stringify(pathName)) }, good[1]!]));
+    expect(await nd(["plugin", "install", file, "--folder", folder])).toMatchObject({ code: 0, stderr: "" });
+    expect(readdirSync(folder)).toEqual(["outside"]);
+    expect(readdirSync(join(dir, "sandbox"))).toEqual(["plugins"]);
+    expect(readdirSync(dir).sort()).toEqual(["path-name.ndp", "sandbox"]);
   });
 });

@@ -35,6 +35,20 @@ describe("install, list, info, call, remove", () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
+  test("a manifest name that is no folder name is installed under a safe folder derived from it", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const file = await packageFile(dir, biographyPlugin("Fake Album Agent", "from a named plugin"));
+    const installed = await nd(["plugin", "install", file, "--folder", folder]);
+    expect(installed).toMatchObject({ code: 0, stderr: "" });
+    expect(installed.stdout).toContain(`installed Fake Album Agent 1.0.0 in ${join(folder, "fake-album-agent")}`);
+    expect(readdirSync(folder)).toEqual(["fake-album-agent"]);
+    const call = await nd(["plugin", "call", "Fake Album Agent", "MetadataAgent.GetArtistBiography", "{}", "--folder", folder]);
+    expect(JSON.parse(call.stdout)).toEqual({ biography: "from a named plugin" });
+    expect(await nd(["plugin", "remove", "Fake Album Agent", "--folder", folder])).toMatchObject({ code: 0 });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   test("info shows a plugin folder's permission scopes", async () => {
     const dir = workspace();
     const http = { reason: "asks the API", allowedUrls: { "https://api.example.com/*": ["GET"] }, allowLocalNetwork: false };

@@ -12,4 +12,5 @@ export type { ValidationResult } from "./validate.js";
 export { ManifestError } from "./errors.js";
 export { manifestSchema } from "./schema.js";
 export { validateManifest } from "./validate.js";
-export { MAX_MANIFEST_LENGTH, parseManifest } from "./parse.js";
+export { MAX_MANIFEST_LENGTH, parseManifest, parseManifestWithWarnings } from "./parse.js";
+export { pluginFolderName } from "./folder-name.js";

@@ -16,6 +16,14 @@ const BYTE_ORDER_MARK = "\uFEFF";
  * twice, or content that breaks the schema (every problem listed).
  */
 export function parseManifest(text: string, source = "manifest.json"): Manifest {
+  return parseManifestWithWarnings(text, source).manifest;
+}
+
+/** As parseManifest, also answering the warnings (unknown fields, accepted and ignored). */
+export function parseManifestWithWarnings(
+  text: string,
+  source = "manifest.json",
+): { manifest: Manifest; warnings: ManifestProblem[] } {
   if (typeof text !== "string") throw new TypeError(`parseManifest expects the manifest's text as a string; got ${typeof text}`);
   if (text.length > MAX_MANIFEST_LENGTH) {
     const message = `the manifest is ${text.length} characters long; the limit is ${MAX_MANIFEST_LENGTH}`;
@@ -27,7 +35,7 @@ export function parseManifest(text: string, source = "manifest.json"): Manifest 
   const result = validateManifest(value);
   const problems = [...hidden, ...(result.ok ? [] : result.problems)];
   if (!result.ok || problems.length > 0) throw invalidManifest(source, problems);
-  return result.manifest;
+  return { manifest: result.manifest, warnings: result.warnings };
 }
 
 function parseJson(text: string, source: string): unknown {

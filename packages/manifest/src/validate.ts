@@ -2,8 +2,12 @@ import { problemsFromAjvErrors } from "./ajv-problems.js";
 import type { ManifestProblem } from "./problem.js";
 import { compiledManifestSchema } from "./schema.js";
 import type { Manifest } from "./types.js";
+import { unknownFieldWarnings } from "./unknown-fields.js";
 
-export type ValidationResult = { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] };
+/** `warnings` lists what is accepted but ignored (unknown fields), in either case. */
+export type ValidationResult =
+  | { ok: true; manifest: Manifest; warnings: ManifestProblem[] }
+  | { ok: false; problems: ManifestProblem[]; warnings: ManifestProblem[] };
 
 /**
  * Checks a parsed manifest against the schema. Returns every problem, not just the first;
@@ -11,6 +15,7 @@ export type ValidationResult = { ok: true; manifest: Manifest } | { ok: false; p
  */
 export function validateManifest(value: unknown): ValidationResult {
   const validate = compiledManifestSchema();
-  if (validate(value)) return { ok: true, manifest: value as Manifest };
-  return { ok: false, problems: problemsFromAjvErrors(validate.errors ?? [], value) };
+  const warnings = unknownFieldWarnings(value);
+  if (validate(value)) return { ok: true, manifest: value as Manifest, warnings };
+  return { ok: false, problems: problemsFromAjvErrors(validate.errors ?? [], value), warnings };
 }

@@ -33,17 +33,18 @@ describe("parseManifest", () => {
   });
 
   test("throws a ManifestError listing every schema problem", () => {
-    const text = seedText.replace('"MetadataAgent"', '"metadataAgent", "Scrobbler", "Scrobbler"');
+    const text = seedText.replace('"MetadataAgent"', '"metadataAgent", "Scrobbler", "Lyrics"');
     const error = thrownBy(text, "plugins/bio/manifest.json");
     expect(error).toBeInstanceOf(Error);
     expect(error.kind).toBe("ManifestError");
     expect(error.name).toBe("ManifestError");
-    expect(error.problems.map((problem) => problem.path)).toEqual(["/capabilities/0", "/capabilities"]);
+    expect(error.problems.map((problem) => problem.path)).toEqual(["/capabilities/0", "/capabilities/2"]);
     expect(error.message).toBe(
       "plugins/bio/manifest.json is not a valid plugin manifest:\n" +
         "  - capabilities[0] must be one of MetadataAgent, Scrobbler, SchedulerCallback, WebSocketCallback, LifecycleManagement; " +
         'got "metadataAgent" (names are case-sensitive: write "MetadataAgent")\n' +
-        '  - capabilities must not repeat "Scrobbler" (items 1 and 2 are the same)',
+        "  - capabilities[2] must be one of MetadataAgent, Scrobbler, SchedulerCallback, WebSocketCallback, LifecycleManagement; " +
+        'got "Lyrics"',
     );
   });
 });

@@ -3,10 +3,6 @@ import { type ManifestProblem, validateManifest } from "../src/index.js";
 
 const CAPABILITIES = "MetadataAgent, Scrobbler, SchedulerCallback, WebSocketCallback, LifecycleManagement";
 const METHODS = "GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, *";
-const URL_PATTERN = 'an http:// or https:// URL pattern without spaces, such as "https://api.example.com/*"';
-const WS_PATTERN = 'a ws:// or wss:// URL pattern without spaces, such as "wss://gateway.example.com/*"';
-const NAME_RULE =
-  "must start with a lowercase letter or a digit and contain only lowercase letters, digits, '-', '_' and '.' (it is used as a folder name)";
 
 /** The seed form: the smallest manifest that grants a service. */
 const seed = {
@@ -82,7 +78,7 @@ const validCases: [string, unknown][] = [
   ],
   ["a one-letter name", seedWith({ name: "a" })],
   ["a name with digits, '.', '_' and '-'", seedWith({ name: "0day.lyrics_v2-x" })],
-  ["a name of exactly 64 characters", seedWith({ name: "n".repeat(64) })],
+  ["a long name", seedWith({ name: "n".repeat(300) })],
   ["a website with path and query", seedWith({ website: "http://example.com/plugins?id=7" })],
   ["an author with non-ASCII letters", seedWith({ author: "Zoë Ñandú 作者" })],
   ["an empty reason", permissions({ cache: { reason: "" } })],
@@ -134,88 +130,21 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
     [{ path: "/capabilities/0", message: `capabilities[0] must be one of ${CAPABILITIES}; got "Lyrics"` }],
   ],
   [
-    "a duplicate capability",
-    seedWith({ capabilities: ["Scrobbler", "MetadataAgent", "Scrobbler"] }),
-    [{ path: "/capabilities", message: 'capabilities must not repeat "Scrobbler" (items 0 and 2 are the same)' }],
-  ],
-  [
     "capabilities as a string",
     seedWith({ capabilities: "Scrobbler" }),
     [{ path: "/capabilities", message: 'capabilities must be an array; got "Scrobbler"' }],
   ],
-  [
-    "a name with capitals and a space",
-    seedWith({ name: "My Plugin" }),
-    [{ path: "/name", message: `name ${NAME_RULE}; got "My Plugin"` }],
-  ],
-  [
-    "a name with a leading dot",
-    seedWith({ name: ".hidden" }),
-    [{ path: "/name", message: `name ${NAME_RULE}; got ".hidden"` }],
-  ],
-  [
-    "a name that climbs out of the plugins folder",
-    seedWith({ name: "../evil" }),
-    [{ path: "/name", message: `name ${NAME_RULE}; got "../evil"` }],
-  ],
-  [
-    "a name longer than 64 characters",
-    seedWith({ name: "n".repeat(65) }),
-    [{ path: "/name", message: "name must be at most 64 characters long; got 65 characters" }],
-  ],
   ["a number as name", seedWith({ name: 42 }), [{ path: "/name", message: "name must be a string; got 42" }]],
-  [
-    "a blank author",
-    seedWith({ author: "  " }),
-    [{ path: "/author", message: 'author must not be empty or blank; got "  "' }],
-  ],
   [
     "an empty description",
     seedWith({ description: "" }),
-    [{ path: "/description", message: 'description must not be empty or blank; got ""' }],
+    [{ path: "/description", message: "description must not be empty" }],
   ],
+  ["an empty name", seedWith({ name: "" }), [{ path: "/name", message: "name must not be empty: it is the plugin's identity" }]],
   [
-    "a version with a space",
-    seedWith({ version: "1.0 beta" }),
-    [{ path: "/version", message: 'version must be a non-empty version without spaces, such as "1.0.0"; got "1.0 beta"' }],
-  ],
-  [
-    "an ftp website",
-    seedWith({ website: "ftp://example.com" }),
-    [{ path: "/website", message: 'website must be an http:// or https:// URL; got "ftp://example.com"' }],
-  ],
-  [
-    "a website that is not a URL",
-    seedWith({ website: "https://exa mple.com" }),
-    [
-      {
-        path: "/website",
-        message: 'website must be an absolute URL, such as "https://example.com"; got "https://exa mple.com"',
-      },
-    ],
-  ],
-  [
-    "an unknown top-level field",
-    seedWith({ homepage: "https://example.com" }),
-    [
-      {
-        path: "/homepage",
-        message:
-          'the manifest has an unknown field "homepage"; allowed fields are $schema, name, author, version, description, website, capabilities, permissions',
-      },
-    ],
-  ],
-  [
-    "a top-level field in the wrong case",
-    { ...seedWithout("name"), Name: "my-plugin" },
-    [
-      { path: "/name", message: 'the manifest is missing the required field "name"' },
-      {
-        path: "/Name",
-        message:
-          'the manifest has an unknown field "Name"; allowed fields are $schema, name, author, version, description, website, capabilities, permissions (did you mean "name"? names are case-sensitive)',
-      },
-    ],
+    "an empty version",
+    seedWith({ version: "" }),
+    [{ path: "/version", message: 'version must be a non-empty version, such as "1.0.0"' }],
   ],
   [
     "permissions as an array",
@@ -226,37 +155,6 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
     "a known permission that is not an object",
     permissions({ http: true }),
     [{ path: "/permissions/http", message: "permissions.http must be an object (write {} to grant the service); got true" }],
-  ],
-  [
-    "an unknown field in a simple permission",
-    permissions({ cache: { ttl: 60 } }),
-    [
-      {
-        path: "/permissions/cache/ttl",
-        message: 'permissions.cache has an unknown field "ttl"; allowed fields are reason',
-      },
-    ],
-  ],
-  [
-    "a misspelt allowedUrls",
-    permissions({ http: { allowedURLs: { "https://example.com/*": ["GET"] } } }),
-    [
-      {
-        path: "/permissions/http/allowedURLs",
-        message:
-          'permissions.http has an unknown field "allowedURLs"; allowed fields are reason, allowLocalNetwork, allowedUrls (did you mean "allowedUrls"? names are case-sensitive)',
-      },
-    ],
-  ],
-  [
-    "an http URL pattern with another scheme",
-    permissions({ http: { allowedUrls: { "ftp://example.com/*": ["GET"] } } }),
-    [
-      {
-        path: "/permissions/http/allowedUrls/ftp:~1~1example.com~1*",
-        message: `permissions.http.allowedUrls key "ftp://example.com/*" must be ${URL_PATTERN}; got "ftp://example.com/*"`,
-      },
-    ],
   ],
   [
     "an http method in lower case",
@@ -275,16 +173,6 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
       {
         path: "/permissions/http/allowedUrls/https:~1~1example.com~1*/1",
         message: `permissions.http.allowedUrls["https://example.com/*"][1] must be one of ${METHODS}; got "FETCH"`,
-      },
-    ],
-  ],
-  [
-    "an http URL pattern with no methods",
-    permissions({ http: { allowedUrls: { "https://example.com/*": [] } } }),
-    [
-      {
-        path: "/permissions/http/allowedUrls/https:~1~1example.com~1*",
-        message: 'permissions.http.allowedUrls["https://example.com/*"] must list at least one HTTP method, or "*" for all of them',
       },
     ],
   ],
@@ -314,16 +202,6 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
     ],
   ],
   [
-    "a websocket pattern with an http scheme",
-    permissions({ websocket: { allowedUrls: ["wss://ok.example.com/*", "https://example.com/socket"] } }),
-    [
-      {
-        path: "/permissions/websocket/allowedUrls/1",
-        message: `permissions.websocket.allowedUrls[1] must be ${WS_PATTERN}; got "https://example.com/socket"`,
-      },
-    ],
-  ],
-  [
     "websocket allowedUrls written as an object",
     permissions({ websocket: { allowedUrls: { "wss://example.com/*": ["GET"] } } }),
     [
@@ -344,32 +222,9 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
     ],
   ],
   [
-    "more than 100 http URL patterns",
-    permissions({
-      http: { allowedUrls: Object.fromEntries(range(101).map((i) => [`https://h${i}.example.com/*`, ["GET"]])) },
-    }),
-    [{ path: "/permissions/http/allowedUrls", message: "permissions.http.allowedUrls must have at most 100 entries; got 101" }],
-  ],
-  [
-    "an http URL pattern longer than 2048 characters",
-    permissions({ http: { allowedUrls: { [`https://example.com/${"a".repeat(2030)}`]: ["GET"] } } }),
-    [
-      {
-        path: `/permissions/http/allowedUrls/https:~1~1example.com~1${"a".repeat(2030)}`,
-        message: `permissions.http.allowedUrls key "https://example.com/${"a".repeat(55)}..." must be at most 2048 characters long; got 2050 characters`,
-      },
-    ],
-  ],
-  [
-    "repeated and non-string websocket patterns",
-    permissions({ websocket: { allowedUrls: ["wss://a.example.com/", "wss://a.example.com/", 7] } }),
-    [
-      { path: "/permissions/websocket/allowedUrls/2", message: "permissions.websocket.allowedUrls[2] must be a string; got 7" },
-      {
-        path: "/permissions/websocket/allowedUrls",
-        message: 'permissions.websocket.allowedUrls must not repeat "wss://a.example.com/" (items 0 and 1 are the same)',
-      },
-    ],
+    "a non-string websocket pattern",
+    permissions({ websocket: { allowedUrls: ["wss://a.example.com/", 7] } }),
+    [{ path: "/permissions/websocket/allowedUrls/1", message: "permissions.websocket.allowedUrls[1] must be a string; got 7" }],
   ],
   [
     "a reason that is not a string",
@@ -380,20 +235,58 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
 
 describe("validateManifest accepts", () => {
   test.each(validCases)("%s", (_name, manifest) => {
-    expect(validateManifest(manifest)).toEqual({ ok: true, manifest });
+    expect(validateManifest(manifest)).toEqual({ ok: true, manifest, warnings: [] });
   });
 });
 
 describe("validateManifest refuses", () => {
   test.each(invalidCases)("%s", (_name, manifest, problems) => {
-    expect(validateManifest(manifest)).toEqual({ ok: false, problems });
+    expect(validateManifest(manifest)).toEqual({ ok: false, problems, warnings: [] });
+  });
+});
+
+test("a top-level field in the wrong case is no stand-in for the right one, and says so", () => {
+  expect(validateManifest({ ...seedWithout("name"), Name: "my-plugin" })).toEqual({
+    ok: false,
+    problems: [{ path: "/name", message: 'the manifest is missing the required field "name"' }],
+    warnings: [
+      {
+        path: "/Name",
+        message: 'the manifest has an unknown field "Name", which is ignored (did you mean "name"? names are case-sensitive)',
+      },
+    ],
+  });
+});
+
+test("unknown fields are accepted and reported as warnings, at the top level and in known permissions", () => {
+  const manifest = {
+    ...seed,
+    homepage: "https://example.com",
+    permissions: {
+      http: { allowedURLs: { "https://example.com/*": ["GET"] }, reason: "API" },
+      cache: { ttl: 60 },
+      future: { anything: 1 },
+    },
+  };
+  expect(validateManifest(manifest)).toEqual({
+    ok: true,
+    manifest,
+    warnings: [
+      { path: "/homepage", message: 'the manifest has an unknown field "homepage", which is ignored' },
+      {
+        path: "/permissions/http/allowedURLs",
+        message:
+          'permissions.http has an unknown field "allowedURLs", which is ignored (did you mean "allowedUrls"? names are case-sensitive)',
+      },
+      { path: "/permissions/cache/ttl", message: 'permissions.cache has an unknown field "ttl", which is ignored' },
+    ],
   });
 });
 
 test("every problem is returned, not just the first", () => {
   const result = validateManifest({
     ...seed,
-    name: "Bad Name",
+    name: "",
     capabilities: ["scrobbler"],
     permissions: { http: { allowedUrls: { "https://example.com/*": ["get"] } }, websocket: [] },
   });
@@ -407,8 +300,8 @@ test("every problem is returned, not just the first", () => {
 });
 
 test("messages quote short values whole and cut long ones short", () => {
-  const result = validateManifest(seedWith({ name: "X".repeat(60) }));
-  expect(result).toEqual({ ok: false, problems: [{ path: "/name", message: `name ${NAME_RULE}; got "${"X".repeat(60)}"` }] });
+  const short = validateManifest(seedWith({ capabilities: ["y".repeat(60)] }));
+  expect(short.ok ? "" : short.problems[0]?.message).toMatch(/got "y{60}"$/);
   const long = validateManifest(seedWith({ capabilities: ["y".repeat(200)] }));
   expect(long.ok ? "" : long.problems[0]?.message).toMatch(/got "y{75}\.\.\."$/);
 });

@@ -4,8 +4,9 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
+import { pluginFolderName } from "@nd/manifest";
 import { checkPluginModule } from "@nd/runtime";
-import { checkPluginName, ensurePluginsFolder, readManifestFile, WASM_FILE } from "../plugins-folder.js";
+import { ensurePluginsFolder, readManifestFile, WASM_FILE } from "../plugins-folder.js";
 
 export function devCommand(io: CliIo): Command {
   return defineCommand({
@@ -20,20 +21,19 @@ export function devCommand(io: CliIo): Command {
         throw failure(`${resolve(io.cwd, folder)} does not exist`);
       });
       const manifest = await readManifestFile(source);
-      checkPluginName(manifest.name);
       const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
         throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
       });
       const problems = await checkPluginModule(wasm, manifest);
       if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
       await ensurePluginsFolder(context.folder);
-      const link = join(context.folder, manifest.name);
+      const link = join(context.folder, pluginFolderName(manifest.name));
       if (await alreadyLinked(link, source)) {
         writeLine(io.stdout, `${link} already links to ${source}`);
         return;
       }
       await symlink(source, link, "dir").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "EEXIST") throw failure(`${link} already exists; remove it first (nd plugin remove ${manifest.name})`);
+        if (error.code === "EEXIST") throw failure(`${link} already exists; remove it first (nd plugin remove ${JSON.stringify(manifest.name)})`);
         throw error;
       });
       writeLine(io.stdout, `linked ${link} -> ${source}`);

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { pluginFolderName } from "@nd/manifest";
 import { extractNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { failure } from "../errors.js";
@@ -9,14 +10,15 @@ import { packageCommand } from "./package-command.js";
 export function installCommand(io: CliIo): Command {
   const spec = {
     name: "install",
-    summary: "verify a .ndp package and install it as <folder>/<name>",
+    summary: "verify a .ndp package and install it in <folder>/<a safe folder name from its name>",
     example: "nd plugin install ./my-plugin-1.0.0.ndp",
   };
   return packageCommand(io, spec, async ({ context, path, name, version, installed, status }, file) => {
     if (installed) throw failure(`plugin "${name}" is already installed in ${installed.path}; use nd plugin update ${file}`);
     status.step("installing");
     await ensurePluginsFolder(context.folder);
-    await extractNdp(path, join(context.folder, name));
-    return `installed ${name} ${version} in ${join(context.folder, name)}`;
+    const target = join(context.folder, pluginFolderName(name));
+    await extractNdp(path, target);
+    return `installed ${name} ${version} in ${target}`;
   });
 }

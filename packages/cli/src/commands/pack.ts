@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { pluginFolderName } from "@nd/manifest";
 import { writeNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "@nd/runtime";
-import { checkPluginName, readManifestFile, WASM_FILE } from "../plugins-folder.js";
+import { readManifestFile, WASM_FILE } from "../plugins-folder.js";
 import { progress } from "../progress.js";
 
 export function packCommand(io: CliIo): Command {
@@ -25,14 +26,13 @@ export function packCommand(io: CliIo): Command {
       try {
         status.step("validating");
         const manifest = await readManifestFile(source);
-        checkPluginName(manifest.name);
         const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
           throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
         });
         const problems = await checkPluginModule(wasm, manifest);
         if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
         status.step("packing");
-        const output = resolve(io.cwd, options.output ?? `${manifest.name}-${manifest.version}.ndp`);
+        const output = resolve(io.cwd, options.output ?? `${pluginFolderName(manifest.name)}-${pluginFolderName(manifest.version)}.ndp`);
         const bytes = await writeNdp(source, output);
         status.done();
         const result = { file: output, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };

@@ -1,9 +1,10 @@
 import { lstat, realpath, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { pluginFolderName } from "@nd/manifest";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { writeLine, type CliIo } from "../io.js";
-import { checkPluginName, findInstalled } from "../plugins-folder.js";
+import { findInstalled } from "../plugins-folder.js";
 
 export function removeCommand(io: CliIo): Command {
   return defineCommand({
@@ -14,8 +15,7 @@ export function removeCommand(io: CliIo): Command {
     .argument("<name>", "the plugin's name")
     .action(async (name: string, _options, command: Command) => {
       const context = await contextOf(io, command);
-      checkPluginName(name);
-      const direct = join(context.folder, name);
+      const direct = join(context.folder, pluginFolderName(name));
       // A dev link whose folder is gone is no plugin any more, but its link must still be removable.
       const isLink = (await lstat(direct).catch(() => undefined))?.isSymbolicLink() === true;
       const plugin = isLink ? { path: direct, name, isDevLink: true } : await findInstalled(context.folder, name);
