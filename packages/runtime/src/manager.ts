@@ -221,7 +221,7 @@ export class PluginManager {
 
   private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin> {
     try {
-      const manifest = await readManifest(folder);
+      const manifest = await readManifest(folder, (message) => this.logger.warn(message, { folder: folder.path }));
       try {
         return await compilePlugin(folder, manifest, this.options.memoryLimitBytes);
       } catch (error) {

@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PluginManager } from "@nd/runtime";
-import { pluginsFolder } from "@nd/testing";
+import { pluginsFolder, watPlugin } from "@nd/testing";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { memoryLogger } from "./support/wat-plugins.js";
+import { ECHO_BIOGRAPHY, memoryLogger } from "./support/wat-plugins.js";
 
 // A Go plugin written as Navidrome plugins are, built with the examples' build script.
 const FIXTURE = join(__dirname, "fixtures/go-navidrome-dialect");
@@ -91,4 +91,28 @@ test("a plugin reads Content-Type from a response by its canonical name", async 
   const { manager } = await startDialectPlugin();
   const answer = await manager.call("Navidrome Dialect", "MetadataAgent", "GetArtistBiography", { name: `${origin}/info` });
   expect(answer).toEqual({ biography: "application/json; charset=utf-8" });
+});
+
+test("a manifest with unknown fields loads; each one is logged as a warning", async () => {
+  const manifest = {
+    name: "Fake Artist Agent",
+    author: "Navidrome",
+    version: "1.0.0",
+    description: "answers from memory",
+    website: "not a URL",
+    capabilities: ["MetadataAgent", "MetadataAgent"],
+    permissions: { http: { allowedUrls: { "*": ["*"] }, allowedHosts: ["x"] } },
+    homepage: "https://example.com",
+  };
+  const folder = pluginsFolder([{ name: "fake", wasm: watPlugin(ECHO_BIOGRAPHY), manifest }]);
+  folders.push(folder);
+  const { logger, lines } = memoryLogger();
+  const manager = new PluginManager({ folder, workers: 1, logger });
+  managers.push(manager);
+  await manager.start();
+  expect(manager.list()[0]).toMatchObject({ name: "Fake Artist Agent", state: "loaded" });
+  expect(lines.filter((line) => line.startsWith("warn"))).toEqual([
+    expect.stringMatching(/manifest\.json: the manifest has an unknown field "homepage", which is ignored$/),
+    expect.stringMatching(/manifest\.json: permissions\.http has an unknown field "allowedHosts", which is ignored$/),
+  ]);
 });

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { ManifestError, parseManifest, type Manifest } from "@nd/manifest";
+import { ManifestError, parseManifestWithWarnings, type Manifest } from "@nd/manifest";
 import { API_VERSION, CAPABILITIES } from "@nd/protocol";
 import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
 import { PluginError, PluginLoadError } from "../errors.js";
@@ -17,11 +17,13 @@ export interface CompiledPlugin {
   readonly exportNames: ReadonlySet<string>;
 }
 
-/** Reads and validates a folder's manifest.json. */
-export async function readManifest(folder: PluginFolder): Promise<Manifest> {
+/** Reads and validates a folder's manifest.json; what it accepts but ignores goes to `warn`. */
+export async function readManifest(folder: PluginFolder, warn: (message: string) => void): Promise<Manifest> {
   const file = join(folder.path, MANIFEST_FILE);
   try {
-    return parseManifest(await readFile(file, "utf8"), file);
+    const { manifest, warnings } = parseManifestWithWarnings(await readFile(file, "utf8"), file);
+    for (const warning of warnings) warn(`${file}: ${warning.message}`);
+    return manifest;
   } catch (error) {
     if (error instanceof ManifestError) throw new PluginLoadError(basename(folder.path), error.message);
     throw new PluginLoadError(basename(folder.path), `cannot read ${file}: ${(error as Error).message}`);
