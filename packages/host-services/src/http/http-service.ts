@@ -68,9 +68,16 @@ export function createHttpService(
   logger: Logger,
 ): HttpService {
   const where = `plugin "${pluginName}" permissions.http.allowedUrls`;
-  const allowLocalNetwork = permission.allowLocalNetwork === true;
-  const allowList = compileHttpAllowList(permission.allowedUrls, where);
-  const scope = networkScope(where, allowLocalNetwork, allowList, ["http", "https"], logger);
+  const scope = networkScope(
+    where,
+    {
+      allowLocalNetwork: permission.allowLocalNetwork === true,
+      compiled: compileHttpAllowList(permission.allowedUrls, where),
+      schemes: ["http", "https"],
+      hostConnects: network.hasHostDispatcher,
+    },
+    logger,
+  );
   const dispatcher = network.dispatcher(scope.allowLocalNetwork);
 
   function timeoutOf(requested: number): number {

@@ -13,20 +13,21 @@ export interface NetworkScope {
   readonly allowLocalNetwork: boolean;
   readonly allowList: AllowList | undefined;
   readonly schemes: readonly string[];
+  /** The host connects instead of nd (an http dispatcher, a websocket createConnection). */
+  readonly hostConnects: boolean;
 }
 
 /** The scope of a permission; patterns that can never match are logged once, as warnings. */
 export function networkScope(
   where: string,
-  allowLocalNetwork: boolean,
-  compiled: CompiledAllowList | undefined,
-  schemes: readonly string[],
+  scope: Omit<NetworkScope, "allowList"> & { compiled: CompiledAllowList | undefined },
   logger: Logger,
 ): NetworkScope {
+  const { compiled, ...rest } = scope;
   for (const { source, problem } of compiled?.unusable ?? []) {
     logger.warn(`${where}: the pattern "${source}" can never match: ${problem}`);
   }
-  return { allowLocalNetwork, allowList: compiled?.allows, schemes };
+  return { ...rest, allowList: compiled?.allows };
 }
 
 /**
@@ -41,6 +42,10 @@ export class NetworkAccess {
     private readonly dnsLookup: DnsLookup,
     private readonly hostDispatcher: Dispatcher | undefined,
   ) {}
+
+  get hasHostDispatcher(): boolean {
+    return this.hostDispatcher !== undefined;
+  }
 
   dispatcher(allowLocalNetwork: boolean): Dispatcher {
     if (this.hostDispatcher) return this.hostDispatcher;
@@ -61,7 +66,7 @@ export class NetworkAccess {
    * connects to is checked too (see ConnectedAddressGuard); nd's own Agent checks it in its lookup.
    */
   send<T>(url: URL, scope: NetworkScope, request: () => Promise<T>): Promise<T> {
-    if (!this.hostDispatcher || scope.allowLocalNetwork) return request();
+    if (!scope.hostConnects || scope.allowLocalNetwork) return request();
     return this.guard.around(url.hostname, request);
   }
 
@@ -70,7 +75,7 @@ export class NetworkAccess {
    * up, so the connect-time check cannot see them). With a host's own connecting (an http dispatcher, a
    * websocket createConnection) the name is also resolved and checked here.
    */
-  async check(url: URL, scope: NetworkScope, method?: HttpMethod, hostConnects = this.hostDispatcher !== undefined): Promise<void> {
+  async check(url: URL, scope: NetworkScope, method?: HttpMethod): Promise<void> {
     const scheme = url.protocol.slice(0, -1);
     if (!scope.schemes.includes(scheme)) {
       const allowed = scope.schemes.join(" or ");
@@ -88,7 +93,7 @@ export class NetworkAccess {
     if (isIP(host) !== 0) {
       const category = localAddressCategory(host);
       if (category) throw localNetworkRefusal(host, host, category);
-    } else if (hostConnects) {
+    } else if (scope.hostConnects) {
       await resolveChecked(host, false, this.dnsLookup);
     }
   }

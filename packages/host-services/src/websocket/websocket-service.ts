@@ -80,9 +80,17 @@ export function createWebSocketService(
   logger: Logger,
 ): ClosableWebSocketService {
   const where = `plugin "${pluginName}" permissions.websocket.allowedUrls`;
-  const allowList = compileWebSocketAllowList(permission.allowedUrls, where);
-  const scope = networkScope(where, permission.allowLocalNetwork === true, allowList, ["ws", "wss"], logger);
   const hostConnector = limits.createConnection;
+  const scope = networkScope(
+    where,
+    {
+      allowLocalNetwork: permission.allowLocalNetwork === true,
+      compiled: compileWebSocketAllowList(permission.allowedUrls, where),
+      schemes: ["ws", "wss"],
+      hostConnects: hostConnector !== undefined,
+    },
+    logger,
+  );
   const connections = new Map<string, Connection>();
   let closed = false;
 
@@ -132,7 +140,7 @@ export function createWebSocketService(
     let url: URL;
     try {
       url = new URL(input.url ?? "");
-      await network.check(url, scope, undefined, hostConnector !== undefined);
+      await network.check(url, scope);
     } catch (error) {
       return failure(error instanceof TypeError ? "not a valid absolute URL" : messageOf(error));
     }
