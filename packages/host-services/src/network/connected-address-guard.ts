@@ -5,7 +5,9 @@ import { localNetworkRefusal } from "./dns.js";
 
 interface SendHeadersMessage {
   request: { origin?: string | URL };
-  socket: Socket;
+  // `_host` is the name net.Socket#connect looked up itself (null for an IP address or a wrapped
+  // socket); the rebinding test in test/http.test.ts fails if Node ever stops setting it.
+  socket: Socket & { _host?: string | null };
 }
 
 const SEND_HEADERS = "undici:client:sendHeaders";
@@ -23,9 +25,9 @@ function hostnameOf(origin: string | URL | undefined): string | undefined {
  * With a host's own dispatcher, the connection is not made through nd's checked lookup, so a name can
  * resolve to a public address for nd's check and to a local one when the dispatcher connects. This
  * guard looks at the socket of every request the dispatcher sends to a host name a plugin without
- * `allowLocalNetwork` is asking for, and destroys it before the request is written when its remote
- * address is local. A dispatcher that routes a request to another origin (a test upstream, a proxy) is
- * the host's own choice and is not checked.
+ * `allowLocalNetwork` is asking for: when that socket looked the name up itself and reached a local
+ * address, it is destroyed before the request is written. A dispatcher that connects elsewhere (a test
+ * upstream, a proxy, a tunnel) made the host's own routing choice and is not checked.
  */
 export class ConnectedAddressGuard {
   private readonly guarded = new Map<string, number>();
@@ -33,7 +35,7 @@ export class ConnectedAddressGuard {
   private readonly onSendHeaders = (message: unknown): void => {
     const { request, socket } = message as SendHeadersMessage;
     const hostname = hostnameOf(request.origin);
-    if (hostname === undefined || !this.guarded.has(hostname)) return;
+    if (hostname === undefined || !this.guarded.has(hostname) || socket._host !== hostname) return;
     const address = socket.remoteAddress;
     const category = address === undefined ? undefined : localAddressCategory(address);
     if (address !== undefined && category) socket.destroy(localNetworkRefusal(hostname, address, category));
