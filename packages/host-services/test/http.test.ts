@@ -1,4 +1,4 @@
-import type { LookupFunction } from "node:net";
+import { connect, type LookupFunction } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { HostServicesOptions } from "../src/index.js";
@@ -297,6 +297,19 @@ describe("local network refusal", () => {
       expect(response.status).toBe(0);
       expect(response.error).toMatch(/public.test resolves to 127.0.0.1, which is a loopback address/);
       expect(server.requests.length).toBe(before);
+    });
+
+    test("a dispatcher whose connector dials the test server itself is the host's routing, not rebinding", async () => {
+      const dialing = new Agent({
+        connect: ((_options: unknown, callback: (error: Error | null, socket: unknown) => void) => {
+          const socket = connect(server.port, "127.0.0.1");
+          socket.once("connect", () => callback(null, socket));
+          socket.once("error", (error) => callback(error, null));
+        }) as never,
+      });
+      cleanups.push(() => dialing.close());
+      const http = httpPlugin({}, { http: { dispatcher: dialing }, dnsLookup });
+      expect((await http.get({ url: `http://public.test:${server.port}/status/204` })).status).toBe(204);
     });
 
     test("with allowLocalNetwork the same dispatcher reaches loopback", async () => {
