@@ -99,3 +99,13 @@ describe("websocket allowedUrls", () => {
     expect(wsAllowed([...patterns], url)).toBe(expected);
   });
 });
+
+describe("hostile patterns", () => {
+  test("a path pattern of many stars against a long path answers at once, without backtracking", () => {
+    const pattern = `https://api.example.com/${"*a".repeat(200)}b`;
+    const url = new URL(`https://api.example.com/${"a".repeat(5000)}`);
+    const compiled = compileHttpAllowList({ [pattern]: ["GET"] }, "test")!;
+    expect(compiled.allows(url, "GET")).toBe(false);
+    expect(compiled.allows(new URL(`${url.href}b`), "GET")).toBe(true);
+  });
+});

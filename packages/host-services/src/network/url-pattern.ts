@@ -1,3 +1,5 @@
+import { globMatches } from "./glob-match.js";
+
 /** A compiled `allowedUrls` entry. */
 export interface UrlPattern {
   readonly source: string;
@@ -42,8 +44,7 @@ function pathMatcher(path: string | undefined, patternHasWildcard: boolean): (pa
   if (prefix !== undefined && !prefix.includes("*")) {
     return (pathname) => pathname === prefix || pathname.startsWith(`${prefix}/`);
   }
-  const glob = globToRegExp(wanted, ".*");
-  return (pathname) => glob.test(pathname);
+  return (pathname) => globMatches(wanted, pathname);
 }
 
 /**
