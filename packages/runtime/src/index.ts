@@ -12,8 +12,10 @@ export type {
 } from "./calling/capability-clients.js";
 export {
   PermissionError,
+  PluginBusyError,
   PluginCallError,
   PluginError,
+  PluginLimitError,
   PluginLoadError,
   PluginMemoryError,
   PluginNotFoundError,

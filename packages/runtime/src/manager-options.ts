@@ -1,11 +1,17 @@
 import { availableParallelism } from "node:os";
 import type { PluginManagerOptions } from "./manager.js";
 
+const MIB = 1024 * 1024;
+
 const DEFAULTS = {
   maxInstancesPerPlugin: 8,
   instanceIdleTtlMs: 60_000,
   callTimeoutMs: 30_000,
-  memoryLimitBytes: 256 * 1024 * 1024,
+  memoryLimitBytes: 256 * MIB,
+  maxTableElements: 262_144,
+  maxResultBytes: 4 * MIB,
+  maxQueuedCallsPerPlugin: 1024,
+  maxIdleMemoryBytes: 64 * MIB,
   compileConcurrency: 2,
 };
 

@@ -52,6 +52,11 @@ export class PluginInstance {
     if (typeof initialize === "function") this.guard(() => initialize());
   }
 
+  /** The size of the instance's linear memory now. */
+  get memoryBytes(): number {
+    return this.memory.byteLength;
+  }
+
   /** Calls a capability export with a protobuf request, or a no-argument export when `request` is undefined. */
   call(exportName: string, request: Uint8Array | undefined): CallOutcome {
     this.lastUsed = Date.now();
@@ -77,10 +82,17 @@ export class PluginInstance {
     const result = fn(requestPtr, request.length);
     this.free(requestPtr);
     const { ptr, len, isError } = unpackPtrLen(BigInt(result));
+    if (len > this.image.maxResultBytes) return this.refuseResult(len);
     const bytes = this.memory.read(ptr, len);
     if (ptr !== 0) this.free(ptr);
     if (isError) return { type: "plugin-error", message: new TextDecoder().decode(bytes) };
     return { type: "ok", bytes: this.checkDecodes(exportName, bytes) };
+  }
+
+  /** An answer past the limit is never copied out; the instance that gave it is not reused. */
+  private refuseResult(len: number): CallOutcome {
+    this.healthy = false;
+    return { type: "too-large", message: `its answer of ${len} bytes is larger than the limit of ${this.image.maxResultBytes} bytes (maxResultBytes)` };
   }
 
   private checkDecodes(exportName: string, bytes: Uint8Array): Uint8Array {
