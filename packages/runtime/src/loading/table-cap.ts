@@ -3,7 +3,7 @@ import { ByteReader, ModuleCapError, encodeU32 } from "./wasm-sections.js";
 /**
  * Caps the tables a module may grow, the way memory-cap.ts caps its memory: the maxima of
  * the table section are rewritten so that all the module's tables together hold at most
- * `maxElements` entries. `table.grow` past a maximum answers -1 inside the engine, so a
+ * `maxElements` entries (what their initial sizes leave is shared evenly between them). `table.grow` past a maximum answers -1 inside the engine, so a
  * plugin cannot fill the host's heap with table entries (V8 keeps them there, and a worker
  * running out of heap inside `table.grow` takes the whole process down).
  */
@@ -30,13 +30,11 @@ export function capTableSection(content: Uint8Array, maxElements: number): Uint8
       `the module's tables ask for ${initial} initial elements, above the cap of ${maxElements} elements`,
     );
   }
-  // What the initial sizes leave of the cap goes to the tables in order, each up to its own maximum.
-  let spare = maxElements - initial;
+  // What the initial sizes leave of the cap is shared evenly, each table up to its own maximum.
+  const share = Math.floor((maxElements - initial) / Math.max(count, 1));
   const body: number[] = [...encodeU32(count)];
   for (const { refType, min, declaredMax } of tables) {
-    const max = Math.min(declaredMax, min + spare);
-    spare -= max - min;
-    body.push(refType, 0x01, ...encodeU32(min), ...encodeU32(max));
+    body.push(refType, 0x01, ...encodeU32(min), ...encodeU32(Math.min(declaredMax, min + share)));
   }
   return Uint8Array.from(body);
 }
