@@ -44,6 +44,8 @@ export interface HostServicesOptions {
     maxMessageBytes?: number;
     /** Opening handshake deadline. Default 10 000. */
     handshakeTimeoutMs?: number;
+    /** Messages of one connection waiting for the plugin; at this many, reading from the socket pauses. Default 8. */
+    maxQueuedMessages?: number;
   };
   /** Needed by plugins with the artwork permission. */
   artwork?: {
@@ -67,7 +69,7 @@ export interface ResolvedOptions {
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
   scheduler: { maxJobsPerPlugin: number };
-  websocket: { maxConnectionsPerPlugin: number; maxMessageBytes: number; handshakeTimeoutMs: number };
+  websocket: { maxConnectionsPerPlugin: number; maxMessageBytes: number; handshakeTimeoutMs: number; maxQueuedMessages: number };
   artwork: { baseUrl: URL; secret: Uint8Array } | undefined;
   dnsLookup: DnsLookup;
   logger: Logger;
@@ -144,6 +146,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
       handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
+      maxQueuedMessages: count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages"),
     },
     artwork: resolveArtwork(options.artwork),
     dnsLookup: options.dnsLookup ?? systemDnsLookup,
