@@ -15,6 +15,9 @@ const DEFAULTS = {
   compileConcurrency: 2,
 };
 
+/** Upper bounds: an instance's tables live on its worker's heap (see worker-limits.ts). */
+const MAXIMA: Partial<Record<Counted, number>> = { maxTableElements: 1_048_576 };
+
 type Counted = keyof typeof DEFAULTS | "workers";
 
 export type ResolvedManagerOptions = PluginManagerOptions & Record<Counted, number>;
@@ -26,6 +29,10 @@ export function resolveManagerOptions(options: PluginManagerOptions): ResolvedMa
     const value = options[name] ?? counts[name];
     if (!Number.isInteger(value) || value < 1) {
       throw new RangeError(`PluginManager option ${name} must be a whole number of at least 1, got ${String(value)}`);
+    }
+    const maximum = MAXIMA[name];
+    if (maximum !== undefined && value > maximum) {
+      throw new RangeError(`PluginManager option ${name} must be at most ${maximum}, got ${value}`);
     }
     counts[name] = value;
   }

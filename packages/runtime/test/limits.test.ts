@@ -74,6 +74,29 @@ describe("tables", () => {
   });
 });
 
+describe("tables of idle instances", () => {
+  test("twenty-four plugins with tables at the largest cap take turns on one worker without exhausting its heap", async () => {
+    const full = watPlugin(`
+      (table $t 0 externref)
+      (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+        (if (i32.eqz (table.size $t)) (then (drop (table.grow $t (ref.null extern) (i32.const 1048576)))))
+        (call $pack (local.get $ptr) (local.get $len)))`);
+    const plugins = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`full-${i}`, full]));
+    const { manager } = await startManager(plugins, { maxTableElements: 1_048_576 });
+    const answers = [];
+    for (const round of ["one", "two"]) {
+      for (const name of Object.keys(plugins)) answers.push(await biography(manager, name, round));
+    }
+    expect(answers).toEqual([...Array(24).fill("one"), ...Array(24).fill("two")]);
+  });
+
+  test("maxTableElements is at most 1 048 576", () => {
+    expect(() => new PluginManager({ folder: ".", maxTableElements: 1_048_577 })).toThrow(
+      "PluginManager option maxTableElements must be at most 1048576, got 1048577",
+    );
+  });
+});
+
 describe("answers", () => {
   const MIB = 1024 * 1024;
   // Each call counts itself in a global, so a fresh instance answers 1.

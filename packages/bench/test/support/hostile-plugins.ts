@@ -133,3 +133,27 @@ export function endlessCallbackPlugin(): Uint8Array {
     `(import "${HOST_MODULE}" "schedule_one_time" (func $schedule (param i32 i32) (result i64)))`,
   );
 }
+
+/**
+ * A table bomb: `tables` externref tables, each grown by `step` entries per round. Asked with
+ * an id starting with "a", it stops at the first refusal and answers how many entries it got
+ * in all; otherwise it ignores refusals and grows forever.
+ */
+export function tableBombPlugin(tables: number, step: number): Uint8Array {
+  const names = Array.from({ length: tables }, (_, i) => `$t${i}`);
+  const grow = (table: string) => `(table.grow ${table} (ref.null extern) (i32.const ${step}))`;
+  return watPlugin(
+    `
+  ${names.map((table) => `(table ${table} 0 externref)`).join("\n")}
+  (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+    (local $total i32)
+    (if (i32.ne ${requestByte(0)} (i32.const 0x61)) ;; not "a": grow forever
+      (then (loop $forever ${names.map((table) => `(drop ${grow(table)})`).join(" ")} (br $forever))))
+    (block $refused
+      (loop $round
+        ${names.map((table) => `(br_if $refused (i32.eq ${grow(table)} (i32.const -1)))`).join("\n")}
+        (br $round)))
+    ${names.map((table) => `(local.set $total (i32.add (local.get $total) (table.size ${table})))`).join("\n")}
+    (call $countAnswer (local.get $total)))`,
+  );
+}

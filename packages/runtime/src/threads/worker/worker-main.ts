@@ -5,7 +5,7 @@ import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
 import type { RingMessage } from "../channel/byte-ring.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
-import { keepsIdle, releaseDroppedMemory } from "./idle-memory.js";
+import { keepsIdle, relieveMemory } from "./idle-memory.js";
 import { PluginInstance } from "./plugin-instance.js";
 
 /**
@@ -31,7 +31,7 @@ for (;;) {
     if (channel.controlCount !== controlSeen) applyControlMessages();
     const task = callTask(call);
     writeResult(encodeOutcome(task ? runCall(task) : { type: "trap", message: `worker has no route ${call.kind >> 1}` }));
-    releaseDroppedMemory();
+    relieveMemory(idle);
   } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
     applyControlMessages();
     dropExpiredInstances();
