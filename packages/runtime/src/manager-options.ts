@@ -3,7 +3,8 @@ import type { PluginManagerOptions } from "./manager.js";
 
 const MIB = 1024 * 1024;
 
-const DEFAULTS = {
+/** The defaults of the PluginManager options that are counts. */
+export const MANAGER_DEFAULTS = {
   maxInstancesPerPlugin: 8,
   instanceIdleTtlMs: 60_000,
   callTimeoutMs: 30_000,
@@ -18,13 +19,13 @@ const DEFAULTS = {
 /** Upper bounds: an instance's tables live on its worker's heap (see worker-limits.ts). */
 const MAXIMA: Partial<Record<Counted, number>> = { maxTableElements: 1_048_576 };
 
-type Counted = keyof typeof DEFAULTS | "workers";
+type Counted = keyof typeof MANAGER_DEFAULTS | "workers";
 
 export type ResolvedManagerOptions = PluginManagerOptions & Record<Counted, number>;
 
 /** The options with their defaults; an option given as undefined takes its default too. */
 export function resolveManagerOptions(options: PluginManagerOptions): ResolvedManagerOptions {
-  const counts: Record<Counted, number> = { ...DEFAULTS, workers: availableParallelism() };
+  const counts: Record<Counted, number> = { ...MANAGER_DEFAULTS, workers: availableParallelism() };
   for (const name of Object.keys(counts) as Counted[]) {
     const value = options[name] ?? counts[name];
     if (!Number.isInteger(value) || value < 1) {

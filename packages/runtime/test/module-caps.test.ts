@@ -1,5 +1,6 @@
 import { watPlugin } from "@nd/testing";
 import { describe, expect, test } from "vitest";
+import { checkPluginModule } from "../src/loading/module-check.js";
 import { capModule } from "../src/loading/module-caps.js";
 import { ModuleCapError } from "../src/loading/wasm-sections.js";
 
@@ -59,5 +60,28 @@ describe("table caps", () => {
     const memory = new WebAssembly.Instance(module).exports.memory as WebAssembly.Memory;
     expect(memory.grow(1)).toBe(2);
     expect(() => memory.grow(1)).toThrow(RangeError);
+  });
+});
+
+describe("checkPluginModule", () => {
+  const manifest = {
+    name: "wide",
+    author: "me",
+    version: "1.0.0",
+    description: "wide tables",
+    capabilities: ["MetadataAgent" as const],
+    permissions: {},
+  };
+
+  test("reports tables that do not fit the caps, the manager's defaults unless given", async () => {
+    expect(await checkPluginModule(wasm(`(table 300000 funcref)`), manifest)).toEqual([
+      "plugin.wasm does not fit the host's caps: the module's tables ask for 300000 initial elements, above the cap of 262144 elements",
+    ]);
+    expect(await checkPluginModule(wasm(`(table 300000 funcref)`), manifest, { memoryLimitBytes: 1 << 20, maxTableElements: 300_000 })).toEqual([]);
+  });
+
+  test("a file that is not WebAssembly is reported by the compiler", async () => {
+    const [problem] = await checkPluginModule(new TextEncoder().encode("\0asm but not really"), manifest);
+    expect(problem).toMatch(/^plugin\.wasm is not a valid WebAssembly module: /);
   });
 });

@@ -5,7 +5,7 @@ import { API_VERSION, CAPABILITIES } from "@nd/protocol";
 import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
 import { PluginError, PluginLoadError } from "../errors.js";
 import { envImportsOf, moduleProblems } from "./linking.js";
-import { capModule, type ModuleCaps } from "./module-caps.js";
+import { compileCapped, type ModuleCaps } from "./module-caps.js";
 import { ModuleCapError } from "./wasm-sections.js";
 import type { Plugin } from "../calling/plugin.js";
 
@@ -35,7 +35,7 @@ export async function compilePlugin(folder: PluginFolder, manifest: Manifest, ca
   const file = join(folder.path, WASM_FILE);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(capModule(await readFile(file), caps));
+    module = await compileCapped(await readFile(file), caps);
   } catch (error) {
     const why = error instanceof ModuleCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
     throw new PluginLoadError(name, `${file}: ${why}`);
