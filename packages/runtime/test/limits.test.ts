@@ -176,6 +176,32 @@ describe("log lines", () => {
   });
 });
 
+describe("trace lines", () => {
+  test("AssemblyScript trace() lines count against the same 1000 lines per call", async () => {
+    const tracer = watPlugin(
+      `
+      (data (i32.const 1024) "\\04\\00\\00\\00h\\00i\\00") ;; the AssemblyScript string "hi"
+      (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+        (local $i i32)
+        (loop $line
+          (call $trace (i32.const 1028) (i32.const 0) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $line (i32.lt_u (local.get $i) (i32.const 1500))))
+        (i64.const 0))`,
+      {
+        imports: `(import "env" "trace" (func $trace (param i32 i32 f64 f64 f64 f64 f64)))`,
+        heapStart: 2048,
+      },
+    );
+    const { manager, lines } = await startManager({ tracer });
+    await biography(manager, "tracer", "");
+    expect(lines.filter((line) => line.startsWith("info: [tracer]"))).toEqual([
+      ...Array.from({ length: 1000 }, () => "info: [tracer] hi"),
+      "info: [tracer] [500 more lines cut: at most 1000 per call]",
+    ]);
+  });
+});
+
 describe("the call queue", () => {
   const slow = watPlugin(`
     (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)

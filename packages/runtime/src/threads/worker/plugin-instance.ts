@@ -12,7 +12,9 @@ import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
 import { PluginMemory } from "./plugin-memory.js";
 import { TrapError } from "./trap.js";
+import { LogLines } from "./log-lines.js";
 import { createWasi, type StdStream } from "./wasi.js";
+import { utf8 } from "../channel/fields.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 const MEMORY_HEADROOM = 16 * 1024 * 1024;
@@ -41,13 +43,17 @@ export class PluginInstance {
   ) {
     const memory = () => this.memory;
     const wasi = createWasi(memory, log);
+    const traces = new LogLines((line) => log("trace", line));
     const instance = new WebAssembly.Instance(image.module, {
-      [HOST_MODULE]: this.envImports(hostFunction, memory, log),
+      [HOST_MODULE]: this.envImports(hostFunction, memory, (line) => traces.push(utf8(`${line}\n`))),
       [WASI_MODULE]: wasi.imports,
     });
     this.exports = instance.exports;
     this.memory = new PluginMemory(this.exports[PLUGIN_EXPORTS.memory] as WebAssembly.Memory);
-    this.flushOutput = wasi.flush;
+    this.flushOutput = () => {
+      wasi.flush();
+      traces.flush();
+    };
     const initialize = this.exports[PLUGIN_EXPORTS.initialize];
     if (typeof initialize === "function") this.guard(() => initialize());
   }
@@ -104,9 +110,9 @@ export class PluginInstance {
     return bytes;
   }
 
-  private envImports(hostFunction: (importName: string) => HostFunction, memory: () => PluginMemory, log: LogWriter) {
+  private envImports(hostFunction: (importName: string) => HostFunction, memory: () => PluginMemory, trace: (line: string) => void) {
     const env: Record<string, WebAssembly.ImportValue> = {};
-    const asEnv = createAssemblyScriptEnv(memory, (line) => log("trace", line));
+    const asEnv = createAssemblyScriptEnv(memory, trace);
     for (const name of this.image.envImports) {
       if ((ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
         env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;
