@@ -7,7 +7,7 @@ import {
 } from "@nd/runtime";
 import { pluginsFolder, watPlugin } from "@nd/testing";
 import { afterEach, describe, expect, test } from "vitest";
-import { ANSWER_LENGTH, COMMAND, ECHO_BIOGRAPHY, memoryLogger } from "./support/wat-plugins.js";
+import { ANSWER_LENGTH, COMMAND, countdownBiography, ECHO_BIOGRAPHY, memoryLogger } from "./support/wat-plugins.js";
 
 const managers: PluginManager[] = [];
 
@@ -203,14 +203,7 @@ describe("trace lines", () => {
 });
 
 describe("the call queue", () => {
-  const slow = watPlugin(`
-    (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
-      (local $n i32)
-      (local.set $n (i32.const 50000000))
-      (loop $spin
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br_if $spin (local.get $n)))
-      (i64.const 0))`);
+  const slow = watPlugin(countdownBiography(50_000_000));
 
   test("a call past maxQueuedCallsPerPlugin fails at once with PluginBusyError; the queued ones run", async () => {
     const { manager } = await startManager({ slow }, { maxInstancesPerPlugin: 1, maxQueuedCallsPerPlugin: 2 });

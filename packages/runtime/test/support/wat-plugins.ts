@@ -31,3 +31,15 @@ export const ANSWER_LENGTH = `
 
 /** The first letter of the request's `id` (field 1 of GetArtistBiographyRequest): a test plugin's command. */
 export const COMMAND = `(i32.load8_u (i32.add (local.get $ptr) (i32.const 2)))`;
+
+/** A GetArtistBiography that counts down from `steps` before answering an empty biography: CPU work that takes a while. */
+export function countdownBiography(steps: number): string {
+  return `
+  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+    (local $n i32)
+    (local.set $n (i32.const ${steps}))
+    (loop $spin
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $spin (local.get $n)))
+    (i64.const 0))`;
+}
