@@ -98,7 +98,8 @@ export class PluginInstance {
   /** An answer past the limit is never copied out; the instance that gave it is not reused. */
   private refuseResult(len: number): CallOutcome {
     this.healthy = false;
-    return { type: "too-large", message: `its answer of ${len} bytes is larger than the limit of ${this.image.maxResultBytes} bytes (maxResultBytes)` };
+    const limit = this.image.maxResultBytes;
+    return { type: "too-large", message: `its answer of ${len} bytes is larger than the limit of ${limit} bytes (maxResultBytes)` };
   }
 
   private checkDecodes(exportName: string, bytes: Uint8Array): Uint8Array {
@@ -110,7 +111,11 @@ export class PluginInstance {
     return bytes;
   }
 
-  private envImports(hostFunction: (importName: string) => HostFunction, memory: () => PluginMemory, trace: (line: string) => void) {
+  private envImports(
+    hostFunction: (importName: string) => HostFunction,
+    memory: () => PluginMemory,
+    trace: (line: string) => void,
+  ) {
     const env: Record<string, WebAssembly.ImportValue> = {};
     const asEnv = createAssemblyScriptEnv(memory, trace);
     for (const name of this.image.envImports) {
