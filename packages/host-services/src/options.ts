@@ -57,6 +57,8 @@ export interface HostServicesOptions {
      * upstreams, say): Node's `createConnection` contract, as `net.connect`/`tls.connect` take it.
      */
     createConnection?: WebSocketConnector;
+    /** Messages of one connection waiting for the plugin; at this many, reading from the socket pauses. Default 8. */
+    maxQueuedMessages?: number;
   };
   /** Needed by plugins with the artwork permission. */
   artwork?: {
@@ -85,6 +87,7 @@ export interface ResolvedOptions {
     maxMessageBytes: number;
     handshakeTimeoutMs: number;
     createConnection: WebSocketConnector | undefined;
+    maxQueuedMessages: number;
   };
   artwork: { baseUrl: URL; secret: Uint8Array } | undefined;
   dnsLookup: DnsLookup;
@@ -163,6 +166,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
       handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
       createConnection: websocket.createConnection,
+      maxQueuedMessages: count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages"),
     },
     artwork: resolveArtwork(options.artwork),
     dnsLookup: options.dnsLookup ?? systemDnsLookup,

@@ -1,5 +1,5 @@
 import { connect as netConnect, type LookupFunction } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import type { HostServicesOptions, PluginCallbacks } from "../src/index.js";
 import { pluginWith } from "./support/plugins.js";
 import { startHttpServer, startWebSocketServer } from "./support/servers.js";
@@ -171,6 +171,37 @@ describe("websocket limits", () => {
     await until(2);
     expect(events[0]).toMatch(/^error n Max payload size exceeded/);
     expect(events[1]).toMatch(/^close n \d+/);
+  });
+});
+
+describe("websocket inbound queue", () => {
+  test("a server flooding 1 MiB messages at a slow plugin is paused at maxQueuedMessages; nothing is lost", async () => {
+    const FLOOD = 40;
+    const handled: number[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow: PluginCallbacks = {
+      onBinaryMessage: async ({ data }) => {
+        if (handled.length === 0) await released;
+        handled.push(data[0]!);
+      },
+    };
+    const plugin = pluginWith({ websocket: { allowLocalNetwork: true } }, { websocket: { maxQueuedMessages: 4 } }, { callbacks: slow });
+    cleanups.push(plugin.close);
+    const websocket = plugin.services.websocket!;
+    await websocket.connect({ url: server.url, connectionId: "f" });
+    await websocket.sendText({ connectionId: "f", message: `flood ${FLOOD}` });
+
+    await vi.waitFor(() => expect(websocket.inbound("f")?.paused).toBe(true), { timeout: 10_000 });
+    // Frames already read when the socket paused may still arrive: at most one more 1 MiB message.
+    expect(websocket.inbound("f")!.waitingMessages).toBeLessThanOrEqual(5);
+    expect(server.floodMessagesWritten()).toBeLessThan(FLOOD);
+    expect(handled).toEqual([]);
+
+    release();
+    await vi.waitFor(() => expect(handled).toHaveLength(FLOOD), { timeout: 10_000 });
+    expect(handled).toEqual(Array.from({ length: FLOOD }, (_, index) => index));
+    expect(websocket.inbound("f")).toEqual({ waitingMessages: 0, paused: false });
   });
 });
 

@@ -8,7 +8,9 @@ export type PluginErrorKind =
   | "PluginCallError"
   | "PluginNotFoundError"
   | "PluginNotImplementedError"
-  | "PluginUnavailableError";
+  | "PluginUnavailableError"
+  | "PluginLimitError"
+  | "PluginBusyError";
 
 export abstract class PluginError extends Error {
   abstract readonly kind: PluginErrorKind;
@@ -65,4 +67,14 @@ export class PluginNotImplementedError extends PluginError {
 /** The plugin is not loaded (unknown name, failed, or the manager is closed). */
 export class PluginUnavailableError extends PluginError {
   readonly kind = "PluginUnavailableError";
+}
+
+/** The plugin went past a host limit (its answer was larger than `maxResultBytes`); the instance was thrown away. */
+export class PluginLimitError extends PluginError {
+  readonly kind = "PluginLimitError";
+}
+
+/** The plugin already has `maxQueuedCallsPerPlugin` calls waiting; the call was refused without running. */
+export class PluginBusyError extends PluginError {
+  readonly kind = "PluginBusyError";
 }

@@ -1,5 +1,6 @@
 export { PluginManager } from "./manager.js";
 export { checkPluginModule } from "./loading/module-check.js";
+export type { ModuleCaps } from "./loading/module-caps.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type {
   CapabilityClient,
@@ -12,8 +13,10 @@ export type {
 } from "./calling/capability-clients.js";
 export {
   PermissionError,
+  PluginBusyError,
   PluginCallError,
   PluginError,
+  PluginLimitError,
   PluginLoadError,
   PluginMemoryError,
   PluginNotFoundError,

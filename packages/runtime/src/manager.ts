@@ -53,6 +53,14 @@ export interface PluginManagerOptions {
   readonly callTimeoutMs?: number;
   /** Linear memory cap of each instance. Default 256 MiB. */
   readonly memoryLimitBytes?: number;
+  /** Entries all the tables of an instance may hold together. Default 262 144. */
+  readonly maxTableElements?: number;
+  /** Largest answer (response or error string) a plugin may give; a larger one fails the call with PluginLimitError. Default 4 MiB. */
+  readonly maxResultBytes?: number;
+  /** Calls of one plugin waiting for a free instance; one more fails at once with PluginBusyError. Default 1024. */
+  readonly maxQueuedCallsPerPlugin?: number;
+  /** An instance whose memory is larger than this after a call is not kept for reuse, so idle instances do not pin memory. Default 64 MiB. */
+  readonly maxIdleMemoryBytes?: number;
   /** Modules compiled at once while loading. Default 2. */
   readonly compileConcurrency?: number;
   readonly logger?: Logger;
@@ -223,7 +231,7 @@ export class PluginManager {
     try {
       const manifest = await readManifest(folder, (message) => this.logger.warn(message, { folder: folder.path }));
       try {
-        return await compilePlugin(folder, manifest, this.options.memoryLimitBytes);
+        return await compilePlugin(folder, manifest, this.options);
       } catch (error) {
         return { folder, manifest, error: asPluginError(manifest.name, error) };
       }
@@ -306,6 +314,8 @@ export class PluginManager {
       localReplies: await localReplies(services, compiled.envImports),
       sharedCache: services.cache?.shared,
       memoryLimitBytes: this.options.memoryLimitBytes,
+      maxResultBytes: this.options.maxResultBytes,
+      maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;
@@ -318,8 +328,8 @@ export class PluginManager {
   }
 
   private runtime(): PluginRuntime {
-    const { callTimeoutMs, maxInstancesPerPlugin, memoryLimitBytes } = this.options;
-    const settings = { callTimeoutMs, maxInstances: maxInstancesPerPlugin, memoryLimitBytes };
+    const { callTimeoutMs, maxInstancesPerPlugin, memoryLimitBytes, maxQueuedCallsPerPlugin } = this.options;
+    const settings = { callTimeoutMs, maxInstances: maxInstancesPerPlugin, maxQueued: maxQueuedCallsPerPlugin, memoryLimitBytes };
     return { pool: this.pool!, metrics: this.metricsStore, settings };
   }
 

@@ -13,7 +13,7 @@ import {
 } from "@nd/runtime";
 import { afterEach, describe, expect, test } from "vitest";
 import { pluginsFolder, watPlugin } from "@nd/testing";
-import { ECHO_BIOGRAPHY, errorAnswer, memoryLogger } from "./support/wat-plugins.js";
+import { countdownBiography, ECHO_BIOGRAPHY, errorAnswer, memoryLogger } from "./support/wat-plugins.js";
 
 const managers: PluginManager[] = [];
 
@@ -42,14 +42,7 @@ const loop = watPlugin(`
     (i64.const 0))`);
 
 /** Counts down long enough to take a noticeable share of a second, then answers an empty biography. */
-const slow = watPlugin(`
-  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
-    (local $n i32)
-    (local.set $n (i32.const 400000000))
-    (loop $spin
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $spin (local.get $n)))
-    (i64.const 0))`);
+const slow = watPlugin(countdownBiography(400_000_000));
 
 const trap = watPlugin(`
   (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)

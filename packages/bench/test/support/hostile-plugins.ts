@@ -133,3 +133,67 @@ export function endlessCallbackPlugin(): Uint8Array {
     `(import "${HOST_MODULE}" "schedule_one_time" (func $schedule (param i32 i32) (result i64)))`,
   );
 }
+
+/**
+ * A table bomb: `tables` externref tables, each grown by `step` entries per round. Asked with
+ * an id starting with "a", it stops at the first refusal and answers how many entries it got
+ * in all; otherwise it ignores refusals and grows forever.
+ */
+export function tableBombPlugin(tables: number, step: number): Uint8Array {
+  const names = Array.from({ length: tables }, (_, i) => `$t${i}`);
+  const grow = (table: string) => `(table.grow ${table} (ref.null extern) (i32.const ${step}))`;
+  return watPlugin(
+    `
+  ${names.map((table) => `(table ${table} 0 externref)`).join("\n")}
+  (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+    (local $total i32)
+    (if (i32.ne ${requestByte(0)} (i32.const 0x61)) ;; not "a": grow forever
+      (then (loop $forever ${names.map((table) => `(drop ${grow(table)})`).join(" ")} (br $forever))))
+    (block $refused
+      (loop $round
+        ${names.map((table) => `(br_if $refused (i32.eq ${grow(table)} (i32.const -1)))`).join("\n")}
+        (br $round)))
+    ${names.map((table) => `(local.set $total (i32.add (local.get $total) (table.size ${table})))`).join("\n")}
+    (call $countAnswer (local.get $total)))`,
+  );
+}
+
+/**
+ * A slow WebSocket plugin: GetArtistBiography connects to the URL in the request's id (a
+ * ConnectRequest has the same field 1) and answers 1 when connected; each binary message is
+ * acknowledged with a text message "ack" on its connection, then the plugin counts down
+ * `steps` before returning. Messages over 4 KiB are all received at one address, so a long
+ * flood does not grow the instance's memory.
+ */
+export function slowSocketPlugin(steps: number): Uint8Array {
+  return watPlugin(
+    `
+  (func $bigOrSmall (export "malloc") (param $size i32) (result i32)
+    (if (result i32) (i32.gt_u (local.get $size) (i32.const 4096))
+      (then (i32.const 131072))
+      (else (call $malloc (local.get $size)))))
+  (func (export "web_socket_callback_api_version") (result i64) (i64.const 1))
+  (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+    (call $countAnswer (i32.eq (call $firstByte (call $connect (local.get $ptr) (local.get $len))) (i32.const 0x0a))))
+  (func (export "web_socket_callback_on_binary_message") (param $ptr i32) (param $len i32) (result i64)
+    (local $idEnd i32) (local $n i32)
+    ;; SendTextRequest { connection_id (field 1, copied from the request), message: "ack" }
+    (local.set $idEnd (i32.add (i32.const 2) (i32.load8_u (i32.add (local.get $ptr) (i32.const 1)))))
+    (memory.copy (i32.const 8192) (local.get $ptr) (local.get $idEnd))
+    (i32.store8 (i32.add (i32.const 8192) (local.get $idEnd)) (i32.const 0x12))
+    (i32.store8 (i32.add (i32.const 8193) (local.get $idEnd)) (i32.const 3))
+    (i32.store8 (i32.add (i32.const 8194) (local.get $idEnd)) (i32.const 0x61))
+    (i32.store8 (i32.add (i32.const 8195) (local.get $idEnd)) (i32.const 0x63))
+    (i32.store8 (i32.add (i32.const 8196) (local.get $idEnd)) (i32.const 0x6b))
+    (drop (call $sendText (i32.const 8192) (i32.add (local.get $idEnd) (i32.const 5))))
+    (local.set $n (i32.const ${steps}))
+    (loop $spin
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $spin (local.get $n)))
+    (i64.const 0))`,
+    `(import "${HOST_MODULE}" "connect" (func $connect (param i32 i32) (result i64)))
+     (import "${HOST_MODULE}" "send_text" (func $sendText (param i32 i32) (result i64)))`,
+    48,
+    { exportMalloc: false },
+  );
+}

@@ -6,7 +6,7 @@ import { compileWebSocketAllowList } from "../network/allow-list.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { guardedConnector } from "./host-connector.js";
-import { SerialQueue } from "./serial-queue.js";
+import { InboundQueue } from "./inbound-queue.js";
 import type * as Messages from "../messages.js";
 
 /** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
@@ -18,6 +18,8 @@ export interface WebSocketService {
   close(request: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse>;
   /** Not a wire function: the ids of the plugin's open (or opening) connections. */
   connectionIds(): string[];
+  /** Not a wire function: messages of a connection waiting for the plugin, and whether reading is paused. */
+  inbound(connectionId: string): { waitingMessages: number; paused: boolean } | undefined;
 }
 
 export interface ClosableWebSocketService extends WebSocketService {
@@ -36,7 +38,7 @@ export interface WebSocketCallbacks {
 interface Connection {
   readonly id: string;
   readonly socket: WebSocket;
-  readonly events: SerialQueue;
+  readonly events: InboundQueue;
   open: boolean;
   // Set on unload: the plugin is gone, so nothing more is delivered to it.
   detached: boolean;
@@ -94,11 +96,13 @@ export function createWebSocketService(
   const connections = new Map<string, Connection>();
   let closed = false;
 
-  function deliver(connection: Connection, event: () => Promise<void> | undefined): void {
+  function deliver(connection: Connection, event: () => Promise<void> | undefined, isMessage = false): void {
     if (connection.detached || !connection.open) return;
-    connection.events.push(async () => {
+    const task = async () => {
       if (!connection.detached) await event();
-    });
+    };
+    if (isMessage) connection.events.pushMessage(task);
+    else connection.events.push(task);
   }
 
   function watch(connection: Connection): void {
@@ -107,10 +111,13 @@ export function createWebSocketService(
     socket.once("open", () => (connection.open = true));
     socket.on("message", (data, isBinary) => {
       const bytes = asBuffer(data);
-      deliver(connection, () =>
-        isBinary
-          ? callbacks.onBinaryMessage?.({ connectionId, data: bytes })
-          : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }),
+      deliver(
+        connection,
+        () =>
+          isBinary
+            ? callbacks.onBinaryMessage?.({ connectionId, data: bytes })
+            : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }),
+        true,
       );
     });
     socket.on("error", (error) =>
@@ -167,7 +174,7 @@ export function createWebSocketService(
     const connection: Connection = {
       id,
       socket,
-      events: new SerialQueue((error) =>
+      events: new InboundQueue(socket, limits.maxQueuedMessages, (error) =>
         logger.error("websocket callback failed", { plugin: pluginName, connectionId: id, error: messageOf(error) }),
       ),
       open: false,
@@ -221,10 +228,17 @@ export function createWebSocketService(
     sendBinary: (input) => send(input.connectionId, input.data ?? new Uint8Array(), true),
     close,
     connectionIds: () => [...connections.keys()],
+    inbound(connectionId) {
+      const connection = connections.get(connectionId);
+      if (!connection) return undefined;
+      return { waitingMessages: connection.events.waitingMessages, paused: connection.socket.isPaused };
+    },
     async closeAll() {
       closed = true;
       const closing = [...connections.values()].map((connection) => {
         connection.detached = true;
+        // A paused socket would not read the server's answer to the closing handshake.
+        connection.socket.resume();
         return closeGracefully(connection.socket);
       });
       connections.clear();

@@ -93,13 +93,16 @@ export interface TestWebSocketServer extends TestServer {
   /** Resolves with the close code and reason the server receives from the next client that closes. */
   nextClose(): Promise<{ code: number; reason: string }>;
   nextConnection(): Promise<WebSocket>;
+  /** Flood messages ("flood <n>") the server has written to TCP so far. */
+  floodMessagesWritten(): number;
 }
 
 /**
  * A WebSocket server on 127.0.0.1. A client connecting to /greet is sent "welcome" at once.
  * A client's text message "burst <n>" is answered by n numbered
- * text messages; "binary" by one binary message [1, 2, 3]; "close <code>" by the server closing;
- * anything else is echoed back.
+ * text messages; "binary" by one binary message [1, 2, 3]; "flood <n>" by n binary messages of
+ * 1 MiB, each filled with its number; "close <code>" by the server closing; anything else is
+ * echoed back.
  */
 export async function startWebSocketServer(): Promise<TestWebSocketServer> {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
@@ -108,6 +111,7 @@ export async function startWebSocketServer(): Promise<TestWebSocketServer> {
   const handshakes: IncomingMessage["headers"][] = [];
   const closeWaiters: ((close: { code: number; reason: string }) => void)[] = [];
   const connectionWaiters: ((socket: WebSocket) => void)[] = [];
+  let floodMessagesWritten = 0;
   server.on("connection", (socket, request) => {
     sockets.push(socket);
     handshakes.push(request.headers);
@@ -119,6 +123,10 @@ export async function startWebSocketServer(): Promise<TestWebSocketServer> {
       const [command, arg = ""] = text.split(" ");
       if (command === "burst") {
         for (let index = 0; index < Number(arg); index++) socket.send(`message ${index}`);
+      } else if (command === "flood") {
+        for (let index = 0; index < Number(arg); index++) {
+          socket.send(Buffer.alloc(1024 * 1024, index), () => floodMessagesWritten++);
+        }
       } else if (command === "binary") {
         socket.send(Uint8Array.from([1, 2, 3]));
       } else if (command === "close") {
@@ -137,6 +145,7 @@ export async function startWebSocketServer(): Promise<TestWebSocketServer> {
     handshakes,
     nextClose: () => new Promise((resolve) => closeWaiters.push(resolve)),
     nextConnection: () => new Promise((resolve) => connectionWaiters.push(resolve)),
+    floodMessagesWritten: () => floodMessagesWritten,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of server.clients) socket.terminate();

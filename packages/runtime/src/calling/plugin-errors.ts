@@ -1,6 +1,7 @@
 import { STANDARD_ERRORS } from "@nd/protocol";
 import {
   PluginCallError,
+  PluginLimitError,
   PluginMemoryError,
   PluginNotFoundError,
   PluginNotImplementedError,
@@ -32,6 +33,8 @@ export function callFailure(plugin: string, method: string, outcome: CallOutcome
       return new PluginMemoryError(plugin, `${method} ran out of memory: ${outcome.message}`);
     case "trap":
       return new PluginTrapError(plugin, `${method} crashed: ${outcome.message}`);
+    case "too-large":
+      return new PluginLimitError(plugin, `${method} was refused: ${outcome.message}`);
     default:
       return new PluginTrapError(plugin, `${method} broke the wire contract (${outcome.type})`);
   }

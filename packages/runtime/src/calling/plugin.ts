@@ -1,7 +1,7 @@
 import type { PluginHostServices } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
 import { CAPABILITIES, encodeMessage, type CapabilityName, type MessageCodec } from "@nd/protocol";
-import { PluginNotImplementedError } from "../errors.js";
+import { PluginBusyError, PluginNotImplementedError } from "../errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
 import { callFailure, pluginAnswerError } from "./plugin-errors.js";
 import { Semaphore } from "./semaphore.js";
@@ -11,6 +11,8 @@ import type { CallOutcome, PluginImage } from "../threads/worker/messages.js";
 export interface PluginSettings {
   readonly callTimeoutMs: number;
   readonly maxInstances: number;
+  /** Calls waiting for one of the `maxInstances`; one more is refused with PluginBusyError. */
+  readonly maxQueued: number;
   readonly memoryLimitBytes: number;
 }
 
@@ -41,7 +43,7 @@ export class Plugin {
     readonly services: PluginHostServices,
     private readonly runtime: PluginRuntime,
   ) {
-    this.semaphore = new Semaphore(runtime.settings.maxInstances);
+    this.semaphore = new Semaphore(runtime.settings.maxInstances, runtime.settings.maxQueued);
   }
 
   get id(): string {
@@ -100,12 +102,23 @@ export class Plugin {
     return response;
   }
 
+  private busy(): PluginBusyError {
+    const { maxInstances, maxQueued } = this.runtime.settings;
+    return new PluginBusyError(
+      this.name,
+      `${maxInstances} calls are running and ${maxQueued} waiting (maxQueuedCallsPerPlugin); try again later`,
+    );
+  }
+
   private record(label: string, started: number, result: CallResultKind): void {
     this.runtime.metrics.record(this.name, label, performance.now() - started, result);
   }
 
   private async run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
-    if (!this.semaphore.tryAcquire()) await this.semaphore.acquire();
+    if (!this.semaphore.tryAcquire()) {
+      if (!this.semaphore.canWait) throw this.busy();
+      await this.semaphore.acquire();
+    }
     try {
       const { pool, settings } = this.runtime;
       return await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });

@@ -6,7 +6,16 @@ export class Semaphore {
   private head = 0;
   private readonly drained: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    /** Most callers waiting at once; `acquire` refuses one more. */
+    private readonly maxWaiting = Infinity,
+  ) {}
+
+  /** Whether a caller that cannot take a permit now may wait for one. */
+  get canWait(): boolean {
+    return this.waiting.length - this.head < this.maxWaiting;
+  }
 
   /** Takes a permit if one is free, without waiting. */
   tryAcquire(): boolean {

@@ -5,7 +5,8 @@ import { API_VERSION, CAPABILITIES } from "@nd/protocol";
 import { MANIFEST_FILE, WASM_FILE, type PluginFolder } from "./discovery.js";
 import { PluginError, PluginLoadError } from "../errors.js";
 import { envImportsOf, moduleProblems } from "./linking.js";
-import { MemoryCapError, capModuleMemory } from "./memory-cap.js";
+import { compileCapped, type ModuleCaps } from "./module-caps.js";
+import { ModuleCapError } from "./wasm-sections.js";
 import type { Plugin } from "../calling/plugin.js";
 
 /** A plugin folder read and compiled, not yet running. */
@@ -30,19 +31,15 @@ export async function readManifest(folder: PluginFolder, warn: (message: string)
   }
 }
 
-/** Compiles plugin.wasm with its memory capped, and checks its imports against the manifest. */
-export async function compilePlugin(
-  folder: PluginFolder,
-  manifest: Manifest,
-  memoryLimitBytes: number,
-): Promise<CompiledPlugin> {
+/** Compiles plugin.wasm with its memory and tables capped, and checks its imports against the manifest. */
+export async function compilePlugin(folder: PluginFolder, manifest: Manifest, caps: ModuleCaps): Promise<CompiledPlugin> {
   const name = manifest.name;
   const file = join(folder.path, WASM_FILE);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(capModuleMemory(await readFile(file), memoryLimitBytes));
+    module = await compileCapped(await readFile(file), caps);
   } catch (error) {
-    const why = error instanceof MemoryCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
+    const why = error instanceof ModuleCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
     throw new PluginLoadError(name, `${file}: ${why}`);
   }
   const [problem] = moduleProblems(module, manifest);

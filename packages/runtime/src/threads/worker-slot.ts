@@ -4,6 +4,7 @@ import { unpackFields, utf8 } from "./channel/fields.js";
 import { decodeOutcome } from "./channel/outcomes.js";
 import { HostState, PIPELINE_DEPTH, WorkerChannel, createChannel } from "./channel/worker-channel.js";
 import { HOST_REPLY_ERROR, HOST_REPLY_OK } from "./worker/host-bridge.js";
+import { WORKER_RESOURCE_LIMITS, crashOutcome } from "./worker-limits.js";
 import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./worker/messages.js";
 
 /** What the pool asks of the manager: plugin images, host calls and log lines. */
@@ -89,6 +90,7 @@ export class WorkerSlot {
     const setup: WorkerSetup = { channel: worker, control: control.port2, logs: logs.port2, idleTtlMs, spin };
     this.worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: setup,
+      resourceLimits: WORKER_RESOURCE_LIMITS,
       transferList: [worker.callPort, worker.hostPort, control.port2, logs.port2],
     });
     this.threadId = this.worker.threadId;
@@ -97,7 +99,7 @@ export class WorkerSlot {
       this.ready = true;
       this.events.onAvailable(this);
     });
-    this.worker.on("error", (error) => this.die({ type: "trap", message: `worker crashed: ${error.message}` }));
+    this.worker.on("error", (error) => this.die(crashOutcome(error)));
     this.worker.on("exit", () => this.die({ type: "trap", message: "worker exited" }));
   }
 

@@ -3,7 +3,7 @@ import type { RingMessage } from "./byte-ring.js";
 import { fromUtf8, utf8 } from "./fields.js";
 
 /** Outcome types by their number on the channel. */
-const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory"] as const;
+const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory", "too-large"] as const;
 
 export function encodeOutcome(outcome: CallOutcome): RingMessage {
   if (outcome.type === "timeout") throw new Error("a worker never reports its own timeout");
@@ -16,6 +16,7 @@ export function encodeOutcome(outcome: CallOutcome): RingMessage {
     case "plugin-error":
     case "trap":
     case "out-of-memory":
+    case "too-large":
       return { kind, payload: utf8(outcome.message) };
     default:
       return { kind, payload: new Uint8Array() };
@@ -32,6 +33,7 @@ export function decodeOutcome({ kind, payload }: RingMessage): CallOutcome {
     case "plugin-error":
     case "trap":
     case "out-of-memory":
+    case "too-large":
       return { type, message: fromUtf8(payload) };
     case "missing-export":
     case "undecodable-request":

@@ -14,6 +14,10 @@ export interface PluginImage {
   /** The plugin's cache in shared memory, when it has the cache permission: answered in the worker. */
   readonly sharedCache?: SharedCacheHandle;
   readonly memoryLimitBytes: number;
+  /** Largest answer read out of the plugin's memory; a larger one fails the call and discards the instance. */
+  readonly maxResultBytes: number;
+  /** An instance with more memory than this after a call is not kept idle. */
+  readonly maxIdleMemoryBytes: number;
 }
 
 /** Messages on the control port: what changes the worker's set of plugins. */
@@ -40,6 +44,7 @@ export type CallOutcome =
   | { readonly type: "undecodable-request" }
   | { readonly type: "trap"; readonly message: string }
   | { readonly type: "out-of-memory"; readonly message: string }
+  | { readonly type: "too-large"; readonly message: string }
   | { readonly type: "timeout" };
 
 /** A line a plugin wrote to stdout or stderr, or traced; posted on the log port. */

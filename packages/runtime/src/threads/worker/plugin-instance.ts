@@ -12,7 +12,9 @@ import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
 import { PluginMemory } from "./plugin-memory.js";
 import { TrapError } from "./trap.js";
+import { LogLines } from "./log-lines.js";
 import { createWasi, type StdStream } from "./wasi.js";
+import { utf8 } from "../channel/fields.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 const MEMORY_HEADROOM = 16 * 1024 * 1024;
@@ -41,15 +43,24 @@ export class PluginInstance {
   ) {
     const memory = () => this.memory;
     const wasi = createWasi(memory, log);
+    const traces = new LogLines((line) => log("trace", line));
     const instance = new WebAssembly.Instance(image.module, {
-      [HOST_MODULE]: this.envImports(hostFunction, memory, log),
+      [HOST_MODULE]: this.envImports(hostFunction, memory, (line) => traces.push(utf8(`${line}\n`))),
       [WASI_MODULE]: wasi.imports,
     });
     this.exports = instance.exports;
     this.memory = new PluginMemory(this.exports[PLUGIN_EXPORTS.memory] as WebAssembly.Memory);
-    this.flushOutput = wasi.flush;
+    this.flushOutput = () => {
+      wasi.flush();
+      traces.flush();
+    };
     const initialize = this.exports[PLUGIN_EXPORTS.initialize];
     if (typeof initialize === "function") this.guard(() => initialize());
+  }
+
+  /** The size of the instance's linear memory now. */
+  get memoryBytes(): number {
+    return this.memory.byteLength;
   }
 
   /** Calls a capability export with a protobuf request, or a no-argument export when `request` is undefined. */
@@ -77,10 +88,18 @@ export class PluginInstance {
     const result = fn(requestPtr, request.length);
     this.free(requestPtr);
     const { ptr, len, isError } = unpackPtrLen(BigInt(result));
+    if (len > this.image.maxResultBytes) return this.refuseResult(len);
     const bytes = this.memory.read(ptr, len);
     if (ptr !== 0) this.free(ptr);
     if (isError) return { type: "plugin-error", message: new TextDecoder().decode(bytes) };
     return { type: "ok", bytes: this.checkDecodes(exportName, bytes) };
+  }
+
+  /** An answer past the limit is never copied out; the instance that gave it is not reused. */
+  private refuseResult(len: number): CallOutcome {
+    this.healthy = false;
+    const limit = this.image.maxResultBytes;
+    return { type: "too-large", message: `its answer of ${len} bytes is larger than the limit of ${limit} bytes (maxResultBytes)` };
   }
 
   private checkDecodes(exportName: string, bytes: Uint8Array): Uint8Array {
@@ -92,9 +111,13 @@ export class PluginInstance {
     return bytes;
   }
 
-  private envImports(hostFunction: (importName: string) => HostFunction, memory: () => PluginMemory, log: LogWriter) {
+  private envImports(
+    hostFunction: (importName: string) => HostFunction,
+    memory: () => PluginMemory,
+    trace: (line: string) => void,
+  ) {
     const env: Record<string, WebAssembly.ImportValue> = {};
-    const asEnv = createAssemblyScriptEnv(memory, (line) => log("trace", line));
+    const asEnv = createAssemblyScriptEnv(memory, trace);
     for (const name of this.image.envImports) {
       if ((ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
         env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;

@@ -16,6 +16,12 @@ export class PluginMemory {
     return new Uint8Array(this.memory.buffer, ptr, len).slice();
   }
 
+  /** The bytes at `ptr` in place, not copied: for reading before the plugin runs again. */
+  bytes(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return new Uint8Array(this.memory.buffer, ptr, len);
+  }
+
   write(ptr: number, bytes: Uint8Array): void {
     this.check(ptr, bytes.length);
     new Uint8Array(this.memory.buffer, ptr, bytes.length).set(bytes);

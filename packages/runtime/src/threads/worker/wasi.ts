@@ -1,4 +1,5 @@
 import { getRandomValues } from "node:crypto";
+import { LogLines } from "./log-lines.js";
 import type { PluginMemory } from "./plugin-memory.js";
 import { ExitError } from "./trap.js";
 
@@ -25,7 +26,7 @@ export function createWasi(
   memory: () => PluginMemory,
   writeLine: (stream: StdStream, line: string) => void,
 ): { imports: Record<string, (...args: never[]) => number | void>; flush(): void } {
-  const output = { stdout: new LineBuffer((l) => writeLine("stdout", l)), stderr: new LineBuffer((l) => writeLine("stderr", l)) };
+  const output = { stdout: new LogLines((l) => writeLine("stdout", l)), stderr: new LogLines((l) => writeLine("stderr", l)) };
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   const writeZeroes = (...ptrs: number[]): number => {
@@ -60,7 +61,7 @@ export function createWasi(
       let written = 0;
       for (let i = 0; i < iovsLen; i++) {
         const entry = memory().range(iovs + i * 8, 8);
-        const bytes = memory().read(view.getUint32(entry, true), view.getUint32(entry + 4, true));
+        const bytes = memory().bytes(view.getUint32(entry, true), view.getUint32(entry + 4, true));
         stream.push(bytes);
         written += bytes.length;
       }
@@ -114,28 +115,4 @@ export function createWasi(
 function now(clockId: number): bigint {
   if (clockId === CLOCK_REALTIME) return BigInt(Date.now()) * 1_000_000n;
   return process.hrtime.bigint();
-}
-
-const MAX_LINE = 8192;
-
-class LineBuffer {
-  private pending = "";
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly emit: (line: string) => void) {}
-
-  push(bytes: Uint8Array): void {
-    this.pending += this.decoder.decode(bytes, { stream: true });
-    let newline: number;
-    while ((newline = this.pending.indexOf("\n")) >= 0) {
-      this.emit(this.pending.slice(0, newline));
-      this.pending = this.pending.slice(newline + 1);
-    }
-    if (this.pending.length > MAX_LINE) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending) this.emit(this.pending);
-    this.pending = "";
-  }
 }

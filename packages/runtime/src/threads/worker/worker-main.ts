@@ -5,6 +5,7 @@ import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
 import type { RingMessage } from "../channel/byte-ring.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
+import { keepsIdle, relieveMemory } from "./idle-memory.js";
 import { PluginInstance } from "./plugin-instance.js";
 
 /**
@@ -30,6 +31,7 @@ for (;;) {
     if (channel.controlCount !== controlSeen) applyControlMessages();
     const task = callTask(call);
     writeResult(encodeOutcome(task ? runCall(task) : { type: "trap", message: `worker has no route ${call.kind >> 1}` }));
+    relieveMemory(idle);
   } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
     applyControlMessages();
     dropExpiredInstances();
@@ -74,7 +76,7 @@ function runCall(task: CallTask): CallOutcome {
   const instance = takeInstance(image);
   if ("type" in instance) return instance;
   const outcome = instance.call(task.exportName, task.request);
-  if (instance.healthy) idle.set(task.pluginId, instance);
+  if (keepsIdle(instance, image)) idle.set(task.pluginId, instance);
   return outcome;
 }
 

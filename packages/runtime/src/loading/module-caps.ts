@@ -1,0 +1,33 @@
+import { MEMORY_SECTION, capMemorySection } from "./memory-cap.js";
+import { TABLE_SECTION, capTableSection } from "./table-cap.js";
+import { ModuleCapError, rewriteSections } from "./wasm-sections.js";
+
+/** The most a module's instance may hold: linear memory in bytes, table entries in all. */
+export interface ModuleCaps {
+  readonly memoryLimitBytes: number;
+  readonly maxTableElements: number;
+}
+
+/** The module with its memory and tables capped; throws ModuleCapError when it cannot be. */
+export function capModule(wasm: Uint8Array, caps: ModuleCaps): Uint8Array<ArrayBuffer> {
+  return rewriteSections(wasm, {
+    [TABLE_SECTION]: (content) => capTableSection(content, caps.maxTableElements),
+    [MEMORY_SECTION]: (content) => capMemorySection(content, caps.memoryLimitBytes),
+  });
+}
+
+/**
+ * Compiles the module with its caps. Throws ModuleCapError when a valid module does not fit
+ * them; a module too broken to cap goes to the compiler, whose error says what is wrong.
+ */
+export async function compileCapped(wasm: Uint8Array, caps: ModuleCaps): Promise<WebAssembly.Module> {
+  let capped: Uint8Array<ArrayBuffer>;
+  try {
+    capped = capModule(wasm, caps);
+  } catch (error) {
+    const raw = wasm as Uint8Array<ArrayBuffer>;
+    if (error instanceof ModuleCapError && !WebAssembly.validate(raw)) return WebAssembly.compile(raw);
+    throw error;
+  }
+  return WebAssembly.compile(capped);
+}

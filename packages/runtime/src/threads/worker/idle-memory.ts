@@ -1,0 +1,52 @@
+/**
+ * Idle instances must not pin large memories. An instance whose linear memory grew past
+ * the image's `maxIdleMemoryBytes` (trapped or not) is not kept after its call, and its
+ * memory is handed back once the call's result is written: V8 frees a WebAssembly memory
+ * only when a full garbage collection finds it unreachable, and a worker that sleeps
+ * between calls allocates too little to start one.
+ */
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { PluginInstance } from "./plugin-instance.js";
+import type { PluginImage } from "./messages.js";
+import { WORKER_RESOURCE_LIMITS } from "../worker-limits.js";
+
+const HEAP_HIGH_WATER_BYTES = (WORKER_RESOURCE_LIMITS.maxOldGenerationSizeMb! / 2) * 1024 * 1024;
+
+let droppedLargeMemory = false;
+
+/** Whether the instance may wait for the next call; a trapped one never does, nor one past the limit. */
+export function keepsIdle(instance: PluginInstance, image: PluginImage): boolean {
+  if (instance.memoryBytes > image.maxIdleMemoryBytes) {
+    droppedLargeMemory = true;
+    return false;
+  }
+  return instance.healthy;
+}
+
+/**
+ * Called after each call, once no stack frame holds its instance: frees the memory of a
+ * large instance just dropped. When the worker's heap is past half its limit, every idle
+ * instance is dropped too: their tables live on that heap, and a worker whose heap runs
+ * out inside the engine takes the whole process down.
+ */
+export function relieveMemory(idle: Map<string, PluginInstance>): void {
+  if (getHeapStatistics().used_heap_size > HEAP_HIGH_WATER_BYTES) {
+    idle.clear();
+    droppedLargeMemory = true;
+  }
+  if (!droppedLargeMemory) return;
+  droppedLargeMemory = false;
+  collectGarbage();
+}
+
+let fullCollection: (() => void) | undefined;
+
+/** Runs a full garbage collection of this worker's heap (the flag exposes `gc` to contexts made after it). */
+function collectGarbage(): void {
+  if (!fullCollection) {
+    setFlagsFromString("--expose-gc");
+    fullCollection = runInNewContext("gc") as () => void;
+  }
+  fullCollection();
+}
