@@ -2,7 +2,7 @@ import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
-import { PluginManager, type Logger, type PluginManagerOptions } from "@nd/runtime";
+import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions } from "@nd/runtime";
 import type { HostConfig } from "./config.js";
 import type { CliIo } from "./io.js";
 
@@ -24,6 +24,11 @@ export function commandLogger(io: CliIo): Logger {
     warn: write,
     error: () => {},
   };
+}
+
+/** Tells on stderr that a plugin's OnInit failed; the plugin is loaded all the same, as in a host. */
+export function warnOfInitError(io: CliIo, info: PluginInfo | undefined): void {
+  if (info?.initError) io.stderr.write(`nd: warning: plugin "${info.name}": OnInit failed (the plugin stays loaded): ${info.initError.message}\n`);
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PluginSummary {
   permissions: string[];
   state: PluginFilesState;
   problems: string[];
+  /** With `--init`: the error OnInit answered when loaded with the config. */
+  initError?: string;
   dev: boolean;
   linkTarget?: string;
   path: string;
