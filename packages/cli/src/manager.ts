@@ -5,10 +5,15 @@ import type { HostServicesOptions } from "@nd/host-services";
 import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions } from "@nd/runtime";
 import type { HostConfig } from "./config.js";
 import type { CliIo } from "./io.js";
+import { subsonicForwarder } from "./serve/subsonic-forwarder.js";
 
 /** Host service settings that follow from the config file. */
 export function hostServicesOptions(config: HostConfig): HostServicesOptions {
-  return config.cacheSizeBytes === undefined ? {} : { cache: { maxBytesPerPlugin: config.cacheSizeBytes } };
+  return {
+    ...(config.cacheSizeBytes !== undefined && { cache: { maxBytesPerPlugin: config.cacheSizeBytes } }),
+    artwork: { baseUrl: config.shareUrl, secret: config.artworkSecret },
+    ...(config.subsonic && { subsonicapi: { handler: subsonicForwarder(config.subsonic) } }),
+  };
 }
 
 export function managerOptions(config: HostConfig, folder: string, logger: Logger): PluginManagerOptions {
