@@ -9,7 +9,7 @@ export interface DemoSubsonic {
   readonly url: string;
   /** The `[Subsonic]` settings that point `nd serve` here: users "demo" and "admin" (an admin). */
   readonly config: SubsonicServerConfig;
-  /** Every request that passed authentication, oldest first: endpoint and query. */
+  /** Every request that passed authentication, oldest first: endpoint and query (also at GET /demo/requests). */
   readonly requests: { endpoint: string; params: Record<string, string> }[];
   close(): Promise<void>;
 }
@@ -40,6 +40,11 @@ export async function startDemoSubsonic(host = "127.0.0.1"): Promise<DemoSubsoni
 
 function respond(request: IncomingMessage, response: ServerResponse, requests: DemoSubsonic["requests"]): void {
   const url = new URL(request.url ?? "/", "http://demo");
+  if (url.pathname === "/demo/requests") {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify(requests));
+    return;
+  }
   const endpoint = /^\/rest\/([A-Za-z0-9]+?)(?:\.view)?$/.exec(url.pathname)?.[1];
   const params = url.searchParams;
   const reply = (body: Answer) => {
