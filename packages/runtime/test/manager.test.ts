@@ -332,15 +332,21 @@ describe("metrics", () => {
 });
 
 describe("host services refusing a plugin", () => {
-  test("a plugin asking for artwork on a host without artwork settings fails alone", async () => {
+  test("a plugin whose allowedUrls the http service refuses fails alone", async () => {
     const { manager } = await startManager(
       pluginsFolder([
-        { name: "painter", wasm: echo, permissions: { artwork: {} } },
+        { name: "fetcher", wasm: echo, permissions: { http: { allowedUrls: { "https://api.example.com/?page=1": ["GET"] } } } },
         { name: "echo", wasm: echo },
       ]),
     );
     const states = Object.fromEntries(manager.list().map((p) => [p.name, p.state]));
-    expect(states).toEqual({ echo: "loaded", painter: "failed" });
-    expect(manager.list().find((p) => p.name === "painter")?.error?.message).toContain("artwork");
+    expect(states).toEqual({ echo: "loaded", fetcher: "failed" });
+    expect(manager.list().find((p) => p.name === "fetcher")?.error?.message).toContain("https://api.example.com/?page=1");
+  });
+
+  test("a plugin asking for artwork loads on a host without artwork settings", async () => {
+    const { manager, lines } = await startManager(pluginsFolder([{ name: "painter", wasm: echo, permissions: { artwork: {} } }]));
+    expect(manager.list().map((p) => [p.name, p.state])).toEqual([["painter", "loaded"]]);
+    expect(lines.filter((line) => line.includes("http://localhost"))).toHaveLength(1);
   });
 });
