@@ -121,6 +121,20 @@ describe("loading", () => {
     expect(info?.error?.message).toContain(`add "http": {} to "permissions"`);
   });
 
+  test("env.call needs the subsonicapi permission, and loads with it", async () => {
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "call" (func $call (param i32 i32) (result i64)))` });
+    const { manager } = await startManager(
+      pluginsFolder([
+        { name: "caller", wasm },
+        { name: "granted-caller", wasm, permissions: { subsonicapi: { allowedUsernames: ["nina"] } } },
+      ]),
+    );
+    const [caller, granted] = manager.list();
+    expect(caller?.error).toBeInstanceOf(PermissionError);
+    expect(caller?.error?.message).toContain("env.call of SubsonicAPIService without the \"subsonicapi\" permission (function not exported in module env)");
+    expect(granted?.state).toBe("loaded");
+  });
+
   test("the same import loads once the permission is granted", async () => {
     const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))` });
     const { manager } = await startManager(pluginsFolder([{ name: "granted", wasm, permissions: { http: {} } }]));
