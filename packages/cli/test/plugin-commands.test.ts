@@ -45,6 +45,14 @@ describe("install, list, info, call, remove", () => {
     expect(text).toContain("  http: asks the API\n    allowed: https://api.example.com/* GET\n");
   });
 
+  test("info shows the users a subsonicapi permission allows", async () => {
+    const dir = workspace();
+    const subsonicapi = { reason: "relays plays", allowedUsernames: ["alice", "bob"], allowAdmins: true };
+    const source = pluginFolder(dir, { ...biographyPlugin("relay", "x"), permissions: { subsonicapi } });
+    expect(JSON.parse((await nd(["plugin", "info", source, "--json"])).stdout).permissions).toEqual([{ name: "subsonicapi", ...subsonicapi }]);
+    expect((await nd(["plugin", "info", source])).stdout).toContain("  subsonicapi: relays plays\n    users: alice, bob\n    admin users: allowed\n");
+  });
+
   test("list marks a plugin whose files would not load as invalid, with the problem", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
