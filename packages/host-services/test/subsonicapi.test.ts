@@ -75,6 +75,10 @@ describe("subsonicapi", () => {
     expect((await plugin.subsonicapi!.call({ url: "/rest/ping?u=bob" })).error).toBe(
       'user "bob" is not in the allowedUsernames of the subsonicapi permission',
     );
+    // A name from the plugin is quoted as JSON, so it cannot add lines to the host's log.
+    expect((await plugin.subsonicapi!.call({ url: "/rest/ping?u=x%0Aerror:%20forged" })).error).toBe(
+      'user "x\\nerror: forged" is not in the allowedUsernames of the subsonicapi permission',
+    );
     expect(server.received.map((request) => request.username)).toEqual(["ALICE"]);
   });
 

@@ -22,7 +22,7 @@ export function subsonicForwarder(server: SubsonicServerConfig): SubsonicApiHand
     },
     async call({ endpoint, params, username, signal }) {
       const account = accountOf(username);
-      if (!account) throw new Error(`nd serve has no password for Subsonic user "${username}" (add [Subsonic.Users.${username}])`);
+      if (!account) throw new Error(`nd serve has no password for Subsonic user ${JSON.stringify(username)} (add it under [Subsonic.Users])`);
       const salt = randomBytes(8).toString("hex");
       const query = new URLSearchParams(params);
       query.set("t", createHash("md5").update(account.password + salt).digest("hex"));

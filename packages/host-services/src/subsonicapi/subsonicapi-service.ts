@@ -50,13 +50,15 @@ export function createSubsonicApiService(
   const allowedUsernames = permission.allowedUsernames?.map((name) => name.toLowerCase());
 
   async function refusal(username: string, handler: SubsonicApiHandler): Promise<string | undefined> {
+    // Quoted as JSON: the name comes from the plugin and goes into log lines.
+    const quoted = JSON.stringify(username);
     if (allowedUsernames && !allowedUsernames.includes(username.toLowerCase())) {
-      return `user "${username}" is not in the allowedUsernames of the subsonicapi permission`;
+      return `user ${quoted} is not in the allowedUsernames of the subsonicapi permission`;
     }
     if (permission.allowAdmins === true) return undefined;
     const user = await handler.user(username);
-    if (!user) return `no user "${username}"`;
-    if (user.isAdmin) return `user "${username}" is an admin, and the subsonicapi permission does not have allowAdmins`;
+    if (!user) return `no user ${quoted}`;
+    if (user.isAdmin) return `user ${quoted} is an admin, and the subsonicapi permission does not have allowAdmins`;
     return undefined;
   }
 
