@@ -89,7 +89,7 @@ export interface ResolvedOptions {
 const MIB = 1024 * 1024;
 const MIN_SECRET_BYTES = 16;
 /** Navidrome's base of share URLs when no ShareURL is configured. */
-export const FALLBACK_ARTWORK_BASE_URL = "http://localhost";
+const FALLBACK_ARTWORK_BASE_URL = "http://localhost";
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -101,6 +101,14 @@ describe("subsonicapi", () => {
     expect(server.received[0]!.signal.aborted).toBe(true);
   });
 
+  test("a hung user lookup is cut at the same deadline", async () => {
+    const server = fakeMusicServer();
+    const handler = { ...server.handler, user: () => new Promise<undefined>(() => {}) };
+    const plugin = pluginWith({}, { subsonicapi: { handler, timeoutMs: 50 } });
+    expect((await plugin.subsonicapi!.call({ url: "/rest/ping?u=alice" })).error).toBe("Subsonic API call failed: timed out after 50 ms");
+    expect(server.received).toEqual([]);
+  });
+
   test("too large an answer and a failing API are errors", async () => {
     const server = fakeMusicServer();
     const plugin = pluginWith({}, { subsonicapi: { handler: server.handler, maxResponseBytes: 1000 } });

@@ -1,5 +1,5 @@
-/** The host's own values of these parameters replace whatever the plugin passed. */
-export const SUBSONIC_API_VERSION = "1.16.1";
+/** The Subsonic API version the host announces in `v`, as Navidrome does for plugins. */
+const SUBSONIC_API_VERSION = "1.16.1";
 // Credentials are the host's business: the call runs as the user named in `u`.
 const CREDENTIAL_PARAMS = ["p", "t", "s", "apiKey"];
 // A Subsonic method name (`ping`, `getAlbumList2`), optionally with the legacy `.view` suffix.

@@ -62,7 +62,7 @@ export function createSubsonicApiService(
     return undefined;
   }
 
-  async function run(handler: SubsonicApiHandler, url: string): Promise<Messages.CallResponse> {
+  async function run(handler: SubsonicApiHandler, url: string, signal: AbortSignal): Promise<Messages.CallResponse> {
     const parsed = parseSubsonicUrl(url, pluginName);
     if (!parsed.ok) return failure(parsed.error);
     const refused = await refusal(parsed.username, handler);
@@ -71,9 +71,7 @@ export function createSubsonicApiService(
       return failure(refused);
     }
     const { endpoint, username, params } = parsed;
-    const json = await withDeadline(settings.timeoutMs, (signal) =>
-      handler.call({ endpoint, params, username, pluginName, signal }),
-    );
+    const json = await handler.call({ endpoint, params, username, pluginName, signal });
     if (Buffer.byteLength(json, "utf8") > settings.maxResponseBytes) {
       return failure(`the ${endpoint} response is larger than ${settings.maxResponseBytes} bytes`);
     }
@@ -85,7 +83,8 @@ export function createSubsonicApiService(
       const handler = settings.handler;
       if (!handler) return failure("this host has no Subsonic API");
       try {
-        return await run(handler, request.url ?? "");
+        // One deadline for the user lookup and the call: a hung host API never holds a plugin's call.
+        return await withDeadline(settings.timeoutMs, (signal) => run(handler, request.url ?? "", signal));
       } catch (error) {
         return failure(`Subsonic API call failed: ${(error as Error).message ?? String(error)}`);
       }
