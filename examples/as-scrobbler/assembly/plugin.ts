@@ -50,7 +50,7 @@ class ListenBrainzScrobbler extends Scrobbler {
   }
 }
 
-// Fails the load early, with a message naming the missing or wrong key.
+// Reports a wrong configuration once per load, naming the missing or wrong key (the plugin stays loaded).
 class ConfigCheck extends LifecycleManagement {
   onInit(request: InitRequest): Result<InitResponse> {
     const settings = parseSettings(request.config);

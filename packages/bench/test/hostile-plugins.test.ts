@@ -13,7 +13,7 @@ import {
 import { startLocalWsServer, type LocalWsServer } from "./support/local-ws-server.js";
 import { AS_ECHO_FOLDER, pluginsFolder } from "./support/wat-plugins.js";
 
-const EVERY_PERMISSION = { http: {}, cache: {}, config: {}, scheduler: {}, websocket: {}, artwork: {} };
+const EVERY_PERMISSION = { http: {}, cache: {}, config: {}, scheduler: {}, websocket: {}, artwork: {}, subsonicapi: {} };
 const MAX_JOBS = 50;
 const JOBS_TRIED = 2_000;
 const MAX_SOCKETS = 5;
@@ -74,8 +74,8 @@ describe("a plugin passing out-of-range pointers and lengths to every host funct
 
   it("covers every host function of every service", () => {
     expect(new Set(cases.map(([name]) => name)).size).toBe(EVERY_HOST_FUNCTION.length);
-    // DESIGN.md §3: http 7, cache 10, config 2, scheduler 3, websocket 4, artwork 3.
-    expect(EVERY_HOST_FUNCTION.length).toBe(29);
+    // DESIGN.md §3: http 7, cache 10, config 2, scheduler 3, websocket 4, artwork 3, subsonicapi 1.
+    expect(EVERY_HOST_FUNCTION.length).toBe(30);
   });
 
   it.each(cases)("%s with %s fails with PluginTrapError", async (_name, kind, index) => {

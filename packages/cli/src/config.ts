@@ -17,11 +17,28 @@ export interface HostConfig {
   readonly cacheSizeBytes?: number;
   /** `[Plugins] Agents`: MetadataAgent plugins asked first, in this order ("a,b" or ["a", "b"]). */
   readonly agents: readonly string[];
-  /** `[PluginConfig.<name>]`: what each plugin's OnInit and ConfigService see. */
+  /** `[PluginConfig.<name>]`: what each plugin's OnInit and ConfigService see (keys lowercased on the way). */
   readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `ShareURL` (top level): the public base of artwork URLs; without it, `http://localhost`. */
+  readonly shareUrl?: string;
+  /** `ArtworkSecret` (top level): the key signing artwork URLs; without it, `nd serve` keeps a generated one in the data folder. */
+  readonly artworkSecret?: string;
+  /** `[Subsonic]`: the Subsonic server that plugins' SubsonicAPI calls are forwarded to. */
+  readonly subsonic?: SubsonicServerConfig;
+}
+
+/** A Subsonic server and the accounts plugins may act as. */
+export interface SubsonicServerConfig {
+  /** `URL`: the server's base, e.g. "https://music.example.com"; calls go to `<URL>/rest/<endpoint>`. */
+  readonly url: string;
+  /** `[Subsonic.Users.<name>]`: `Password` (used for token authentication) and `Admin` (default false). */
+  readonly users: Readonly<Record<string, { readonly password: string; readonly admin: boolean }>>;
 }
 
 const PLUGINS_KEYS = ["enabled", "folder", "datafolder", "cachesize", "agents"] as const;
+const SUBSONIC_KEYS = ["url", "users"] as const;
+const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
+const MIN_ARTWORK_SECRET_LENGTH = 16;
 
 /** Reads a TOML config file; without one, the defaults relative to `cwd`. */
 export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<HostConfig> {
@@ -62,6 +79,9 @@ function configFrom(document: Record<string, unknown>, base: string, file = "the
   const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? join(base, "data");
   const folder = pathSetting(valueOf(plugins, "Folder"), "Plugins.Folder", base, file) ?? join(dataFolder, "plugins");
   const cacheSize = valueOf(plugins, "CacheSize");
+  const shareUrl = httpUrlSetting(valueOf(document, "ShareURL"), "ShareURL", file);
+  const artworkSecret = secretSetting(valueOf(document, "ArtworkSecret"), file);
+  const subsonic = subsonicOf(valueOf(document, "Subsonic"), file);
   return {
     enabled: booleanSetting(valueOf(plugins, "Enabled"), "Plugins.Enabled", file) ?? true,
     dataFolder,
@@ -69,7 +89,53 @@ function configFrom(document: Record<string, unknown>, base: string, file = "the
     ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
     agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
     pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file),
+    ...(shareUrl !== undefined && { shareUrl }),
+    ...(artworkSecret !== undefined && { artworkSecret }),
+    ...(subsonic !== undefined && { subsonic }),
   };
+}
+
+function httpUrlSetting(value: unknown, name: string, file: string): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  const text = typeof value === "string" ? value : "";
+  const protocol = URL.canParse(text) ? new URL(text).protocol : "";
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new CliError("config", `${file}: ${name} must be an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  }
+  return text;
+}
+
+function secretSetting(value: unknown, file: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || Buffer.byteLength(value) < MIN_ARTWORK_SECRET_LENGTH) {
+    throw new CliError("config", `${file}: ArtworkSecret must be a string of at least ${MIN_ARTWORK_SECRET_LENGTH} bytes`);
+  }
+  return value;
+}
+
+function knownKeys(object: Record<string, unknown>, known: readonly string[], where: string, file: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key.toLowerCase())) throw new CliError("config", `${file}: unknown key ${where}.${key}`);
+  }
+}
+
+function subsonicOf(value: unknown, file: string): SubsonicServerConfig | undefined {
+  if (value === undefined) return undefined;
+  const subsonic = table(value, "[Subsonic]", file);
+  knownKeys(subsonic, SUBSONIC_KEYS, "Subsonic", file);
+  const url = httpUrlSetting(valueOf(subsonic, "URL"), "Subsonic.URL", file);
+  if (url === undefined) throw new CliError("config", `${file}: [Subsonic] needs URL, the Subsonic server's base URL`);
+  const users: Record<string, { password: string; admin: boolean }> = {};
+  for (const [name, settings] of Object.entries(table(valueOf(subsonic, "Users"), "[Subsonic.Users]", file))) {
+    const user = table(settings, `[Subsonic.Users.${name}]`, file);
+    knownKeys(user, SUBSONIC_USER_KEYS, `Subsonic.Users.${name}`, file);
+    const password = valueOf(user, "Password");
+    if (typeof password !== "string" || password === "") {
+      throw new CliError("config", `${file}: Subsonic.Users.${name}.Password must be a non-empty string`);
+    }
+    users[name] = { password, admin: booleanSetting(valueOf(user, "Admin"), `Subsonic.Users.${name}.Admin`, file) ?? false };
+  }
+  return { url, users };
 }
 
 /** Keys are matched without regard to case, as Navidrome does. */

@@ -1,6 +1,7 @@
 export { runCli, type RunCliOptions } from "./cli.js";
 export type { CliIo, OutputStream } from "./io.js";
 export { CliError, type CliErrorKind } from "./errors.js";
-export { loadConfig, parseConfig, type HostConfig } from "./config.js";
+export { loadConfig, parseConfig, type HostConfig, type SubsonicServerConfig } from "./config.js";
 export { startServer, type RunningServer, type ServerOptions } from "./serve/server.js";
 export { startDemo, type DemoOptions, type RunningDemo } from "./demo/demo.js";
+export type { DemoSubsonic } from "./demo/subsonic.js";

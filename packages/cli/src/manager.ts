@@ -2,13 +2,18 @@ import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
-import { PluginManager, type Logger, type PluginManagerOptions } from "@nd/runtime";
+import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions } from "@nd/runtime";
 import type { HostConfig } from "./config.js";
 import type { CliIo } from "./io.js";
+import { subsonicForwarder } from "./serve/subsonic-forwarder.js";
 
 /** Host service settings that follow from the config file. */
 export function hostServicesOptions(config: HostConfig): HostServicesOptions {
-  return config.cacheSizeBytes === undefined ? {} : { cache: { maxBytesPerPlugin: config.cacheSizeBytes } };
+  return {
+    ...(config.cacheSizeBytes !== undefined && { cache: { maxBytesPerPlugin: config.cacheSizeBytes } }),
+    artwork: { baseUrl: config.shareUrl, secret: config.artworkSecret },
+    ...(config.subsonic && { subsonicapi: { handler: subsonicForwarder(config.subsonic) } }),
+  };
 }
 
 export function managerOptions(config: HostConfig, folder: string, logger: Logger): PluginManagerOptions {
@@ -24,6 +29,11 @@ export function commandLogger(io: CliIo): Logger {
     warn: write,
     error: () => {},
   };
+}
+
+/** Tells on stderr that a plugin's OnInit failed; the plugin is loaded all the same, as in a host. */
+export function warnOfInitError(io: CliIo, info: PluginInfo | undefined): void {
+  if (info?.initError) io.stderr.write(`nd: warning: plugin "${info.name}": OnInit failed (the plugin stays loaded): ${info.initError.message}\n`);
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PluginSummary {
   permissions: string[];
   state: PluginFilesState;
   problems: string[];
+  /** With `--init`: the error OnInit answered when loaded with the config. */
+  initError?: string;
   dev: boolean;
   linkTarget?: string;
   path: string;
@@ -57,16 +59,22 @@ export interface PermissionDetails {
   allowLocalNetwork?: boolean;
   /** http: pattern → methods; websocket: patterns. */
   allowedUrls?: Record<string, string[]> | string[];
+  /** subsonicapi: the users the plugin may act as. */
+  allowedUsernames?: string[];
+  /** subsonicapi: whether it may act as an admin. */
+  allowAdmins?: boolean;
 }
 
 export function permissionsOf(manifest: Manifest): PermissionDetails[] {
   return Object.entries(manifest.permissions).map(([name, value]) => {
-    const { reason, allowLocalNetwork, allowedUrls } = (value ?? {}) as Record<string, unknown>;
+    const { reason, allowLocalNetwork, allowedUrls, allowedUsernames, allowAdmins } = (value ?? {}) as Record<string, unknown>;
     return {
       name,
       ...(typeof reason === "string" && { reason }),
       ...(typeof allowLocalNetwork === "boolean" && { allowLocalNetwork }),
       ...(allowedUrls !== undefined && { allowedUrls: allowedUrls as PermissionDetails["allowedUrls"] }),
+      ...(Array.isArray(allowedUsernames) && { allowedUsernames: allowedUsernames as string[] }),
+      ...(typeof allowAdmins === "boolean" && { allowAdmins }),
     };
   });
 }

@@ -43,7 +43,7 @@ describe("nd serve --demo", () => {
   });
 
   test("installs every built example and loads it", () => {
-    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "go-coverart", "go-echo", "go-live-events"]);
+    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "as-subsonic-relay", "go-coverart", "go-echo", "go-live-events"]);
     expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
     expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
   });
@@ -65,12 +65,31 @@ describe("nd serve --demo", () => {
     expect(body.images.value[0]).toMatchObject({ size: 500 });
   });
 
-  test("a scrobble reaches the fake ListenBrainz", async () => {
+  test("a scrobble reaches the fake ListenBrainz and, relayed, the demo Subsonic server", async () => {
     const before = demo.upstreams.listens.length;
-    const { body } = await post("/api/scrobble", { username: "demo", track: { name: "So What", artists: [{ name: "Miles Davis" }] } });
-    expect(body.results).toEqual([{ plugin: "as-scrobbler", status: "sent" }]);
+    const track = { id: "so-what", name: "So What", artists: [{ name: "Miles Davis" }] };
+    const { body } = await post("/api/scrobble", { username: "demo", track });
+    expect(body.results).toEqual([
+      { plugin: "as-scrobbler", status: "sent" },
+      { plugin: "as-subsonic-relay", status: "sent" },
+    ]);
     expect(demo.upstreams.listens.length).toBe(before + 1);
     expect(JSON.stringify(demo.upstreams.listens.at(-1))).toContain("So What");
+    expect(demo.subsonic.requests.at(-1)).toMatchObject({ endpoint: "scrobble", params: { u: "demo", id: "so-what", submission: "true" } });
+  });
+
+  test("a Subsonic ping goes from the plugin through nd serve to the demo Subsonic server, offline", async () => {
+    const { status, body } = await post("/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized", { username: "demo" });
+    expect(status).toBe(200);
+    expect(body).toEqual({ authorized: true });
+    const ping = demo.subsonic.requests.filter((request) => request.endpoint === "ping").at(-1)!;
+    expect(ping.params).toMatchObject({ u: "demo", c: "as-subsonic-relay", f: "json", v: "1.16.1" });
+    // "admin" is in the plugin's Users, but the host refuses calls as an admin: its permission does not allow admins.
+    const admin = await post("/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized", { username: "admin" });
+    expect(admin).toEqual({ status: 200, body: {} }); // authorized: false, the default, is left out of the JSON
+    expect(demo.subsonic.requests.filter((request) => request.params.u === "admin")).toEqual([]);
+    const listed = await (await fetch(`${demo.subsonic.url}/demo/requests`)).json();
+    expect(listed).toEqual(demo.subsonic.requests);
   });
 
   test("the live-events plugin answers the WebSocket server's ping", async () => {
@@ -83,7 +102,7 @@ describe("nd serve --demo", () => {
     expect(JSON.parse(call.stdout)).toEqual({ mbid: "mbid-of-Nina" });
     const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", folder]);
     expect(coverart).toMatchObject({ code: 1, stderr: expect.stringContaining("PluginNotFoundError") });
-    // Without its config, as-scrobbler's OnInit refuses to load, naming the key.
+    // Without its config, as-scrobbler's OnInit fails (a warning: the plugin stays loaded) and so does the call, naming the key.
     const scrobbler = await nd(["plugin", "call", "as-scrobbler", "Scrobbler.IsAuthorized", "{}", "--folder", folder]);
     expect(scrobbler).toMatchObject({ code: 1, stderr: expect.stringContaining("api_token") });
   });

@@ -59,6 +59,14 @@ describe("install, list, info, call, remove", () => {
     expect(text).toContain("  http: asks the API\n    allowed: https://api.example.com/* GET\n");
   });
 
+  test("info shows the users a subsonicapi permission allows", async () => {
+    const dir = workspace();
+    const subsonicapi = { reason: "relays plays", allowedUsernames: ["alice", "bob"], allowAdmins: true };
+    const source = pluginFolder(dir, { ...biographyPlugin("relay", "x"), permissions: { subsonicapi } });
+    expect(JSON.parse((await nd(["plugin", "info", source, "--json"])).stdout).permissions).toEqual([{ name: "subsonicapi", ...subsonicapi }]);
+    expect((await nd(["plugin", "info", source])).stdout).toContain("  subsonicapi: relays plays\n    users: alice, bob\n    admin users: allowed\n");
+  });
+
   test("list marks a plugin whose files would not load as invalid, with the problem", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
@@ -218,7 +226,7 @@ describe("config", () => {
     expect(result.stderr).toMatch(new RegExp(`^nd: ${config.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: invalid TOML`));
   });
 
-  test("[PluginConfig.<name>] reaches the plugin's OnInit", async () => {
+  test("[PluginConfig.<name>] reaches the plugin's OnInit; an OnInit error is a warning and the call is made", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
     // OnInit fails when the config map is not empty: the InitRequest (field 1, the map) has bytes.
@@ -238,7 +246,14 @@ describe("config", () => {
     expect(JSON.parse((await nd(args)).stdout)).toEqual({ biography: "ok" });
     writeFileSync(join(dir, "nd.toml"), `[PluginConfig.strict]\napi_key = "secret"\n`);
     const configured = await nd([...args, "--config", join(dir, "nd.toml")]);
-    expect(configured.code).toBe(1);
-    expect(configured.stderr).toContain("config given");
+    expect(configured.code).toBe(0);
+    expect(JSON.parse(configured.stdout)).toEqual({ biography: "ok" });
+    expect(configured.stderr).toBe('nd: warning: plugin "strict": OnInit failed (the plugin stays loaded): config given\n');
+    const listed = await nd(["plugin", "list", "--init", "--json", "--folder", folder, "--config", join(dir, "nd.toml")]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: "strict", state: "ready", initError: "config given" }]);
+    const table = await nd(["plugin", "list", "--init", "--folder", folder, "--config", join(dir, "nd.toml")]);
+    expect(table.stdout).toContain("strict: OnInit failed (the plugin stays loaded): config given");
+    const staticList = await nd(["plugin", "list", "--json", "--folder", folder, "--config", join(dir, "nd.toml")]);
+    expect(JSON.parse(staticList.stdout)[0]).not.toHaveProperty("initError");
   });
 });

@@ -1,12 +1,13 @@
-import type { HttpPermission, Permissions, WebSocketPermission } from "@nd/manifest";
+import type { HttpPermission, Permissions, SubsonicApiPermission, WebSocketPermission } from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
 import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
 import { type CacheService, createCacheService } from "./cache/cache-service.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
-import { ConfigurationError, ServicesClosedError } from "./errors.js";
+import { ServicesClosedError } from "./errors.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
+import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
   createWebSocketService,
@@ -39,6 +40,7 @@ export interface PluginHostServices {
   readonly scheduler?: SchedulerService;
   readonly websocket?: WebSocketService;
   readonly artwork?: ArtworkService;
+  readonly subsonicapi?: SubsonicApiService;
   /** Names of the `env` imports this plugin may link: every function of every granted service. */
   readonly importNames: readonly string[];
   /**
@@ -63,20 +65,18 @@ function isGranted(permissions: Permissions, name: PermissionName): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function buildPluginServices(
-  plugin: PluginDescription,
-  options: ResolvedOptions,
-  network: NetworkAccess,
-  onClose: () => void,
-): PluginHostServices {
+/** What the services of every plugin share: the resolved options, the network, and one-time warnings. */
+interface HostContext {
+  readonly options: ResolvedOptions;
+  readonly network: NetworkAccess;
+  /** Logs a warning the first time `key` is given, and never again. */
+  warnOnce(key: string, message: string): void;
+}
+
+function buildPluginServices(plugin: PluginDescription, host: HostContext, onClose: () => void): PluginHostServices {
   const { name, permissions, callbacks = {} } = plugin;
+  const { options, network } = host;
   const granted = (permission: PermissionName) => isGranted(permissions, permission);
-  if (granted("artwork") && !options.artwork) {
-    throw new ConfigurationError(
-      `plugin "${name}" has the artwork permission, but the host services were created ` +
-        "without artwork.baseUrl and artwork.secret",
-    );
-  }
   const logger = options.logger;
   const http = granted("http")
     ? createHttpService(name, permissions.http as HttpPermission, network, options.http, logger)
@@ -96,9 +96,18 @@ function buildPluginServices(
         logger,
       )
     : undefined;
-  const artwork = granted("artwork") && options.artwork ? createArtworkService(options.artwork) : undefined;
+  const artwork = granted("artwork") ? createArtworkService(options.artwork) : undefined;
+  if (artwork && !options.artwork.baseUrlGiven) {
+    host.warnOnce(
+      "artwork-base-url",
+      `artwork URLs start with ${options.artwork.baseUrl.origin}: no artwork.baseUrl (ShareURL) is configured`,
+    );
+  }
+  const subsonicapi = granted("subsonicapi")
+    ? createSubsonicApiService(name, permissions.subsonicapi as SubsonicApiPermission, options.subsonicapi, logger)
+    : undefined;
 
-  const services: GrantedServices = { http, cache, config, scheduler, websocket, artwork };
+  const services: GrantedServices = { http, cache, config, scheduler, websocket, artwork, subsonicapi };
   const handlers = wireHandlers(services);
   let closing: Promise<void> | undefined;
 
@@ -109,6 +118,7 @@ function buildPluginServices(
     scheduler,
     websocket,
     artwork,
+    subsonicapi,
     importNames: Object.freeze([...handlers.keys()]),
     async call(importName, request) {
       if (closing) throw new ServicesClosedError(`env.${importName}: the services of plugin "${name}" are closed`);
@@ -132,12 +142,22 @@ function buildPluginServices(
 export function createHostServices(options?: HostServicesOptions): HostServices {
   const resolved = resolveOptions(options);
   const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
+  const warned = new Set<string>();
+  const context: HostContext = {
+    options: resolved,
+    network,
+    warnOnce(key, message) {
+      if (warned.has(key)) return;
+      warned.add(key);
+      resolved.logger.warn(message);
+    },
+  };
   const live = new Set<PluginHostServices>();
   let closed = false;
   return {
     forPlugin(plugin) {
       if (closed) throw new ServicesClosedError(`cannot serve plugin "${plugin.name}": these host services are closed`);
-      const services = buildPluginServices(plugin, resolved, network, () => live.delete(services));
+      const services = buildPluginServices(plugin, context, () => live.delete(services));
       live.add(services);
       return services;
     },

@@ -8,9 +8,16 @@ export type { CacheService, CacheStats } from "./cache/cache-service.js";
 export { recoverSharedCache } from "./shared-cache.js";
 export type { SharedCacheHandle } from "./shared-cache.js";
 export type { ConfigService } from "./config/config-service.js";
+export { pluginConfigAsSeen } from "./config/plugin-config.js";
 export type { SchedulerService } from "./scheduler/scheduler-service.js";
 export type { WebSocketService } from "./websocket/websocket-service.js";
 export type { ArtworkService } from "./artwork/artwork-service.js";
+export type {
+  SubsonicApiHandler,
+  SubsonicApiService,
+  SubsonicRequest,
+  SubsonicUser,
+} from "./subsonicapi/subsonicapi-service.js";
 
 export { createArtworkToken, verifyArtworkToken } from "./artwork/artwork-token.js";
 export type { ArtworkKind, ArtworkRef } from "./artwork/artwork-token.js";

@@ -1,4 +1,4 @@
-import type { api, artwork, cache, config, http, scheduler, websocket } from "@nd/protocol";
+import type { api, artwork, cache, config, http, scheduler, subsonicapi, websocket } from "@nd/protocol";
 
 // Short names for the protocol messages the services take and return.
 
@@ -40,6 +40,9 @@ export type CloseResponse = websocket.CloseResponse;
 
 export type GetArtworkUrlRequest = artwork.GetArtworkUrlRequest;
 export type GetArtworkUrlResponse = artwork.GetArtworkUrlResponse;
+
+export type CallRequest = subsonicapi.CallRequest;
+export type CallResponse = subsonicapi.CallResponse;
 
 export type SchedulerCallbackRequest = api.SchedulerCallbackRequest;
 export type OnTextMessageRequest = api.OnTextMessageRequest;

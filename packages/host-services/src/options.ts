@@ -1,8 +1,10 @@
 import type { NetConnectOpts, Socket } from "node:net";
+import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
 import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
+import type { SubsonicApiHandler } from "./subsonicapi/subsonicapi-service.js";
 
 /** Where the services report what plugins cannot see (callback failures, skipped runs). */
 export interface Logger {
@@ -60,12 +62,21 @@ export interface HostServicesOptions {
     /** Messages of one connection waiting for the plugin; at this many, reading from the socket pauses. Default 8. */
     maxQueuedMessages?: number;
   };
-  /** Needed by plugins with the artwork permission. */
+  /** Settings of the artwork service. */
   artwork?: {
-    /** The host's public share URL, e.g. "https://music.example.com". */
-    baseUrl: string;
-    /** HMAC key of artwork tokens; at least 16 bytes. */
-    secret: string | Uint8Array;
+    /** The host's public share URL, e.g. "https://music.example.com". Default "http://localhost", with a warning. */
+    baseUrl?: string;
+    /** HMAC key of artwork tokens; at least 16 bytes. Default: random, for the life of these services. */
+    secret?: string | Uint8Array;
+  };
+  /** The Subsonic API plugins with the subsonicapi permission call. */
+  subsonicapi?: {
+    /** The embedding music server's Subsonic API; without one, every call answers an error. */
+    handler?: SubsonicApiHandler;
+    /** Deadline of one call. Default 10 000. */
+    timeoutMs?: number;
+    /** Largest JSON answer, in UTF-8 bytes. Default 10 MiB. */
+    maxResponseBytes?: number;
   };
   /** Name resolution for http and websocket; default the system resolver. */
   dnsLookup?: DnsLookup;
@@ -89,13 +100,17 @@ export interface ResolvedOptions {
     createConnection: WebSocketConnector | undefined;
     maxQueuedMessages: number;
   };
-  artwork: { baseUrl: URL; secret: Uint8Array } | undefined;
+  /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
+  artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
+  subsonicapi: { handler: SubsonicApiHandler | undefined; timeoutMs: number; maxResponseBytes: number };
   dnsLookup: DnsLookup;
   logger: Logger;
 }
 
 const MIB = 1024 * 1024;
 const MIN_SECRET_BYTES = 16;
+/** Navidrome's base of share URLs when no ShareURL is configured. */
+const FALLBACK_ARTWORK_BASE_URL = "http://localhost";
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -116,26 +131,28 @@ function count(
   return value;
 }
 
-function resolveArtwork(artwork: HostServicesOptions["artwork"]): ResolvedOptions["artwork"] {
-  if (!artwork) return undefined;
+function resolveArtwork(artwork: HostServicesOptions["artwork"] = {}): ResolvedOptions["artwork"] {
+  const baseUrlGiven = artwork.baseUrl !== undefined;
+  const baseUrlText = artwork.baseUrl ?? FALLBACK_ARTWORK_BASE_URL;
   let baseUrl: URL;
   try {
-    baseUrl = new URL(artwork.baseUrl);
+    baseUrl = new URL(baseUrlText);
   } catch {
-    throw new ConfigurationError(`host services option artwork.baseUrl is not a URL: "${artwork.baseUrl}"`);
+    throw new ConfigurationError(`host services option artwork.baseUrl is not a URL: "${baseUrlText}"`);
   }
   if (baseUrl.protocol !== "http:" && baseUrl.protocol !== "https:") {
-    throw new ConfigurationError(`host services option artwork.baseUrl must be http or https: "${artwork.baseUrl}"`);
+    throw new ConfigurationError(`host services option artwork.baseUrl must be http or https: "${baseUrlText}"`);
   }
-  const secret = typeof artwork.secret === "string" ? new TextEncoder().encode(artwork.secret) : artwork.secret;
+  const given = artwork.secret ?? randomBytes(32);
+  const secret = typeof given === "string" ? new TextEncoder().encode(given) : given;
   if (secret.byteLength < MIN_SECRET_BYTES) {
     throw new ConfigurationError(`host services option artwork.secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
-  return { baseUrl, secret: Uint8Array.from(secret) };
+  return { baseUrl, secret: Uint8Array.from(secret), baseUrlGiven };
 }
 
 export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptions {
-  const { http = {}, cache = {}, scheduler = {}, websocket = {} } = options;
+  const { http = {}, cache = {}, scheduler = {}, websocket = {}, subsonicapi = {} } = options;
   const defaultTimeoutMs = count(http.defaultTimeoutMs, 10_000, "http.defaultTimeoutMs");
   const maxTimeoutMs = count(http.maxTimeoutMs, Math.max(60_000, defaultTimeoutMs), "http.maxTimeoutMs");
   if (defaultTimeoutMs > maxTimeoutMs) {
@@ -169,6 +186,11 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxQueuedMessages: count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages"),
     },
     artwork: resolveArtwork(options.artwork),
+    subsonicapi: {
+      handler: subsonicapi.handler,
+      timeoutMs: count(subsonicapi.timeoutMs, 10_000, "subsonicapi.timeoutMs"),
+      maxResponseBytes: count(subsonicapi.maxResponseBytes, 10 * MIB, "subsonicapi.maxResponseBytes"),
+    },
     dnsLookup: options.dnsLookup ?? systemDnsLookup,
     logger: options.logger ?? silentLogger,
   };

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
   ArtworkTokenError,
-  ConfigurationError,
   createArtworkToken,
   createHostServices,
   verifyArtworkToken,
@@ -40,9 +39,32 @@ describe("artwork URLs", () => {
     expect(verifyArtworkToken(tokenOf(url), secret)).toEqual({ kind: "track", id });
   });
 
-  test("the artwork permission needs the host's artwork settings", () => {
-    const host = createHostServices();
-    expect(() => host.forPlugin({ name: "art", permissions: { artwork: {} }, config: {} })).toThrow(ConfigurationError);
+  test("without settings, URLs start with http://localhost and one warning is logged", async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };
+    const host = createHostServices({ logger });
+    const first = host.forPlugin({ name: "art", permissions: { artwork: {} }, config: {} });
+    const second = host.forPlugin({ name: "more-art", permissions: { artwork: {} }, config: {} });
+    expect((await first.artwork!.getAlbumUrl({ id: "a1" })).url).toMatch(/^http:\/\/localhost\/share\/img\/[\w-]+\.[\w-]+$/);
+    expect((await second.artwork!.getArtistUrl({ id: "ar1" })).url).toMatch(/^http:\/\/localhost\/share\/img\//);
+    expect(warnings).toEqual(["artwork URLs start with http://localhost: no artwork.baseUrl (ShareURL) is configured"]);
+    await host.close();
+  });
+
+  test("a secret without a base URL signs the localhost URLs", async () => {
+    const host = createHostServices({ artwork: { secret } });
+    const { url } = await host.forPlugin({ name: "art", permissions: { artwork: {} }, config: {} }).artwork!.getTrackUrl({ id: "t1" });
+    expect(verifyArtworkToken(tokenOf(url), secret)).toEqual({ kind: "track", id: "t1" });
+    await host.close();
+  });
+
+  test("hosts whose plugins lack the artwork permission warn about nothing", async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (message: string) => warnings.push(message) };
+    const host = createHostServices({ logger });
+    host.forPlugin({ name: "plain", permissions: { cache: {} }, config: {} });
+    expect(warnings).toEqual([]);
+    await host.close();
   });
 
   test.each([

@@ -6,7 +6,14 @@ import {
   http as httpMessages,
 } from "@nd/protocol";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ConfigurationError, createHostServices, HostCallError, PermissionError, ServicesClosedError } from "../src/index.js";
+import {
+  ConfigurationError,
+  createHostServices,
+  HostCallError,
+  PermissionError,
+  pluginConfigAsSeen,
+  ServicesClosedError,
+} from "../src/index.js";
 import { startHttpServer } from "./support/servers.js";
 
 describe("config service", () => {
@@ -20,6 +27,15 @@ describe("config service", () => {
     expect(answer).toEqual({ config: { api_key: "k", region: "eu" } });
     if (answer) answer.config.region = "mutated";
     expect((await config?.getConfig())?.config.region).toBe("eu");
+    await host.close();
+  });
+
+  test("answers the keys lowercased and the values unchanged, as Navidrome's config loader does", async () => {
+    const host = createHostServices();
+    const pluginConfig = { ClientID: "AbC", Users: "Alice:Token", lower: "x" };
+    const config = host.forPlugin({ name: "cfg", permissions: { config: {} }, config: pluginConfig }).config!;
+    expect(await config.getConfig()).toEqual({ config: { clientid: "AbC", users: "Alice:Token", lower: "x" } });
+    expect(pluginConfigAsSeen({ Key: "first", KEY: "second" })).toEqual({ key: "second" });
     await host.close();
   });
 });

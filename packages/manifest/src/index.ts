@@ -5,6 +5,7 @@ export type {
   Manifest,
   NetworkPermission,
   Permissions,
+  SubsonicApiPermission,
   WebSocketPermission,
 } from "./types.js";
 export type { ManifestProblem } from "./problem.js";

@@ -28,6 +28,13 @@ export interface WebSocketPermission extends NetworkPermission {
   allowedUrls?: string[];
 }
 
+export interface SubsonicApiPermission extends BasePermission {
+  /** Users the plugin may call the Subsonic API as (compared without regard to case); absent: any user. */
+  allowedUsernames?: string[];
+  /** Default false: calls as an admin user are refused. */
+  allowAdmins?: boolean;
+}
+
 /** Host services the plugin asks for; unknown keys are accepted and ignored. */
 export interface Permissions {
   http?: HttpPermission;
@@ -36,6 +43,7 @@ export interface Permissions {
   scheduler?: BasePermission;
   websocket?: WebSocketPermission;
   artwork?: BasePermission;
+  subsonicapi?: SubsonicApiPermission;
   [unknownPermission: string]: unknown;
 }
 

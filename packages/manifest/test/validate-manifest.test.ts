@@ -82,6 +82,11 @@ const validCases: [string, unknown][] = [
   ["a website with path and query", seedWith({ website: "http://example.com/plugins?id=7" })],
   ["an author with non-ASCII letters", seedWith({ author: "Zoë Ñandú 作者" })],
   ["an empty reason", permissions({ cache: { reason: "" } })],
+  ["subsonicapi granted with {}", permissions({ subsonicapi: {} })],
+  [
+    "subsonicapi scoped to users, admins allowed",
+    permissions({ subsonicapi: { reason: "Reads playlists", allowedUsernames: ["alice", "Bob"], allowAdmins: true } }),
+  ],
   [
     "exactly 100 http URL patterns",
     permissions({ http: { allowedUrls: Object.fromEntries(range(100).map((i) => [`https://h${i}.example.com/*`, ["*"]])) } }),
@@ -225,6 +230,17 @@ const invalidCases: [string, unknown, ManifestProblem[]][] = [
     "a non-string websocket pattern",
     permissions({ websocket: { allowedUrls: ["wss://a.example.com/", 7] } }),
     [{ path: "/permissions/websocket/allowedUrls/1", message: "permissions.websocket.allowedUrls[1] must be a string; got 7" }],
+  ],
+  [
+    "subsonicapi with an empty user name and a non-boolean allowAdmins",
+    permissions({ subsonicapi: { allowedUsernames: [""], allowAdmins: "yes" } }),
+    [
+      {
+        path: "/permissions/subsonicapi/allowedUsernames/0",
+        message: "permissions.subsonicapi.allowedUsernames[0] must not be empty",
+      },
+      { path: "/permissions/subsonicapi/allowAdmins", message: 'permissions.subsonicapi.allowAdmins must be true or false; got "yes"' },
+    ],
   ],
   [
     "a reason that is not a string",

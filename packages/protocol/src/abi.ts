@@ -10,6 +10,7 @@ import { CacheServiceDefinition } from "./gen/host/cache/cache.js";
 import { ConfigServiceDefinition } from "./gen/host/config/config.js";
 import { HttpServiceDefinition } from "./gen/host/http/http.js";
 import { SchedulerServiceDefinition } from "./gen/host/scheduler/scheduler.js";
+import { SubsonicAPIServiceDefinition } from "./gen/host/subsonicapi/subsonicapi.js";
 import { WebSocketServiceDefinition } from "./gen/host/websocket/websocket.js";
 import type { MethodDefinition, ServiceDefinition } from "./codec.js";
 import { toSnakeCase } from "./naming.js";
@@ -92,6 +93,7 @@ const HOST_SERVICE_DEFINITIONS = {
   scheduler: SchedulerServiceDefinition,
   websocket: WebSocketServiceDefinition,
   artwork: ArtworkServiceDefinition,
+  subsonicapi: SubsonicAPIServiceDefinition,
 } as const;
 
 /** A manifest permission key that grants a host service. */

@@ -4,6 +4,7 @@ export * as cache from "./gen/host/cache/cache.js";
 export * as config from "./gen/host/config/config.js";
 export * as http from "./gen/host/http/http.js";
 export * as scheduler from "./gen/host/scheduler/scheduler.js";
+export * as subsonicapi from "./gen/host/subsonicapi/subsonicapi.js";
 export * as websocket from "./gen/host/websocket/websocket.js";
 
 export {

@@ -18,6 +18,7 @@ import {
   findHostFunction,
   http,
   scheduler,
+  subsonicapi,
   websocket,
 } from "../src/index.js";
 import type { MessageCodec } from "../src/index.js";
@@ -155,6 +156,11 @@ const hostServiceTable: HostServiceRow[] = [
     permission: "artwork",
     service: "ArtworkService",
     imports: { get_artist_url: artworkCall, get_album_url: artworkCall, get_track_url: artworkCall },
+  },
+  {
+    permission: "subsonicapi",
+    service: "SubsonicAPIService",
+    imports: { call: [subsonicapi.CallRequest, subsonicapi.CallResponse] },
   },
 ];
 

@@ -24,7 +24,7 @@ function exportedCodecs(protoPackage: string): string[] {
     .map(([name]) => name);
 }
 
-test("the schema declares all seven proto files", () => {
+test("the schema declares all eight proto files", () => {
   expect(files.map((file) => file.name).sort()).toEqual([
     "api/api.proto",
     "host/artwork/artwork.proto",
@@ -32,6 +32,7 @@ test("the schema declares all seven proto files", () => {
     "host/config/config.proto",
     "host/http/http.proto",
     "host/scheduler/scheduler.proto",
+    "host/subsonicapi/subsonicapi.proto",
     "host/websocket/websocket.proto",
   ]);
 });

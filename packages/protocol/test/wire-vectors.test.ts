@@ -9,7 +9,7 @@
 //   a map field is a repeated length-delimited entry message {key = 1, value = 2}
 // Fields holding their default value are not written (proto3 implicit presence).
 import { describe, expect, test } from "vitest";
-import { api, artwork, cache, config, http, scheduler, websocket } from "../src/index.js";
+import { api, artwork, cache, config, http, scheduler, subsonicapi, websocket } from "../src/index.js";
 import type { MessageCodec } from "../src/index.js";
 
 /** Hex bytes separated by spaces, possibly split over several strings. */
@@ -212,6 +212,24 @@ const vectors: Vector<any>[] = [
       "10 ac 02", //       size = 2, VARINT: 300 = 2 * 128 + 44 -> 0x2c|0x80, 0x02
     ),
   ),
+  // ---- host/subsonicapi/subsonicapi.proto
+  vector(
+    "subsonicapi.CallRequest",
+    subsonicapi.CallRequest,
+    { url: "/rest/ping?u=al" },
+    hex(
+      "0a 0f 2f 72 65 73 74 2f 70 69 6e 67 3f 75 3d 61 6c", // url = 1, LEN 15: "/rest/ping?u=al"
+    ),
+  ),
+  vector(
+    "subsonicapi.CallResponse",
+    subsonicapi.CallResponse,
+    { json: "{}", error: "no" },
+    hex(
+      "0a 02 7b 7d", // json = 1, LEN 2: "{}"
+      "12 02 6e 6f", // error = 2, LEN 2: "no"
+    ),
+  ),
 ];
 
 describe.each(vectors)("$name", ({ codec, message, bytes }) => {
@@ -226,7 +244,7 @@ describe.each(vectors)("$name", ({ codec, message, bytes }) => {
 
 test("every proto file has at least one vector", () => {
   const namespaces = new Set(vectors.map((v) => v.name.split(".")[0]));
-  expect([...namespaces].sort()).toEqual(["api", "artwork", "cache", "config", "http", "scheduler", "websocket"]);
+  expect([...namespaces].sort()).toEqual(["api", "artwork", "cache", "config", "http", "scheduler", "subsonicapi", "websocket"]);
 });
 
 test("map entries decode in any order and a repeated key keeps the last value", () => {

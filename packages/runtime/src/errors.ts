@@ -24,7 +24,7 @@ export abstract class PluginError extends Error {
   }
 }
 
-/** The plugin could not be loaded: bad manifest, invalid module, failed OnInit... */
+/** The plugin could not be loaded: bad manifest, invalid module, duplicate name... */
 export class PluginLoadError extends PluginError {
   readonly kind = "PluginLoadError";
 }

@@ -6,6 +6,7 @@ import {
   type HostServicesOptions,
   type PluginCallbacks,
   type PluginHostServices,
+  pluginConfigAsSeen,
   recoverSharedCache,
 } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
@@ -39,7 +40,7 @@ import type { LogLine } from "./threads/worker/messages.js";
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
   readonly folder: string;
-  /** `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each plugin. */
+  /** `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each plugin (keys lowercased). */
   readonly pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Settings of the host services (http limits, artwork base URL and secret, ...). */
   readonly hostServices?: HostServicesOptions;
@@ -77,6 +78,8 @@ export interface PluginInfo {
   readonly state: PluginState;
   /** Why the plugin failed; on a loaded plugin, why its last reload failed (the running version stayed). */
   readonly error?: PluginError;
+  /** The error the loaded version's OnInit answered; the plugin stays loaded and callable. */
+  readonly initError?: PluginError;
   readonly manifest?: Manifest;
   readonly capabilities: readonly CapabilityName[];
   /** Granted permissions this host knows (unknown keys are left out). */
@@ -88,6 +91,7 @@ interface PluginRecord {
   readonly manifest?: Manifest;
   readonly plugin?: Plugin;
   readonly error?: PluginError;
+  readonly initError?: PluginError;
 }
 
 /**
@@ -287,8 +291,8 @@ export class PluginManager {
     try {
       plugin = await this.createPlugin(compiled);
       await verifyCapabilities(plugin);
-      await initialize(plugin, this.configOf(manifest.name));
-      return { folder, manifest, plugin };
+      const initError = await initialize(plugin, this.configOf(manifest.name));
+      return { folder, manifest, plugin, ...(initError && { initError }) };
     } catch (error) {
       if (plugin) void this.retire(plugin);
       return { folder, manifest, error: asPluginError(manifest.name, error) };
@@ -324,7 +328,7 @@ export class PluginManager {
   }
 
   private configOf(name: string): Record<string, string> {
-    return { ...this.options.pluginConfig?.[name] };
+    return pluginConfigAsSeen(this.options.pluginConfig?.[name] ?? {});
   }
 
   private runtime(): PluginRuntime {
@@ -366,6 +370,12 @@ export class PluginManager {
     const info = describe(record);
     if (info.state === "loaded") {
       this.logger.info(`plugin ${info.name} ${record.manifest?.version} loaded`, { plugin: info.name, folder: info.folder });
+      if (info.initError) {
+        this.logger.error(`plugin ${info.name}: OnInit failed, the plugin stays loaded: ${info.initError.message}`, {
+          plugin: info.name,
+          folder: info.folder,
+        });
+      }
     } else {
       this.logger.error(`plugin ${info.name} failed: ${info.error?.message}`, { plugin: info.name, folder: info.folder });
     }
@@ -396,6 +406,7 @@ function describe(record: PluginRecord): PluginInfo {
     isSymlink: record.folder.isSymlink,
     state: record.plugin ? "loaded" : record.error ? "failed" : "loading",
     error: record.error,
+    ...(record.initError && { initError: record.initError }),
     manifest,
     capabilities: manifest?.capabilities ?? [],
     permissions: manifest ? grantedPermissions(manifest.permissions) : [],

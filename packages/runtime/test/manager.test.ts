@@ -114,6 +114,20 @@ describe("loading", () => {
     expect(info?.error?.message).toContain(`add "http": {} to "permissions"`);
   });
 
+  test("env.call needs the subsonicapi permission, and loads with it", async () => {
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "call" (func $call (param i32 i32) (result i64)))` });
+    const { manager } = await startManager(
+      pluginsFolder([
+        { name: "caller", wasm },
+        { name: "granted-caller", wasm, permissions: { subsonicapi: { allowedUsernames: ["nina"] } } },
+      ]),
+    );
+    const [caller, granted] = manager.list();
+    expect(caller?.error).toBeInstanceOf(PermissionError);
+    expect(caller?.error?.message).toContain("env.call of SubsonicAPIService without the \"subsonicapi\" permission (function not exported in module env)");
+    expect(granted?.state).toBe("loaded");
+  });
+
   test("the same import loads once the permission is granted", async () => {
     const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))` });
     const { manager } = await startManager(pluginsFolder([{ name: "granted", wasm, permissions: { http: {} } }]));
@@ -325,15 +339,21 @@ describe("metrics", () => {
 });
 
 describe("host services refusing a plugin", () => {
-  test("a plugin asking for artwork on a host without artwork settings fails alone", async () => {
+  test("a plugin whose allowedUrls the http service refuses fails alone", async () => {
     const { manager } = await startManager(
       pluginsFolder([
-        { name: "painter", wasm: echo, permissions: { artwork: {} } },
+        { name: "fetcher", wasm: echo, permissions: { http: { allowedUrls: { "https://api.example.com/?page=1": ["GET"] } } } },
         { name: "echo", wasm: echo },
       ]),
     );
     const states = Object.fromEntries(manager.list().map((p) => [p.name, p.state]));
-    expect(states).toEqual({ echo: "loaded", painter: "failed" });
-    expect(manager.list().find((p) => p.name === "painter")?.error?.message).toContain("artwork");
+    expect(states).toEqual({ echo: "loaded", fetcher: "failed" });
+    expect(manager.list().find((p) => p.name === "fetcher")?.error?.message).toContain("https://api.example.com/?page=1");
+  });
+
+  test("a plugin asking for artwork loads on a host without artwork settings", async () => {
+    const { manager, lines } = await startManager(pluginsFolder([{ name: "painter", wasm: echo, permissions: { artwork: {} } }]));
+    expect(manager.list().map((p) => [p.name, p.state])).toEqual([["painter", "loaded"]]);
+    expect(lines.filter((line) => line.includes("http://localhost"))).toHaveLength(1);
   });
 });

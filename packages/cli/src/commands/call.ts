@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure, usageError } from "../errors.js";
 import { writeJson, type CliIo } from "../io.js";
-import { withSinglePlugin } from "../manager.js";
+import { warnOfInitError, withSinglePlugin } from "../manager.js";
 import { findInstalled } from "../plugins-folder.js";
 import { requestFromJson, resolveMethod } from "../methods.js";
 
@@ -25,6 +25,7 @@ export function callCommand(io: CliIo): Command {
       const response = await withSinglePlugin(plugin.path, plugin.name, context.config, io, async (manager) => {
         const info = manager.list()[0];
         if (info?.state !== "loaded") throw failure(`plugin "${name}" failed to load: ${info?.error?.message ?? "unknown reason"}`);
+        warnOfInitError(io, info);
         try {
           return await manager.call(plugin.name, capability, method, request);
         } catch (error) {

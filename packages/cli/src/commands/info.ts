@@ -67,6 +67,8 @@ function printPermission(io: CliIo, permission: PermissionDetails): void {
   if (Array.isArray(urls)) for (const url of urls) writeLine(io.stdout, `    allowed: ${url}`);
   else if (urls) for (const [url, methods] of Object.entries(urls)) writeLine(io.stdout, `    allowed: ${url} ${methods.join(",")}`);
   if (permission.allowLocalNetwork) writeLine(io.stdout, "    local network: allowed");
+  if (permission.allowedUsernames) writeLine(io.stdout, `    users: ${permission.allowedUsernames.join(", ") || "none"}`);
+  if (permission.allowAdmins) writeLine(io.stdout, "    admin users: allowed");
 }
 
 function printDetails(io: CliIo, details: PluginDetails): void {

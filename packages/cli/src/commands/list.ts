@@ -1,22 +1,37 @@
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
+import type { CommandContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { writeJson, writeLine } from "../io.js";
+import { withSinglePlugin } from "../manager.js";
 import { describeInstalled, type PluginSummary } from "../summaries.js";
-import { listInstalled } from "../plugins-folder.js";
+import { listInstalled, type InstalledPlugin } from "../plugins-folder.js";
 
 export function listCommand(io: CliIo): Command {
   return defineCommand({
     name: "list",
     summary: "list installed plugins: name, version, capabilities, permissions, state, dev link",
-    example: "nd plugin list --folder ./data/plugins --json",
+    example: "nd plugin list --folder ./data/plugins --init --json",
     json: true,
-  }).action(async (_options, command: Command) => {
-    const context = await contextOf(io, command);
-    const summaries = await Promise.all((await listInstalled(context.folder)).map(describeInstalled));
-    if (context.json) writeJson(io.stdout, summaries);
-    else printTable(io, summaries, context.folder);
-  });
+  })
+    .option("--init", "also load each ready plugin alone with the config and run its OnInit, showing OnInit errors")
+    .action(async (options: { init?: boolean }, command: Command) => {
+      const context = await contextOf(io, command);
+      const summaries: PluginSummary[] = [];
+      for (const plugin of await listInstalled(context.folder)) {
+        const summary = await describeInstalled(plugin);
+        summaries.push(options.init && summary.state === "ready" ? await withInitResult(plugin, summary, context) : summary);
+      }
+      if (context.json) writeJson(io.stdout, summaries);
+      else printTable(io, summaries, context.folder);
+    });
+}
+
+/** Loads the plugin as a host would and records what its OnInit answered. */
+async function withInitResult(plugin: InstalledPlugin, summary: PluginSummary, context: CommandContext): Promise<PluginSummary> {
+  const info = await withSinglePlugin(plugin.path, plugin.name, context.config, context.io, async (manager) => manager.list()[0]);
+  if (info?.state !== "loaded") return { ...summary, state: "invalid", problems: [info?.error?.message ?? "does not load"] };
+  return info.initError ? { ...summary, initError: info.initError.message } : summary;
 }
 
 function printTable(io: CliIo, summaries: PluginSummary[], folder: string): void {
@@ -37,5 +52,8 @@ function printTable(io: CliIo, summaries: PluginSummary[], folder: string): void
   for (const row of [header, ...rows]) {
     writeLine(io.stdout, row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
   }
-  for (const s of summaries) for (const problem of s.problems) writeLine(io.stdout, `${s.name}: ${problem}`);
+  for (const s of summaries) {
+    for (const problem of s.problems) writeLine(io.stdout, `${s.name}: ${problem}`);
+    if (s.initError) writeLine(io.stdout, `${s.name}: OnInit failed (the plugin stays loaded): ${s.initError}`);
+  }
 }

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
-import { withSinglePlugin } from "../manager.js";
+import { warnOfInitError, withSinglePlugin } from "../manager.js";
 import { findInstalled } from "../plugins-folder.js";
 import { progress } from "../progress.js";
 import { requestRefresh } from "../refresh-marker.js";
@@ -24,6 +24,7 @@ export function refreshCommand(io: CliIo): Command {
         () => status.done(),
       );
       if (info?.state !== "loaded") throw failure(`plugin "${name}" does not load: ${info?.error?.message ?? "unknown reason"}`);
+      warnOfInitError(io, info);
       await requestRefresh(context.folder, basename(plugin.path));
       writeLine(io.stdout, `refreshed ${plugin.name} ${info.manifest?.version ?? ""}; a running nd serve on ${context.folder} reloads it`);
     });

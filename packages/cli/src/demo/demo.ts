@@ -8,6 +8,7 @@ import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
+import { startDemoSubsonic, type DemoSubsonic } from "./subsonic.js";
 import { startDemoUpstreams, type DemoUpstreams } from "./upstreams.js";
 
 export interface DemoOptions {
@@ -24,6 +25,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly server: RunningServer;
   readonly upstreams: DemoUpstreams;
+  /** The local Subsonic server that plugins' SubsonicAPI calls are forwarded to. */
+  readonly subsonic: DemoSubsonic;
   /** Names of the example plugins installed. */
   readonly installed: readonly string[];
   /** What to try, as printed by `nd serve --demo`. */
@@ -41,6 +44,9 @@ function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<strin
     "as-scrobbler": { api_url: upstreams.url, api_token: upstreams.listenBrainzToken },
     "go-coverart": { base_url: upstreams.url },
     "go-live-events": { ws_url: upstreams.wsUrl, check_cron: "* * * * *", reconnect_delay_seconds: "2" },
+    // Written as its README documents it; the plugin reads the key lowercased. The host refuses
+    // its calls as "admin", an admin user, since its permission does not allow admins.
+    "as-subsonic-relay": { Users: "demo,admin" },
   };
 }
 
@@ -54,6 +60,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const dataFolder = options.dataFolder ?? join(dirname(examples), ".nd-demo");
   const folder = join(dataFolder, "plugins");
   const upstreams = await startDemoUpstreams();
+  const subsonic = await startDemoSubsonic();
+  const stopUpstreams = async () => {
+    await upstreams.close();
+    await subsonic.close();
+  };
   try {
     await ensurePluginsFolder(folder);
     const installed = await installExamples(examples, folder, upstreams, logger);
@@ -63,20 +74,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       folder,
       agents: AGENT_ORDER,
       pluginConfig: demoPluginConfig(upstreams),
+      subsonic: subsonic.config,
     };
     const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger });
     return {
       server,
       upstreams,
+      subsonic,
       installed,
-      instructions: instructions(server.url, upstreams, installed),
+      instructions: instructions(server.url, upstreams, subsonic, installed),
       close: async () => {
         await server.close();
-        await upstreams.close();
+        await stopUpstreams();
       },
     };
   } catch (error) {
-    await upstreams.close();
+    await stopUpstreams();
     throw error;
   }
 }
@@ -132,12 +145,13 @@ function pointAtUpstreams(manifest: Manifest, upstreams: DemoUpstreams): Manifes
   return { ...manifest, permissions };
 }
 
-function instructions(url: string, upstreams: DemoUpstreams, installed: readonly string[]): string {
-  const scrobble = JSON.stringify({ username: "demo", track: { name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
+function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubsonic, installed: readonly string[]): string {
+  const scrobble = JSON.stringify({ username: "demo", track: { id: "so-what", name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
   return [
     "",
     `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url}`,
     `fake MusicBrainz, Wikipedia, ListenBrainz and Cover Art Archive at ${upstreams.url}, live events at ${upstreams.wsUrl}`,
+    `a Subsonic server (users demo and admin) at ${subsonic.url}, which plugins' SubsonicAPI calls go to`,
     "",
     "Try:",
     `  curl -s ${url}/api/plugins`,
@@ -147,6 +161,8 @@ function instructions(url: string, upstreams: DemoUpstreams, installed: readonly
     `  curl -s -X POST ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
     `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
+    `  curl -s -X POST ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
+    `  curl -s ${subsonic.url}/demo/requests    # what the Subsonic server received (ping, scrobble)`,
     "",
     "Press Ctrl-C to stop.",
     "",

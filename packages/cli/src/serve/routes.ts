@@ -83,6 +83,7 @@ function listPlugins(manager: PluginManager): unknown {
     version: info.manifest?.version,
     state: info.state,
     ...(info.error && { error: { kind: info.error.kind, message: info.error.message } }),
+    ...(info.initError && { initError: { kind: info.initError.kind, message: info.initError.message } }),
     capabilities: info.capabilities,
     permissions: info.permissions,
     dev: info.isSymlink,

@@ -5,6 +5,7 @@ import type { Logger, PluginInfo } from "@nd/runtime";
 import { loadConfig, type HostConfig } from "../config.js";
 import { managerOptions } from "../manager.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
+import { keptArtworkSecret } from "./artwork-secret.js";
 import { FolderWatcher } from "./folder-watcher.js";
 import { PluginHost } from "./plugin-host.js";
 import { handle } from "./routes.js";
@@ -47,7 +48,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? stderrLogger;
   if (!config.enabled) logger.warn("plugins are disabled ([Plugins] Enabled = false); serving without plugins");
   await ensurePluginsFolder(folder);
-  const base = managerOptions(config, folder, logger);
+  const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
+  const base = managerOptions({ ...config, artworkSecret }, folder, logger);
   const host = new PluginHost(
     {
       ...base,

@@ -11,7 +11,7 @@ export interface ArtworkService {
   getTrackUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
 }
 
-export function createArtworkService(settings: NonNullable<ResolvedOptions["artwork"]>): ArtworkService {
+export function createArtworkService(settings: ResolvedOptions["artwork"]): ArtworkService {
   const base = settings.baseUrl.href.replace(/\/+$/, "");
 
   async function urlOf(kind: ArtworkKind, request: UrlRequest): Promise<Messages.GetArtworkUrlResponse> {

@@ -16,6 +16,7 @@ import (
 	"github.com/nd-music/nd/packages/protocol/go/gen/host/config"
 	"github.com/nd-music/nd/packages/protocol/go/gen/host/http"
 	"github.com/nd-music/nd/packages/protocol/go/gen/host/scheduler"
+	"github.com/nd-music/nd/packages/protocol/go/gen/host/subsonicapi"
 	"github.com/nd-music/nd/packages/protocol/go/gen/host/websocket"
 	"github.com/nd-music/nd/packages/protocol/go/wire"
 )
@@ -105,6 +106,9 @@ var vectors = []vector{
 	{"scheduler.CancelRequest", &scheduler.CancelRequest{ScheduleId: "s"}, "0a0173"},
 	{"scheduler.CancelResponse", &scheduler.CancelResponse{Success: true, Error: "e"}, "0801 120165"},
 
+	{"subsonicapi.CallRequest", &subsonicapi.CallRequest{Url: "/rest/ping?u=al"}, "0a0f2f726573742f70696e673f753d616c"},
+	{"subsonicapi.CallResponse", &subsonicapi.CallResponse{Json: "{}", Error: "no"}, "0a027b7d 12026e6f"},
+
 	{"websocket.ConnectRequest", &websocket.ConnectRequest{Url: "ws://h", Headers: map[string]string{"a": "b"}, ConnectionId: "c"}, "0a0677733a2f2f68 1206 0a0161 120162 1a0163"},
 	{"websocket.ConnectResponse", &websocket.ConnectResponse{ConnectionId: "c", Error: "e"}, "0a0163 120165"},
 	{"websocket.SendTextRequest", &websocket.SendTextRequest{ConnectionId: "c", Message: "m"}, "0a0163 12016d"},
@@ -158,8 +162,8 @@ func TestEveryGeneratedMessageHasAVector(t *testing.T) {
 	}
 	more, _ := filepath.Glob("../gen/host/*/*.pb.go")
 	files = append(files, more...)
-	if len(files) != 7 {
-		t.Fatalf("found %d generated files, want 7: %v", len(files), files)
+	if len(files) != 8 {
+		t.Fatalf("found %d generated files, want 8: %v", len(files), files)
 	}
 	for _, file := range files {
 		parsed, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)

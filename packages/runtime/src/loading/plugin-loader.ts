@@ -66,14 +66,17 @@ export async function verifyCapabilities(plugin: Plugin): Promise<void> {
   }
 }
 
-/** Runs LifecycleManagement.OnInit with the plugin's config; its error fails the load. */
-export async function initialize(plugin: Plugin, config: Record<string, string>): Promise<void> {
-  if (!plugin.implements("LifecycleManagement")) return;
+/**
+ * Runs LifecycleManagement.OnInit with the plugin's config and answers its error, if any. As in
+ * Navidrome, a failed OnInit does not fail the load: the plugin stays loaded and callable.
+ */
+export async function initialize(plugin: Plugin, config: Record<string, string>): Promise<PluginError | undefined> {
+  if (!plugin.implements("LifecycleManagement")) return undefined;
   try {
     await plugin.call("LifecycleManagement", "OnInit", { config });
+    return undefined;
   } catch (error) {
-    const reason = error instanceof PluginError ? error.message : String(error);
-    throw new PluginLoadError(plugin.name, `OnInit failed: ${reason}`);
+    return error instanceof PluginError ? error : new PluginLoadError(plugin.name, String(error));
   }
 }
 

@@ -1,4 +1,4 @@
-import { PluginCallError, PluginLoadError, type ScrobblerClient } from "@nd/runtime";
+import { PluginCallError, type ScrobblerClient } from "@nd/runtime";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { examplePluginsFolder, fakeUpstream, localHttp, managers, type FakeUpstream, type SeenRequest } from "./support/examples.js";
 
@@ -146,20 +146,21 @@ describe("as-scrobbler against a fake ListenBrainz server", () => {
 });
 
 describe("as-scrobbler's OnInit", () => {
-  test("a missing api_token fails the load, and list() tells why", async () => {
+  test("a missing api_token is an OnInit error: list() tells it, and the plugin stays loaded and callable", async () => {
     const { manager } = await startScrobbler({ api_url: api.url });
     const [info] = manager.list();
-    expect(info).toMatchObject({ name: "as-scrobbler", state: "failed" });
-    expect(info!.error).toBeInstanceOf(PluginLoadError);
-    expect(info!.error!.message).toContain('"api_token" is missing');
-    expect(manager.scrobblers()).toEqual([]);
+    expect(info).toMatchObject({ name: "as-scrobbler", state: "loaded" });
+    expect(info!.initError).toBeInstanceOf(PluginCallError);
+    expect(info!.initError!.message).toContain('"api_token" is missing');
+    // Each call reads the config again and gives the same reason.
+    await expect(manager.scrobblers()[0]!.isAuthorized({ username: "u" })).rejects.toThrow('"api_token" is missing');
   });
 
-  test("an api_url that is not http(s) fails the load, naming the key and the value", async () => {
+  test("an api_url that is not http(s) is an OnInit error naming the key and the value", async () => {
     const { manager } = await startScrobbler({ api_token: TOKEN, api_url: "ftp://listens.test" });
     const [info] = manager.list();
-    expect(info!.state).toBe("failed");
-    expect(info!.error!.message).toContain('"api_url" must start with https:// or http://, got "ftp://listens.test"');
+    expect(info!.state).toBe("loaded");
+    expect(info!.initError!.message).toContain('"api_url" must start with https:// or http://, got "ftp://listens.test"');
   });
 
   test("OnInit called again answers the same check for the config it is given", async () => {

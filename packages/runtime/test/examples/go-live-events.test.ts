@@ -1,4 +1,4 @@
-import { PluginCallError, PluginLoadError, type PluginManager } from "@nd/runtime";
+import { PluginCallError, type PluginManager } from "@nd/runtime";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { examplePluginsFolder, fakeWebSocketServer, managers, within, type FakeWebSocketServer } from "./support/examples.js";
 
@@ -142,25 +142,25 @@ describe("go-live-events with a WebSocket server on 127.0.0.1", () => {
 });
 
 describe("go-live-events's OnInit", () => {
-  test("a missing ws_url fails the load, and list() tells why", async () => {
+  test("a missing ws_url is an OnInit error: list() tells it, the plugin stays loaded and connects nowhere", async () => {
     const { manager } = await startLiveEvents({});
     const [info] = manager.list();
-    expect(info).toMatchObject({ name: "go-live-events", state: "failed" });
-    expect(info!.error).toBeInstanceOf(PluginLoadError);
-    expect(info!.error!.message).toContain('live-events: config ws_url must be a ws:// or wss:// URL, got ""');
-    expect(manager.schedulerCallbacks()).toEqual([]);
+    expect(info).toMatchObject({ name: "go-live-events", state: "loaded" });
+    expect(info!.initError).toBeInstanceOf(PluginCallError);
+    expect(info!.initError!.message).toContain('live-events: config ws_url must be a ws:// or wss:// URL, got ""');
+    expect(manager.schedulerCallbacks().map((client) => client.pluginName)).toEqual(["go-live-events"]);
     expect(server.clients).toHaveLength(0);
   });
 
-  test("a reconnect delay out of range fails the load", async () => {
+  test("a reconnect delay out of range is an OnInit error", async () => {
     const { manager } = await startLiveEvents({ ws_url: server.url, reconnect_delay_seconds: "0" });
-    expect(manager.list()[0]!.error!.message).toContain("reconnect_delay_seconds must be a whole number from 1 to 3600");
+    expect(manager.list()[0]!.initError!.message).toContain("reconnect_delay_seconds must be a whole number from 1 to 3600");
   });
 
-  test("a cron expression the scheduler refuses fails the load", async () => {
+  test("a cron expression the scheduler refuses is an OnInit error", async () => {
     const { manager } = await startLiveEvents({ ws_url: server.url, check_cron: "every five minutes" });
     const [info] = manager.list();
-    expect(info!.state).toBe("failed");
-    expect(info!.error!.message).toContain('live-events: scheduling the checks ("every five minutes")');
+    expect(info!.state).toBe("loaded");
+    expect(info!.initError!.message).toContain('live-events: scheduling the checks ("every five minutes")');
   });
 });

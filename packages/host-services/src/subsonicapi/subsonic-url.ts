@@ -1,0 +1,46 @@
+/** The Subsonic API version the host announces in `v`, as Navidrome does for plugins. */
+const SUBSONIC_API_VERSION = "1.16.1";
+// Credentials are the host's business: the call runs as the user named in `u`.
+const CREDENTIAL_PARAMS = ["p", "t", "s", "apiKey"];
+// A Subsonic method name (`ping`, `getAlbumList2`), optionally with the legacy `.view` suffix.
+const ENDPOINT = /^([A-Za-z][A-Za-z0-9]*)(?:\.view)?$/;
+
+/** What a plugin's Subsonic URL asks for, or why it cannot be used. */
+export type ParsedSubsonicUrl =
+  | { readonly ok: true; readonly endpoint: string; readonly username: string; readonly params: URLSearchParams }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Reads a plugin's Subsonic URL ("/rest/ping?u=alice", or absolute): only its last path segment
+ * (the endpoint, without ".view") and its query count. The answer's params carry the plugin's
+ * query without credentials, plus `c=<plugin>`, `f=json` and `v=1.16.1`.
+ */
+export function parseSubsonicUrl(text: string, pluginName: string): ParsedSubsonicUrl {
+  let url: URL;
+  try {
+    url = new URL(text, "http://subsonic.invalid");
+  } catch {
+    return { ok: false, error: `invalid URL ${JSON.stringify(text)}` };
+  }
+  const params = url.searchParams;
+  const username = params.get("u") ?? "";
+  if (username === "") return { ok: false, error: `missing required parameter "u" (the username) in ${JSON.stringify(text)}` };
+  const segment = lastSegment(url.pathname);
+  const endpoint = ENDPOINT.exec(segment)?.[1];
+  if (!endpoint) return { ok: false, error: `${JSON.stringify(segment)} is not a Subsonic endpoint (in ${JSON.stringify(text)})` };
+  for (const name of CREDENTIAL_PARAMS) params.delete(name);
+  params.set("u", username);
+  params.set("c", pluginName);
+  params.set("f", "json");
+  params.set("v", SUBSONIC_API_VERSION);
+  return { ok: true, endpoint, username, params };
+}
+
+function lastSegment(pathname: string): string {
+  const segment = pathname.replace(/\/+$/, "").split("/").at(-1) ?? "";
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
