@@ -1,7 +1,8 @@
 import type { HttpPermission, Permissions, WebSocketPermission } from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
 import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
-import { type CacheService, createCacheService } from "./cache/cache-service.js";
+import type { CacheService } from "./cache/cache-service.js";
+import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
 import { ConfigurationError, ServicesClosedError } from "./errors.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
@@ -47,7 +48,10 @@ export interface PluginHostServices {
    * HostCallError for an unknown name or bytes that do not decode.
    */
   call(importName: string, request: Uint8Array): Promise<Uint8Array>;
-  /** Stops this plugin's jobs, closes its sockets and frees its cache (on unload or reload). */
+  /**
+   * Stops this plugin's jobs and closes its sockets (on unload or reload). Its cache is kept
+   * while another version of the same plugin (a reload) holds it, and freed otherwise.
+   */
   close(): Promise<void>;
 }
 
@@ -67,6 +71,7 @@ function buildPluginServices(
   plugin: PluginDescription,
   options: ResolvedOptions,
   network: NetworkAccess,
+  caches: PluginCaches,
   onClose: () => void,
 ): PluginHostServices {
   const { name, permissions, callbacks = {} } = plugin;
@@ -81,7 +86,7 @@ function buildPluginServices(
   const http = granted("http")
     ? createHttpService(name, permissions.http as HttpPermission, network, options.http)
     : undefined;
-  const cache = granted("cache") ? createCacheService(options.cache) : undefined;
+  const cache = granted("cache") ? caches.acquire(name) : undefined;
   const config = granted("config") ? createConfigService(plugin.config) : undefined;
   const scheduler = granted("scheduler")
     ? createSchedulerService(name, callbacks.onSchedulerCallback?.bind(callbacks), options.scheduler, logger)
@@ -119,7 +124,7 @@ function buildPluginServices(
     close() {
       closing ??= (async () => {
         scheduler?.close();
-        cache?.close();
+        if (cache) caches.release(name);
         await websocket?.closeAll();
         onClose();
       })();
@@ -133,11 +138,12 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
   const resolved = resolveOptions(options);
   const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
   const live = new Set<PluginHostServices>();
+  const caches = new PluginCaches(resolved.cache);
   let closed = false;
   return {
     forPlugin(plugin) {
       if (closed) throw new ServicesClosedError(`cannot serve plugin "${plugin.name}": these host services are closed`);
-      const services = buildPluginServices(plugin, resolved, network, () => live.delete(services));
+      const services = buildPluginServices(plugin, resolved, network, caches, () => live.delete(services));
       live.add(services);
       return services;
     },
