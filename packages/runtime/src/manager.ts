@@ -214,6 +214,7 @@ export class PluginManager {
         for (const plugin of this.versions.values()) {
           if (plugin.services.cache) recoverSharedCache(plugin.services.cache.shared, threadId);
         }
+        this.logger.debug(`worker thread ${threadId} stopped; caches it held are usable again`, { threadId });
       },
       log: ({ pluginName, stream, line }: LogLine) => {
         const level = stream === "stderr" ? "warn" : "info";
