@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import wabt from "wabt";
+import { temporaryFolder } from "./temporary-folders.js";
 
 const toolkit = await wabt();
 
@@ -59,7 +59,7 @@ export interface TestPlugin {
 
 /** A new plugins folder with each plugin in its own subfolder, and `links` (name → folder) as symlinks. */
 export function pluginsFolder(plugins: readonly TestPlugin[], links: Readonly<Record<string, string>> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), "nd-plugins-"));
+  const root = temporaryFolder("nd-plugins-");
   for (const plugin of plugins) writePlugin(root, plugin);
   for (const [name, target] of Object.entries(links)) symlinkSync(target, join(root, name));
   return root;
