@@ -2,6 +2,7 @@ import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promise
 import { join } from "node:path";
 import { parseManifest, type Manifest } from "@nd/manifest";
 import { failure } from "./errors.js";
+import { pathProblem } from "./path-arguments.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const WASM_FILE = "plugin.wasm";
@@ -81,8 +82,9 @@ async function isFile(path: string): Promise<boolean> {
 
 export async function readManifestFile(folder: string): Promise<Manifest> {
   const path = join(folder, MANIFEST_FILE);
-  const text = await readFile(path, "utf8").catch((error: Error) => {
-    throw failure(`cannot read ${path}: ${error.message}`, error);
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
+    throw pathProblem(path, "manifest", error);
   });
   return parseManifest(text, path);
 }

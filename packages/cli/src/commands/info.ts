@@ -7,6 +7,7 @@ import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "@nd/runtime";
 import { findInstalled, MANIFEST_FILE, readManifestFile } from "../plugins-folder.js";
+import { checkPathArgument } from "../path-arguments.js";
 import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 
 export function infoCommand(io: CliIo): Command {
@@ -48,6 +49,7 @@ async function installedWithManifest(folder: string, name: string) {
 }
 
 async function packageDetails(file: string): Promise<PluginDetails> {
+  await checkPathArgument(file, "file", "package");
   const ndp = await readNdp(file);
   return {
     source: file,

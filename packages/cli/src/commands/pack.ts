@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { writeNdp } from "@nd/ndp";
 import type { Command } from "commander";
@@ -7,6 +7,7 @@ import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "@nd/runtime";
+import { checkPathArgument } from "../path-arguments.js";
 import { checkPluginName, readManifestFile, WASM_FILE } from "../plugins-folder.js";
 import { progress } from "../progress.js";
 
@@ -16,6 +17,7 @@ export function packCommand(io: CliIo): Command {
     summary: "validate a plugin folder and build a .ndp package (default ./<name>-<version>.ndp)",
     example: "nd plugin pack ./my-plugin -o dist/my-plugin.ndp",
     json: true,
+    pluginsFolder: false,
   })
     .argument("<folder>", "the plugin's folder (manifest.json, plugin.wasm, optional README.md and LICENSE)")
     .option("-o, --output <file>", "where to write the package")
@@ -24,6 +26,7 @@ export function packCommand(io: CliIo): Command {
       const status = progress(io.stderr);
       try {
         status.step("validating");
+        await checkPathArgument(source, "folder", "plugin folder");
         const manifest = await readManifestFile(source);
         checkPluginName(manifest.name);
         const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
@@ -33,6 +36,9 @@ export function packCommand(io: CliIo): Command {
         if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
         status.step("packing");
         const output = resolve(io.cwd, options.output ?? `${manifest.name}-${manifest.version}.ndp`);
+        if ((await stat(output).catch(() => undefined))?.isDirectory()) {
+          throw failure(`--output ${output} is a folder; give a file name such as ${join(output, `${manifest.name}-${manifest.version}.ndp`)}`);
+        }
         const bytes = await writeNdp(source, output);
         status.done();
         const result = { file: output, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
