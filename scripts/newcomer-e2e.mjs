@@ -133,7 +133,14 @@ function checkScaffolds(repo, work, env, goEnv) {
   // npm's global folder for this run only, so the machine's own is left alone.
   const prefix = join(work, "npm-global");
   run("npm", ["link", "--offline", "--no-audit", "--no-fund"], { cwd: join(repo, "packages", "cli"), env: { ...env, npm_config_prefix: prefix } });
-  const ndEnv = { ...env, PATH: `${join(prefix, "bin")}${delimiter}${env.PATH}`, XDG_DATA_HOME: join(work, "xdg") };
+  // A data folder of this run's own (nd's default plugins folder lives in it); pnpm keeps the store it used.
+  const storeDir = run("npx", [...PNPM, "store", "path"], { cwd: repo, env }).trim();
+  const ndEnv = {
+    ...env,
+    PATH: `${join(prefix, "bin")}${delimiter}${env.PATH}`,
+    XDG_DATA_HOME: join(work, "xdg"),
+    npm_config_store_dir: storeDir,
+  };
   run("nd", ["--help"], { cwd: work, env: ndEnv });
 
   step("nd plugin new outside the repository (AssemblyScript)");
