@@ -4,26 +4,16 @@ import { rmSync } from "node:fs";
 import { PluginManager, PluginTrapError } from "@nd/runtime";
 import { pluginsFolder, watPlugin, writePlugin, type TestPlugin } from "@nd/testing";
 import { afterEach, expect, test } from "vitest";
-import { memoryLogger } from "./support/wat-plugins.js";
+import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, memoryLogger } from "./support/wat-plugins.js";
 
-// GetArtistBiography stores k=v; GetArtistMBID traps unless k is in the cache.
-// SetStringRequest { key: "k", value: "v" } at 512, GetRequest { key: "k" } at 544.
+// GetArtistBiography stores k; GetArtistMBID traps unless k is in the cache.
 const remembering = watPlugin(
-  `(data (i32.const 512) "\\0a\\01k\\12\\01v")
-   (data (i32.const 544) "\\0a\\01k")
+  `${CACHE_KEY_K}
    (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
-     (drop (call $set_string (i32.const 512) (i32.const 6)))
+     (call $store_k)
      (i64.const 0))
-   (func (export "metadata_agent_get_artist_mbid") (param i32) (param i32) (result i64)
-     (local $reply i32)
-     (local.set $reply (i32.wrap_i64 (i64.shr_u (call $get_string (i32.const 544) (i32.const 3)) (i64.const 32))))
-     ;; GetStringResponse { exists: true, ... } starts with 08 01
-     (if (i32.ne (i32.load16_u (local.get $reply)) (i32.const 0x0108)) (then unreachable))
-     (i64.const 0))`,
-  {
-    imports: `(import "env" "set_string" (func $set_string (param i32 i32) (result i64)))
-              (import "env" "get_string" (func $get_string (param i32 i32) (result i64)))`,
-  },
+   ${mbidRequiresCachedK(false)}`,
+  { imports: CACHE_STRING_IMPORTS },
 );
 
 const plugin = (name: string): TestPlugin => ({ name, wasm: remembering, permissions: { cache: {} } });

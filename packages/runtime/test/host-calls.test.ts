@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PluginLoadError, PluginManager, PluginTimeoutError, PluginTrapError } from "@nd/runtime";
 import { afterEach, expect, test } from "vitest";
 import { pluginsFolder, watPlugin } from "@nd/testing";
-import { memoryLogger } from "./support/wat-plugins.js";
+import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, memoryLogger } from "./support/wat-plugins.js";
 
 const asEcho = readFileSync(join(__dirname, "../../../examples/as-echo/plugin.wasm"));
 const managers: PluginManager[] = [];
@@ -123,25 +123,14 @@ function varint(value: number): number[] {
 }
 
 test("a worker killed in the middle of cache calls leaves the plugin's cache usable", async () => {
-  // SetStringRequest { key: "k", value: "v" } at 512, GetRequest { key: "k" } at 544.
+  // GetArtistBiography stores k forever; GetArtistMBID stores k and traps unless it reads it back.
   const locker = watPlugin(
-    `(data (i32.const 512) "\\0a\\01k\\12\\01v")
-     (data (i32.const 544) "\\0a\\01k")
+    `${CACHE_KEY_K}
      (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
-       (loop $forever (drop (call $set_string (i32.const 512) (i32.const 6))) (br $forever))
+       (loop $forever (call $store_k) (br $forever))
        (i64.const 0))
-     (func (export "metadata_agent_get_artist_mbid") (param i32) (param i32) (result i64)
-       (local $reply i32)
-       (drop (call $set_string (i32.const 512) (i32.const 6)))
-       (local.set $reply (i32.wrap_i64 (i64.shr_u (call $get_string (i32.const 544) (i32.const 3)) (i64.const 32))))
-       ;; GetStringResponse { exists: true, ... } starts with 08 01
-       (if (i32.ne (i32.load16_u (local.get $reply)) (i32.const 0x0108)) (then unreachable))
-       (i64.const 0))`,
-    {
-      imports: `(import "env" "set_string" (func $set_string (param i32 i32) (result i64)))
-                (import "env" "get_string" (func $get_string (param i32 i32) (result i64)))`,
-      memoryPages: 256,
-    },
+     ${mbidRequiresCachedK(true)}`,
+    { imports: CACHE_STRING_IMPORTS, memoryPages: 256 },
   );
   const stopped = workerStops();
   const manager = new PluginManager({
