@@ -36,6 +36,10 @@ describe("path arguments fail with what is wrong and where", () => {
     });
     expect(await nd(["plugin", "list", "--folder", file])).toMatchObject({ code: 1, stderr: expect.stringContaining(`plugins folder ${file} is a file`) });
     expect(await nd(["plugin", "new", "fresh", "--lang", "as", file])).toMatchObject({ code: 1, stderr: `nd: ${file} is a file; give a new or empty folder\n` });
+    expect(await nd(["plugin", "info", dir, "--folder", join(dir, "plugins")])).toMatchObject({
+      code: 1,
+      stderr: `nd: ${dir} has no manifest.json: it is not a plugin folder\n`,
+    });
   });
 
   test.skipIf(isRoot)("an unreadable package is refused as such", async () => {
