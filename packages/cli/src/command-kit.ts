@@ -18,7 +18,7 @@ export function defineCommand(spec: CommandSpec): Command {
   const command = new Command(spec.name).description(spec.summary);
   if (spec.pluginsFolder !== false) {
     command
-      .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else <DataFolder>/plugins)")
+      .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else $XDG_DATA_HOME/nd/plugins, ~/.local/share/nd/plugins)")
       .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])");
   }
   if (spec.json) command.option("--json", "print JSON instead of text");
