@@ -2,9 +2,9 @@
 // removing other plugins never touches it.
 import { rmSync } from "node:fs";
 import { PluginManager, PluginTrapError } from "@nd/runtime";
-import { pluginsFolder, watPlugin, writePlugin, type TestPlugin } from "@nd/testing";
+import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, pluginsFolder, watPlugin, writePlugin, type TestPlugin } from "@nd/testing";
 import { afterEach, expect, test } from "vitest";
-import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, memoryLogger } from "./support/wat-plugins.js";
+import { memoryLogger } from "./support/wat-plugins.js";
 
 // GetArtistBiography stores k; GetArtistMBID traps unless k is in the cache.
 const remembering = watPlugin(

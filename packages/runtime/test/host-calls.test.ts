@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PluginLoadError, PluginManager, PluginTimeoutError, PluginTrapError } from "@nd/runtime";
 import { afterEach, expect, test } from "vitest";
-import { pluginsFolder, watPlugin } from "@nd/testing";
-import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, memoryLogger } from "./support/wat-plugins.js";
+import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK, pluginsFolder, watPlugin } from "@nd/testing";
+import { memoryLogger } from "./support/wat-plugins.js";
 
 const asEcho = readFileSync(join(__dirname, "../../../examples/as-echo/plugin.wasm"));
 const managers: PluginManager[] = [];
