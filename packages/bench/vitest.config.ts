@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Temporary plugin folders made through @nd/testing are removed after each test file.
+    setupFiles: ["@nd/testing/cleanup"],
     include: ["test/**/*.test.ts"],
     // Forks with --expose-gc, so the fault-injection test can compare the heap after a collection.
     pool: "forks",

@@ -74,7 +74,7 @@ describe("a plugin passing out-of-range pointers and lengths to every host funct
 
   it("covers every host function of every service", () => {
     expect(new Set(cases.map(([name]) => name)).size).toBe(EVERY_HOST_FUNCTION.length);
-    // DESIGN.md §3: http 7, cache 10, config 2, scheduler 3, websocket 4, artwork 3, subsonicapi 1.
+    // The wire contract (docs/architecture.md): http 7, cache 10, config 2, scheduler 3, websocket 4, artwork 3, subsonicapi 1.
     expect(EVERY_HOST_FUNCTION.length).toBe(30);
   });
 

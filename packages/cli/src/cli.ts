@@ -22,6 +22,7 @@ export type RunCliOptions = Partial<CliIo>;
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const io: CliIo = {
+    stdin: options.stdin ?? process.stdin,
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     env: options.env ?? process.env,

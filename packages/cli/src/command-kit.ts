@@ -9,14 +9,18 @@ interface CommandSpec {
   example: string;
   /** Whether the command prints data and so takes `--json`. */
   json?: boolean;
+  /** False for commands that never touch the plugins folder: they do not take `--folder` and `--config`. */
+  pluginsFolder?: boolean;
 }
 
 /** A subcommand with the options every plugin command shares and an example in its help. */
 export function defineCommand(spec: CommandSpec): Command {
-  const command = new Command(spec.name)
-    .description(spec.summary)
-    .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else <DataFolder>/plugins)")
-    .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])");
+  const command = new Command(spec.name).description(spec.summary);
+  if (spec.pluginsFolder !== false) {
+    command
+      .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else $XDG_DATA_HOME/nd/plugins, ~/.local/share/nd/plugins)")
+      .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])");
+  }
   if (spec.json) command.option("--json", "print JSON instead of text");
   return command.addHelpText("after", `\nExample:\n  ${spec.example}\n`);
 }

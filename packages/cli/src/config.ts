@@ -2,14 +2,16 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { CliError } from "./errors.js";
+import { pathProblem } from "./path-arguments.js";
+import { userDataFolder } from "./user-data-folder.js";
 
-/** The host settings `nd` reads from a Navidrome-style TOML file (DESIGN.md section 7). */
+/** The host settings `nd` reads from a Navidrome-style TOML file (docs/architecture.md, Configuration). */
 export interface HostConfig {
   /** The file read, when there was one. */
   readonly file?: string;
   /** `[Plugins] Enabled`; default true. */
   readonly enabled: boolean;
-  /** `DataFolder` (top level) or `[Plugins] DataFolder`; default `<cwd>/data`. */
+  /** `DataFolder` (top level) or `[Plugins] DataFolder`; default the per-user data folder (`$XDG_DATA_HOME/nd`, ...). */
   readonly dataFolder: string;
   /** `[Plugins] Folder`; default `<dataFolder>/plugins`. */
   readonly folder: string;
@@ -40,21 +42,24 @@ const SUBSONIC_KEYS = ["url", "users"] as const;
 const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
 const MIN_ARTWORK_SECRET_LENGTH = 16;
 
-/** Reads a TOML config file; without one, the defaults relative to `cwd`. */
-export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<HostConfig> {
-  if (file === undefined) return configFrom({}, cwd);
+/** Environment variables the config's defaults depend on (HOME, XDG_DATA_HOME, LOCALAPPDATA). */
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads a TOML config file (relative to `cwd`); without one, the defaults. */
+export async function loadConfig(file: string | undefined, cwd = process.cwd(), env: Environment = process.env): Promise<HostConfig> {
+  if (file === undefined) return configFrom({}, cwd, "the config", env);
   const path = resolve(cwd, file);
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new CliError("config", `cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+    throw pathProblem(path, "config file", error as NodeJS.ErrnoException);
   }
-  return parseConfig(text, path);
+  return parseConfig(text, path, env);
 }
 
 /** Parses the text of a config file; `file` names it in errors and anchors its relative paths. */
-export function parseConfig(text: string, file: string): HostConfig {
+export function parseConfig(text: string, file: string, env: Environment = process.env): HostConfig {
   let document: Record<string, unknown>;
   try {
     document = parse(text);
@@ -65,10 +70,10 @@ export function parseConfig(text: string, file: string): HostConfig {
     }
     throw error;
   }
-  return { file, ...configFrom(document, dirname(file), file) };
+  return { file, ...configFrom(document, dirname(file), file, env) };
 }
 
-function configFrom(document: Record<string, unknown>, base: string, file = "the config"): HostConfig {
+function configFrom(document: Record<string, unknown>, base: string, file: string, env: Environment): HostConfig {
   const plugins = table(valueOf(document, "Plugins"), "[Plugins]", file);
   for (const key of Object.keys(plugins)) {
     if (!(PLUGINS_KEYS as readonly string[]).includes(key.toLowerCase())) {
@@ -76,7 +81,7 @@ function configFrom(document: Record<string, unknown>, base: string, file = "the
     }
   }
   const dataFolderSetting = valueOf(plugins, "DataFolder") ?? valueOf(document, "DataFolder");
-  const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? join(base, "data");
+  const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? userDataFolder(env);
   const folder = pathSetting(valueOf(plugins, "Folder"), "Plugins.Folder", base, file) ?? join(dataFolder, "plugins");
   const cacheSize = valueOf(plugins, "CacheSize");
   const shareUrl = httpUrlSetting(valueOf(document, "ShareURL"), "ShareURL", file);

@@ -1,4 +1,6 @@
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { CliError } from "./errors.js";
 import { loadConfig, type HostConfig } from "./config.js";
 import type { CliIo } from "./io.js";
 
@@ -19,10 +21,17 @@ export interface CommandContext {
 }
 
 export async function commandContext(io: CliIo, options: CommonOptions): Promise<CommandContext> {
-  const config = await loadConfig(options.config, io.cwd);
+  const config = await loadConfig(options.config, io.cwd, io.env);
   const chosen = options.folder ?? nonEmpty(io.env.ND_PLUGINS_FOLDER);
   const folder = chosen === undefined ? config.folder : resolve(io.cwd, chosen);
+  await checkPluginsFolder(folder);
   return { io, config, folder, json: options.json ?? false };
+}
+
+/** A plugins folder that does not exist yet is fine (commands that write create it); a file is not. */
+async function checkPluginsFolder(folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (info && !info.isDirectory()) throw new CliError("path", `plugins folder ${folder} is a file; give a folder with --folder or ND_PLUGINS_FOLDER`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
-/** Why a command failed: `usage` exits 2, anything else exits 1. */
-export type CliErrorKind = "usage" | "failure" | "config";
+/** Why a command failed: `usage` exits 2, anything else exits 1; `path` is a path argument that is missing, of the wrong kind or unreadable. */
+export type CliErrorKind = "usage" | "failure" | "config" | "path";
 
 /** A failure the `nd` command reports as one line on stderr. */
 export class CliError extends Error {

@@ -1,5 +1,7 @@
 /** Where a command writes, and what it reads from its environment. */
 export interface CliIo {
+  /** Read by commands that take `-` for standard input (`nd plugin call ... -`). */
+  readonly stdin: AsyncIterable<Uint8Array | string>;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;

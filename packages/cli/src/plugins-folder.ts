@@ -2,22 +2,12 @@ import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promise
 import { join } from "node:path";
 import { parseManifest, type Manifest } from "@nd/manifest";
 import { failure } from "./errors.js";
+import { pathProblem } from "./path-arguments.js";
 
 export const MANIFEST_FILE = "manifest.json";
 export const WASM_FILE = "plugin.wasm";
 /** The optional files of a plugin folder, listed by `info`. */
 export const PLUGIN_FILES = [MANIFEST_FILE, WASM_FILE, "README.md", "LICENSE"] as const;
-
-/** Plugin names become folder names, so they are limited to a safe, portable set. */
-const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function checkPluginName(name: string): void {
-  if (!PLUGIN_NAME.test(name) || name.includes("..")) {
-    throw failure(
-      `plugin name ${JSON.stringify(name)} cannot be a folder name: use up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
-    );
-  }
-}
 
 /** Creates the plugins folder, readable by its owner only, when missing. */
 export async function ensurePluginsFolder(folder: string): Promise<void> {
@@ -81,8 +71,9 @@ async function isFile(path: string): Promise<boolean> {
 
 export async function readManifestFile(folder: string): Promise<Manifest> {
   const path = join(folder, MANIFEST_FILE);
-  const text = await readFile(path, "utf8").catch((error: Error) => {
-    throw failure(`cannot read ${path}: ${error.message}`, error);
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
+    throw pathProblem(path, "manifest", error);
   });
   return parseManifest(text, path);
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,11 +50,41 @@ describe("nd plugin new", () => {
     expect(await devAndCall(dir, plugin, "hello-go")).toEqual({ biography: "hello-go says hello to Nina" });
   }, 120_000);
 
+  test("outside the nd checkout, the skeleton takes @nd/protocol and the Go SDK from the nd that wrote it", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "dep-as", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });
+    const dependency: string = JSON.parse(readFileSync(join(dir, "dep-as", "package.json"), "utf8")).devDependencies["@nd/protocol"];
+    expect(dependency).toBe(`file:${realpathSync(join(repository, "packages", "protocol"))}`);
+    expect(await nd(["plugin", "new", "dep-go", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 0 });
+    const goMod = readFileSync(join(dir, "dep-go", "go.mod"), "utf8");
+    expect(goMod).toContain(`replace github.com/nd-music/nd/packages/protocol/go => ${realpathSync(join(repository, "packages", "protocol", "go"))}\n`);
+  });
+
+  test("checks the name with the manifest's rule before writing anything, and shows only options it uses", async () => {
+    const dir = workspace();
+    const refused = await nd(["plugin", "new", "", "--lang", "as", "empty"], { cwd: dir });
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("is not a valid manifest name") });
+    expect(existsSync(join(dir, "empty"))).toBe(false);
+    expect(await nd(["plugin", "new", "x", "--lang", "as", "--folder", "elsewhere"], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown option '--folder'"),
+    });
+    expect((await nd(["plugin", "new", "--help"])).stdout).not.toContain("--config");
+  });
+
+  test("any name the manifest accepts gets a safe folder inside the current one", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "My Plugin", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });
+    expect(JSON.parse(readFileSync(join(dir, "my-plugin", "manifest.json"), "utf8")).name).toBe("My Plugin");
+    expect(await nd(["plugin", "new", "../up", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 0 });
+    expect(existsSync(join(dir, "up", "go.mod"))).toBe(true);
+    expect(existsSync(join(dir, "..", "up"))).toBe(false);
+  });
+
   test("refuses a folder that is not empty, a bad name and a missing language", async () => {
     const dir = workspace();
     mkdirSync(join(dir, "taken", "x"), { recursive: true });
     expect(await nd(["plugin", "new", "ok", "--lang", "as", "taken"], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining("is not empty") });
-    expect(await nd(["plugin", "new", "../up", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 1 });
     expect((await nd(["plugin", "new", "ok"], { cwd: dir })).code).toBe(2);
     expect((await nd(["plugin", "new", "ok", "--lang", "rust"], { cwd: dir })).code).toBe(2);
   });

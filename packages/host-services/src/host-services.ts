@@ -1,7 +1,8 @@
 import type { HttpPermission, Permissions, SubsonicApiPermission, WebSocketPermission } from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
 import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
-import { type CacheService, createCacheService } from "./cache/cache-service.js";
+import type { CacheService } from "./cache/cache-service.js";
+import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
 import { ServicesClosedError } from "./errors.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
@@ -49,7 +50,10 @@ export interface PluginHostServices {
    * HostCallError for an unknown name or bytes that do not decode.
    */
   call(importName: string, request: Uint8Array): Promise<Uint8Array>;
-  /** Stops this plugin's jobs, closes its sockets and frees its cache (on unload or reload). */
+  /**
+   * Stops this plugin's jobs and closes its sockets (on unload or reload). Its cache is kept
+   * while another version of the same plugin (a reload) holds it, and freed otherwise.
+   */
   close(): Promise<void>;
 }
 
@@ -65,23 +69,24 @@ function isGranted(permissions: Permissions, name: PermissionName): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** What the services of every plugin share: the resolved options, the network, and one-time warnings. */
+/** What the services of every plugin share: the resolved options, the network, the caches by plugin name, and one-time warnings. */
 interface HostContext {
   readonly options: ResolvedOptions;
   readonly network: NetworkAccess;
+  readonly caches: PluginCaches;
   /** Logs a warning the first time `key` is given, and never again. */
   warnOnce(key: string, message: string): void;
 }
 
 function buildPluginServices(plugin: PluginDescription, host: HostContext, onClose: () => void): PluginHostServices {
   const { name, permissions, callbacks = {} } = plugin;
-  const { options, network } = host;
+  const { options, network, caches } = host;
   const granted = (permission: PermissionName) => isGranted(permissions, permission);
   const logger = options.logger;
   const http = granted("http")
     ? createHttpService(name, permissions.http as HttpPermission, network, options.http, logger)
     : undefined;
-  const cache = granted("cache") ? createCacheService(options.cache) : undefined;
+  const cache = granted("cache") ? caches.acquire(name) : undefined;
   const config = granted("config") ? createConfigService(plugin.config) : undefined;
   const scheduler = granted("scheduler")
     ? createSchedulerService(name, callbacks.onSchedulerCallback?.bind(callbacks), options.scheduler, logger)
@@ -129,7 +134,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
     close() {
       closing ??= (async () => {
         scheduler?.close();
-        cache?.close();
+        if (cache) caches.release(name);
         await websocket?.closeAll();
         onClose();
       })();
@@ -146,6 +151,7 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
   const context: HostContext = {
     options: resolved,
     network,
+    caches: new PluginCaches(resolved.cache),
     warnOnce(key, message) {
       if (warned.has(key)) return;
       warned.add(key);

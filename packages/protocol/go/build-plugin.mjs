@@ -2,8 +2,13 @@
 // Builds the Go plugin in the current directory to plugin.wasm (or --out <file>):
 // with TinyGo when `tinygo` is on PATH, otherwise with Go >= 1.24.
 // ND_GO_COMPILER=go or =tinygo forces one of them.
+// --if-available: without a Go compiler, print one line saying what was skipped and exit 0,
+// so a workspace build goes on without this plugin.
+// Anything after `--` is a command run in the plugin folder once the build succeeded.
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+
+const USAGE = "usage: build-plugin.mjs [--dir <plugin dir>] [--out <file.wasm>] [--if-available] [-- <command run after the build>]";
 
 class GoBuildError extends Error {
   constructor(message) {
@@ -13,14 +18,26 @@ class GoBuildError extends Error {
   }
 }
 
+class CompilerMissing extends GoBuildError {
+  constructor(message) {
+    super(message);
+    this.kind = "compiler-missing";
+  }
+}
+
 function parseArgs(argv) {
-  const options = { out: "plugin.wasm", dir: process.cwd() };
+  const options = { out: "plugin.wasm", dir: process.cwd(), ifAvailable: false, then: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if ((arg === "--out" || arg === "--dir") && argv[i + 1]) options[arg.slice(2)] = argv[++i];
-    else throw new GoBuildError(`unknown argument ${JSON.stringify(arg)}; usage: build-plugin.mjs [--dir <plugin dir>] [--out <file.wasm>]`);
+    else if (arg === "--if-available") options.ifAvailable = true;
+    else if (arg === "--") {
+      options.then = argv.slice(i + 1);
+      break;
+    } else throw new GoBuildError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);
   }
-  return { dir: resolve(options.dir), out: resolve(options.dir, options.out) };
+  const dir = resolve(options.dir);
+  return { ...options, dir, out: resolve(dir, options.out) };
 }
 
 function isInstalled(command) {
@@ -34,7 +51,8 @@ function pickCompiler() {
   }
   const compiler = forced ?? (isInstalled("tinygo") ? "tinygo" : "go");
   if (!isInstalled(compiler)) {
-    throw new GoBuildError(`${compiler} is not on PATH: Go plugins build with TinyGo or with Go 1.24 or newer`);
+    const missing = forced ? `${compiler} is not on PATH` : "neither tinygo nor go is on PATH";
+    throw new CompilerMissing(`${missing} (Go plugins build with TinyGo or with Go 1.24 or newer)`);
   }
   return compiler;
 }
@@ -49,13 +67,31 @@ function buildCommand(compiler, out) {
   };
 }
 
+function run(command, args, cwd, env = {}) {
+  const result = spawnSync(command, args, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
+  if (result.error) throw new GoBuildError(`cannot run ${command}: ${result.error.message}`);
+  return result.status;
+}
+
 function main() {
-  const { dir, out } = parseArgs(process.argv.slice(2));
-  const compiler = pickCompiler();
-  const { args, env } = buildCommand(compiler, out);
+  const options = parseArgs(process.argv.slice(2));
+  let compiler;
+  try {
+    compiler = pickCompiler();
+  } catch (error) {
+    if (!(error instanceof CompilerMissing) || !options.ifAvailable) throw error;
+    const where = `${basename(dirname(options.dir))}/${basename(options.dir)}`;
+    console.log(`build-plugin: skipped ${where}: ${error.message}; the rest builds without it`);
+    return;
+  }
+  const { args, env } = buildCommand(compiler, options.out);
   console.log(`${compiler} ${args.join(" ")}`);
-  const result = spawnSync(compiler, args, { cwd: dir, stdio: "inherit", env: { ...process.env, ...env } });
-  if (result.status !== 0) throw new GoBuildError(`${compiler} build of ${dir} failed (exit ${result.status})`);
+  const status = run(compiler, args, options.dir, env);
+  if (status !== 0) throw new GoBuildError(`${compiler} build of ${options.dir} failed (exit ${status})`);
+  if (options.then.length === 0) return;
+  const [command, ...rest] = options.then;
+  const thenStatus = run(command, rest, options.dir);
+  if (thenStatus !== 0) throw new GoBuildError(`${options.then.join(" ")} failed after the build (exit ${thenStatus})`);
 }
 
 try {

@@ -1,4 +1,4 @@
-// The ABI tables checked against literal copies of DESIGN.md section 3, so a
+// The ABI tables checked against literal copies of the wire contract (docs/architecture.md), so a
 // change to the protos or to the naming rules that breaks the contract fails here.
 import { describe, expect, test } from "vitest";
 import {

@@ -1,6 +1,6 @@
 // Compiles test/assembly/contract-plugin.ts with asc against the AssemblyScript
 // SDK in assembly/ and drives the real .wasm through a small JavaScript host,
-// checking the wire contract of DESIGN.md section 3 from the host's side.
+// checking the wire contract (docs/architecture.md) from the host's side.
 import asc from "assemblyscript/asc";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

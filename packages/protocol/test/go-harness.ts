@@ -1,6 +1,6 @@
 // A minimal host for the Go SDK tests: instantiates a plugin module with
 // Node's WASI (preview1, no files, no environment) and `env` functions written
-// in the test, and speaks the wire contract of DESIGN.md section 3 directly.
+// in the test, and speaks the wire contract (docs/architecture.md) directly.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -150,6 +150,20 @@ export class PluginManager {
     return describe(record);
   }
 
+  /**
+   * Loads plugin folders that appeared since the last scan and unloads those that are gone
+   * (their calls finish first, then their cache is freed). Every other plugin goes on
+   * untouched, with its cache, schedules and sockets.
+   */
+  async rescan(): Promise<void> {
+    const folders = await discoverPluginFolders(this.options.folder);
+    const present = new Set(folders.map((folder) => folder.path));
+    for (const [path, record] of this.records) if (!present.has(path)) this.unload(path, record);
+    const added = folders.filter((folder) => !this.records.has(folder.path));
+    const compiled = await mapWithLimit(added, this.options.compileConcurrency, (folder) => this.compile(folder));
+    await Promise.all(compiled.map((record) => this.activate(this.claim(record))));
+  }
+
   /** Calls one method of a loaded plugin; rejects with a PluginError. */
   async call(name: string, capability: CapabilityName, method: string, request: unknown = {}): Promise<unknown> {
     const plugin = this.recordOf(name)?.plugin;
@@ -212,6 +226,7 @@ export class PluginManager {
         for (const plugin of this.versions.values()) {
           if (plugin.services.cache) recoverSharedCache(plugin.services.cache.shared, threadId);
         }
+        this.logger.debug(`worker thread ${threadId} stopped; caches it held are usable again`, { threadId });
       },
       log: ({ pluginName, stream, line }: LogLine) => {
         const level = stream === "stderr" ? "warn" : "info";
@@ -356,6 +371,12 @@ export class PluginManager {
       onError: deliver("WebSocketCallback", "OnError"),
       onClose: deliver("WebSocketCallback", "OnClose"),
     };
+  }
+
+  private unload(path: string, record: PluginRecord): void {
+    this.records.delete(path);
+    if (record.plugin) void this.retire(record.plugin);
+    this.logger.info(`plugin ${nameOf(record)} unloaded`, { plugin: nameOf(record), folder: path });
   }
 
   /** Lets an old version finish its calls, then frees it everywhere. */

@@ -172,9 +172,13 @@ describe("loading", () => {
     expect(second?.error?.message).toContain(join(folder, "b-twin"));
   });
 
-  test("a declared capability without its api_version export is refused", async () => {
+  test("a declared capability without its api_version export is refused, naming the registration the code lacks", async () => {
     const { manager } = await startManager(pluginsFolder([{ name: "liar", wasm: echo, capabilities: ["MetadataAgent", "Scrobbler"] }]));
-    expect(manager.list()[0]?.error?.message).toContain('does not export the function "scrobbler_api_version"');
+    const message = manager.list()[0]?.error?.message;
+    expect(message).toContain('declares Scrobbler but does not export the function "scrobbler_api_version"');
+    expect(message).toContain("the plugin code never registers a Scrobbler");
+    expect(message).toContain("Go: call scrobbler.Register(...)");
+    expect(message).toContain('AssemblyScript: export * from "@nd/protocol/assembly/exports/scrobbler" and call registerScrobbler(...)');
   });
 });
 

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import wabt from "wabt";
+import { temporaryFolder } from "./temporary-folders.js";
 
 const toolkit = await wabt();
 
@@ -59,7 +59,7 @@ export interface TestPlugin {
 
 /** A new plugins folder with each plugin in its own subfolder, and `links` (name → folder) as symlinks. */
 export function pluginsFolder(plugins: readonly TestPlugin[], links: Readonly<Record<string, string>> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), "nd-plugins-"));
+  const root = temporaryFolder("nd-plugins-");
   for (const plugin of plugins) writePlugin(root, plugin);
   for (const [name, target] of Object.entries(links)) symlinkSync(target, join(root, name));
   return root;
@@ -80,4 +80,26 @@ export function writePlugin(root: string, plugin: TestPlugin): string {
   writeFileSync(join(folder, "manifest.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
   writeFileSync(join(folder, "plugin.wasm"), plugin.wasm);
   return folder;
+}
+
+/** Imports of the cache bodies below. */
+export const CACHE_STRING_IMPORTS = `(import "env" "set_string" (func $set_string (param i32 i32) (result i64)))
+  (import "env" "get_string" (func $get_string (param i32 i32) (result i64)))`;
+
+/** SetStringRequest { key: "k", value: "v" } at 512 and GetRequest { key: "k" } at 544; `$store_k` stores it. */
+export const CACHE_KEY_K = `
+  (data (i32.const 512) "\\0a\\01k\\12\\01v")
+  (data (i32.const 544) "\\0a\\01k")
+  (func $store_k (drop (call $set_string (i32.const 512) (i32.const 6))))`;
+
+/** GetArtistMBID traps unless the cache holds k, after storing it first when `storeFirst`. */
+export function mbidRequiresCachedK(storeFirst: boolean): string {
+  return `
+  (func (export "metadata_agent_get_artist_mbid") (param i32) (param i32) (result i64)
+    (local $reply i32)
+    ${storeFirst ? "(call $store_k)" : ""}
+    (local.set $reply (i32.wrap_i64 (i64.shr_u (call $get_string (i32.const 544) (i32.const 3)) (i64.const 32))))
+    ;; GetStringResponse { exists: true, ... } starts with 08 01
+    (if (i32.ne (i32.load16_u (local.get $reply)) (i32.const 0x0108)) (then unreachable))
+    (i64.const 0))`;
 }

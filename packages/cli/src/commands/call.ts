@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { CAPABILITIES, CAPABILITY_NAMES, type CapabilityName } from "@nd/protocol";
 import { PluginError } from "@nd/runtime";
 import type { Command } from "commander";
@@ -5,8 +7,12 @@ import { contextOf, defineCommand } from "../command-kit.js";
 import { failure, usageError } from "../errors.js";
 import { writeJson, type CliIo } from "../io.js";
 import { warnOfInitError, withSinglePlugin } from "../manager.js";
+import { checkPathArgument } from "../path-arguments.js";
 import { findInstalled } from "../plugins-folder.js";
 import { requestFromJson, resolveMethod } from "../methods.js";
+
+/** A request larger than this is refused, from a file or standard input alike. */
+const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export function callCommand(io: CliIo): Command {
   return defineCommand({
@@ -16,10 +22,10 @@ export function callCommand(io: CliIo): Command {
   })
     .argument("<name>", "the plugin's name")
     .argument("<method>", `Capability.Method, e.g. MetadataAgent.GetArtistMBID (capabilities: ${CAPABILITY_NAMES.join(", ")})`)
-    .argument("[json]", "the request, in the protobuf JSON mapping", "{}")
-    .action(async (name: string, target: string, json: string, _options, command: Command) => {
+    .argument("[request]", "the request in the protobuf JSON mapping; - reads it from standard input, @file from a file", "{}")
+    .action(async (name: string, target: string, requestArgument: string, _options, command: Command) => {
       const { capability, method } = resolveMethod(target);
-      const request = parseRequest(json, capability, method);
+      const request = parseRequest(await requestText(io, requestArgument), capability, method);
       const context = await contextOf(io, command);
       const plugin = await findInstalled(context.folder, name);
       const response = await withSinglePlugin(plugin.path, plugin.name, context.config, io, async (manager) => {
@@ -35,6 +41,29 @@ export function callCommand(io: CliIo): Command {
       });
       writeJson(io.stdout, CAPABILITIES[capability].methods[method]!.responseType.toJSON(response));
     });
+}
+
+/** The request's JSON text: the argument itself, standard input for `-`, a file for `@path`. */
+async function requestText(io: CliIo, argument: string): Promise<string> {
+  if (argument === "-") return readLimited(io.stdin, "standard input");
+  if (!argument.startsWith("@")) return argument;
+  const path = resolve(io.cwd, argument.slice(1));
+  await checkPathArgument(path, "file", "request file");
+  const bytes = await readFile(path);
+  if (bytes.byteLength > MAX_REQUEST_BYTES) throw usageError(`request file ${path} is larger than ${MAX_REQUEST_BYTES} bytes`);
+  return bytes.toString("utf8");
+}
+
+async function readLimited(stream: AsyncIterable<Uint8Array | string>, what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.from(chunk);
+    size += bytes.byteLength;
+    if (size > MAX_REQUEST_BYTES) throw usageError(`the request on ${what} is larger than ${MAX_REQUEST_BYTES} bytes`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseRequest(json: string, capability: CapabilityName, method: string): unknown {

@@ -1,11 +1,13 @@
 import { lstat, readFile, realpath, symlink } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
 import { pluginFolderName } from "@nd/manifest";
 import { checkPluginModule } from "@nd/runtime";
+import { checkPathArgument } from "../path-arguments.js";
+import { requestRefresh } from "../refresh-marker.js";
 import { ensurePluginsFolder, readManifestFile, WASM_FILE } from "../plugins-folder.js";
 
 export function devCommand(io: CliIo): Command {
@@ -17,19 +19,21 @@ export function devCommand(io: CliIo): Command {
     .argument("<folder>", "the plugin's folder")
     .action(async (folder: string, _options, command: Command) => {
       const context = await contextOf(io, command);
-      const source = await realpath(resolve(io.cwd, folder)).catch(() => {
-        throw failure(`${resolve(io.cwd, folder)} does not exist`);
-      });
+      await checkPathArgument(resolve(io.cwd, folder), "folder", "plugin folder");
+      const source = await realpath(resolve(io.cwd, folder));
       const manifest = await readManifestFile(source);
       const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
         throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
       });
       const problems = await checkPluginModule(wasm, manifest);
       if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
+      await refuseFolderInside(context.folder, source);
       await ensurePluginsFolder(context.folder);
       const link = join(context.folder, pluginFolderName(manifest.name));
       if (await alreadyLinked(link, source)) {
-        writeLine(io.stdout, `${link} already links to ${source}`);
+        // A re-link after a rebuild: a running nd serve reloads the plugin in place, keeping its cache.
+        await requestRefresh(context.folder, manifest.name);
+        writeLine(io.stdout, `${link} already links to ${source}; a running nd serve on ${context.folder} reloads it`);
         return;
       }
       await symlink(source, link, "dir").catch((error: NodeJS.ErrnoException) => {
@@ -38,6 +42,15 @@ export function devCommand(io: CliIo): Command {
       });
       writeLine(io.stdout, `linked ${link} -> ${source}`);
     });
+}
+
+/** Run inside the plugin folder with a relative plugins folder, dev would link the folder into itself. */
+async function refuseFolderInside(pluginsFolder: string, source: string): Promise<void> {
+  const real = await realpath(pluginsFolder).catch(() => resolve(pluginsFolder));
+  const fromSource = relative(source, real);
+  if (fromSource === "" || (!fromSource.startsWith("..") && !isAbsolute(fromSource))) {
+    throw failure(`the plugins folder ${real} is inside the plugin folder ${source}; choose another with --folder or ND_PLUGINS_FOLDER`);
+  }
 }
 
 async function alreadyLinked(link: string, source: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { readNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
@@ -7,6 +7,7 @@ import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "@nd/runtime";
 import { findInstalled, MANIFEST_FILE, readManifestFile } from "../plugins-folder.js";
+import { checkPathArgument } from "../path-arguments.js";
 import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 
 export function infoCommand(io: CliIo): Command {
@@ -20,7 +21,7 @@ export function infoCommand(io: CliIo): Command {
     .action(async (target: string, _options, command: Command) => {
       const context = await contextOf(io, command);
       const path = resolve(io.cwd, target);
-      const kind = await targetKind(path);
+      const kind = await targetKind(path, target);
       const details =
         kind === "package"
           ? await packageDetails(path)
@@ -32,13 +33,17 @@ export function infoCommand(io: CliIo): Command {
     });
 }
 
-/** A .ndp file, a plugin folder (holding manifest.json), or else the name of an installed plugin. */
-async function targetKind(path: string): Promise<"package" | "folder" | "name"> {
+/**
+ * A .ndp file, a plugin folder (holding manifest.json, or any folder written as a path), or
+ * else the name of an installed plugin.
+ */
+async function targetKind(path: string, target: string): Promise<"package" | "folder" | "name"> {
   if (path.endsWith(".ndp")) return "package";
   const info = await stat(path).catch(() => undefined);
   if (info?.isFile()) return "package";
-  if (info?.isDirectory() && (await stat(join(path, MANIFEST_FILE)).catch(() => undefined))?.isFile()) return "folder";
-  return "name";
+  if (!info?.isDirectory()) return "name";
+  const writtenAsPath = target.includes("/") || target.includes(sep);
+  return writtenAsPath || (await stat(join(path, MANIFEST_FILE)).catch(() => undefined))?.isFile() ? "folder" : "name";
 }
 
 async function installedWithManifest(folder: string, name: string) {
@@ -48,6 +53,7 @@ async function installedWithManifest(folder: string, name: string) {
 }
 
 async function packageDetails(file: string): Promise<PluginDetails> {
+  await checkPathArgument(file, "file", "package");
   const ndp = await readNdp(file);
   return {
     source: file,

@@ -39,6 +39,7 @@ function printTable(io: CliIo, summaries: PluginSummary[], folder: string): void
     writeLine(io.stdout, `no plugins in ${folder}`);
     return;
   }
+  writeLine(io.stderr, `plugins folder: ${folder}`);
   const header = ["NAME", "VERSION", "CAPABILITIES", "PERMISSIONS", "STATE", "DEV"];
   const rows = summaries.map((s) => [
     s.name,

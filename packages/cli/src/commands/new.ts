@@ -1,45 +1,50 @@
-import { createRequire } from "node:module";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { pluginFolderName, validateManifest } from "@nd/manifest";
 import { Option, type Command } from "commander";
 import { defineCommand } from "../command-kit.js";
-import { failure } from "../errors.js";
+import { CliError, failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
-import { checkPluginName } from "../plugins-folder.js";
-import { assemblyScriptTemplate, goTemplate, type TemplateFile } from "../scaffold/templates.js";
+import { pathProblem } from "../path-arguments.js";
+import { protocolSourceFor } from "../scaffold/protocol-source.js";
+import { assemblyScriptTemplate, goTemplate, scaffoldManifest, type TemplateFile } from "../scaffold/templates.js";
+
+const LANGUAGES = { as: "AssemblyScript", go: "Go" } as const;
 
 export function newCommand(io: CliIo): Command {
   return defineCommand({
     name: "new",
     summary: "scaffold a plugin (a MetadataAgent answering GetArtistBiography) in AssemblyScript or Go",
     example: "nd plugin new my-plugin --lang as ./my-plugin",
+    pluginsFolder: false,
   })
     .argument("<name>", "the plugin's name (its manifest name)")
-    .argument("[folder]", "where to create it (default ./<name>); must not exist or be empty")
+    .argument("[folder]", "where to create it (default ./<safe folder name of the name>); must not exist or be empty")
     .addOption(new Option("--lang <language>", "as (AssemblyScript) or go").choices(["as", "go"]).makeOptionMandatory())
-    .action(async (name: string, folder: string | undefined, options: { lang: "as" | "go" }) => {
-      checkPluginName(name);
-      const target = resolve(io.cwd, folder ?? name);
+    .action(async (name: string, folder: string | undefined, options: { lang: keyof typeof LANGUAGES }) => {
+      const language = LANGUAGES[options.lang];
+      checkManifestName(name, language);
+      const target = resolve(io.cwd, folder ?? pluginFolderName(name));
       await ensureEmpty(target);
-      const protocolVersion = `^${protocolPackageVersion()}`;
-      const files =
-        options.lang === "as"
-          ? assemblyScriptTemplate({ name, protocolVersion })
-          : goTemplate({ name, protocolVersion, goSdkPath: goSdkPath(target) });
-      await writeFiles(target, files);
-      writeLine(io.stdout, `created ${name} (${options.lang === "as" ? "AssemblyScript" : "Go"}) in ${target}; see its README.md to build and try it`);
+      const template = options.lang === "as" ? assemblyScriptTemplate : goTemplate;
+      await writeFiles(target, template({ name, protocol: protocolSourceFor(target) }));
+      writeLine(io.stdout, `created ${name} (${language}) in ${target}; see its README.md to build and try it`);
     });
 }
 
-/** The @nd/protocol version this nd was built with: what a new plugin depends on. */
-function protocolPackageVersion(): string {
-  return (createRequire(import.meta.url)("@nd/protocol/package.json") as { version: string }).version;
+/** The name is checked by the manifest's own rule, before anything is written. */
+function checkManifestName(name: string, language: string): void {
+  const result = validateManifest(scaffoldManifest(name, language));
+  if (result.ok) return;
+  const reasons = result.problems.map((problem) => problem.message).join("; ");
+  throw failure(`plugin name ${JSON.stringify(name)} is not a valid manifest name: ${reasons}`);
 }
 
 async function ensureEmpty(folder: string): Promise<void> {
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
-    throw error;
+    if (error.code === "ENOTDIR") throw new CliError("path", `${folder} is a file; give a new or empty folder`);
+    throw pathProblem(folder, "folder", error);
   });
   if (entries.length > 0) throw failure(`${folder} is not empty; choose a new folder`);
 }
@@ -50,11 +55,4 @@ async function writeFiles(folder: string, files: TemplateFile[]): Promise<void> 
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, file.text, { flag: "wx" });
   }
-}
-
-/** The nd repository's Go SDK, relative to the new plugin, when this nd runs from a checkout. */
-/** The Go SDK shipped in @nd/protocol, as a path relative to the new plugin (for go.mod's replace). */
-function goSdkPath(target: string): string {
-  const protocolDir = dirname(createRequire(import.meta.url).resolve("@nd/protocol/package.json"));
-  return relative(target, join(protocolDir, "go")) || ".";
 }

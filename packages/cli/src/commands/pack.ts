@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pluginFolderName } from "@nd/manifest";
 import { writeNdp } from "@nd/ndp";
@@ -8,6 +8,7 @@ import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { checkPluginModule } from "@nd/runtime";
+import { checkPathArgument } from "../path-arguments.js";
 import { readManifestFile, WASM_FILE } from "../plugins-folder.js";
 import { progress } from "../progress.js";
 
@@ -17,6 +18,7 @@ export function packCommand(io: CliIo): Command {
     summary: "validate a plugin folder and build a .ndp package (default ./<name>-<version>.ndp)",
     example: "nd plugin pack ./my-plugin -o dist/my-plugin.ndp",
     json: true,
+    pluginsFolder: false,
   })
     .argument("<folder>", "the plugin's folder (manifest.json, plugin.wasm, optional README.md and LICENSE)")
     .option("-o, --output <file>", "where to write the package")
@@ -25,6 +27,7 @@ export function packCommand(io: CliIo): Command {
       const status = progress(io.stderr);
       try {
         status.step("validating");
+        await checkPathArgument(source, "folder", "plugin folder");
         const manifest = await readManifestFile(source);
         const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
           throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
@@ -32,7 +35,11 @@ export function packCommand(io: CliIo): Command {
         const problems = await checkPluginModule(wasm, manifest);
         if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
         status.step("packing");
-        const output = resolve(io.cwd, options.output ?? `${pluginFolderName(manifest.name)}-${pluginFolderName(manifest.version)}.ndp`);
+        const fileName = `${pluginFolderName(manifest.name)}-${pluginFolderName(manifest.version)}.ndp`;
+        const output = resolve(io.cwd, options.output ?? fileName);
+        if ((await stat(output).catch(() => undefined))?.isDirectory()) {
+          throw failure(`--output ${output} is a folder; give a file name such as ${join(output, fileName)}`);
+        }
         const bytes = await writeNdp(source, output);
         status.done();
         const result = { file: output, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };

@@ -4,6 +4,7 @@ import { contextOf, defineCommand } from "../command-kit.js";
 import type { CommandContext } from "../context.js";
 import { writeLine, type CliIo } from "../io.js";
 import { verifiedPackage } from "../package-check.js";
+import { checkPathArgument } from "../path-arguments.js";
 import { listInstalled, type InstalledPlugin } from "../plugins-folder.js";
 import { progress, type Progress } from "../progress.js";
 
@@ -36,6 +37,7 @@ export function packageCommand(
       try {
         status.step("verifying");
         const path = resolve(io.cwd, file);
+        await checkPathArgument(path, "file", "package");
         const { name, version } = (await verifiedPackage(path)).manifest;
         const installed = (await listInstalled(context.folder)).find((plugin) => plugin.name === name);
         const line = await apply({ context, path, name, version, installed, status }, file);

@@ -112,7 +112,7 @@ async function installExamples(examples: string, folder: string, upstreams: Demo
     const source = join(examples, entry.name);
     if (!existsSync(join(source, "manifest.json"))) continue;
     if (!existsSync(join(source, "plugin.wasm"))) {
-      logger.warn(`demo: skipping examples/${entry.name}: plugin.wasm is not built (run pnpm build)`);
+      logger.warn(`demo: skipping examples/${entry.name}: plugin.wasm is not built (the build output says why; Go examples need Go or TinyGo)`);
       continue;
     }
     try {

@@ -1,3 +1,6 @@
+import { pluginFolderName } from "@nd/manifest";
+import type { ProtocolSource } from "./protocol-source.js";
+
 /** A file of a new plugin: its path in the plugin folder and its text. */
 export interface TemplateFile {
   readonly path: string;
@@ -6,14 +9,13 @@ export interface TemplateFile {
 
 export interface TemplateOptions {
   readonly name: string;
-  /** Version range of @nd/protocol for AssemblyScript plugins. */
-  readonly protocolVersion: string;
-  /** Path of the nd Go SDK relative to the plugin folder, when the nd repository is at hand. */
-  readonly goSdkPath?: string;
+  /** Where @nd/protocol and the Go SDK come from. */
+  readonly protocol: ProtocolSource;
 }
 
-function manifest(name: string, language: string): TemplateFile {
-  const value = {
+/** The manifest a new plugin starts with; `nd plugin new` validates it before writing anything. */
+export function scaffoldManifest(name: string, language: string) {
+  return {
     name,
     author: "you",
     version: "0.1.0",
@@ -21,7 +23,25 @@ function manifest(name: string, language: string): TemplateFile {
     capabilities: ["MetadataAgent"],
     permissions: {},
   };
-  return { path: "manifest.json", text: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+function manifest(name: string, language: string): TemplateFile {
+  return { path: "manifest.json", text: `${JSON.stringify(scaffoldManifest(name, language), null, 2)}\n` };
+}
+
+/** npm package names are lowercase and URL-safe; a plugin name may be neither. */
+function packageName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "nd-plugin";
+}
+
+/** The name as one word of a shell command line. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** A string literal of AssemblyScript or Go source (both read JSON's escapes). */
+function codeString(text: string): string {
+  return JSON.stringify(text);
 }
 
 function readme(name: string, build: string): TemplateFile {
@@ -34,22 +54,30 @@ An nd plugin. It implements \`MetadataAgent.GetArtistBiography\`; every other me
 
 \`\`\`sh
 ${build}
-nd plugin dev .                     # link this folder into the plugins folder
-nd plugin call ${name} MetadataAgent.GetArtistBiography '{"name":"Nina Simone"}'
-nd plugin pack .                    # writes ${name}-0.1.0.ndp
+nd plugin dev .                     # link this folder into the plugins folder (nd prints which)
+nd plugin call ${shellWord(name)} MetadataAgent.GetArtistBiography '{"name":"Nina Simone"}'
+nd plugin pack .                    # writes ${pluginFolderName(name)}-0.1.0.ndp
 \`\`\`
+
+\`nd\` comes from a checkout of nd: \`(cd packages/cli && npm link)\` there puts it on your PATH
+(see the plugin authors guide, packages/protocol/README-authors.md in the checkout).
 `;
   return { path: "README.md", text };
 }
 
-export function assemblyScriptTemplate({ name, protocolVersion }: TemplateOptions): TemplateFile[] {
+export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
   const packageJson = {
-    name,
+    name: packageName(name),
     version: "0.1.0",
     private: true,
     scripts: { build: "asc --config asconfig.json" },
-    devDependencies: { "@nd/protocol": protocolVersion, assemblyscript: "^0.28.20" },
+    devDependencies: { "@nd/protocol": protocol.dependency, assemblyscript: "^0.28.20" },
   };
+  const inWorkspace = protocol.dependency.startsWith("workspace:");
+  const build = inWorkspace
+    ? `npx --yes pnpm@10.34.8 install                             # at the repository root: links @nd/protocol
+npx --yes pnpm@10.34.8 --filter ${packageName(name)} build   # writes plugin.wasm`
+    : "npm install && npm run build      # writes plugin.wasm; @nd/protocol comes from your nd (file:)";
   const asconfig = {
     entries: ["assembly/plugin.ts"],
     options: { outFile: "plugin.wasm", exportStart: "_initialize", runtime: "incremental", optimizeLevel: 3, shrinkLevel: 1 },
@@ -61,7 +89,7 @@ export * from "@nd/protocol/assembly/exports/metadata_agent";
 class Agent extends MetadataAgent {
   getArtistBiography(request: ArtistBiographyRequest): Result<ArtistBiographyResponse> {
     if (request.name == "") return Result.notFound<ArtistBiographyResponse>();
-    return Result.ok(new ArtistBiographyResponse("${name} says hello to " + request.name));
+    return Result.ok(new ArtistBiographyResponse(${codeString(`${name} says hello to `)} + request.name));
   }
 }
 
@@ -73,15 +101,13 @@ registerMetadataAgent(new Agent());
     { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
     { path: "assembly/plugin.ts", text: plugin },
     { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
-    readme(name, "npm install && npm run build      # writes plugin.wasm"),
+    readme(name, build),
   ];
 }
 
-export function goTemplate({ name, goSdkPath }: TemplateOptions): TemplateFile[] {
-  const module = name.replace(/[^A-Za-z0-9._-]/g, "-");
-  const replace = goSdkPath
-    ? `\nreplace github.com/nd-music/nd/packages/protocol/go => ${goSdkPath}\n`
-    : "\n// Point this at your copy of the nd Go SDK (packages/protocol/go of the nd repository):\n// replace github.com/nd-music/nd/packages/protocol/go => ../nd/packages/protocol/go\n";
+export function goTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
+  const module = packageName(name);
+  const replace = `\n// The nd Go SDK shipped with your nd (in @nd/protocol); nothing is downloaded.\nreplace github.com/nd-music/nd/packages/protocol/go => ${protocol.goSdkPath}\n`;
   const goMod = `module example.com/${module}\n\ngo 1.24\n\nrequire github.com/nd-music/nd/packages/protocol/go v0.0.0\n${replace}`;
   const main = `// ${name} is an nd plugin: a MetadataAgent answering artist biographies.
 package main
@@ -102,7 +128,7 @@ func (agent) GetArtistBiography(_ context.Context, req *api.ArtistBiographyReque
 	if req.Name == "" {
 		return nil, plugin.ErrNotFound
 	}
-	return &api.ArtistBiographyResponse{Biography: "${name} says hello to " + req.Name}, nil
+	return &api.ArtistBiographyResponse{Biography: ${codeString(`${name} says hello to `)} + req.Name}, nil
 }
 
 // Plugins register in init: the host runs package initialisation, never main.

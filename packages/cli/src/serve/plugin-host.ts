@@ -1,12 +1,12 @@
 import { PluginManager, type Logger, type PluginManagerOptions } from "@nd/runtime";
 
 /**
- * Holds the host's PluginManager. A plugin whose files change is reloaded in place; when
- * plugins appear or disappear the manager is replaced, and the old one is closed once the
- * calls it is running are done.
+ * Holds the host's PluginManager. A plugin whose files change is reloaded in place; plugins
+ * that appear are loaded and those that disappear unloaded, leaving the others (and their
+ * caches) untouched.
  */
 export class PluginHost {
-  private current: PluginManager;
+  private readonly current: PluginManager;
   private readonly running = new Map<PluginManager, number>();
   private readonly drained = new Map<PluginManager, () => void>();
 
@@ -42,13 +42,9 @@ export class PluginHost {
     await this.current.reload(name).catch((error: Error) => this.logger.error(`plugin ${name}: reload failed: ${error.message}`));
   }
 
-  /** Loads the folder afresh into a new manager and retires the old one. */
-  async replace(): Promise<void> {
-    const next = new PluginManager(this.options);
-    await next.start();
-    const previous = this.current;
-    this.current = next;
-    await this.retire(previous);
+  /** Loads the plugins that appeared in the folder and unloads those that are gone. */
+  async rescan(): Promise<void> {
+    await this.current.rescan();
   }
 
   /** Waits for running calls, then closes every manager. */

@@ -64,7 +64,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     folder,
     pollIntervalMs: options.pollIntervalMs,
     onChange: async ({ changed, setChanged }) => {
-      if (setChanged) return host.replace();
+      if (setChanged) await host.rescan();
       const names = new Map(host.manager.list().map((info) => [info.folder, info.name]));
       for (const path of changed) await host.reload(names.get(path) ?? path);
     },

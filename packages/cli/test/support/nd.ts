@@ -14,10 +14,14 @@ export interface NdResult {
 }
 
 /** Runs `nd` in-process with captured output; `ND_PLUGINS_FOLDER` is cleared unless given. */
-export async function nd(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<NdResult> {
+export async function nd(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: AsyncIterable<string> } = {},
+): Promise<NdResult> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(argv, {
+    stdin: options.stdin ?? (async function* () {})(),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},

@@ -6,6 +6,7 @@ import {
   PERMISSION_NAMES,
   PLUGIN_EXPORTS,
   findHostFunction,
+  type CapabilityName,
   type PermissionName,
 } from "@nd/protocol";
 import { PermissionError, PluginLoadError, type PluginError } from "../errors.js";
@@ -67,9 +68,22 @@ function exportProblems(module: WebAssembly.Module, manifest: Manifest): PluginE
     [PLUGIN_EXPORTS.memory, "memory"],
     [PLUGIN_EXPORTS.malloc, "function"],
     [PLUGIN_EXPORTS.free, "function"],
-    ...manifest.capabilities.map((capability) => [CAPABILITIES[capability].apiVersionExport, "function"] as const),
   ];
-  return required
+  const missing = required
     .filter(([name, kind]) => exports.get(name) !== kind)
     .map(([name, kind]) => new PluginLoadError(manifest.name, `does not export the ${kind} "${name}"`));
+  const unregistered = [...new Set(manifest.capabilities)]
+    .filter((capability) => exports.get(CAPABILITIES[capability].apiVersionExport) !== "function")
+    .map((capability) => new PluginLoadError(manifest.name, unregisteredCapability(capability)));
+  return [...missing, ...unregistered];
+}
+
+/** A declared capability whose code is absent: says which SDK registration is missing. */
+function unregisteredCapability(capability: CapabilityName): string {
+  const { apiVersionExport, exportPrefix } = CAPABILITIES[capability];
+  const asModule = `@nd/protocol/assembly/exports/${exportPrefix.replace(/_$/, "")}`;
+  return (
+    `declares ${capability} but does not export the function "${apiVersionExport}": the plugin code never registers a ${capability} ` +
+    `(Go: call ${capability.toLowerCase()}.Register(...) / AssemblyScript: export * from "${asModule}" and call register${capability}(...))`
+  );
 }

@@ -3,7 +3,7 @@
 // Package api is generated from proto/api/api.proto.
 //
 // Capabilities a plugin implements. The host calls them through the exports
-// "<service>_<method>" in snake case (see DESIGN.md section 3).
+// "<service>_<method>" in snake case (see docs/architecture.md, Wire contract).
 package api
 
 import (

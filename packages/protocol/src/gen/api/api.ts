@@ -9,7 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /**
  * Capabilities a plugin implements. The host calls them through the exports
- * "<service>_<method>" in snake case (see DESIGN.md section 3).
+ * "<service>_<method>" in snake case (see docs/architecture.md, Wire contract).
  */
 
 export interface ArtistMBIDRequest {

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
+import { temporaryFolder } from "@nd/testing";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { memoryLogger } from "../../support/wat-plugins.js";
 
@@ -75,7 +75,7 @@ export async function fakeUpstream(route: Route): Promise<FakeUpstream> {
  * can let the plugin reach the fake servers on 127.0.0.1.
  */
 export function examplePluginsFolder(example: string, permissions: Record<string, unknown>): string {
-  const root = mkdtempSync(join(tmpdir(), `nd-${example}-`));
+  const root = temporaryFolder(`nd-${example}-`);
   const folder = join(root, example);
   mkdirSync(folder);
   copyFileSync(join(EXAMPLES, example, "plugin.wasm"), join(folder, "plugin.wasm"));

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// The newcomer's and plugin author's path, end to end, from a clean copy of this checkout:
+// 1. without Go or TinyGo on PATH, the README's first command builds (skipping the Go
+//    examples, one line each) and serves the demo;
+// 2. `npm link` in packages/cli puts `nd` on PATH, offline;
+// 3. `nd plugin new` scaffolds outside the repository and inside examples/, and each skeleton
+//    installs, builds and answers `nd plugin call` exactly as its README says, without a
+//    registry for any nd package.
+// Run by `pnpm test`; it removes everything it created.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const checkout = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM = ["--yes", "pnpm@10.34.8"];
+const GO_TOOLS = ["go", "gofmt", "tinygo"];
+const STEP_TIMEOUT_MS = 10 * 60 * 1000;
+
+function step(title) {
+  console.log(`newcomer-e2e: ${title}`);
+}
+
+function fail(message) {
+  throw new Error(`newcomer-e2e: ${message}`);
+}
+
+/** Runs a command to completion; its output is shown only when it fails. */
+function run(command, args, options) {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: STEP_TIMEOUT_MS, ...options });
+  if (result.status !== 0) {
+    fail(`${command} ${args.join(" ")} (in ${options.cwd}) exited ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** The files a clone would hold: tracked and new files of this checkout, in a fresh git repository. */
+function cleanCopy(target) {
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: checkout, encoding: "utf8" })
+    .split("\0")
+    .filter((file) => file !== "" && existsSync(join(checkout, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(checkout, file), join(target, file), { verbatimSymlinks: true });
+  }
+  const git = (...args) => run("git", args, { cwd: target });
+  git("init", "-q");
+  git("add", "-A");
+  git("-c", "user.name=nd", "-c", "user.email=nd@localhost", "commit", "-q", "-m", "clean copy");
+}
+
+/** PATH with every Go tool hidden: folders holding one are replaced by a copy of links without it. */
+function pathWithoutGo(shims) {
+  return process.env.PATH.split(delimiter)
+    .filter((folder) => folder !== "")
+    .map((folder, index) => {
+      const entries = existsSync(folder) ? readdirSync(folder) : [];
+      if (!entries.some((entry) => GO_TOOLS.includes(entry))) return folder;
+      const shim = join(shims, String(index));
+      mkdirSync(shim, { recursive: true });
+      for (const entry of entries.filter((name) => !GO_TOOLS.includes(name))) symlinkSync(join(folder, entry), join(shim, entry));
+      return shim;
+    })
+    .join(delimiter);
+}
+
+/** Starts the README's first command (on a free port) and resolves with the demo's URL and what it printed. */
+function startDemo(repo, env) {
+  const child = spawn("npx", [...PNPM, "start", "--port", "0"], { cwd: repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start within ${STEP_TIMEOUT_MS} ms:\n${output}`)), STEP_TIMEOUT_MS);
+    const take = (chunk) => {
+      output += chunk;
+      const url = /nd demo: .* on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (url && output.includes("Press Ctrl-C to stop.")) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo exited (${code}) before serving:\n${output}`));
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", resolve);
+      process.kill(-child.pid, "SIGTERM");
+    });
+  return { ready, stop, output: () => output };
+}
+
+async function checkDemoWithoutGo(repo, env) {
+  step("the README's first command without Go or TinyGo on PATH");
+  run("npx", [...PNPM, "install", "--offline", "--frozen-lockfile"], { cwd: repo, env });
+  const demo = startDemo(repo, env);
+  try {
+    const url = await demo.ready;
+    const output = demo.output();
+    for (const example of ["go-coverart", "go-echo", "go-live-events"]) {
+      const skipped = output.split("\n").filter((line) => line.includes(`build-plugin: skipped examples/${example}: neither tinygo nor go is on PATH`));
+      if (skipped.length !== 1) fail(`expected one line saying examples/${example} was skipped, got:\n${output}`);
+    }
+    const plugins = (await (await fetch(`${url}/api/plugins`)).json()).map((plugin) => `${plugin.name}:${plugin.state}`).sort();
+    const expected = ["as-echo:loaded", "as-metadata-agent:loaded", "as-scrobbler:loaded"];
+    if (JSON.stringify(plugins) !== JSON.stringify(expected)) fail(`the demo serves ${plugins.join(", ")}, expected ${expected.join(", ")}`);
+    const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", body: '{"name":"Nina Simone"}' });
+    if (!answer.ok) fail(`the demo's as-echo call answered ${answer.status}: ${await answer.text()}`);
+  } finally {
+    await demo.stop();
+  }
+}
+
+/** Follows a scaffold README's "Build, try, package" block, with `nd` from PATH. */
+function followScaffoldReadme(plugin, name, env) {
+  const readme = readFileSync(join(plugin, "README.md"), "utf8");
+  const commands = /```sh\n([\s\S]*?)```/.exec(readme)?.[1]?.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#")) ?? [];
+  if (commands.length < 4) fail(`${plugin}/README.md has no build, try and package commands`);
+  let called = "";
+  for (const line of commands) called = run("sh", ["-c", line.replace(/\s+#.*$/, "")], { cwd: plugin, env });
+  if (!existsSync(join(plugin, "plugin.wasm"))) fail(`${plugin}: following its README built no plugin.wasm`);
+  if (!existsSync(join(plugin, `${name}-0.1.0.ndp`))) fail(`${plugin}: following its README packed no ${name}-0.1.0.ndp`);
+  return called;
+}
+
+function checkScaffolds(repo, work, env, goEnv) {
+  step("npm link puts nd on PATH");
+  // npm's global folder for this run only, so the machine's own is left alone.
+  const prefix = join(work, "npm-global");
+  run("npm", ["link", "--offline", "--no-audit", "--no-fund"], { cwd: join(repo, "packages", "cli"), env: { ...env, npm_config_prefix: prefix } });
+  // A data folder of this run's own (nd's default plugins folder lives in it); pnpm keeps the store it used.
+  const storeDir = run("npx", [...PNPM, "store", "path"], { cwd: repo, env }).trim();
+  const ndEnv = {
+    ...env,
+    PATH: `${join(prefix, "bin")}${delimiter}${env.PATH}`,
+    XDG_DATA_HOME: join(work, "xdg"),
+    npm_config_store_dir: storeDir,
+  };
+  run("nd", ["--help"], { cwd: work, env: ndEnv });
+
+  step("nd plugin new outside the repository (AssemblyScript)");
+  const outside = join(work, "outside");
+  mkdirSync(outside);
+  run("nd", ["plugin", "new", "hello-as", "--lang", "as"], { cwd: outside, env: ndEnv });
+  const dependency = JSON.parse(readFileSync(join(outside, "hello-as", "package.json"), "utf8")).devDependencies["@nd/protocol"];
+  if (!dependency.startsWith("file:")) fail(`the skeleton depends on @nd/protocol ${dependency}, not on the nd that wrote it`);
+  // npm's cache or the registry supplies the AssemblyScript compiler; nothing of nd comes from a registry.
+  const npmEnv = { ...ndEnv, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
+  followScaffoldReadme(join(outside, "hello-as"), "hello-as", npmEnv);
+  const folder = join(work, "xdg", "nd", "plugins");
+  if (!existsSync(join(folder, "hello-as"))) fail(`nd plugin dev did not link into the default plugins folder ${folder}`);
+
+  if (goEnv) {
+    step("nd plugin new outside the repository (Go)");
+    run("nd", ["plugin", "new", "hello-go", "--lang", "go"], { cwd: outside, env: ndEnv });
+    followScaffoldReadme(join(outside, "hello-go"), "hello-go", { ...ndEnv, PATH: `${join(prefix, "bin")}${delimiter}${goEnv.PATH}`, GOFLAGS: "-mod=mod", GOPROXY: "off" });
+  }
+
+  step("nd plugin new inside examples/ (workspace:*)");
+  run("nd", ["plugin", "new", "hello-workspace", "--lang", "as", "examples/hello-workspace"], { cwd: repo, env: ndEnv });
+  followScaffoldReadme(join(repo, "examples", "hello-workspace"), "hello-workspace", ndEnv);
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), "nd-newcomer-"));
+  try {
+    const repo = join(work, "nd");
+    step(`clean copy of ${checkout} in ${repo}`);
+    cleanCopy(repo);
+    const env = { ...process.env, PATH: pathWithoutGo(join(work, "path")) };
+    // A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd settings.
+    for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER"]) delete env[name];
+    await checkDemoWithoutGo(repo, env);
+    const hasGo = spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
+    checkScaffolds(repo, work, env, hasGo ? process.env : undefined);
+    step("passed");
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});
