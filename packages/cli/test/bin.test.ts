@@ -7,7 +7,7 @@ import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
 function run(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "" } });
+  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -25,7 +25,7 @@ function memoryLogger() {
 }
 
 async function serve(dir: string, toml: string, logger = memoryLogger().logger) {
-  const config = parseConfig(toml, join(dir, "nd.toml"));
+  const config = parseConfig(`DataFolder = "data"\n${toml}`, join(dir, "nd.toml"));
   const server = await startServer({ config, port: 0, logger, workers: 1 });
   servers.push(server);
   return server;

@@ -260,7 +260,7 @@ describe("nd serve", () => {
     const exit = runCli(["serve", "--port", "0", "--folder", folder], {
       stdout: { write: () => true },
       stderr: { write: (text: string) => (stderr += text) },
-      env: {},
+      env: { XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" },
       cwd: dir,
       waitForStop: () => new Promise<void>((resolve) => (stop = resolve)),
     });

@@ -13,7 +13,7 @@ export interface NdResult {
   stderr: string;
 }
 
-/** Runs `nd` in-process with captured output; `ND_PLUGINS_FOLDER` is cleared unless given. */
+/** Runs `nd` in-process with captured output; of the environment only `XDG_DATA_HOME` is kept unless given. */
 export async function nd(
   argv: string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: AsyncIterable<string> } = {},
@@ -24,7 +24,8 @@ export async function nd(
     stdin: options.stdin ?? (async function* () {})(),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: options.env ?? {},
+    // The per-user data folder stays the test's temporary one (see isolated-data-home.ts).
+    env: { XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "", ...options.env },
     cwd: options.cwd ?? process.cwd(),
     waitForStop: () => new Promise(() => {}),
   });
