@@ -19,9 +19,20 @@ export interface HostConfig {
   readonly agents: readonly string[];
   /** `[PluginConfig.<name>]`: what each plugin's OnInit and ConfigService see. */
   readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `[Serve]`: who may talk to `nd serve`. */
+  readonly serve?: ServeSettings;
+}
+
+/** `[Serve]` settings: the request checks of `nd serve` (see the README's security model). */
+export interface ServeSettings {
+  /** `AllowedHosts`: host names the `Host` header may carry besides IP addresses and localhost. */
+  readonly allowedHosts: readonly string[];
+  /** `Token`: the bearer token every request must carry; `ND_SERVE_TOKEN` overrides it. */
+  readonly token?: string;
 }
 
 const PLUGINS_KEYS = ["enabled", "folder", "datafolder", "cachesize", "agents"] as const;
+const SERVE_KEYS = ["allowedhosts", "token"] as const;
 
 /** Reads a TOML config file; without one, the defaults relative to `cwd`. */
 export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<HostConfig> {
@@ -53,11 +64,7 @@ export function parseConfig(text: string, file: string): HostConfig {
 
 function configFrom(document: Record<string, unknown>, base: string, file = "the config"): HostConfig {
   const plugins = table(valueOf(document, "Plugins"), "[Plugins]", file);
-  for (const key of Object.keys(plugins)) {
-    if (!(PLUGINS_KEYS as readonly string[]).includes(key.toLowerCase())) {
-      throw new CliError("config", `${file}: unknown key Plugins.${key}; known keys: Enabled, Folder, DataFolder, CacheSize, Agents`);
-    }
-  }
+  refuseUnknownKeys(plugins, "Plugins", PLUGINS_KEYS, "Enabled, Folder, DataFolder, CacheSize, Agents", file);
   const dataFolderSetting = valueOf(plugins, "DataFolder") ?? valueOf(document, "DataFolder");
   const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? join(base, "data");
   const folder = pathSetting(valueOf(plugins, "Folder"), "Plugins.Folder", base, file) ?? join(dataFolder, "plugins");
@@ -69,7 +76,24 @@ function configFrom(document: Record<string, unknown>, base: string, file = "the
     ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
     agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
     pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file),
+    serve: serveSettings(table(valueOf(document, "Serve"), "[Serve]", file), file),
   };
+}
+
+function serveSettings(serve: Record<string, unknown>, file: string): ServeSettings {
+  refuseUnknownKeys(serve, "Serve", SERVE_KEYS, "AllowedHosts, Token", file);
+  const token = valueOf(serve, "Token");
+  if (token !== undefined && (typeof token !== "string" || token.length < 16)) {
+    throw new CliError("config", `${file}: Serve.Token must be a string of at least 16 characters`);
+  }
+  const allowedHosts = listSetting(valueOf(serve, "AllowedHosts"), "Serve.AllowedHosts", file).map((host) => host.toLowerCase());
+  return { allowedHosts, ...(token !== undefined && { token: token as string }) };
+}
+
+function refuseUnknownKeys(values: Record<string, unknown>, name: string, known: readonly string[], shown: string, file: string): void {
+  for (const key of Object.keys(values)) {
+    if (!known.includes(key.toLowerCase())) throw new CliError("config", `${file}: unknown key ${name}.${key}; known keys: ${shown}`);
+  }
 }
 
 /** Keys are matched without regard to case, as Navidrome does. */

@@ -25,6 +25,7 @@ export async function commandContext(io: CliIo, options: CommonOptions): Promise
   return { io, config, folder, json: options.json ?? false };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** An environment variable's value, unless it is unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }

@@ -6,6 +6,7 @@ import { parseManifest, type Manifest } from "@nd/manifest";
 import { extractNdp, writeNdp } from "@nd/ndp";
 import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
+import { createLogger } from "../logger.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
 import { startDemoUpstreams, type DemoUpstreams } from "./upstreams.js";
@@ -19,6 +20,8 @@ export interface DemoOptions {
   /** Default `<repository>/.nd-demo`. */
   readonly dataFolder?: string;
   readonly cwd?: string;
+  /** The bearer token the server asks for (see `ServerOptions.token`). */
+  readonly token?: string;
 }
 
 export interface RunningDemo {
@@ -49,7 +52,7 @@ function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<strin
  * fake upstreams on 127.0.0.1 and runs the host with config pointing the plugins at them.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? createLogger(process.stderr);
   const examples = options.examplesFolder ?? findExamples(options.cwd ?? process.cwd());
   const dataFolder = options.dataFolder ?? join(dirname(examples), ".nd-demo");
   const folder = join(dataFolder, "plugins");
@@ -64,7 +67,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       agents: AGENT_ORDER,
       pluginConfig: demoPluginConfig(upstreams),
     };
-    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger });
+    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token });
     return {
       server,
       upstreams,
@@ -136,15 +139,16 @@ function instructions(url: string, upstreams: DemoUpstreams, installed: readonly
   const scrobble = JSON.stringify({ username: "demo", track: { name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
   return [
     "",
-    `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url}`,
+    `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url} (status page: open ${url}/ in a browser)`,
     `fake MusicBrainz, Wikipedia, ListenBrainz and Cover Art Archive at ${upstreams.url}, live events at ${upstreams.wsUrl}`,
     "",
     "Try:",
     `  curl -s ${url}/api/plugins`,
     `  curl -s '${url}/api/artist?name=Nina%20Simone'`,
     `  curl -s '${url}/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis'`,
-    `  curl -s -X POST ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
-    `  curl -s -X POST ${url}/api/scrobble -d '${scrobble}'`,
+    `  curl -s ${url}/metrics`,
+    `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
+    `  curl -s -H 'content-type: application/json' ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
     `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
     "",
@@ -152,10 +156,3 @@ function instructions(url: string, upstreams: DemoUpstreams, installed: readonly
     "",
   ].join("\n");
 }
-
-const consoleLogger: Logger = {
-  debug: () => {},
-  info: (message) => console.error(message),
-  warn: (message) => console.error(`warn: ${message}`),
-  error: (message) => console.error(`error: ${message}`),
-};
