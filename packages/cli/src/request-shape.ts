@@ -24,18 +24,19 @@ const DESCRIPTION: Record<Expected, string> = {
  * kept apart from the generated code. Throws a usage error naming the field.
  */
 export function checkRequestShape(decode: Decode, request: Record<string, unknown>): void {
-  checkMessage(decode, [], request);
+  checkMessage(decode, [], [], request);
 }
 
-function checkMessage(decode: Decode, path: Segment[], value: Record<string, unknown>): void {
+/** `path` leads to the field in a probe; `shown` is the same place in the request, as the error names it. */
+function checkMessage(decode: Decode, path: Segment[], shown: Segment[], value: Record<string, unknown>): void {
   const fields = Object.keys(decodedAt(decode, path, {}) as object);
   for (const key of Object.keys(value)) {
     const field = fields.includes(key) ? key : camelCase(key);
     if (!fields.includes(field)) {
-      const where = path.length === 0 ? "the request has" : `${pathText(path)} has`;
+      const where = path.length === 0 ? "the request has" : `${pathText(shown)} has`;
       throw usageError(`${where} no field ${JSON.stringify(key)}; fields: ${fields.join(", ")}`);
     }
-    check(decode, [...path, field], value[key], [...path, key]);
+    check(decode, [...path, field], value[key], [...shown, key]);
   }
 }
 
@@ -45,11 +46,12 @@ function check(decode: Decode, path: Segment[], value: unknown, shown: Segment[]
   if (!fits(expected, value)) {
     throw usageError(`field ${pathText(shown)} must be ${DESCRIPTION[expected]}, got ${describe(value)}`);
   }
-  if (expected === "object") checkMessage(decode, path, value as Record<string, unknown>);
+  if (expected === "object") checkMessage(decode, path, shown, value as Record<string, unknown>);
   if (expected === "map") {
     for (const [key, item] of Object.entries(value as object)) check(decode, [...path, key], item, [...shown, key]);
   }
-  if (expected === "array") (value as unknown[]).forEach((item, index) => check(decode, [...path, index], item, [...shown, index]));
+  // Every element has the type of the first: probes hold one element.
+  if (expected === "array") (value as unknown[]).forEach((item, index) => check(decode, [...path, 0], item, [...shown, index]));
 }
 
 function fits(expected: Expected, value: unknown): boolean {
