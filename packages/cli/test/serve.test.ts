@@ -272,7 +272,7 @@ describe("nd serve", () => {
     expect((await fetch(`${url}/api/plugins`)).status).toBe(200);
     stop();
     expect(await exit).toBe(0);
-    expect(stderr).toMatch(/stopped\n$/);
+    expect(stderr).toMatch(/"msg":"stopped"}\n$/);
     expect(existsSync(folder)).toBe(true);
   });
 });
