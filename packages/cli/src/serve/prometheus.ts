@@ -37,8 +37,9 @@ export class ServerMetrics {
   readonly observe = ({ plugin, method, ms, outcome }: CallObservation): void => {
     const labels = { plugin, method };
     this.calls.inc(labels);
-    if (outcome !== "ok") this.errors.inc(labels);
-    if (outcome === "timeout") this.timeouts.inc(labels);
+    // Adding 0 still creates the series, so rates start from 0 rather than from the first error.
+    this.errors.inc(labels, outcome === "ok" ? 0 : 1);
+    this.timeouts.inc(labels, outcome === "timeout" ? 1 : 0);
     this.latency.observe(labels, ms / 1000);
   };
 
