@@ -164,7 +164,8 @@ async function shutDown(server: Server, requests: RequestTracker, watcher: Folde
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await watcher.close();
   await requests.idle();
-  server.closeIdleConnections();
+  // Every answer is sent: what is left are idle connections, and sockets a browser opened ahead without a request yet.
+  server.closeAllConnections();
   await stopped;
   await host.close();
 }

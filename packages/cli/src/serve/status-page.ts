@@ -1,6 +1,6 @@
 import { CAPABILITIES } from "@nd/protocol";
 import type { MethodMetrics, PluginInfo } from "@nd/runtime";
-import { html, type SafeHtml } from "./html.js";
+import { html, SafeHtml } from "./html.js";
 import type { PluginLogLine } from "./plugin-logs.js";
 
 /** What the status page shows. */
@@ -93,7 +93,8 @@ function logLines(lines: readonly PluginLogLine[]): SafeHtml {
   return html`<details open><summary>Recent log lines</summary><pre class="logs">${text}</pre></details>`;
 }
 
-const STYLE = `
+// Constants of this file: trusted, inserted as they are.
+const STYLE = new SafeHtml(`
 body { font: 15px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; }
 section.plugin, form { border: 1px solid #ccc; border-radius: 6px; padding: 0 1em 1em; margin: 1em 0; }
 label { display: block; margin: .5em 0; }
@@ -102,10 +103,10 @@ td, th { border: 1px solid #ddd; padding: .2em .5em; text-align: left; vertical-
 caption { text-align: left; font-weight: bold; }
 .state.loaded { color: #176317; } .state.failed, .error { color: #a31515; }
 pre { background: #f5f5f5; padding: .5em; overflow-x: auto; white-space: pre-wrap; }
-`;
+`);
 
 /** Fills the method list from the chosen plugin and sends the call as JSON; the answer is shown as text. */
-const SCRIPT = `
+const SCRIPT = new SafeHtml(`
 const form = document.getElementById("call");
 const { plugin, method, request } = form.elements;
 const answer = document.getElementById("answer");
@@ -126,4 +127,4 @@ form.addEventListener("submit", async (event) => {
     answer.textContent = String(error);
   }
 });
-`;
+`);
