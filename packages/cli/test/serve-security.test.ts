@@ -58,6 +58,11 @@ describe("nd serve refuses what another site's page could send", () => {
     expect((await call({ "sec-fetch-site": "same-site" })).status).toBe(403);
     expect((await call({ origin: server.url, "sec-fetch-site": "same-origin" })).status).toBe(200);
     expect((await rawRequest(`${server.url}/api/plugins`, { headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+    // Following a link to the status page is fine; the same from a script or an <img> is not.
+    const visit = { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" };
+    expect((await rawRequest(`${server.url}/`, { headers: visit })).status).toBe(200);
+    expect((await rawRequest(`${server.url}/api/artist?name=x`, { headers: visit })).status).toBe(403);
+    expect((await rawRequest(`${server.url}/`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" } })).status).toBe(403);
   });
 
   test("POST bodies must be application/json: text/plain and form bodies (no preflight) do not run the plugin", async () => {

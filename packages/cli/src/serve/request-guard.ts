@@ -22,7 +22,7 @@ const OWN_FETCH_SITES = ["same-origin", "none"];
 export function guardRequest(policy: AccessPolicy, request: IncomingMessage): void {
   const host = checkHost(policy, request.headers.host);
   checkToken(policy, request.headers.authorization);
-  checkOrigin(host, request.headers.origin, request.headers["sec-fetch-site"]);
+  checkOrigin(host, request.headers.origin, isStatusPageVisit(request) ? undefined : request.headers["sec-fetch-site"]);
   if (request.method === "POST") checkJsonBody(request.headers["content-type"]);
 }
 
@@ -73,6 +73,11 @@ function checkOrigin(host: string, origin: string | undefined, fetchSite: string
   if (typeof fetchSite === "string" && !OWN_FETCH_SITES.includes(fetchSite)) {
     throw refused(403, "ForbiddenOrigin", `requests from pages of other sites are refused (Sec-Fetch-Site: ${fetchSite})`);
   }
+}
+
+/** A link on another site may open the status page: showing it runs no plugin, and it cannot be framed. */
+function isStatusPageVisit(request: IncomingMessage): boolean {
+  return request.method === "GET" && request.url === "/" && request.headers["sec-fetch-mode"] === "navigate";
 }
 
 function checkJsonBody(contentType: string | undefined): void {
