@@ -97,6 +97,10 @@ describe("nd serve refuses what another site's page could send", () => {
     const error = await serve("", { host: "0.0.0.0" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CliError);
     expect(error).toMatchObject({ kind: "config", message: expect.stringContaining("ND_SERVE_TOKEN") });
+    expect(await nd(["serve", "--port", "0", "--folder", join(workspace(), "plugins")], { env: { ND_SERVE_TOKEN: "short" } })).toMatchObject({
+      code: 1,
+      stderr: "nd: the token of nd serve must have at least 16 characters, it has 5\n",
+    });
     expect(await nd(["serve", "--host", "0.0.0.0", "--port", "0", "--folder", join(workspace(), "plugins")])).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^nd: nd serve on 0\.0\.0\.0 can be reached from other machines/),
@@ -116,6 +120,17 @@ describe("nd serve refuses what another site's page could send", () => {
     expect((await rawRequest(`http://127.0.0.1:${port}/api/plugins`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     stop();
     expect(await exit).toBe(0);
+  });
+});
+
+describe("[Serve] in the config", () => {
+  test("AllowedHosts and Token are read, checked and named in errors", () => {
+    const file = "/etc/nd.toml";
+    expect(parseConfig('[Serve]\nAllowedHosts = "Music.Example.org, other"\n', file).serve).toEqual({ allowedHosts: ["music.example.org", "other"] });
+    expect(parseConfig(`[serve]\ntoken = "${TOKEN}"\n`, file).serve).toEqual({ allowedHosts: [], token: TOKEN });
+    expect(() => parseConfig('[Serve]\nToken = "short"\n', file)).toThrow("/etc/nd.toml: Serve.Token must be a string of at least 16 characters");
+    expect(() => parseConfig("[Serve]\nAllowedHosts = 3\n", file)).toThrow("/etc/nd.toml: Serve.AllowedHosts must be a string");
+    expect(() => parseConfig('[Serve]\nPassword = "x"\n', file)).toThrow("/etc/nd.toml: unknown key Serve.Password; known keys: AllowedHosts, Token");
   });
 });
 

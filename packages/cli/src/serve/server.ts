@@ -108,10 +108,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
+const MIN_TOKEN_LENGTH = 16;
+
 /** A server reachable beyond this machine must have a token: anyone on the network could call plugins. */
 function accessPolicy(config: HostConfig, address: string, token = config.serve?.token): AccessPolicy {
   if (token === undefined && !isLoopback(address)) {
     throw new CliError("config", `nd serve on ${address} can be reached from other machines: set a token ([Serve] Token or ND_SERVE_TOKEN), or listen on 127.0.0.1`);
+  }
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    throw new CliError("config", `the token of nd serve must have at least ${MIN_TOKEN_LENGTH} characters, it has ${token.length}`);
   }
   return { allowedHosts: config.serve?.allowedHosts ?? [], ...(token !== undefined && { token }) };
 }
