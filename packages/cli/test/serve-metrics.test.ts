@@ -22,15 +22,20 @@ describe("GET /metrics", () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
     const bio = biographyPlugin("b-bio", "from b");
-    const spec = { ...bio, answers: { ...bio.answers, metadata_agent_get_artist_url: { error: "upstream down" } } };
+    const spec = {
+      ...bio,
+      answers: { ...bio.answers, metadata_agent_get_artist_url: { error: "upstream down" } },
+      body: `(func (export "metadata_agent_get_artist_mbid") (param i32 i32) (result i64) (loop $forever (br $forever)) (i64.const 0))`,
+    };
     expect((await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder])).code).toBe(0);
-    const server = await startServer({ folder, config: parseConfig("", join(dir, "nd.toml")), port: 0, logger: silent, workers: 1 });
+    const server = await startServer({ folder, config: parseConfig("", join(dir, "nd.toml")), port: 0, logger: silent, workers: 1, callTimeoutMs: 300 });
     servers.push(server);
     const call = (method: string) =>
       rawRequest(`${server.url}/api/plugins/b-bio/call/MetadataAgent.${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     await call("GetArtistBiography");
     await call("GetArtistBiography");
     await call("GetArtistURL");
+    expect((await call("GetArtistMBID")).status).toBe(504);
 
     const response = await rawRequest(`${server.url}/metrics`);
     expect(response.status).toBe(200);
@@ -44,6 +49,8 @@ describe("GET /metrics", () => {
     expect(values.get(`nd_plugin_errors_total${urlLabels}`)).toBe(1);
     expect(values.get(`nd_plugin_errors_total${bioLabels}`)).toBe(0);
     expect(values.get(`nd_plugin_timeouts_total${urlLabels}`)).toBe(0);
+    const mbidLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistMBID"}';
+    expect([values.get(`nd_plugin_timeouts_total${mbidLabels}`), values.get(`nd_plugin_errors_total${mbidLabels}`)]).toEqual([1, 1]);
     expect(values.get(`nd_plugin_call_duration_seconds_count${bioLabels}`)).toBe(2);
     expect(values.get('nd_plugin_call_duration_seconds_bucket{le="+Inf",plugin="b-bio",method="MetadataAgent.GetArtistBiography"}')).toBe(2);
     expect(values.get(`nd_plugin_call_duration_seconds_sum${bioLabels}`)).toBeGreaterThan(0);

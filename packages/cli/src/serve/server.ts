@@ -32,6 +32,8 @@ export interface ServerOptions {
   readonly hostServices?: HostServicesOptions;
   /** Worker threads running plugin code. Default: one per core. */
   readonly workers?: number;
+  /** Deadline of each plugin call. Default: the runtime's (30 s). */
+  readonly callTimeoutMs?: number;
   /** Interval of the fallback poll for plugin changes. Default 1000 ms. */
   readonly pollIntervalMs?: number;
 }
@@ -67,6 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
       hostServices: { ...base.hostServices, ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
+      ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
     logger,
   );
