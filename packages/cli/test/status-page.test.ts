@@ -60,17 +60,20 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the status 
   let dataFolder: string;
   let userDataDir: string;
   let browser: BrowserContext;
+  const launch = (dir: string, options: Parameters<typeof chromium.launchPersistentContext>[1] = {}) =>
+    chromium.launchPersistentContext(dir, {
+      ...options,
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}; .ci/run installs it (apt-get install chromium)`);
     dataFolder = mkdtempSync(join(tmpdir(), "nd-status-demo-"));
     userDataDir = mkdtempSync(join(tmpdir(), "nd-chromium-"));
     demo = await startDemo({ examplesFolder: examples, dataFolder, port: 0, logger: silent });
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launch(userDataDir);
   }, 120_000);
 
   afterAll(async () => {
@@ -118,6 +121,29 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== "true")("the status 
       expect(await page.locator('section[data-plugin="printer"] table.permissions').textContent()).toContain(HOSTILE_REASON);
       expect(await page.locator('section[data-plugin="evil-agent"] pre.logs').textContent()).toContain(HOSTILE_ERROR);
     } finally {
+      await server.close();
+    }
+  });
+
+  test("with a token, the browser gives it as the Basic auth password and the form's calls carry it", async () => {
+    const token = "a-token-of-32-characters-or-so!!";
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    expect((await nd(["plugin", "install", await packageFile(dir, biographyPlugin("b-bio", "from b")), "--folder", folder])).code).toBe(0);
+    const server = await startServer({ folder, config: parseConfig("", join(dir, "nd.toml")), port: 0, logger: silent, workers: 1, token });
+    // Without credentials to give, the browser gives up on the Basic auth challenge.
+    const withoutToken = await browser.newPage();
+    await expect(withoutToken.goto(`${server.url}/`)).rejects.toThrow("ERR_INVALID_AUTH_CREDENTIALS");
+    await withoutToken.close();
+    const authorized = await launch(join(dir, "chromium"), { httpCredentials: { username: "operator", password: token } });
+    try {
+      const page = await authorized.newPage();
+      await page.goto(`${server.url}/`);
+      await page.selectOption("select[name=method]", "MetadataAgent.GetArtistBiography");
+      await page.click("button[type=submit]");
+      await expect.poll(() => page.locator("#answer").textContent()).toContain('"biography": "from b"');
+    } finally {
+      await authorized.close();
       await server.close();
     }
   });
