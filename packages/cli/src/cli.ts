@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { callCommand } from "./commands/call.js";
 import { devCommand } from "./commands/dev.js";
@@ -12,6 +13,9 @@ import { serveCommand } from "./commands/serve.js";
 import { updateCommand } from "./commands/update.js";
 import { CliError } from "./errors.js";
 import type { CliIo } from "./io.js";
+
+// package.json is beside src/ and dist/ alike.
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
 /** Streams and environment for `runCli`; anything left out is taken from the process. */
 export type RunCliOptions = Partial<CliIo>;
@@ -40,6 +44,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
 function program(io: CliIo): Command {
   const nd = new Command("nd")
     .description("Install, develop, inspect and run nd WebAssembly plugins")
+    .version(version, "--version", "print the version of nd")
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError("(run with --help for usage)")

@@ -27,6 +27,8 @@ export interface HostConfig {
   readonly artworkSecret?: string;
   /** `[Subsonic]`: the Subsonic server that plugins' SubsonicAPI calls are forwarded to. */
   readonly subsonic?: SubsonicServerConfig;
+  /** `[Serve]`: who may talk to `nd serve`. */
+  readonly serve?: ServeSettings;
 }
 
 /** A Subsonic server and the accounts plugins may act as. */
@@ -37,7 +39,16 @@ export interface SubsonicServerConfig {
   readonly users: Readonly<Record<string, { readonly password: string; readonly admin: boolean }>>;
 }
 
+/** `[Serve]` settings: the request checks of `nd serve` (see the README's security model). */
+export interface ServeSettings {
+  /** `AllowedHosts`: host names the `Host` header may carry besides IP addresses and localhost. */
+  readonly allowedHosts: readonly string[];
+  /** `Token`: the bearer token every request must carry; `ND_SERVE_TOKEN` overrides it. */
+  readonly token?: string;
+}
+
 const PLUGINS_KEYS = ["enabled", "folder", "datafolder", "cachesize", "agents"] as const;
+const SERVE_KEYS = ["allowedhosts", "token"] as const;
 const SUBSONIC_KEYS = ["url", "users"] as const;
 const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
 const MIN_ARTWORK_SECRET_LENGTH = 16;
@@ -75,11 +86,7 @@ export function parseConfig(text: string, file: string, env: Environment = proce
 
 function configFrom(document: Record<string, unknown>, base: string, file: string, env: Environment): HostConfig {
   const plugins = table(valueOf(document, "Plugins"), "[Plugins]", file);
-  for (const key of Object.keys(plugins)) {
-    if (!(PLUGINS_KEYS as readonly string[]).includes(key.toLowerCase())) {
-      throw new CliError("config", `${file}: unknown key Plugins.${key}; known keys: Enabled, Folder, DataFolder, CacheSize, Agents`);
-    }
-  }
+  refuseUnknownKeys(plugins, "Plugins", PLUGINS_KEYS, "Enabled, Folder, DataFolder, CacheSize, Agents", file);
   const dataFolderSetting = valueOf(plugins, "DataFolder") ?? valueOf(document, "DataFolder");
   const dataFolder = pathSetting(dataFolderSetting, "DataFolder", base, file) ?? userDataFolder(env);
   const folder = pathSetting(valueOf(plugins, "Folder"), "Plugins.Folder", base, file) ?? join(dataFolder, "plugins");
@@ -97,7 +104,24 @@ function configFrom(document: Record<string, unknown>, base: string, file: strin
     ...(shareUrl !== undefined && { shareUrl }),
     ...(artworkSecret !== undefined && { artworkSecret }),
     ...(subsonic !== undefined && { subsonic }),
+    serve: serveSettings(table(valueOf(document, "Serve"), "[Serve]", file), file),
   };
+}
+
+function serveSettings(serve: Record<string, unknown>, file: string): ServeSettings {
+  refuseUnknownKeys(serve, "Serve", SERVE_KEYS, "AllowedHosts, Token", file);
+  const token = valueOf(serve, "Token");
+  if (token !== undefined && (typeof token !== "string" || token.length < 16)) {
+    throw new CliError("config", `${file}: Serve.Token must be a string of at least 16 characters`);
+  }
+  const allowedHosts = listSetting(valueOf(serve, "AllowedHosts"), "Serve.AllowedHosts", file).map((host) => host.toLowerCase());
+  return { allowedHosts, ...(token !== undefined && { token: token as string }) };
+}
+
+function refuseUnknownKeys(values: Record<string, unknown>, name: string, known: readonly string[], shown: string, file: string): void {
+  for (const key of Object.keys(values)) {
+    if (!known.includes(key.toLowerCase())) throw new CliError("config", `${file}: unknown key ${name}.${key}; known keys: ${shown}`);
+  }
 }
 
 function httpUrlSetting(value: unknown, name: string, file: string): string | undefined {
@@ -118,22 +142,16 @@ function secretSetting(value: unknown, file: string): string | undefined {
   return value;
 }
 
-function knownKeys(object: Record<string, unknown>, known: readonly string[], where: string, file: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key.toLowerCase())) throw new CliError("config", `${file}: unknown key ${where}.${key}`);
-  }
-}
-
 function subsonicOf(value: unknown, file: string): SubsonicServerConfig | undefined {
   if (value === undefined) return undefined;
   const subsonic = table(value, "[Subsonic]", file);
-  knownKeys(subsonic, SUBSONIC_KEYS, "Subsonic", file);
+  refuseUnknownKeys(subsonic, "Subsonic", SUBSONIC_KEYS, "URL, Users", file);
   const url = httpUrlSetting(valueOf(subsonic, "URL"), "Subsonic.URL", file);
   if (url === undefined) throw new CliError("config", `${file}: [Subsonic] needs URL, the Subsonic server's base URL`);
   const users: Record<string, { password: string; admin: boolean }> = {};
   for (const [name, settings] of Object.entries(table(valueOf(subsonic, "Users"), "[Subsonic.Users]", file))) {
     const user = table(settings, `[Subsonic.Users.${name}]`, file);
-    knownKeys(user, SUBSONIC_USER_KEYS, `Subsonic.Users.${name}`, file);
+    refuseUnknownKeys(user, `Subsonic.Users.${name}`, SUBSONIC_USER_KEYS, "Password, Admin", file);
     const password = valueOf(user, "Password");
     if (typeof password !== "string" || password === "") {
       throw new CliError("config", `${file}: Subsonic.Users.${name}.Password must be a non-empty string`);

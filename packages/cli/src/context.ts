@@ -34,6 +34,7 @@ async function checkPluginsFolder(folder: string): Promise<void> {
   if (info && !info.isDirectory()) throw new CliError("path", `plugins folder ${folder} is a file; give a folder with --folder or ND_PLUGINS_FOLDER`);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** An environment variable's value, unless it is unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }

@@ -18,7 +18,7 @@ async function get(path: string) {
 }
 
 async function post(path: string, body: unknown) {
-  const response = await fetch(demo.server.url + path, { method: "POST", body: JSON.stringify(body) });
+  const response = await fetch(demo.server.url + path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   return { status: response.status, body: await response.json() };
 }
 

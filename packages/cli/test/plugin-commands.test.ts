@@ -111,7 +111,7 @@ describe("install, list, info, call, remove", () => {
 
     expect((await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", "{not json", "--folder", folder])).code).toBe(2);
     const typo = await nd(["plugin", "call", "picky", "MetadataAgent.GetArtistURL", '{"nmae":"x"}', "--folder", folder]);
-    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining('have no field "nmae"; fields: id, name, mbid') });
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining('no field "nmae"; fields: id, name, mbid') });
     const unknown = await nd(["plugin", "call", "picky", "MetadataAgent.Nope", "--folder", folder]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("methods: GetArtistMBID");

@@ -23,7 +23,7 @@ async function serve(folder: string, toml = "") {
 }
 
 async function request(server: RunningServer, path: string, body?: string) {
-  const response = await fetch(server.url + path, body === undefined ? {} : { method: "POST", body });
+  const response = await fetch(server.url + path, body === undefined ? {} : { method: "POST", body, headers: { "content-type": "application/json" } });
   return { status: response.status, body: await response.json() };
 }
 
@@ -74,7 +74,7 @@ describe("nd serve", () => {
     expect(await call("MetadataAgent.GetAlbumInfo")).toMatchObject({ status: 501, body: { error: { kind: "PluginNotImplementedError" } } });
     expect(await call("MetadataAgent.GetArtistBiography", "{}", "nobody")).toMatchObject({ status: 404, body: { error: { kind: "PluginUnavailableError" } } });
     expect(await call("MetadataAgent.GetArtistBiography", "{oops")).toMatchObject({ status: 400, body: { error: { kind: "BadRequest" } } });
-    expect(await call("Nope.Nope")).toMatchObject({ status: 400 });
+    expect(await call("Nope.Nope")).toMatchObject({ status: 404, body: { error: { kind: "NoSuchMethod" } } });
     expect(await call("MetadataAgent.GetArtistBiography", '{"nmae":"x"}')).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('no field "nmae"') } } });
     expect(await call("MetadataAgent.GetArtistBiography", "{}", "%E0%A4%A")).toMatchObject({ status: 400 });
     expect(await request(server, "/api/plugins/b-bio/call/MetadataAgent.GetArtistBiography")).toMatchObject({ status: 405 });
@@ -248,7 +248,7 @@ describe("nd serve", () => {
     }
   });
 
-  test("nd serve runs in-process until asked to stop, logging one line per plugin", async () => {
+  test("nd serve runs in-process until asked to stop, logging one JSON line per plugin with time, level and fields", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
     await installAll(folder, dir, [biographyPlugin("b-bio", "from b")]);
@@ -266,12 +266,13 @@ describe("nd serve", () => {
     });
     await eventually(async () => expect(stderr).toMatch(/listening on (http:\/\/\S+)/));
     const url = /listening on (http:\/\/\S+)/.exec(stderr)![1]!;
-    expect(stderr).toMatch(/^plugin b-bio 1\.0\.0 loaded$/m);
-    expect(stderr).toMatch(/^error: plugin \S+ failed: /m);
+    const lines = stderr.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual({ level: 30, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), plugin: "b-bio", folder: join(folder, "b-bio"), msg: "plugin b-bio 1.0.0 loaded" });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 50, folder: join(folder, "broken"), msg: expect.stringMatching(/^plugin \S+ failed: /) }));
     expect((await fetch(`${url}/api/plugins`)).status).toBe(200);
     stop();
     expect(await exit).toBe(0);
-    expect(stderr).toMatch(/stopped\n$/);
+    expect(stderr).toMatch(/"msg":"stopped"}\n$/);
     expect(existsSync(folder)).toBe(true);
   });
 });

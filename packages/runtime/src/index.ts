@@ -27,5 +27,5 @@ export {
 } from "./errors.js";
 export type { PluginErrorKind } from "./errors.js";
 export type { Logger } from "./logger.js";
-export type { MethodMetrics } from "./calling/metrics.js";
+export type { CallObservation, CallResultKind, MethodMetrics } from "./calling/metrics.js";
 export type { PoolStats } from "./threads/worker-pool.js";

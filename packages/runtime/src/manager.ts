@@ -23,7 +23,7 @@ import { discoverPluginFolders, type PluginFolder } from "./loading/discovery.js
 import { PluginError, PluginLoadError, PluginUnavailableError } from "./errors.js";
 import { grantedPermissions } from "./loading/linking.js";
 import { consoleLogger, type Logger } from "./logger.js";
-import { Metrics, type MethodMetrics } from "./calling/metrics.js";
+import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
 import {
   compilePlugin,
   initialize,
@@ -65,6 +65,8 @@ export interface PluginManagerOptions {
   /** Modules compiled at once while loading. Default 2. */
   readonly compileConcurrency?: number;
   readonly logger?: Logger;
+  /** Told of every call when it ends (plugin, method, milliseconds, outcome), e.g. to feed a latency histogram. */
+  readonly onCall?: (call: CallObservation) => void;
 }
 
 export type PluginState = "loading" | "loaded" | "failed";
@@ -102,7 +104,7 @@ export class PluginManager {
   private readonly options: ResolvedManagerOptions;
   private readonly logger: Logger;
   private readonly hostServices: HostServices;
-  private readonly metricsStore = new Metrics();
+  private readonly metricsStore: Metrics;
   /** Keyed by folder path. */
   private readonly records = new Map<string, PluginRecord>();
   /** Every plugin version that may still run, keyed by id: current ones and those finishing after a reload. */
@@ -115,6 +117,7 @@ export class PluginManager {
     this.options = resolveManagerOptions(options);
     this.logger = options.logger ?? consoleLogger;
     this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
+    this.metricsStore = new Metrics(options.onCall);
   }
 
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */

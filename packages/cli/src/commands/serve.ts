@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import type { Logger } from "@nd/runtime";
-import { commandContext } from "../context.js";
+import { commandContext, nonEmpty } from "../context.js";
 import { usageError } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
+import { createLogger, LOG_LEVELS, logLevelOf } from "../logger.js";
 import { startDemo } from "../demo/demo.js";
 import { startServer } from "../serve/server.js";
 
@@ -12,6 +12,9 @@ interface ServeOptions {
   host: string;
   port: string;
   demo?: boolean;
+  logLevel?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export function serveCommand(io: CliIo): Command {
@@ -22,15 +25,22 @@ export function serveCommand(io: CliIo): Command {
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--port <number>", "port to listen on (0: any free port)", "4533")
     .option("--demo", "run on a local demo data folder with the example plugins and local fake upstreams")
-    .addHelpText("after", "\nExample:\n  nd serve --config ./nd.toml --port 4533\n  nd serve --demo\n")
+    .option("--log-level <level>", `log lines of this level and above: ${LOG_LEVELS.join(", ")} (default info)`)
+    .option("-q, --quiet", "log warnings and errors only")
+    .option("-v, --verbose", "log debug lines too (one per request)")
+    .addHelpText(
+      "after",
+      "\nLogs go to stderr: JSON lines when piped, readable lines on a terminal.\nThe bearer token is read from ND_SERVE_TOKEN, else [Serve] Token of the config.\n\nExample:\n  nd serve --config ./nd.toml --port 4533\n  nd serve --demo\n",
+    )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got ${JSON.stringify(options.port)}`);
-      const logger = streamLogger(io);
+      const logger = createLogger(io.stderr, logLevelOf(options));
+      const token = nonEmpty(io.env.ND_SERVE_TOKEN);
       // Listen for the stop signal first: one that arrives while loading still stops cleanly.
       const stopped = io.waitForStop();
       if (options.demo) {
-        const demo = await startDemo({ host: options.host, port, logger, cwd: io.cwd });
+        const demo = await startDemo({ host: options.host, port, logger, cwd: io.cwd, token });
         writeLine(io.stdout, demo.instructions);
         await stopped;
         logger.info("shutting down");
@@ -39,15 +49,10 @@ export function serveCommand(io: CliIo): Command {
         return;
       }
       const context = await commandContext(io, options);
-      const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger });
+      const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token });
       await stopped;
       logger.info("shutting down");
       await server.close();
       logger.info("stopped");
     });
-}
-
-function streamLogger(io: CliIo): Logger {
-  const write = (prefix: string) => (message: string) => void io.stderr.write(`${prefix}${message}\n`);
-  return { debug: () => {}, info: write(""), warn: write("warn: "), error: write("error: ") };
 }

@@ -6,6 +6,7 @@ import { parseManifest, type Manifest } from "@nd/manifest";
 import { extractNdp, writeNdp } from "@nd/ndp";
 import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
+import { createLogger } from "../logger.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
 import { startDemoSubsonic, type DemoSubsonic } from "./subsonic.js";
@@ -20,6 +21,8 @@ export interface DemoOptions {
   /** Default `<repository>/.nd-demo`. */
   readonly dataFolder?: string;
   readonly cwd?: string;
+  /** The bearer token the server asks for (see `ServerOptions.token`). */
+  readonly token?: string;
 }
 
 export interface RunningDemo {
@@ -55,7 +58,7 @@ function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<strin
  * fake upstreams on 127.0.0.1 and runs the host with config pointing the plugins at them.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? createLogger(process.stderr);
   const examples = options.examplesFolder ?? findExamples(options.cwd ?? process.cwd());
   const dataFolder = options.dataFolder ?? join(dirname(examples), ".nd-demo");
   const folder = join(dataFolder, "plugins");
@@ -76,7 +79,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       pluginConfig: demoPluginConfig(upstreams),
       subsonic: subsonic.config,
     };
-    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger });
+    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token });
     return {
       server,
       upstreams,
@@ -149,7 +152,7 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
   const scrobble = JSON.stringify({ username: "demo", track: { id: "so-what", name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
   return [
     "",
-    `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url}`,
+    `nd demo: ${installed.length} example plugins (${installed.join(", ")}) on ${url} (status page: open ${url}/ in a browser)`,
     `fake MusicBrainz, Wikipedia, ListenBrainz and Cover Art Archive at ${upstreams.url}, live events at ${upstreams.wsUrl}`,
     `a Subsonic server (users demo and admin) at ${subsonic.url}, which plugins' SubsonicAPI calls go to`,
     "",
@@ -157,8 +160,9 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
     `  curl -s ${url}/api/plugins`,
     `  curl -s '${url}/api/artist?name=Nina%20Simone'`,
     `  curl -s '${url}/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis'`,
-    `  curl -s -X POST ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
-    `  curl -s -X POST ${url}/api/scrobble -d '${scrobble}'`,
+    `  curl -s ${url}/metrics`,
+    `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
+    `  curl -s -H 'content-type: application/json' ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
     `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
     `  curl -s -X POST ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
@@ -168,10 +172,3 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
     "",
   ].join("\n");
 }
-
-const consoleLogger: Logger = {
-  debug: () => {},
-  info: (message) => console.error(message),
-  warn: (message) => console.error(`warn: ${message}`),
-  error: (message) => console.error(`error: ${message}`),
-};

@@ -1,4 +1,4 @@
-import { CAPABILITIES, type CapabilityName } from "@nd/protocol";
+import type { CapabilityName } from "@nd/protocol";
 import { PluginError, type Logger, type PluginManager } from "@nd/runtime";
 
 /** Which plugin gave an answer. */
@@ -101,10 +101,16 @@ export interface ScrobbleResult {
   error?: { kind: string; message: string };
 }
 
+/** A decoded ScrobblerScrobbleRequest (or NowPlaying request). */
+export interface ScrobbleRequest {
+  userId: string;
+  username: string;
+  timestamp: bigint;
+}
+
 /** Sends a scrobble (or now-playing) to every Scrobbler that says the user is authorized, all at once. */
-export async function fanOutScrobble(manager: PluginManager, body: unknown, nowPlaying: boolean): Promise<ScrobbleResult[]> {
+export async function fanOutScrobble(manager: PluginManager, request: ScrobbleRequest, nowPlaying: boolean): Promise<ScrobbleResult[]> {
   const method = nowPlaying ? "NowPlaying" : "Scrobble";
-  const request = CAPABILITIES.Scrobbler.methods[method]!.requestType.fromJSON(body) as { userId: string; username: string; timestamp: bigint };
   if (request.timestamp === 0n) request.timestamp = BigInt(Math.floor(Date.now() / 1000));
   const scrobblers = manager.list().filter((info) => info.state === "loaded" && info.capabilities.includes("Scrobbler"));
   return Promise.all(

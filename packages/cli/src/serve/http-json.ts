@@ -8,21 +8,34 @@ export class HttpError extends Error {
     readonly status: number,
     readonly kind: string,
     message: string,
+    /** The rest of the request was not read: the connection cannot carry another one. */
+    readonly closeConnection = false,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A body over the limit is read to its end, up to this much, so the connection can be kept. */
+const MAX_DRAINED_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Reads a JSON request body of at most 1 MiB. A larger one is answered 413 after the rest is
+ * read and dropped, so a keep-alive client can send its next request on the same connection;
+ * past 16 MiB (or a Content-Length saying so) the connection is closed instead.
+ */
 export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers["content-length"] ?? 0);
+  if (declared > MAX_DRAINED_BYTES) throw tooLarge(true);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).byteLength;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "BodyTooLarge", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAINED_BYTES) throw tooLarge(true);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw tooLarge(false);
   const text = Buffer.concat(chunks).toString("utf8").trim();
   if (text === "") return {};
   try {
@@ -32,10 +45,21 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function tooLarge(closeConnection: boolean): HttpError {
+  return new HttpError(413, "BodyTooLarge", `the request body is larger than ${MAX_BODY_BYTES} bytes`, closeConnection);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = `${JSON.stringify(body, null, 2)}\n`;
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  response.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   response.end(text);
+}
+
+/** Answers a failure as JSON; a request whose body was left unread closes its connection. */
+export function sendError(response: ServerResponse, error: unknown): void {
+  const { status, body } = errorReply(error);
+  const headers = error instanceof HttpError ? { ...error.headers, ...(error.closeConnection && { connection: "close" }) } : {};
+  sendJson(response, status, body, headers);
 }
 
 const STATUS_OF_KIND: Partial<Record<PluginErrorKind, number>> = {

@@ -1,29 +1,69 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CAPABILITIES, type CapabilityName } from "@nd/protocol";
 import type { Logger, PluginManager } from "@nd/runtime";
 import { requestFromJson, resolveMethod } from "../methods.js";
-import { AgentChain, fanOutScrobble, lookupAlbum, lookupArtist } from "./agents.js";
-import { errorReply, HttpError, readJsonBody, sendJson } from "./http-json.js";
+import { AgentChain, fanOutScrobble, lookupAlbum, lookupArtist, type ScrobbleRequest } from "./agents.js";
+import { HttpError, readJsonBody, sendError, sendJson } from "./http-json.js";
 import type { PluginHost } from "./plugin-host.js";
+import type { PluginLogs } from "./plugin-logs.js";
+import type { ServerMetrics } from "./prometheus.js";
+import { guardRequest, type AccessPolicy } from "./request-guard.js";
+import { renderStatusPage } from "./status-page.js";
 
 export interface RouteContext {
   readonly host: PluginHost;
   readonly agentOrder: readonly string[];
   readonly logger: Logger;
+  readonly access: AccessPolicy;
+  readonly metrics: ServerMetrics;
+  readonly logs: PluginLogs;
 }
 
 const CALL_PATH = /^\/api\/plugins\/([^/]+)\/call\/([^/]+)$/;
 
-/** Answers one request of the reference host's HTTP API. */
+/** Answers one request: the status page, /metrics, or the JSON API. */
 export async function handle(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  response.setHeader("x-content-type-options", "nosniff");
   try {
+    guardRequest(context.access, request);
     const url = new URL(request.url ?? "/", "http://localhost");
+    if (url.pathname === "/") return sendStatusPage(context, request, response);
+    if (url.pathname === "/metrics") return await sendMetrics(context, request, response);
     const body = await context.host.use((manager) => route(context, manager, request, url));
     sendJson(response, 200, body);
   } catch (error) {
-    const { status, body } = errorReply(error);
-    sendJson(response, status, body);
+    sendError(response, error);
+  } finally {
+    context.logger.debug(`${request.method} ${request.url} ${response.statusCode}`, { method: request.method, url: request.url, status: response.statusCode });
   }
+}
+
+function sendStatusPage(context: RouteContext, request: IncomingMessage, response: ServerResponse): void {
+  expectMethod(request.method ?? "GET", "GET");
+  const { manager } = context.host;
+  const nonce = randomBytes(16).toString("base64");
+  const page = renderStatusPage({
+    plugins: manager.list(),
+    metrics: (plugin) => manager.metrics(plugin),
+    logs: (plugin) => context.logs.recent(plugin),
+    poolStats: manager.poolStats(),
+    nonce,
+  });
+  response.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "content-length": Buffer.byteLength(page),
+    "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    "referrer-policy": "no-referrer",
+  });
+  response.end(page);
+}
+
+async function sendMetrics(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  expectMethod(request.method ?? "GET", "GET");
+  const text = await context.metrics.text();
+  response.writeHead(200, { "content-type": context.metrics.contentType, "content-length": Buffer.byteLength(text) });
+  response.end(text);
 }
 
 async function route(context: RouteContext, manager: PluginManager, request: IncomingMessage, url: URL): Promise<unknown> {
@@ -51,11 +91,14 @@ async function route(context: RouteContext, manager: PluginManager, request: Inc
         mbid: params("mbid"),
       });
     case "/api/scrobble":
-    case "/api/now-playing":
+    case "/api/now-playing": {
       expectMethod(method, "POST");
-      return { results: await fanOutScrobble(manager, await readJsonBody(request), url.pathname === "/api/now-playing") };
+      const nowPlaying = url.pathname === "/api/now-playing";
+      const scrobble = strictRequest("Scrobbler", nowPlaying ? "NowPlaying" : "Scrobble", await readJsonBody(request)) as ScrobbleRequest;
+      return { results: await fanOutScrobble(manager, scrobble, nowPlaying) };
+    }
     default:
-      throw new HttpError(404, "NoSuchRoute", `no route ${method} ${url.pathname}; routes: GET /api/plugins, POST /api/plugins/<name>/call/<Capability>.<Method>, GET /api/artist, GET /api/album, POST /api/scrobble, POST /api/now-playing`);
+      throw new HttpError(404, "NoSuchRoute", `no route ${method} ${url.pathname}; routes: GET /, GET /metrics, GET /api/plugins, POST /api/plugins/<name>/call/<Capability>.<Method>, GET /api/artist, GET /api/album, POST /api/scrobble, POST /api/now-playing`);
   }
 }
 
@@ -94,12 +137,20 @@ function listPlugins(manager: PluginManager): unknown {
 async function callPlugin(manager: PluginManager, name: string, target: string, body: unknown): Promise<unknown> {
   let capability: CapabilityName;
   let method: string;
-  let request: unknown;
   try {
     ({ capability, method } = resolveMethod(target));
-    request = requestFromJson(capability, method, body);
+  } catch (error) {
+    throw new HttpError(404, "NoSuchMethod", (error as Error).message);
+  }
+  const request = strictRequest(capability, method, body);
+  return CAPABILITIES[capability].methods[method]!.responseType.toJSON(await manager.call(name, capability, method, request));
+}
+
+/** The request decoded strictly: a wrong field or type is a 400 that names it. */
+function strictRequest(capability: CapabilityName, method: string, body: unknown): unknown {
+  try {
+    return requestFromJson(capability, method, body);
   } catch (error) {
     throw new HttpError(400, "BadRequest", (error as Error).message);
   }
-  return CAPABILITIES[capability].methods[method]!.responseType.toJSON(await manager.call(name, capability, method, request));
 }

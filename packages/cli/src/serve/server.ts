@@ -3,11 +3,17 @@ import type { AddressInfo } from "node:net";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
 import { loadConfig, type HostConfig } from "../config.js";
+import { CliError } from "../errors.js";
+import { createLogger } from "../logger.js";
 import { managerOptions } from "../manager.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { keptArtworkSecret } from "./artwork-secret.js";
+import { answerClientError } from "./client-error.js";
 import { FolderWatcher } from "./folder-watcher.js";
 import { PluginHost } from "./plugin-host.js";
+import { PluginLogs } from "./plugin-logs.js";
+import { ServerMetrics } from "./prometheus.js";
+import type { AccessPolicy } from "./request-guard.js";
 import { handle } from "./routes.js";
 
 export interface ServerOptions {
@@ -19,12 +25,16 @@ export interface ServerOptions {
   readonly host?: string;
   /** Default 4533; 0 picks a free port. */
   readonly port?: number;
-  /** Default: one line per event on stderr. */
+  /** Default: JSON lines on stderr (readable lines when it is a terminal). */
   readonly logger?: Logger;
+  /** The bearer token every request must carry. Default: the config's `[Serve] Token`. Required when `host` is not a loopback address. */
+  readonly token?: string;
   /** Extra host service settings, merged over those from the config. */
   readonly hostServices?: HostServicesOptions;
   /** Worker threads running plugin code. Default: one per core. */
   readonly workers?: number;
+  /** Deadline of each plugin call. Default: the runtime's (30 s). */
+  readonly callTimeoutMs?: number;
   /** Interval of the fallback poll for plugin changes. Default 1000 ms. */
   readonly pollIntervalMs?: number;
 }
@@ -45,17 +55,23 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = options.config ?? (await loadConfig(undefined));
   const folder = options.folder ?? config.folder;
-  const logger = options.logger ?? stderrLogger;
+  const address = options.host ?? "127.0.0.1";
+  const access = accessPolicy(config, address, options.token);
+  const logs = new PluginLogs();
+  const logger = logs.tee(options.logger ?? createLogger(process.stderr));
   if (!config.enabled) logger.warn("plugins are disabled ([Plugins] Enabled = false); serving without plugins");
   await ensurePluginsFolder(folder);
   const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
+  const metrics = new ServerMetrics((): object => host.manager.poolStats());
   const host = new PluginHost(
     {
       ...base,
+      onCall: metrics.observe,
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
       hostServices: { ...base.hostServices, ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
+      ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
     logger,
   );
@@ -71,20 +87,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   if (config.enabled) await watcher.start();
   const requests = new RequestTracker();
-  const server = createServer((request, response) => {
+  const context = { host, agentOrder: config.agents, logger, access, metrics, logs };
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (request, response) => {
     if (requests.closing) response.setHeader("connection", "close");
-    void requests.track(handle({ host, agentOrder: config.agents, logger }, request, response));
+    void requests.track(handle(context, request, response));
   });
+  server.on("clientError", answerClientError);
   let port: number;
   try {
-    port = await listen(server, options.host ?? "127.0.0.1", options.port ?? 4533);
+    port = await listen(server, address, options.port ?? 4533);
   } catch (error) {
     await watcher.close();
     await host.close();
     throw error;
   }
-  const url = `http://${formatHost(options.host ?? "127.0.0.1")}:${port}`;
-  logger.info(`nd serve listening on ${url} with plugins from ${folder}`);
+  const url = `http://${formatHost(address)}:${port}`;
+  logger.info(`nd serve listening on ${url} with plugins from ${folder}`, { url, folder, token: access.token !== undefined });
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -93,6 +111,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     plugins: () => host.manager.list(),
     close: () => (closing ??= shutDown(server, requests, watcher, host)),
   };
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+/** A server reachable beyond this machine must have a token: anyone on the network could call plugins. */
+function accessPolicy(config: HostConfig, address: string, token = config.serve?.token): AccessPolicy {
+  if (token === undefined && !isLoopback(address)) {
+    throw new CliError("config", `nd serve on ${address} can be reached from other machines: set a token ([Serve] Token or ND_SERVE_TOKEN), or listen on 127.0.0.1`);
+  }
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    throw new CliError("config", `the token of nd serve must have at least ${MIN_TOKEN_LENGTH} characters, it has ${token.length}`);
+  }
+  return { allowedHosts: config.serve?.allowedHosts ?? [], ...(token !== undefined && { token }) };
+}
+
+function isLoopback(address: string): boolean {
+  return address === "localhost" || address === "::1" || /^127\.\d+\.\d+\.\d+$/.test(address);
 }
 
 /** A disabled host looks at a folder that cannot hold plugins. */
@@ -139,14 +174,8 @@ async function shutDown(server: Server, requests: RequestTracker, watcher: Folde
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await watcher.close();
   await requests.idle();
-  server.closeIdleConnections();
+  // Every answer is sent: what is left are idle connections, and sockets a browser opened ahead without a request yet.
+  server.closeAllConnections();
   await stopped;
   await host.close();
 }
-
-const stderrLogger: Logger = {
-  debug: () => {},
-  info: (message) => console.error(message),
-  warn: (message) => console.error(`warn: ${message}`),
-  error: (message) => console.error(`error: ${message}`),
-};

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runCli } from "@nd/cli";
 import { writeNdp } from "@nd/ndp";
 import { afterEach } from "vitest";
-import { stringField1, watPlugin, type WatPluginSpec } from "./wat.js";
+import { stringField1, watBytes, watPlugin, type WatPluginSpec } from "./wat.js";
 
 export interface NdResult {
   code: number;
@@ -66,6 +66,22 @@ export function manifestOf(spec: PluginSpec) {
 /** A MetadataAgent whose GetArtistBiography answers `biography`. */
 export function biographyPlugin(name: string, biography: string, version = "1.0.0"): PluginSpec {
   return { name, version, answers: { metadata_agent_get_artist_biography: stringField1(biography) } };
+}
+
+/** A MetadataAgent whose GetArtistBiography prints `line` on its stdout (WASI) and answers an empty biography. */
+export function printingPlugin(name: string, line: string, permissions: Record<string, unknown> = {}): PluginSpec {
+  const text = new TextEncoder().encode(`${line}\n`);
+  return {
+    name,
+    permissions,
+    imports: `(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))`,
+    body: `(data (i32.const 1024) "${watBytes(text)}")
+      (func (export "metadata_agent_get_artist_biography") (param i32 i32) (result i64)
+        (i32.store (i32.const 3072) (i32.const 1024))
+        (i32.store (i32.const 3076) (i32.const ${text.length}))
+        (drop (call $fd_write (i32.const 1) (i32.const 3072) (i32.const 1) (i32.const 3080)))
+        (call $pack (i32.const 0) (i32.const 0)))`,
+  };
 }
 
 /** Writes a real .ndp package of the plugin and returns its path. */

@@ -23,14 +23,15 @@ export function watPlugin({ prefixes = ["metadata_agent_"], answers = {}, import
   for (const [exportName, answer] of Object.entries(answers)) {
     const bytes = answer instanceof Uint8Array ? answer : new TextEncoder().encode(answer.error);
     const length = answer instanceof Uint8Array ? bytes.length : (bytes.length | ERROR_BIT) >>> 0;
-    parts.push(`(data (i32.const ${offset}) "${escape(bytes)}")`);
+    parts.push(`(data (i32.const ${offset}) "${watBytes(bytes)}")`);
     parts.push(`(func (export "${exportName}") (param i32 i32) (result i64) (call $pack (i32.const ${offset}) (i32.const ${length | 0})))`);
     offset += bytes.length + 16;
   }
   return moduleWithBody(`${parts.join("\n")}\n${body}`, { imports, prefixes, memoryPages: 1, heapStart: 4096 });
 }
 
-function escape(bytes: Uint8Array): string {
+/** Bytes as the contents of a WAT string literal. */
+export function watBytes(bytes: Uint8Array): string {
   return [...bytes].map((byte) => `\\${byte.toString(16).padStart(2, "0")}`).join("");
 }
 

@@ -35,11 +35,23 @@ class MethodRecorder {
 /** How a call ended, for counting: any plugin answer that is not a result counts as an error. */
 export type CallResultKind = "ok" | "error" | "timeout";
 
+/** One call that ended, as `PluginManagerOptions.onCall` sees it. */
+export interface CallObservation {
+  readonly plugin: string;
+  /** "Capability.Method" */
+  readonly method: string;
+  readonly ms: number;
+  readonly outcome: CallResultKind;
+}
+
 /** Per plugin and method: calls, errors, timeouts and latency. */
 export class Metrics {
   private readonly plugins = new Map<string, Map<string, MethodRecorder>>();
 
+  constructor(private readonly observer?: (call: CallObservation) => void) {}
+
   record(plugin: string, method: string, ms: number, outcome: CallResultKind): void {
+    this.observer?.({ plugin, method, ms, outcome });
     let methods = this.plugins.get(plugin);
     if (!methods) this.plugins.set(plugin, (methods = new Map()));
     let recorder = methods.get(method);

@@ -1,0 +1,63 @@
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { rawRequest } from "./support/http.js";
+import { biographyPlugin, nd, packageFile, printingPlugin, workspace } from "./support/nd.js";
+import { serveCli } from "./support/serve-cli.js";
+
+const json = { "content-type": "application/json" };
+
+async function pluginsFolder(): Promise<string> {
+  const dir = workspace();
+  const folder = join(dir, "plugins");
+  for (const spec of [biographyPlugin("b-bio", "from b"), printingPlugin("printer", "hello from the plugin")]) {
+    expect((await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder])).code).toBe(0);
+  }
+  return folder;
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe("nd serve logs", () => {
+  test("piped: one JSON object per line with time, level, message and fields; plugin output tagged with the plugin", async () => {
+    const run = await serveCli(["--folder", await pluginsFolder()]);
+    await rawRequest(`${run.url}/api/plugins/printer/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: json, body: "{}" });
+    expect(await run.stop()).toBe(0);
+    const lines = jsonLines(run.stderr());
+    for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), msg: expect.any(String) });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 30, plugin: "printer", stream: "stdout", msg: "[printer] hello from the plugin" }));
+    // in the order they happened
+    expect(lines.map((line) => line.msg)).toEqual([
+      ...lines.slice(0, 2).map((line) => line.msg),
+      expect.stringMatching(/^nd serve listening on /),
+      "[printer] hello from the plugin",
+      "shutting down",
+      "stopped",
+    ]);
+  });
+
+  test("on a terminal: readable lines with the time and the level", async () => {
+    const run = await serveCli(["--folder", await pluginsFolder()], { tty: true });
+    expect(await run.stop()).toBe(0);
+    const plain = run.stderr().replace(/\x1b\[[0-9;]*m/g, "");
+    expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: plugin b-bio 1\.0\.0 loaded$/m);
+    expect(plain).not.toContain('{"level"');
+  });
+
+  test("--log-level, -q and -v choose what is logged; a wrong level is a usage error", async () => {
+    const folder = await pluginsFolder();
+    const levels = async (args: string[]) => {
+      const run = await serveCli(["--folder", folder, ...args]);
+      await rawRequest(`${run.url}/nowhere`);
+      await run.stop();
+      return [...new Set(jsonLines(run.stderr()).map((line) => line.level))].sort();
+    };
+    expect(await levels(["-v"])).toEqual([20, 30]);
+    expect(await levels([])).toEqual([30]);
+    expect(await levels(["-q"])).toEqual([]);
+    expect(await levels(["--log-level", "debug"])).toEqual([20, 30]);
+    expect(await nd(["serve", "--folder", folder, "--log-level", "loud"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--log-level must be one of debug, info, warn, error, silent") });
+    expect(await nd(["serve", "--folder", folder, "-q", "-v"])).toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,65 @@
+import { join } from "node:path";
+import { parseConfig, startServer, type RunningServer } from "@nd/cli";
+import { afterEach, describe, expect, test } from "vitest";
+import { rawRequest } from "./support/http.js";
+import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
+
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The samples of a Prometheus text answer: `name{labels}` → value. */
+function samples(text: string): Map<string, number> {
+  const lines = text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1))]));
+}
+
+describe("GET /metrics", () => {
+  test("Prometheus text: calls, errors, timeouts and a latency histogram per plugin and method, pool gauges, process metrics", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const bio = biographyPlugin("b-bio", "from b");
+    const spec = {
+      ...bio,
+      answers: { ...bio.answers, metadata_agent_get_artist_url: { error: "upstream down" } },
+      body: `(func (export "metadata_agent_get_artist_mbid") (param i32 i32) (result i64) (loop $forever (br $forever)) (i64.const 0))`,
+    };
+    expect((await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder])).code).toBe(0);
+    const server = await startServer({ folder, config: parseConfig("", join(dir, "nd.toml")), port: 0, logger: silent, workers: 1, callTimeoutMs: 300 });
+    servers.push(server);
+    const call = (method: string) =>
+      rawRequest(`${server.url}/api/plugins/b-bio/call/MetadataAgent.${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await call("GetArtistBiography");
+    await call("GetArtistBiography");
+    await call("GetArtistURL");
+    expect((await call("GetArtistMBID")).status).toBe(504);
+
+    const response = await rawRequest(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(response.text).toContain("# TYPE nd_plugin_call_duration_seconds histogram");
+    const values = samples(response.text);
+    const bioLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistBiography"}';
+    const urlLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistURL"}';
+    expect(values.get(`nd_plugin_calls_total${bioLabels}`)).toBe(2);
+    expect(values.get(`nd_plugin_calls_total${urlLabels}`)).toBe(1);
+    expect(values.get(`nd_plugin_errors_total${urlLabels}`)).toBe(1);
+    expect(values.get(`nd_plugin_errors_total${bioLabels}`)).toBe(0);
+    expect(values.get(`nd_plugin_timeouts_total${urlLabels}`)).toBe(0);
+    const mbidLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistMBID"}';
+    expect([values.get(`nd_plugin_timeouts_total${mbidLabels}`), values.get(`nd_plugin_errors_total${mbidLabels}`)]).toEqual([1, 1]);
+    expect(values.get(`nd_plugin_call_duration_seconds_count${bioLabels}`)).toBe(2);
+    expect(values.get('nd_plugin_call_duration_seconds_bucket{le="+Inf",plugin="b-bio",method="MetadataAgent.GetArtistBiography"}')).toBe(2);
+    expect(values.get(`nd_plugin_call_duration_seconds_sum${bioLabels}`)).toBeGreaterThan(0);
+    // one gauge per numeric field of the runtime's poolStats()
+    expect(values.get("nd_pool_workers")).toBe(1);
+    expect(values.get("nd_pool_busy")).toBe(0);
+    expect(values.get("nd_pool_queued")).toBe(0);
+    for (const name of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"]) {
+      expect(values.has(name), name).toBe(true);
+    }
+  });
+});
