@@ -127,7 +127,7 @@ describe("install, list, info, call, remove", () => {
     const code = await runCli(["plugin", "install", file, "--folder", join(dir, "tty")], {
       stdout: { write: () => true },
       stderr: { write: (text: string) => (stderr += text), isTTY: true },
-      env: {},
+      env: { XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" },
     });
     expect(code).toBe(0);
     expect(stderr).toContain("verifying…");

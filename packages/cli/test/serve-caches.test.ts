@@ -27,7 +27,7 @@ async function install(folder: string, dir: string, spec: PluginSpec) {
 }
 
 async function call(server: RunningServer, plugin: string, method: string) {
-  return (await fetch(`${server.url}/api/plugins/${plugin}/call/MetadataAgent.${method}`, { method: "POST", body: "{}" })).status;
+  return (await fetch(`${server.url}/api/plugins/${plugin}/call/MetadataAgent.${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status;
 }
 
 /** Polls until `check` passes; the test's own timeout bounds the wait. */

@@ -32,7 +32,7 @@ async function serve(dir: string, toml: string, logger = memoryLogger().logger) 
 }
 
 async function call(server: RunningServer, plugin: string, target: string, body: unknown) {
-  const response = await fetch(`${server.url}/api/plugins/${plugin}/call/${target}`, { method: "POST", body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}/api/plugins/${plugin}/call/${target}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
 

@@ -111,7 +111,7 @@ describe("nd serve refuses what another site's page could send", () => {
     const exit = runCli(["serve", "--host", "0.0.0.0", "--port", "0", "--folder", join(workspace(), "plugins")], {
       stdout: { write: () => true },
       stderr: { write: (text: string) => (stderr += text) },
-      env: { ND_SERVE_TOKEN: TOKEN },
+      env: { ND_SERVE_TOKEN: TOKEN, XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" },
       waitForStop: () => new Promise<void>((resolve) => (stop = resolve)),
     });
     while (!/listening on http:\/\/0\.0\.0\.0:(\d+)/.test(stderr)) await new Promise((resolve) => setTimeout(resolve, 50));

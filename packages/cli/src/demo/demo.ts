@@ -165,7 +165,7 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
     `  curl -s -H 'content-type: application/json' ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
     `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
-    `  curl -s -X POST ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
+    `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
     `  curl -s ${subsonic.url}/demo/requests    # what the Subsonic server received (ping, scrobble)`,
     "",
     "Press Ctrl-C to stop.",

@@ -17,7 +17,7 @@ export async function serveCli(args: string[], { tty = false, env = {} }: { tty?
   const exit = runCli(["serve", "--port", String(port), ...args], {
     stdout: { write: () => true },
     stderr: { write: (text: string) => (stderr += text), isTTY: tty },
-    env,
+    env: { XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "", ...env },
     waitForStop: () => new Promise<void>((resolve) => (stop = resolve)),
   });
   for (;;) {
