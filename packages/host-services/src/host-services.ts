@@ -4,6 +4,7 @@ import { type ArtworkService, createArtworkService } from "./artwork/artwork-ser
 import { type CacheService, createCacheService } from "./cache/cache-service.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
 import { ConfigurationError, ServicesClosedError } from "./errors.js";
+import type { HostCallOptions } from "./host-call-options.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
@@ -44,9 +45,10 @@ export interface PluginHostServices {
   /**
    * Wire entry for runtimes: decodes the protobuf request of `env.<importName>`, runs the service and
    * answers the encoded response. Throws PermissionError for a function of a service not granted and
-   * HostCallError for an unknown name or bytes that do not decode.
+   * HostCallError for an unknown name or bytes that do not decode. `options.signal` ends the
+   * host work the call started (an HTTP request, a WebSocket handshake) when it is aborted.
    */
-  call(importName: string, request: Uint8Array): Promise<Uint8Array>;
+  call(importName: string, request: Uint8Array, options?: HostCallOptions): Promise<Uint8Array>;
   /** Stops this plugin's jobs, closes its sockets and frees its cache (on unload or reload). */
   close(): Promise<void>;
 }
@@ -110,11 +112,11 @@ function buildPluginServices(
     websocket,
     artwork,
     importNames: Object.freeze([...handlers.keys()]),
-    async call(importName, request) {
+    async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`env.${importName}: the services of plugin "${name}" are closed`);
       const handler = handlers.get(importName);
       if (!handler) throw unavailableImport(name, importName);
-      return handler(request);
+      return handler(request, options);
     },
     close() {
       closing ??= (async () => {
