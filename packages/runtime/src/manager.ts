@@ -102,6 +102,7 @@ export class PluginManager {
   private pool?: WorkerPool;
   private generation = 0;
   private closed = false;
+  private closing?: Promise<void>;
 
   constructor(options: PluginManagerOptions) {
     this.options = resolveManagerOptions(options);
@@ -187,7 +188,12 @@ export class PluginManager {
    * Refuses new calls, lets running ones finish for at most `closeGraceMs`, then ends the
    * rest (their threads and their pending host work), and stops schedules and sockets.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
     await withinGrace(
       Promise.all([...this.versions.values()].map((plugin) => plugin.idle())),

@@ -3,7 +3,7 @@ import { PluginManager, type Logger, type PluginManagerOptions } from "@nd/runti
 /**
  * Holds the host's PluginManager. A plugin whose files change is reloaded in place; when
  * plugins appear or disappear the manager is replaced, and the old one is closed once the
- * calls it is running are done.
+ * calls it is running are done. Shutting down does not wait that long: see `close`.
  */
 export class PluginHost {
   private current: PluginManager;
@@ -51,9 +51,12 @@ export class PluginHost {
     await this.retire(previous);
   }
 
-  /** Waits for running calls, then closes every manager. */
+  /**
+   * Closes every manager, the current one and those still finishing calls after a
+   * replace: each lets its running calls finish within its grace period, then ends them.
+   */
   async close(): Promise<void> {
-    await this.retire(this.current);
+    await Promise.all([...new Set([this.current, ...this.running.keys()])].map((manager) => manager.close()));
   }
 
   private async retire(manager: PluginManager): Promise<void> {

@@ -36,7 +36,10 @@ export interface RunningServer {
   readonly folder: string;
   /** The plugins as the host sees them now. */
   plugins(): PluginInfo[];
-  /** Stops accepting requests, finishes running ones and calls, then closes plugins, schedules and sockets. */
+  /**
+   * Stops accepting requests, lets running calls finish within the plugin managers' grace
+   * period (`closeGraceMs`, 5 s) and ends the rest, then closes schedules and sockets.
+   */
   close(): Promise<void>;
 }
 
@@ -136,10 +139,11 @@ async function shutDown(server: Server, requests: RequestTracker, watcher: Folde
   requests.closing = true;
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await watcher.close();
+  // Plugins first: their calls end within the managers' grace period, so the requests waiting on them end too.
+  await host.close();
   await requests.idle();
   server.closeIdleConnections();
   await stopped;
-  await host.close();
 }
 
 const stderrLogger: Logger = {
