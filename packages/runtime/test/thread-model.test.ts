@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { PluginManager, PluginTimeoutError, type PluginManagerOptions } from "@nd/runtime";
+import { type PluginError, PluginManager, PluginTimeoutError, type PluginManagerOptions } from "@nd/runtime";
 import { pluginsFolder, watPlugin, type TestPlugin } from "@nd/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { heldUpstream } from "./support/held-upstream.js";
@@ -153,8 +153,9 @@ describe("deadlines end the host work a call started", () => {
       closeGraceMs: 200,
     });
     const order: string[] = [];
-    const runaway = biography(manager, "loop", "").catch(() => order.push("runaway ended"));
-    const hung = biography(manager, "a", `${upstream.origin}/hung`).catch(() => order.push("hung call ended"));
+    const ended = (what: string) => (error: PluginError) => order.push(`${what} ended: ${error.kind}`);
+    const runaway = biography(manager, "loop", "").catch(ended("runaway"));
+    const hung = biography(manager, "a", `${upstream.origin}/hung`).catch(ended("hung call"));
     await upstream.arrived(1);
     await expect.poll(() => manager.poolStats()).toMatchObject({ busy: 1, inHostCalls: 1 });
     let deadline: NodeJS.Timeout | undefined;
@@ -162,7 +163,7 @@ describe("deadlines end the host work a call started", () => {
     await Promise.race([manager.close().then(() => order.push("closed")), deadlinePassed.then(() => order.push("deadline"))]);
     clearTimeout(deadline);
     await Promise.all([runaway, hung]);
-    expect(order.sort()).toEqual(["closed", "hung call ended", "runaway ended"]);
+    expect(order.sort()).toEqual(["closed", "hung call ended: PluginUnavailableError", "runaway ended: PluginUnavailableError"]);
     await expect.poll(() => upstream.events).toEqual([`arrived /hung`, `closed /hung`]);
   });
 });

@@ -6,6 +6,7 @@ import {
   PluginNotImplementedError,
   PluginTimeoutError,
   PluginTrapError,
+  PluginUnavailableError,
   type PluginError,
 } from "../errors.js";
 import type { CallOutcome } from "../threads/worker/messages.js";
@@ -32,6 +33,8 @@ export function callFailure(plugin: string, method: string, outcome: CallOutcome
       return new PluginMemoryError(plugin, `${method} ran out of memory: ${outcome.message}`);
     case "trap":
       return new PluginTrapError(plugin, `${method} crashed: ${outcome.message}`);
+    case "closed":
+      return new PluginUnavailableError(plugin, `${method} was ended: the plugin manager is closed`);
     default:
       return new PluginTrapError(plugin, `${method} broke the wire contract (${outcome.type})`);
   }

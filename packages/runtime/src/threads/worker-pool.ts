@@ -26,7 +26,7 @@ export interface WorkerPoolOptions extends SlotOptions {
   readonly maxThreads: number;
 }
 
-const closedOutcome: CallOutcome = { type: "trap", message: "the plugin manager is closed" };
+const closedOutcome: CallOutcome = { type: "closed" };
 /** Threads started at once when calls wait for one: a start costs a core about 25 ms. */
 const MAX_STARTING = 8;
 

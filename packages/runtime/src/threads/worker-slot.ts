@@ -46,6 +46,12 @@ export interface SlotEvents {
   onHostReply(slot: WorkerSlot): void;
 }
 
+/** Why a call's pending host work is aborted, by how the call ended. */
+const ABORT_REASONS: Partial<Record<CallOutcome["type"], string>> = {
+  timeout: "the plugin call's deadline passed",
+  closed: "the plugin manager is closed",
+};
+
 /** A host call being served: its reply, once there, waits for the pool's `resume()`. */
 interface PendingHostCall {
   readonly abort: AbortController;
@@ -185,7 +191,7 @@ export class WorkerSlot {
     if (this.dead) return;
     this.dead = true;
     clearTimeout(this.deadline);
-    this.hostCall?.abort.abort(new Error(outcome.type === "timeout" ? "the plugin call's deadline passed" : "the plugin call ended"));
+    this.hostCall?.abort.abort(new Error(ABORT_REASONS[outcome.type] ?? "the plugin call ended"));
     this.collectResults();
     const [running, ...unstarted] = this.staged.splice(0);
     running?.job.resolve(outcome);
