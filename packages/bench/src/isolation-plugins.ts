@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import wabt from "wabt";
+import { WAT_ALLOCATOR } from "./wat-allocator.js";
 
 /**
  * The plugins of the isolation benchmarks, speaking the raw wire contract:
@@ -23,15 +24,7 @@ const BODIES: Record<IsolationPluginKind, string> = {
 function source(kind: IsolationPluginKind): string {
   return `(module
   (import "env" "get" (func $get (param i32 i32) (result i64)))
-  (memory (export "memory") 2)
-  (global $heap (mut i32) (i32.const 1024))
-  (func (export "malloc") (param $size i32) (result i32)
-    (local $ptr i32)
-    (local.set $ptr (global.get $heap))
-    (global.set $heap (i32.add (global.get $heap) (local.get $size)))
-    (local.get $ptr))
-  (func (export "free") (param i32))
-  (func (export "metadata_agent_api_version") (result i64) (i64.const 1))
+  ${WAT_ALLOCATOR}
   (func $pack (param $ptr i32) (param $len i32) (result i64)
     (i64.or (i64.shl (i64.extend_i32_u (local.get $ptr)) (i64.const 32)) (i64.extend_i32_u (local.get $len))))
   ;; The heap is reset after each call: the host has read the answer before it sends the next request.

@@ -35,21 +35,28 @@ export interface SlowUpstreamRun {
   idealMillis: number;
 }
 
+/** Times the first storm, then the median of RUNS more. */
+async function timeStorms(storm: () => Promise<unknown>): Promise<SlowUpstreamRun> {
+  const timed = async () => {
+    const start = performance.now();
+    await storm();
+    return performance.now() - start;
+  };
+  const coldMillis = await timed();
+  const warm: number[] = [];
+  for (let i = 0; i < RUNS; i++) warm.push(await timed());
+  return { coldMillis, warmMillis: median(warm), idealMillis: UPSTREAM_MS };
+}
+
 /** 64 calls over 8 plugins, each waiting 100 ms on its upstream, all at once, 2 CPU slots. */
 export async function ndSlowUpstream(): Promise<SlowUpstreamRun> {
   const upstream = await slowUpstream(UPSTREAM_MS);
   const names = Array.from({ length: PLUGINS }, (_, i) => `fetcher-${i}`);
   try {
     return await withManager(Object.fromEntries(names.map((name) => [name, "fetcher"])), {}, async (manager) => {
-      const storm = async () => {
-        const start = performance.now();
-        await Promise.all(names.flatMap((name) => Array.from({ length: CALLS_PER_PLUGIN }, (_, i) => biography(manager, name, `${upstream.origin}/${name}/${i}`))));
-        return performance.now() - start;
-      };
-      const coldMillis = await storm();
-      const warm: number[] = [];
-      for (let i = 0; i < RUNS; i++) warm.push(await storm());
-      return { coldMillis, warmMillis: median(warm), idealMillis: UPSTREAM_MS };
+      const storm = () =>
+        Promise.all(names.flatMap((name) => Array.from({ length: CALLS_PER_PLUGIN }, (_, i) => biography(manager, name, `${upstream.origin}/${name}/${i}`))));
+      return timeStorms(storm);
     });
   } finally {
     await upstream.close();
@@ -119,19 +126,13 @@ export async function peerSlowUpstream(): Promise<SlowUpstreamRun> {
     Array.from({ length: PLUGINS }, () => createPlugin({ wasm: [{ data: wasm }], allowedHosts: ["127.0.0.1"] }, { useWasi: false, runInWorker: true })),
   );
   try {
-    const storm = async () => {
-      const start = performance.now();
-      await Promise.all(
+    const storm = () =>
+      Promise.all(
         plugins.map(async (plugin, p) => {
           for (let i = 0; i < CALLS_PER_PLUGIN; i++) await plugin.call("fetch", `${upstream.origin}/${p}/${i}`);
         }),
       );
-      return performance.now() - start;
-    };
-    const coldMillis = await storm();
-    const warm: number[] = [];
-    for (let i = 0; i < RUNS; i++) warm.push(await storm());
-    return { coldMillis, warmMillis: median(warm), idealMillis: UPSTREAM_MS };
+    return timeStorms(storm);
   } finally {
     await Promise.all(plugins.map((plugin) => plugin.close()));
     await upstream.close();
