@@ -285,7 +285,8 @@ describe("nd serve", () => {
       await Promise.race([server.close().then(() => order.push("closed")), deadlinePassed.then(() => order.push("deadline"))]);
       clearTimeout(deadline);
       expect(order).toEqual(["call answered", "closed"]);
-      expect((await running).status).toBeGreaterThanOrEqual(500);
+      expect(await running).toMatchObject({ status: 404, body: { error: { kind: "PluginUnavailableError" } } });
+      expect((await running).body.error.message).toContain("the plugin manager is closed");
     } finally {
       upstream.close();
     }

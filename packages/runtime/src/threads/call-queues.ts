@@ -13,6 +13,11 @@ export class CallQueues {
     return this.count;
   }
 
+  /** Plugins with calls waiting. */
+  get pluginCount(): number {
+    return this.byPlugin.size;
+  }
+
   push(job: Job): void {
     const plugin = job.task.pluginId;
     const queue = this.byPlugin.get(plugin);

@@ -125,7 +125,7 @@ export class WorkerPool {
     this.onCpu.delete(dead);
     const resume = this.resumes.indexOf(dead);
     if (resume >= 0) this.resumes.splice(resume, 1);
-    if (this.closed || !this.slots.delete(dead)) {
+    if (!this.slots.delete(dead) || this.closed) {
       for (const job of unstarted) job.resolve(closedOutcome);
       return;
     }
@@ -166,7 +166,11 @@ export class WorkerPool {
   /** Gives CPU slots to answered host calls and to queued calls, fairly between plugins. */
   private admit(): void {
     const idle = [...this.slots].filter((slot) => slot.idle && !this.onCpu.has(slot));
-    for (let plugin = this.nextPlugin(idle.length > 0); plugin !== undefined; plugin = this.nextPlugin(idle.length > 0)) {
+    const threadFree = () => {
+      while (idle.length > 0 && !idle.at(-1)!.idle) idle.pop();
+      return idle.length > 0;
+    };
+    for (let plugin = this.nextPlugin(threadFree()); plugin !== undefined; plugin = this.nextPlugin(threadFree())) {
       const resume = this.resumes.findIndex((slot) => slot.runningPlugin === plugin);
       if (resume >= 0) {
         const slot = this.resumes.splice(resume, 1)[0]!;
@@ -204,8 +208,13 @@ export class WorkerPool {
     return running;
   }
 
-  /** Stages queued calls behind running calls of the same plugin, so its thread goes on without waiting for this one. */
+  /**
+   * Stages queued calls behind running calls of the same plugin, so its thread goes on
+   * without waiting for this one. Only while no other plugin has calls waiting: a thread
+   * with calls staged keeps its CPU slot, which fair share must be able to give away.
+   */
   private pipeline(): void {
+    if (this.queues.pluginCount !== 1) return;
     for (const plugin of [...this.queues.plugins()]) {
       for (let slot = this.leastLoaded(plugin); slot; slot = this.leastLoaded(plugin)) {
         const job = this.queues.take(plugin);
