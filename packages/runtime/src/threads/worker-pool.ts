@@ -27,6 +27,12 @@ export interface WorkerPoolOptions extends SlotOptions {
 }
 
 const closedOutcome: CallOutcome = { type: "closed" };
+
+/** An idle thread for a plugin's call: one that has run the plugin before (its instance is warm), or any. */
+function takeIdleThread(idle: WorkerSlot[], pluginId: string): WorkerSlot {
+  const warm = idle.findIndex((slot) => slot.knows(pluginId));
+  return warm >= 0 ? idle.splice(warm, 1)[0]! : idle.pop()!;
+}
 /** Threads started at once when calls wait for one: a start costs a core about 25 ms. */
 const MAX_STARTING = 8;
 
@@ -178,7 +184,7 @@ export class WorkerPool {
         slot.resume();
         continue;
       }
-      if (!this.begin(idle.pop()!, this.queues.take(plugin)!)) return;
+      if (!this.begin(takeIdleThread(idle, plugin), this.queues.take(plugin)!)) return;
     }
   }
 

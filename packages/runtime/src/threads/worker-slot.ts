@@ -147,6 +147,11 @@ export class WorkerSlot {
     return this.hostCall !== undefined;
   }
 
+  /** Whether the thread has the plugin's module (and so, likely, an idle instance of it). */
+  knows(pluginId: string): boolean {
+    return this.knownPlugins.has(pluginId);
+  }
+
   /** The plugin version of the running call. */
   get runningPlugin(): string | undefined {
     return this.staged[0]?.job.task.pluginId;
