@@ -132,7 +132,7 @@ export async function peerSlowUpstream(): Promise<SlowUpstreamRun> {
           for (let i = 0; i < CALLS_PER_PLUGIN; i++) await plugin.call("fetch", `${upstream.origin}/${p}/${i}`);
         }),
       );
-    return timeStorms(storm);
+    return await timeStorms(storm);
   } finally {
     await Promise.all(plugins.map((plugin) => plugin.close()));
     await upstream.close();

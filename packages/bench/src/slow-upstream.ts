@@ -25,6 +25,8 @@ export async function slowUpstream(delayMs: number): Promise<SlowUpstream> {
     }, delayMs);
     timers.add(timer);
   });
+  // Longer than any run: a client reusing a connection the server is just closing fails its request.
+  server.keepAliveTimeout = 120_000;
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
