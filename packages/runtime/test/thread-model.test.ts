@@ -64,6 +64,12 @@ describe("a call waiting in a host call holds no CPU slot", () => {
     expect(upstream.events.map((event) => event.split(" ")[0])).toEqual(["arrived", "arrived", "answered", "answered", "arrived", "answered"]);
   });
 
+  test("maxThreads below workers is refused, naming both", () => {
+    expect(() => new PluginManager({ folder: "/nowhere", workers: 4, maxThreads: 2 })).toThrow(
+      new RangeError("PluginManager option maxThreads (2) must be at least workers (4)"),
+    );
+  });
+
   test("maxInstancesPerPlugin caps one plugin's calls in flight", async () => {
     const upstream = await startUpstream();
     const manager = await startManager([fetcher("a")], { maxInstancesPerPlugin: 2 });
