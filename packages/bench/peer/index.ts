@@ -1,5 +1,6 @@
 // The as-echo example's work written for Extism with @extism/as-pdk: the peer of the benchmarks.
-import { Host, Var } from "@extism/as-pdk";
+import { Host, Memory, Var } from "@extism/as-pdk";
+import { http_request } from "@extism/as-pdk/lib/env";
 
 function quietAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {}
 
@@ -16,6 +17,18 @@ export function images(): i32 {
   const remembered = Var.get(key);
   const url = remembered == null ? "https://images.example/" + name : String.UTF8.decode(remembered.buffer);
   Var.set(key, Uint8Array.wrap(String.UTF8.encode(url)));
+  Host.outputString(url);
+  return 0;
+}
+
+// The slow-upstream runs: GETs the URL it is given (Extism's http_request, answered by the
+// host while the plugin waits), then answers the URL.
+export function fetch(): i32 {
+  const url = Host.inputString();
+  const request = Memory.allocateString('{"url":"' + url + '","method":"GET"}');
+  const response = http_request(request.offset, 0);
+  request.free();
+  if (response != 0) new Memory(response, 0).free();
   Host.outputString(url);
   return 0;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import wabt from "wabt";
+import { WAT_ALLOCATOR } from "./wat-allocator.js";
 
 /** Cache gets per GetArtistBiography call of the cache-loop plugin. */
 export const GETS_PER_CALL = 100;
@@ -15,15 +16,7 @@ export const GETS_PER_CALL = 100;
 const source = `(module
   (import "env" "get_string" (func $get_string (param i32 i32) (result i64)))
   (import "env" "set_string" (func $set_string (param i32 i32) (result i64)))
-  (memory (export "memory") 2)
-  (global $heap (mut i32) (i32.const 1024))
-  (func (export "malloc") (param $size i32) (result i32)
-    (local $ptr i32)
-    (local.set $ptr (global.get $heap))
-    (global.set $heap (i32.add (global.get $heap) (local.get $size)))
-    (local.get $ptr))
-  (func (export "free") (param i32))
-  (func (export "metadata_agent_api_version") (result i64) (i64.const 1))
+  ${WAT_ALLOCATOR}
   ;; GetRequest { key: "k" } at 512, SetStringRequest { key: "k", value: "v" } at 528
   (data (i32.const 512) "\\0a\\01k")
   (data (i32.const 528) "\\0a\\01k\\12\\01v")

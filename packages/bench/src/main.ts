@@ -5,7 +5,8 @@ import { bareEcho, naiveBridgeMicros, workerRoundTripMicros } from "./floor.js";
 import { ndHostCallMicros, ndLatency, ndMemory, ndStartUp, ndThroughput, type StartUp } from "./nd.js";
 import { AS_ECHO_FOLDER } from "./plugin-folders.js";
 import { peer, type PeerResult } from "./peer.js";
-import { resultsChart } from "./results-chart.js";
+import { ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peerHeadOfLineHung, peerSlowUpstream } from "./isolation.js";
+import { resultsChart, type Isolation } from "./results-chart.js";
 import { latencyMicros, mib } from "./stats.js";
 
 const say = (line: string) => console.log(line);
@@ -87,6 +88,29 @@ say(`per loaded plugin (rss): ${(memory.perLoadedPluginBytes / 1024).toFixed(0)}
 say(`per pooled instance (rss, after one call of each of 50 plugins): ${(memory.perPooledInstanceBytes / 1024).toFixed(0)} KiB`);
 say(`100k calls: heap ${mib(memory.heapBefore100kBytes).toFixed(1)} → ${mib(memory.heapAfter100kBytes).toFixed(1)} MiB, rss ${mib(memory.rssBefore100kBytes).toFixed(1)} → ${mib(memory.rssAfter100kBytes).toFixed(1)} MiB`);
 
+say("\n## isolation (issue 11; 2 CPU slots)");
+const optional = async <T>(label: string, measure: () => Promise<T>): Promise<T | undefined> => {
+  try {
+    return await measure();
+  } catch (error) {
+    say(`${label} failed: ${(error as Error).message}`);
+    return undefined;
+  }
+};
+const isolation: Isolation = {
+  ndSlowUpstream: await ndSlowUpstream(),
+  peerSlowUpstream: await optional("extism slow upstream", peerSlowUpstream),
+  ndHeadOfLineHung: await ndHeadOfLine("hung"),
+  ndHeadOfLineRunaway: await ndHeadOfLine("runaway"),
+  peerHeadOfLineHung: await optional("extism head-of-line", peerHeadOfLineHung),
+  bytesPerExtraThread: (await ndMemoryPerExtraThread()).bytesPerThread,
+};
+const ms = (value: number | undefined) => (value === undefined ? "failed" : `${value.toFixed(1)} ms`);
+say(`64 calls / 8 plugins / 100 ms upstream: nd ${ms(isolation.ndSlowUpstream.warmMillis)} (first storm ${ms(isolation.ndSlowUpstream.coldMillis)}), extism runInWorker ${ms(isolation.peerSlowUpstream?.warmMillis)}, ideal 100 ms`);
+say(`B while A hangs on an upstream: nd p50 ${ms(isolation.ndHeadOfLineHung.p50Millis)} p99 ${ms(isolation.ndHeadOfLineHung.p99Millis)}; extism p50 ${ms(isolation.peerHeadOfLineHung?.p50Millis)} p99 ${ms(isolation.peerHeadOfLineHung?.p99Millis)}`);
+say(`B while A runs 8 endless loops: nd p50 ${ms(isolation.ndHeadOfLineRunaway.p50Millis)} p99 ${ms(isolation.ndHeadOfLineRunaway.p99Millis)}`);
+say(`memory per extra thread (rss): ${mib(isolation.bytesPerExtraThread).toFixed(1)} MiB`);
+
 say("\n## ratios against the goals of issue 7");
 say(`nd images / extism runInWorker images: ${ratio(nd.imagesMicros, inWorker?.imagesMicros)} (goal ≤ 0.2×)`);
 say(`nd images / floor sum: ${ratio(nd.imagesMicros, floorSumImages)} (goal ≤ 1×)`);
@@ -105,6 +129,7 @@ const results = {
   managerMicrosPerCall,
   startUps,
   memory,
+  isolation,
 };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("../chart.svg", import.meta.url), resultsChart(results));

@@ -1,4 +1,5 @@
 import { barChart } from "./chart.js";
+import type { HeadOfLine, SlowUpstreamRun } from "./isolation.js";
 import type { NdLatency } from "./nd.js";
 import type { PeerResult } from "./peer.js";
 
@@ -10,13 +11,25 @@ export interface Results {
   hostCallMicros: number;
   peers: PeerResult[];
   callsPerSecond: Record<number, number>;
+  /** Absent in runs from before the isolation benchmarks. */
+  isolation?: Isolation;
+}
+
+/** The isolation runs: slow upstreams, head-of-line blocking, memory per extra thread. */
+export interface Isolation {
+  ndSlowUpstream: SlowUpstreamRun;
+  peerSlowUpstream?: SlowUpstreamRun;
+  ndHeadOfLineHung: HeadOfLine;
+  ndHeadOfLineRunaway: HeadOfLine;
+  peerHeadOfLineHung?: HeadOfLine;
+  bytesPerExtraThread: number;
 }
 
 const present = <T>(value: T | undefined, bar: (value: T) => { label: string; value: number }) =>
   value === undefined ? [] : [bar(value)];
 
 /** The SVG chart of BENCHMARKS.md: call latency (log scale) and throughput. */
-export function resultsChart({ floor, nd, hostCallMicros, peers, callsPerSecond }: Results): string {
+export function resultsChart({ floor, nd, hostCallMicros, peers, callsPerSecond, isolation }: Results): string {
   const floorSum = floor.workerRoundTripMicros + 2 * floor.naiveBridgeMicros + floor.bareImagesMicros;
   return barChart([
     {
@@ -45,5 +58,31 @@ export function resultsChart({ floor, nd, hostCallMicros, peers, callsPerSecond 
         ...peers.flatMap((p) => present(p.callsPerSecond, (value) => ({ label: `extism ${p.mode}, 1 in flight`, value }))),
       ],
     },
+    ...(isolation ? isolationPanels(isolation) : []),
   ]);
+}
+
+function isolationPanels(isolation: Isolation) {
+  const { ndSlowUpstream, peerSlowUpstream, ndHeadOfLineHung, ndHeadOfLineRunaway, peerHeadOfLineHung } = isolation;
+  return [
+    {
+      title: "64 calls / 8 plugins / 100 ms upstream, 2 CPU slots (lower is better)",
+      unit: "ms",
+      bars: [
+        { label: "ideal (every call at once)", value: ndSlowUpstream.idealMillis },
+        { label: "nd: threads already started", value: ndSlowUpstream.warmMillis },
+        { label: "nd: first storm (threads start)", value: ndSlowUpstream.coldMillis },
+        ...present(peerSlowUpstream, (run) => ({ label: "extism runInWorker, 8 plugins", value: run.warmMillis })),
+      ],
+    },
+    {
+      title: "Plugin B's call while plugin A blocks 8 calls, p99 (lower is better)",
+      unit: "ms",
+      bars: [
+        { label: "nd: A on a hung upstream", value: ndHeadOfLineHung.p99Millis },
+        { label: "nd: A in 8 runaway loops", value: ndHeadOfLineRunaway.p99Millis },
+        ...present(peerHeadOfLineHung, (run) => ({ label: "extism runInWorker: A hung", value: run.p99Millis })),
+      ],
+    },
+  ];
 }

@@ -73,8 +73,6 @@ function plan(count: number, next: () => number): Planned[] {
   });
 }
 
-// White-box: the pool is private; its size is the one number that shows replaced workers came back.
-
 function heapAfterGc(): number | undefined {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return undefined;
@@ -161,7 +159,9 @@ describe("fault injection under load", () => {
     const { lost, faults, tally, unexpected, goodAnswered } = await storm(calls);
 
     // Afterwards: the pool is whole again and a fresh call of every plugin works.
-    expect(manager.poolStats().workers).toBe(WORKERS);
+    // Threads started for fair share stay until their idle TTL; the CPU slots' threads are always back.
+    expect(manager.poolStats()).toMatchObject({ busy: 0, inHostCalls: 0, queued: 0 });
+    expect(manager.poolStats().threads).toBeGreaterThanOrEqual(WORKERS);
     for (const plugin of [...GOOD_PLUGINS, ...CHAOS_PLUGINS]) {
       expect(await callAfterStorm(plugin)).toBe(expectedBiography({ plugin, id: "e-after" }));
     }

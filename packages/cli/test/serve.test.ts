@@ -248,6 +248,50 @@ describe("nd serve", () => {
     }
   });
 
+  test("close ends a runaway call after the grace period instead of waiting for its deadline", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    // The plugin tells the upstream it started, then loops until something ends it.
+    let reached!: () => void;
+    const upstreamReached = new Promise<void>((resolve) => (reached = resolve));
+    const upstream = createServer((_request, response) => {
+      reached();
+      response.end("go on");
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/started`;
+    const httpRequest = Uint8Array.from([0x0a, url.length, ...new TextEncoder().encode(url)]);
+    const runaway = {
+      name: "runaway",
+      permissions: { http: { allowLocalNetwork: true } },
+      imports: `(import "env" "get" (func $get (param i32 i32) (result i64)))`,
+      answers: { unused_request_bytes: httpRequest },
+      body: `(func (export "metadata_agent_get_artist_biography") (param i32 i32) (result i64)
+        (drop (call $get (i32.const 256) (i32.const ${httpRequest.length})))
+        (loop $forever (br $forever))
+        (i64.const 0))`,
+    };
+    await installAll(folder, dir, [runaway]);
+    const server = await startServer({ folder, port: 0, logger: silent, workers: 1 });
+    try {
+      const order: string[] = [];
+      const running = request(server, "/api/plugins/runaway/call/MetadataAgent.GetArtistBiography", "{}").then((reply) => {
+        order.push("call answered");
+        return reply;
+      });
+      await upstreamReached;
+      let deadline: NodeJS.Timeout | undefined;
+      const deadlinePassed = new Promise<void>((resolve) => (deadline = setTimeout(resolve, 30_000)));
+      await Promise.race([server.close().then(() => order.push("closed")), deadlinePassed.then(() => order.push("deadline"))]);
+      clearTimeout(deadline);
+      expect(order).toEqual(["call answered", "closed"]);
+      expect(await running).toMatchObject({ status: 404, body: { error: { kind: "PluginUnavailableError" } } });
+      expect((await running).body.error.message).toContain("the plugin manager is closed");
+    } finally {
+      upstream.close();
+    }
+  }, 20_000);
+
   test("nd serve runs in-process until asked to stop, logging one JSON line per plugin with time, level and fields", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");

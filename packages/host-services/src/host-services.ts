@@ -5,6 +5,7 @@ import type { CacheService } from "./cache/cache-service.js";
 import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
 import { ServicesClosedError } from "./errors.js";
+import type { HostCallOptions } from "./host-call-options.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
@@ -47,9 +48,10 @@ export interface PluginHostServices {
   /**
    * Wire entry for runtimes: decodes the protobuf request of `env.<importName>`, runs the service and
    * answers the encoded response. Throws PermissionError for a function of a service not granted and
-   * HostCallError for an unknown name or bytes that do not decode.
+   * HostCallError for an unknown name or bytes that do not decode. `options.signal` ends the
+   * host work the call started (an HTTP request, a WebSocket handshake) when it is aborted.
    */
-  call(importName: string, request: Uint8Array): Promise<Uint8Array>;
+  call(importName: string, request: Uint8Array, options?: HostCallOptions): Promise<Uint8Array>;
   /**
    * Stops this plugin's jobs and closes its sockets (on unload or reload). Its cache is kept
    * while another version of the same plugin (a reload) holds it, and freed otherwise.
@@ -125,11 +127,11 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
     artwork,
     subsonicapi,
     importNames: Object.freeze([...handlers.keys()]),
-    async call(importName, request) {
+    async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`env.${importName}: the services of plugin "${name}" are closed`);
       const handler = handlers.get(importName);
       if (!handler) throw unavailableImport(name, importName);
-      return handler(request);
+      return handler(request, options);
     },
     close() {
       closing ??= (async () => {

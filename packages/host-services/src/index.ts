@@ -1,6 +1,7 @@
 export { createHostServices } from "./host-services.js";
 export type { HostServices, PluginCallbacks, PluginDescription, PluginHostServices } from "./host-services.js";
 export type { HostServicesOptions, Logger, WebSocketConnector } from "./options.js";
+export type { HostCallOptions } from "./host-call-options.js";
 export type { DnsLookup, ResolvedAddress } from "./network/dns.js";
 
 export type { HttpService } from "./http/http-service.js";

@@ -1,9 +1,10 @@
 import { encodeMessage, findHostFunction, HOST_SERVICES, type HostFunction, type PermissionName } from "@nd/protocol";
 import { HostCallError, PermissionError } from "./errors.js";
+import type { HostCallOptions } from "./host-call-options.js";
 import { decodeRequest, methodKey } from "./wire-codec.js";
 
-type WireHandler = (request: Uint8Array) => Promise<Uint8Array>;
-type ServiceMethods = Record<string, (request: unknown) => Promise<unknown>>;
+type WireHandler = (request: Uint8Array, options: HostCallOptions) => Promise<Uint8Array>;
+type ServiceMethods = Record<string, (request: unknown, options: HostCallOptions) => Promise<unknown>>;
 
 /** The part of a plugin's services the wire entry needs: each granted service by permission name. */
 export type GrantedServices = Partial<Record<PermissionName, object>>;
@@ -11,7 +12,8 @@ export type GrantedServices = Partial<Record<PermissionName, object>>;
 function wireHandler(fn: HostFunction, service: object): WireHandler {
   const method = (service as ServiceMethods)[methodKey(fn)];
   if (!method) throw new Error(`host service ${fn.service} lacks ${methodKey(fn)}`);
-  return async (request) => encodeMessage(fn.responseType, await method.call(service, decodeRequest(fn, request)));
+  return async (request, options) =>
+    encodeMessage(fn.responseType, await method.call(service, decodeRequest(fn, request), options));
 }
 
 /** Builds the import-name → handler table of the granted services. */

@@ -5,6 +5,7 @@ const MIB = 1024 * 1024;
 
 /** The defaults of the PluginManager options that are counts. */
 export const MANAGER_DEFAULTS = {
+  maxThreads: 64,
   maxInstancesPerPlugin: 8,
   instanceIdleTtlMs: 60_000,
   callTimeoutMs: 30_000,
@@ -14,6 +15,7 @@ export const MANAGER_DEFAULTS = {
   maxQueuedCallsPerPlugin: 1024,
   maxIdleMemoryBytes: 64 * MIB,
   compileConcurrency: 2,
+  closeGraceMs: 5_000,
 };
 
 /** Upper bounds: an instance's tables live on its worker's heap (see worker-limits.ts). */
@@ -36,6 +38,9 @@ export function resolveManagerOptions(options: PluginManagerOptions): ResolvedMa
       throw new RangeError(`PluginManager option ${name} must be at most ${maximum}, got ${value}`);
     }
     counts[name] = value;
+  }
+  if (counts.maxThreads < counts.workers) {
+    throw new RangeError(`PluginManager option maxThreads (${counts.maxThreads}) must be at least workers (${counts.workers})`);
   }
   return { ...options, ...counts };
 }

@@ -44,9 +44,11 @@ export interface PluginManagerOptions {
   readonly pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Settings of the host services (http limits, artwork base URL and secret, ...). */
   readonly hostServices?: HostServicesOptions;
-  /** Worker threads running plugin code. Default: one per core. */
+  /** CPU slots: calls running plugin code at once (calls waiting in host calls do not count). Default: one per core. */
   readonly workers?: number;
-  /** Calls of one plugin running at once. Default 8. */
+  /** Worker threads at most, host-wide: calls begun at once, running or waiting in host calls. Default 64. */
+  readonly maxThreads?: number;
+  /** Calls of one plugin in flight at once. Default 8. */
   readonly maxInstancesPerPlugin?: number;
   /** An idle instance is dropped after this long. Default 60 000 ms. */
   readonly instanceIdleTtlMs?: number;
@@ -64,6 +66,8 @@ export interface PluginManagerOptions {
   readonly maxIdleMemoryBytes?: number;
   /** Modules compiled at once while loading. Default 2. */
   readonly compileConcurrency?: number;
+  /** How long `close()` lets running calls finish before ending them. Default 5 000 ms. */
+  readonly closeGraceMs?: number;
   readonly logger?: Logger;
   /** Told of every call when it ends (plugin, method, milliseconds, outcome), e.g. to feed a latency histogram. */
   readonly onCall?: (call: CallObservation) => void;
@@ -112,6 +116,7 @@ export class PluginManager {
   private pool?: WorkerPool;
   private generation = 0;
   private closed = false;
+  private closing?: Promise<void>;
 
   constructor(options: PluginManagerOptions) {
     this.options = resolveManagerOptions(options);
@@ -122,11 +127,12 @@ export class PluginManager {
 
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
   async start(): Promise<void> {
-    const size = this.options.workers;
+    const { workers, maxThreads, instanceIdleTtlMs } = this.options;
     this.pool ??= new WorkerPool(this.poolHost(), {
-      size,
-      idleTtlMs: this.options.instanceIdleTtlMs,
-      spin: size < availableParallelism(),
+      cpuSlots: workers,
+      maxThreads,
+      idleTtlMs: instanceIdleTtlMs,
+      spin: workers < availableParallelism(),
     });
     const folders = await discoverPluginFolders(this.options.folder);
     const compiled = await mapWithLimit(folders, this.options.compileConcurrency, (folder) => this.compile(folder));
@@ -197,9 +203,9 @@ export class PluginManager {
     return this.clients("LifecycleManagement");
   }
 
-  /** Worker threads alive (back to the configured count after any crash or timeout), busy ones, and queued calls. */
+  /** Threads, CPU slots busy, threads waiting in host calls, idle threads and queued calls. */
   poolStats(): PoolStats {
-    return this.pool?.stats() ?? { workers: 0, busy: 0, queued: 0 };
+    return this.pool?.stats() ?? { threads: 0, cpuSlots: this.options.workers, busy: 0, inHostCalls: 0, idle: 0, queued: 0 };
   }
 
   /** Calls, errors, timeouts and latency per plugin and method. */
@@ -207,12 +213,23 @@ export class PluginManager {
     return this.metricsStore.snapshot(plugin);
   }
 
-  /** Stops schedules and sockets, lets running calls finish, then stops the workers. */
-  async close(): Promise<void> {
+  /**
+   * Refuses new calls, lets running ones finish for at most `closeGraceMs`, then ends the
+   * rest (their threads and their pending host work), and stops schedules and sockets.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closed = true;
-    await this.hostServices.close();
-    await Promise.all([...this.versions.values()].map((plugin) => plugin.idle()));
+    await withinGrace(
+      Promise.all([...this.versions.values()].map((plugin) => plugin.idle())),
+      this.options.closeGraceMs,
+    );
     await this.pool?.close();
+    await this.hostServices.close();
     this.versions.clear();
   }
 
@@ -220,10 +237,10 @@ export class PluginManager {
   private poolHost(): PoolHost {
     return {
       image: (pluginId) => this.versions.get(pluginId)?.image,
-      hostCall: async (pluginId, importName, request) => {
+      hostCall: async (pluginId, importName, request, signal) => {
         const plugin = this.versions.get(pluginId);
         if (!plugin) throw new Error("the plugin was unloaded");
-        return plugin.services.call(importName, request);
+        return plugin.services.call(importName, request, { signal });
       },
       workerStopped: (threadId) => {
         for (const plugin of this.versions.values()) {
@@ -415,6 +432,14 @@ async function localReplies(services: PluginHostServices, envImports: readonly s
     replies[name] = await services.call(name, new Uint8Array());
   }
   return replies;
+}
+
+/** Resolves when `work` does, or after `ms`, whichever comes first. */
+async function withinGrace(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([work, graceOver]);
+  clearTimeout(timer);
 }
 
 /** The manifest name, or the folder's name when the manifest could not be read. */

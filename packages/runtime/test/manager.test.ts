@@ -198,7 +198,7 @@ describe("isolation and limits", () => {
     expect(await runaway).toBeInstanceOf(PluginTimeoutError);
     expect(order).toEqual(["echo", "loop"]);
     await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "after" })).resolves.toEqual({ biography: "after" });
-    expect(manager.poolStats()).toEqual({ workers: 2, busy: 0, queued: 0 });
+    expect(manager.poolStats()).toMatchObject({ threads: 2, cpuSlots: 2, busy: 0, inHostCalls: 0, queued: 0 });
     const loopMetrics = manager.metrics("loop").find((m) => m.method === "MetadataAgent.GetArtistBiography");
     expect(loopMetrics).toMatchObject({ calls: 1, errors: 1, timeouts: 1 });
   });

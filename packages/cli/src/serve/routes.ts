@@ -30,7 +30,7 @@ export async function handle(context: RouteContext, request: IncomingMessage, re
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname === "/") return sendStatusPage(context, request, response);
     if (url.pathname === "/metrics") return await sendMetrics(context, request, response);
-    const body = await context.host.use((manager) => route(context, manager, request, url));
+    const body = await route(context, context.host.manager, request, url);
     sendJson(response, 200, body);
   } catch (error) {
     sendError(response, error);

@@ -47,7 +47,10 @@ export interface RunningServer {
   readonly folder: string;
   /** The plugins as the host sees them now. */
   plugins(): PluginInfo[];
-  /** Stops accepting requests, finishes running ones and calls, then closes plugins, schedules and sockets. */
+  /**
+   * Stops accepting requests, lets running calls finish within the plugin managers' grace
+   * period (`closeGraceMs`, 5 s) and ends the rest, then closes schedules and sockets.
+   */
   close(): Promise<void>;
 }
 
@@ -173,9 +176,10 @@ async function shutDown(server: Server, requests: RequestTracker, watcher: Folde
   requests.closing = true;
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await watcher.close();
+  // Plugins first: their calls end within the managers' grace period, so the requests waiting on them end too.
+  await host.close();
   await requests.idle();
   // Every answer is sent: what is left are idle connections, and sockets a browser opened ahead without a request yet.
   server.closeAllConnections();
   await stopped;
-  await host.close();
 }

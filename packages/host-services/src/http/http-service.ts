@@ -2,6 +2,7 @@ import { http } from "@nd/protocol";
 import type { HttpPermission } from "@nd/manifest";
 import { request } from "undici";
 import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
+import type { HostCallOptions } from "../host-call-options.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { readBoundedBody } from "./bounded-body.js";
@@ -10,15 +11,18 @@ import type * as Messages from "../messages.js";
 
 type HttpRequestInput = Partial<Messages.HttpRequest>;
 
-/** HttpService: outgoing HTTP requests. Failures come back in `error`, never as exceptions. */
+/**
+ * HttpService: outgoing HTTP requests. Failures come back in `error`, never as exceptions.
+ * A request ends at its own timeout or when `options.signal` is aborted, whichever comes first.
+ */
 export interface HttpService {
-  get(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  post(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  put(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  delete(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  patch(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  head(request: HttpRequestInput): Promise<Messages.HttpResponse>;
-  options(request: HttpRequestInput): Promise<Messages.HttpResponse>;
+  get(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  post(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  put(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  delete(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  patch(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  head(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
+  options(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
 }
 
 const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE", "HEAD", "OPTIONS"]);
@@ -103,7 +107,7 @@ export function createHttpService(
     }
   }
 
-  async function send(method: HttpMethod, input: HttpRequestInput): Promise<Messages.HttpResponse> {
+  async function send(method: HttpMethod, input: HttpRequestInput, options: HostCallOptions = {}): Promise<Messages.HttpResponse> {
     const req = http.HttpRequest.fromPartial(input);
     const failure = (reason: string): Messages.HttpResponse => ({
       status: 0,
@@ -120,11 +124,12 @@ export function createHttpService(
     const timeoutMs = timeoutOf(req.timeoutMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
+    const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
     try {
       const body = METHODS_WITHOUT_BODY.has(method) ? undefined : req.body;
-      return await follow({ url, method, body, headers: { ...req.headers } }, controller.signal);
+      return await follow({ url, method, body, headers: { ...req.headers } }, signal);
     } catch (error) {
-      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      const reason = signal.aborted ? signal.reason : error;
       return failure(describeFailure(reason));
     } finally {
       clearTimeout(timer);
@@ -132,12 +137,12 @@ export function createHttpService(
   }
 
   return {
-    get: (req) => send("GET", req),
-    post: (req) => send("POST", req),
-    put: (req) => send("PUT", req),
-    delete: (req) => send("DELETE", req),
-    patch: (req) => send("PATCH", req),
-    head: (req) => send("HEAD", req),
-    options: (req) => send("OPTIONS", req),
+    get: (req, options) => send("GET", req, options),
+    post: (req, options) => send("POST", req, options),
+    put: (req, options) => send("PUT", req, options),
+    delete: (req, options) => send("DELETE", req, options),
+    patch: (req, options) => send("PATCH", req, options),
+    head: (req, options) => send("HEAD", req, options),
+    options: (req, options) => send("OPTIONS", req, options),
   };
 }

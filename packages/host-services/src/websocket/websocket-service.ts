@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ClientRequestArgs } from "node:http";
 import type { WebSocketPermission } from "@nd/manifest";
 import WebSocket, { type ClientOptions, type RawData } from "ws";
+import type { HostCallOptions } from "../host-call-options.js";
 import { compileWebSocketAllowList } from "../network/allow-list.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
@@ -11,7 +12,8 @@ import type * as Messages from "../messages.js";
 
 /** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
 export interface WebSocketService {
-  connect(request: Partial<Messages.ConnectRequest>): Promise<Messages.ConnectResponse>;
+  /** Opens a connection; aborting `options.signal` during the handshake cuts it and answers an error. */
+  connect(request: Partial<Messages.ConnectRequest>, options?: HostCallOptions): Promise<Messages.ConnectResponse>;
   sendText(request: Partial<Messages.SendTextRequest>): Promise<Messages.SendTextResponse>;
   sendBinary(request: Partial<Messages.SendBinaryRequest>): Promise<Messages.SendBinaryResponse>;
   /** Starts the closing handshake; the plugin's OnClose follows when it completes. */
@@ -52,11 +54,22 @@ const asBuffer = (data: RawData): Buffer =>
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-function waitForOpen(socket: WebSocket): Promise<Error | undefined> {
+/** Resolves when the handshake ends: with nothing when the socket opened, with why it did not otherwise. */
+function waitForOpen(socket: WebSocket, signal: AbortSignal | undefined): Promise<Error | undefined> {
   return new Promise((resolve) => {
-    socket.once("open", () => resolve(undefined));
-    socket.once("error", (error) => resolve(error));
-    socket.once("close", (code) => resolve(new Error(`closed during the opening handshake (code ${code})`)));
+    const aborted = () => {
+      resolve(new Error(`handshake aborted: ${messageOf(signal!.reason)}`));
+      socket.terminate();
+    };
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener("abort", aborted, { once: true });
+    const settle = (outcome: Error | undefined) => {
+      signal?.removeEventListener("abort", aborted);
+      resolve(outcome);
+    };
+    socket.once("open", () => settle(undefined));
+    socket.once("error", (error) => settle(error));
+    socket.once("close", (code) => settle(new Error(`closed during the opening handshake (code ${code})`)));
   });
 }
 
@@ -138,7 +151,10 @@ export function createWebSocketService(
     return undefined;
   }
 
-  async function connect(input: Partial<Messages.ConnectRequest>): Promise<Messages.ConnectResponse> {
+  async function connect(
+    input: Partial<Messages.ConnectRequest>,
+    { signal }: HostCallOptions = {},
+  ): Promise<Messages.ConnectResponse> {
     const id = input.connectionId || randomUUID();
     const failure = (reason: string): Messages.ConnectResponse => ({
       connectionId: "",
@@ -182,7 +198,7 @@ export function createWebSocketService(
     };
     connections.set(id, connection);
     watch(connection);
-    const handshakeError = await waitForOpen(socket);
+    const handshakeError = await waitForOpen(socket, signal);
     if (handshakeError || closed) {
       if (connections.get(id) === connection) connections.delete(id);
       socket.terminate();

@@ -7,6 +7,7 @@ import {
   PluginNotImplementedError,
   PluginTimeoutError,
   PluginTrapError,
+  PluginUnavailableError,
   type PluginError,
 } from "../errors.js";
 import type { CallOutcome } from "../threads/worker/messages.js";
@@ -35,6 +36,8 @@ export function callFailure(plugin: string, method: string, outcome: CallOutcome
       return new PluginTrapError(plugin, `${method} crashed: ${outcome.message}`);
     case "too-large":
       return new PluginLimitError(plugin, `${method} was refused: ${outcome.message}`);
+    case "closed":
+      return new PluginUnavailableError(plugin, `${method} was ended: the plugin manager is closed`);
     default:
       return new PluginTrapError(plugin, `${method} broke the wire contract (${outcome.type})`);
   }

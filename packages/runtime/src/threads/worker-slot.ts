@@ -10,7 +10,8 @@ import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } f
 /** What the pool asks of the manager: plugin images, host calls and log lines. */
 export interface PoolHost {
   image(pluginId: string): PluginImage | undefined;
-  hostCall(pluginId: string, importName: string, request: Uint8Array): Promise<Uint8Array>;
+  /** Runs a host service for a plugin; `signal` is aborted when the call that asked ends first. */
+  hostCall(pluginId: string, importName: string, request: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
   log(line: LogLine): void;
   /** A worker thread has fully stopped (terminated or crashed): frees what it may have held. */
   workerStopped(threadId: number): void;
@@ -40,6 +41,22 @@ export interface SlotEvents {
   onAvailable(slot: WorkerSlot): void;
   /** The thread is gone; `unstarted` are calls it had staged but never began. */
   onDead(slot: WorkerSlot, unstarted: Job[]): void;
+  /** The running call waits in a host call: it needs no CPU until answered; `unstarted` were staged behind it. */
+  onHostCall(slot: WorkerSlot, unstarted: Job[]): void;
+  /** The host call is answered: the call goes on once the pool calls `resume()`. */
+  onHostReply(slot: WorkerSlot): void;
+}
+
+/** Why a call's pending host work is aborted, by how the call ended. */
+const ABORT_REASONS: Partial<Record<CallOutcome["type"], string>> = {
+  timeout: "the plugin call's deadline passed",
+  closed: "the plugin manager is closed",
+};
+
+/** A host call being served: its reply, once there, waits for the pool's `resume()`. */
+interface PendingHostCall {
+  readonly abort: AbortController;
+  reply?: { readonly kind: number; readonly payload: Uint8Array };
 }
 
 interface StagedJob {
@@ -70,8 +87,13 @@ export class WorkerSlot {
   private deadlineFor?: Job;
   private watching = false;
   private logsSeen = 0;
+  private hostCall?: PendingHostCall;
   private ready = false;
   private dead = false;
+  /** Resolves once the thread has stopped, after `die`. */
+  stopped?: Promise<void>;
+  /** When the slot last ran out of calls (for retiring extra threads). */
+  idleSince = performance.now();
 
   constructor(
     private readonly host: PoolHost,
@@ -108,8 +130,33 @@ export class WorkerSlot {
     return this.staged.length;
   }
 
-  get accepting(): boolean {
-    return this.ready && !this.dead && this.staged.length < PIPELINE_DEPTH;
+  /** The thread is up and has nothing to do. */
+  get idle(): boolean {
+    return this.ready && !this.dead && this.staged.length === 0;
+  }
+
+  /** More calls may be staged behind the running one (which is not waiting in a host call). */
+  get canPipeline(): boolean {
+    return this.ready && !this.dead && !this.hostCall && this.staged.length < PIPELINE_DEPTH;
+  }
+
+  get starting(): boolean {
+    return !this.ready && !this.dead;
+  }
+
+  /** The running call waits in a host call, or for a CPU slot to go on after its reply. */
+  get inHostCall(): boolean {
+    return this.hostCall !== undefined;
+  }
+
+  /** Whether the thread has the plugin's module (and so, likely, an idle instance of it). */
+  knows(pluginId: string): boolean {
+    return this.knownPlugins.has(pluginId);
+  }
+
+  /** The plugin version of the running call. */
+  get runningPlugin(): string | undefined {
+    return this.staged[0]?.job.task.pluginId;
   }
 
   /** Stages a call on this worker; answers false when the channel has no room for it. */
@@ -132,6 +179,14 @@ export class WorkerSlot {
     return undefined;
   }
 
+  /** Gives the running call its host reply: the pool has a CPU slot for it. */
+  resume(): void {
+    const reply = this.hostCall?.reply;
+    if (!reply || this.dead) return;
+    this.hostCall = undefined;
+    this.channel.replyHost(reply.kind, reply.payload);
+  }
+
   /** Tells the worker to forget a plugin version. */
   drop(pluginId: string): void {
     this.routes.delete(pluginId);
@@ -143,12 +198,13 @@ export class WorkerSlot {
     if (this.dead) return;
     this.dead = true;
     clearTimeout(this.deadline);
+    this.hostCall?.abort.abort(new Error(ABORT_REASONS[outcome.type] ?? "the plugin call ended"));
     this.collectResults();
     const [running, ...unstarted] = this.staged.splice(0);
     running?.job.resolve(outcome);
     this.worker.removeAllListeners();
     const { threadId } = this;
-    void this.worker.terminate().then(() => {
+    this.stopped = this.worker.terminate().then(() => {
       this.host.workerStopped(threadId);
       this.deliverLogs();
       for (const port of [this.control, this.logs]) port.close();
@@ -199,7 +255,7 @@ export class WorkerSlot {
       }
       seen = events;
       this.collectResults();
-      if (this.channel.hostState === HostState.Request) await this.serveHostCall();
+      if (!this.hostCall && this.channel.hostState === HostState.Request) await this.serveHostCall();
     }
     this.watching = false;
   }
@@ -211,22 +267,34 @@ export class WorkerSlot {
     for (; result; result = this.channel.results.read()) {
       this.staged.shift()!.job.resolve(decodeOutcome(result));
     }
+    if (this.staged.length === 0) this.idleSince = performance.now();
     this.armDeadline();
     if (!this.dead) this.events.onAvailable(this);
   }
 
+  /**
+   * The running call asked a host service: calls staged behind it go back to the pool and
+   * its CPU slot is free until the reply is there and the pool resumes it.
+   */
   private async serveHostCall(): Promise<void> {
     const pluginId = this.staged[0]!.job.task.pluginId;
     const { strings, bytes } = unpackFields(this.channel.hostRequest(), 1);
-    let kind = HOST_REPLY_OK;
-    let reply: Uint8Array;
+    const pending: PendingHostCall = { abort: new AbortController() };
+    this.hostCall = pending;
+    this.events.onHostCall(this, this.withdrawAllWaiting());
     try {
-      reply = await this.host.hostCall(pluginId, strings[0]!, bytes);
+      pending.reply = { kind: HOST_REPLY_OK, payload: await this.host.hostCall(pluginId, strings[0]!, bytes, pending.abort.signal) };
     } catch (error) {
-      kind = HOST_REPLY_ERROR;
-      reply = utf8((error as Error).message);
+      pending.reply = { kind: HOST_REPLY_ERROR, payload: utf8((error as Error).message) };
     }
-    if (!this.dead) this.channel.replyHost(kind, reply);
+    if (!this.dead) this.events.onHostReply(this);
+  }
+
+  /** Takes back every call staged behind the running one that the worker has not begun, in order. */
+  private withdrawAllWaiting(): Job[] {
+    const withdrawn: Job[] = [];
+    for (let job = this.withdrawWaiting(); job; job = this.withdrawWaiting()) withdrawn.push(job);
+    return withdrawn;
   }
 
   /**

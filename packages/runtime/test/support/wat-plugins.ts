@@ -43,3 +43,22 @@ export function countdownBiography(steps: number): string {
       (br_if $spin (local.get $n)))
     (i64.const 0))`;
 }
+
+/**
+ * GetArtistBiography sends its request to env.<importName> as is: an ArtistRequest's `id`
+ * (field 1) reads as the `url` (field 1) of an HttpRequest or a websocket ConnectRequest.
+ * It answers the request back, so the biography is the URL.
+ */
+export const FORWARD_ID_AS_URL = (importName: string) => ({
+  body: `
+  (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+    (drop (call $${importName} (local.get $ptr) (local.get $len)))
+    (call $pack (local.get $ptr) (local.get $len)))`,
+  imports: `(import "env" "${importName}" (func $${importName} (param i32 i32) (result i64)))`,
+});
+
+/** Never returns: runs until its deadline ends it. */
+export const RUNAWAY = `
+  (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
+    (loop $forever (br $forever))
+    (i64.const 0))`;

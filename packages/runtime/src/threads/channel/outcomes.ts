@@ -6,7 +6,7 @@ import { fromUtf8, utf8 } from "./fields.js";
 const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory", "too-large"] as const;
 
 export function encodeOutcome(outcome: CallOutcome): RingMessage {
-  if (outcome.type === "timeout") throw new Error("a worker never reports its own timeout");
+  if (outcome.type === "timeout" || outcome.type === "closed") throw new Error(`a worker never reports a ${outcome.type} outcome`);
   const kind = KINDS.indexOf(outcome.type);
   switch (outcome.type) {
     case "ok":

@@ -45,7 +45,9 @@ export type CallOutcome =
   | { readonly type: "trap"; readonly message: string }
   | { readonly type: "out-of-memory"; readonly message: string }
   | { readonly type: "too-large"; readonly message: string }
-  | { readonly type: "timeout" };
+  | { readonly type: "timeout" }
+  /** The manager closed before the call finished (from the manager). */
+  | { readonly type: "closed" };
 
 /** A line a plugin wrote to stdout or stderr, or traced; posted on the log port. */
 export interface LogLine {
