@@ -30,7 +30,7 @@ export async function describeInstalled(plugin: InstalledPlugin): Promise<Plugin
   return {
     name: plugin.name,
     ...(plugin.manifest && { version: plugin.manifest.version }),
-    capabilities: [...(plugin.manifest?.capabilities ?? [])],
+    capabilities: [...new Set(plugin.manifest?.capabilities)],
     permissions: Object.keys(plugin.manifest?.permissions ?? {}),
     state: problems.length === 0 ? "ready" : "invalid",
     problems,

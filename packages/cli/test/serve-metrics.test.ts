@@ -55,8 +55,11 @@ describe("GET /metrics", () => {
     expect(values.get('nd_plugin_call_duration_seconds_bucket{le="+Inf",plugin="b-bio",method="MetadataAgent.GetArtistBiography"}')).toBe(2);
     expect(values.get(`nd_plugin_call_duration_seconds_sum${bioLabels}`)).toBeGreaterThan(0);
     // one gauge per numeric field of the runtime's poolStats()
-    expect(values.get("nd_pool_workers")).toBe(1);
+    expect(values.get("nd_pool_cpu_slots")).toBe(1);
+    expect(values.get("nd_pool_threads")).toBeGreaterThanOrEqual(1);
     expect(values.get("nd_pool_busy")).toBe(0);
+    expect(values.get("nd_pool_in_host_calls")).toBe(0);
+    expect(values.get("nd_pool_idle")).toBeLessThanOrEqual(values.get("nd_pool_threads")!);
     expect(values.get("nd_pool_queued")).toBe(0);
     for (const name of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"]) {
       expect(values.has(name), name).toBe(true);

@@ -457,7 +457,7 @@ function describe(record: PluginRecord): PluginInfo {
     error: record.error,
     ...(record.initError && { initError: record.initError }),
     manifest,
-    capabilities: manifest?.capabilities ?? [],
+    capabilities: [...new Set(manifest?.capabilities)],
     permissions: manifest ? grantedPermissions(manifest.permissions) : [],
   };
 }

@@ -134,6 +134,14 @@ describe("loading", () => {
     expect(manager.list()[0]?.state).toBe("loaded");
   });
 
+  test("a capability the manifest repeats is listed once and answers", async () => {
+    const { manager } = await startManager(
+      pluginsFolder([{ name: "twice", wasm: echo, capabilities: ["MetadataAgent", "MetadataAgent"] }]),
+    );
+    expect(manager.list().map((p) => [p.state, p.capabilities])).toEqual([["loaded", ["MetadataAgent"]]]);
+    expect(manager.metadataAgents()).toHaveLength(1);
+  });
+
   test("a broken plugin is reported and skipped while the good ones load", async () => {
     const folder = pluginsFolder([
       { name: "good", wasm: echo },

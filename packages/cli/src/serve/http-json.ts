@@ -67,6 +67,7 @@ const STATUS_OF_KIND: Partial<Record<PluginErrorKind, number>> = {
   PluginNotFoundError: 404,
   PluginNotImplementedError: 501,
   PluginTimeoutError: 504,
+  PluginBusyError: 503,
 };
 
 /** The status and JSON body of a failure: plugin errors by kind (502 for the plugin's own), others 500. */
