@@ -110,7 +110,7 @@ async function checkDemoWithoutGo(repo, env) {
     const plugins = (await (await fetch(`${url}/api/plugins`)).json()).map((plugin) => `${plugin.name}:${plugin.state}`).sort();
     const expected = examples.filter((name) => name.startsWith("as-")).map((name) => `${name}:loaded`);
     if (JSON.stringify(plugins) !== JSON.stringify(expected)) fail(`the demo serves ${plugins.join(", ")}, expected ${expected.join(", ")}`);
-    const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", body: '{"name":"Nina Simone"}' });
+    const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"Nina Simone"}' });
     if (!answer.ok) fail(`the demo's as-echo call answered ${answer.status}: ${await answer.text()}`);
   } finally {
     await demo.stop();

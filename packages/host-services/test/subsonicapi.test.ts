@@ -101,6 +101,17 @@ describe("subsonicapi", () => {
     expect(server.received[0]!.signal.aborted).toBe(true);
   });
 
+  test("the end of the plugin call that made it aborts the host's request", async () => {
+    const server = fakeMusicServer();
+    const plugin = pluginWith({}, { subsonicapi: { handler: server.handler } });
+    const callEnded = new AbortController();
+    const answer = plugin.subsonicapi!.call({ url: "/rest/slow?u=alice" }, { signal: callEnded.signal });
+    while (server.received.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    callEnded.abort(new Error("deadline"));
+    expect((await answer).error).toBe("Subsonic API call failed: the plugin call that made it ended");
+    expect(server.received[0]!.signal.aborted).toBe(true);
+  });
+
   test("a hung user lookup is cut at the same deadline", async () => {
     const server = fakeMusicServer();
     const handler = { ...server.handler, user: () => new Promise<undefined>(() => {}) };

@@ -1,6 +1,7 @@
 import type { SubsonicApiPermission } from "@nd/manifest";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { parseSubsonicUrl } from "./subsonic-url.js";
+import type { HostCallOptions } from "../host-call-options.js";
 import type * as Messages from "../messages.js";
 
 /** One Subsonic API request a plugin makes, as the embedding host receives it. */
@@ -36,7 +37,8 @@ export interface SubsonicApiHandler {
 
 /** SubsonicAPIService: the host's Subsonic API, as one of its users. Failures come back in `error`. */
 export interface SubsonicApiService {
-  call(request: Partial<Messages.CallRequest>): Promise<Messages.CallResponse>;
+  /** `options.signal` ends the call early, with the plugin call that made it. */
+  call(request: Partial<Messages.CallRequest>, options?: HostCallOptions): Promise<Messages.CallResponse>;
 }
 
 type Settings = ResolvedOptions["subsonicapi"];
@@ -79,12 +81,12 @@ export function createSubsonicApiService(
   }
 
   return {
-    async call(request) {
+    async call(request, options = {}) {
       const handler = settings.handler;
       if (!handler) return failure("this host has no Subsonic API");
       try {
         // One deadline for the user lookup and the call: a hung host API never holds a plugin's call.
-        return await withDeadline(settings.timeoutMs, (signal) => run(handler, request.url ?? "", signal));
+        return await withDeadline(settings.timeoutMs, options.signal, (signal) => run(handler, request.url ?? "", signal));
       } catch (error) {
         return failure(`Subsonic API call failed: ${(error as Error).message ?? String(error)}`);
       }
@@ -96,19 +98,25 @@ function failure(error: string): Messages.CallResponse {
   return { json: "", error };
 }
 
-async function withDeadline<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** Runs `work` until it settles, `timeoutMs` pass, or the plugin call's `callEnded` aborts, whichever comes first. */
+async function withDeadline<T>(
+  timeoutMs: number,
+  callEnded: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`timed out after ${timeoutMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
+  const endCall = () => controller.abort(new Error("the plugin call that made it ended"));
+  const ended = new Promise<never>((_resolve, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+    timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    if (callEnded?.aborted) endCall();
+    else callEnded?.addEventListener("abort", endCall, { once: true });
   });
   try {
-    return await Promise.race([work(controller.signal), deadline]);
+    return await Promise.race([work(controller.signal), ended]);
   } finally {
     clearTimeout(timer);
+    callEnded?.removeEventListener("abort", endCall);
   }
 }
