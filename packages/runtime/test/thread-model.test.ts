@@ -64,6 +64,15 @@ describe("a call waiting in a host call holds no CPU slot", () => {
     expect(upstream.events.map((event) => event.split(" ")[0])).toEqual(["arrived", "arrived", "answered", "answered", "arrived", "answered"]);
   });
 
+  test("calls that never wait in a host call start no more threads than the CPU slots can run", async () => {
+    const echo = watPlugin(ECHO_BIOGRAPHY);
+    const names = Array.from({ length: 20 }, (_, i) => `echo-${i}`);
+    const manager = await startManager(names.map((name) => ({ name, wasm: echo })), { workers: 1 });
+    await Promise.all(names.flatMap((name) => [1, 2, 3].map((i) => biography(manager, name, `${name}-${i}`))));
+    // one CPU slot, and one fair-share slot for a plugin with nothing on the CPU
+    expect(manager.poolStats().threads).toBeLessThanOrEqual(2);
+  });
+
   test("maxThreads below workers is refused, naming both", () => {
     expect(() => new PluginManager({ folder: "/nowhere", workers: 4, maxThreads: 2 })).toThrow(
       new RangeError("PluginManager option maxThreads (2) must be at least workers (4)"),

@@ -241,12 +241,17 @@ export class WorkerPool {
     return best;
   }
 
-  /** Starts threads when a call could have a CPU slot but every thread is taken. */
+  /**
+   * Starts threads when calls could have a CPU slot but every thread is taken: as many as
+   * there are slots to run them (fair-share ones included), not one per queued call, so a
+   * burst of short calls (a folder of plugins loading) does not start threads it cannot use.
+   */
   private startThreads(): void {
     if (this.queues.size === 0 || this.nextPlugin(true) === undefined) return;
     let starting = 0;
     for (const slot of this.slots) if (slot.starting) starting++;
-    const wanted = Math.min(this.queues.size - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
+    const runnable = Math.min(this.queues.size, 2 * this.options.cpuSlots - this.onCpu.size);
+    const wanted = Math.min(runnable - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
     for (let i = 0; i < wanted; i++) this.addSlot();
   }
 
