@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { CAPABILITIES, CAPABILITY_NAMES, type CapabilityName } from "@nd/protocol";
 import { PluginError } from "@nd/runtime";
 import type { Command } from "commander";
+import { readBoundedText } from "../bounded-text.js";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure, usageError } from "../errors.js";
 import { writeJson, type CliIo } from "../io.js";
@@ -45,25 +46,15 @@ export function callCommand(io: CliIo): Command {
 
 /** The request's JSON text: the argument itself, standard input for `-`, a file for `@path`. */
 async function requestText(io: CliIo, argument: string): Promise<string> {
-  if (argument === "-") return readLimited(io.stdin, "standard input");
+  if (argument === "-") {
+    return readBoundedText(io.stdin, MAX_REQUEST_BYTES, () => usageError(`the request on standard input is larger than ${MAX_REQUEST_BYTES} bytes`));
+  }
   if (!argument.startsWith("@")) return argument;
   const path = resolve(io.cwd, argument.slice(1));
   await checkPathArgument(path, "file", "request file");
   const bytes = await readFile(path);
   if (bytes.byteLength > MAX_REQUEST_BYTES) throw usageError(`request file ${path} is larger than ${MAX_REQUEST_BYTES} bytes`);
   return bytes.toString("utf8");
-}
-
-async function readLimited(stream: AsyncIterable<Uint8Array | string>, what: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const bytes = Buffer.from(chunk);
-    size += bytes.byteLength;
-    if (size > MAX_REQUEST_BYTES) throw usageError(`the request on ${what} is larger than ${MAX_REQUEST_BYTES} bytes`);
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseRequest(json: string, capability: CapabilityName, method: string): unknown {

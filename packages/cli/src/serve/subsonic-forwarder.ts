@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { SubsonicApiHandler } from "@nd/host-services";
+import { readBoundedText } from "../bounded-text.js";
 import type { SubsonicServerConfig } from "../config.js";
 
 /** Same bound as the subsonicapi service's default: a larger answer is never read whole. */
@@ -32,22 +33,10 @@ export function subsonicForwarder(server: SubsonicServerConfig): SubsonicApiHand
         await response.body?.cancel();
         throw new Error(`the Subsonic server answered HTTP ${response.status} to ${endpoint}`);
       }
-      return readBoundedText(response, MAX_ANSWER_BYTES);
+      if (!response.body) return "";
+      // Node's web streams are async iterable; the DOM typing of fetch's body does not say so.
+      const body = response.body as unknown as AsyncIterable<Uint8Array>;
+      return readBoundedText(body, MAX_ANSWER_BYTES, () => new Error(`the Subsonic server's answer is larger than ${MAX_ANSWER_BYTES} bytes`));
     },
   };
-}
-
-async function readBoundedText(response: Response, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body?.getReader();
-  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
-    size += read.value.byteLength;
-    if (size > limit) {
-      await reader!.cancel();
-      throw new Error(`the Subsonic server's answer is larger than ${limit} bytes`);
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
