@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDemo, type RunningDemo } from "@nd/cli";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { nd } from "./support/nd.js";
+import { nd, silent } from "./support/nd.js";
 
 const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let demo: RunningDemo;
 let dataFolder: string;
 

@@ -3,14 +3,13 @@ import { join } from "node:path";
 import { parseConfig, startServer, type RunningServer } from "@nd/cli";
 import { CACHE_KEY_K, CACHE_STRING_IMPORTS, mbidRequiresCachedK } from "@nd/testing";
 import { afterEach, expect, test } from "vitest";
-import { biographyPlugin, nd, packageFile, workspace, type PluginSpec } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, type PluginSpec, silent, workspace } from "./support/nd.js";
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** GetArtistBiography stores k in the plugin's cache; GetArtistMBID fails unless k is there. */
 const keeper: PluginSpec = {

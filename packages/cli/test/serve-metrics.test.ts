@@ -2,14 +2,13 @@ import { join } from "node:path";
 import { parseConfig, startServer, type RunningServer } from "@nd/cli";
 import { afterEach, describe, expect, test } from "vitest";
 import { rawRequest } from "./support/http.js";
-import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, silent, workspace } from "./support/nd.js";
 
 const servers: RunningServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The samples of a Prometheus text answer: `name{labels}` → value. */
 function samples(text: string): Map<string, number> {

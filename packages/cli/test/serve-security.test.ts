@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { CliError, parseConfig, runCli, startServer, type RunningServer } from "@nd/cli";
 import { afterEach, describe, expect, test } from "vitest";
 import { errorOf, rawRequest } from "./support/http.js";
-import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, silent, workspace } from "./support/nd.js";
 
 const servers: RunningServer[] = [];
 const agents: Agent[] = [];
@@ -13,7 +13,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const TOKEN = "a-token-of-32-characters-or-so!!";
 const json = { "content-type": "application/json" };
 const BIOGRAPHY = "/api/plugins/b-bio/call/MetadataAgent.GetArtistBiography";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startServer, type RunningServer } from "@nd/cli";
 import { parseConfig } from "@nd/cli";
 import { afterEach, describe, expect, test } from "vitest";
-import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, pluginFolder, silent, workspace } from "./support/nd.js";
 import { stringField1, watPlugin } from "./support/wat.js";
 
 const servers: RunningServer[] = [];
@@ -13,7 +13,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function serve(folder: string, toml = "") {
   const config = parseConfig(toml, join(folder, "..", "nd.toml"));

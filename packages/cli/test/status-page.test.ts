@@ -7,11 +7,10 @@ import { parseConfig, startDemo, startServer, type RunningDemo, type RunningServ
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawRequest } from "./support/http.js";
-import { biographyPlugin, nd, packageFile, printingPlugin, workspace } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, printingPlugin, silent, workspace } from "./support/nd.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const HOSTILE_REASON = `<img src=x onerror="document.title='pwned by reason'">`;
 const HOSTILE_LOG = `<img src=x onerror="document.title='pwned by log'"><b>bold</b>`;
 const HOSTILE_ERROR = `<script>document.title='pwned by error'</script>`;

@@ -13,6 +13,9 @@ export interface NdResult {
   stderr: string;
 }
 
+/** A logger that drops everything. */
+export const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** Runs `nd` in-process with captured output; of the environment only `XDG_DATA_HOME` is kept unless given. */
 export async function nd(
   argv: string[],
