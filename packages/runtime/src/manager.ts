@@ -134,10 +134,7 @@ export class PluginManager {
       idleTtlMs: instanceIdleTtlMs,
       spin: workers < availableParallelism(),
     });
-    const folders = await discoverPluginFolders(this.options.folder);
-    const compiled = await mapWithLimit(folders, this.options.compileConcurrency, (folder) => this.compile(folder));
-    const claimed = compiled.map((record) => this.claim(record));
-    await Promise.all(claimed.map((record) => this.activate(record)));
+    await this.rescan();
   }
 
   list(): PluginInfo[] {
@@ -170,7 +167,8 @@ export class PluginManager {
     for (const [path, record] of this.records) if (!present.has(path)) this.unload(path, record);
     const added = folders.filter((folder) => !this.records.has(folder.path));
     const compiled = await mapWithLimit(added, this.options.compileConcurrency, (folder) => this.compile(folder));
-    await Promise.all(compiled.map((record) => this.activate(this.claim(record))));
+    const claimed = compiled.map((record) => this.claim(record));
+    await Promise.all(claimed.map((record) => this.activate(record)));
   }
 
   /** Calls one method of a loaded plugin; rejects with a PluginError. */
