@@ -52,6 +52,8 @@ const SERVE_KEYS = ["allowedhosts", "token"] as const;
 const SUBSONIC_KEYS = ["url", "users"] as const;
 const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
 const MIN_ARTWORK_SECRET_LENGTH = 16;
+/** The shortest bearer token `nd serve` takes, from the config or the environment. */
+export const MIN_TOKEN_LENGTH = 16;
 
 /** Environment variables the config's defaults depend on (HOME, XDG_DATA_HOME, LOCALAPPDATA). */
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -111,8 +113,8 @@ function configFrom(document: Record<string, unknown>, base: string, file: strin
 function serveSettings(serve: Record<string, unknown>, file: string): ServeSettings {
   refuseUnknownKeys(serve, "Serve", SERVE_KEYS, "AllowedHosts, Token", file);
   const token = valueOf(serve, "Token");
-  if (token !== undefined && (typeof token !== "string" || token.length < 16)) {
-    throw new CliError("config", `${file}: Serve.Token must be a string of at least 16 characters`);
+  if (token !== undefined && (typeof token !== "string" || token.length < MIN_TOKEN_LENGTH)) {
+    throw new CliError("config", `${file}: Serve.Token must be a string of at least ${MIN_TOKEN_LENGTH} characters`);
   }
   const allowedHosts = listSetting(valueOf(serve, "AllowedHosts"), "Serve.AllowedHosts", file).map((host) => host.toLowerCase());
   return { allowedHosts, ...(token !== undefined && { token: token as string }) };

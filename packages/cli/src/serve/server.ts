@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
-import { loadConfig, type HostConfig } from "../config.js";
+import { loadConfig, MIN_TOKEN_LENGTH, type HostConfig } from "../config.js";
 import { CliError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { managerOptions } from "../manager.js";
@@ -115,8 +115,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close: () => (closing ??= shutDown(server, requests, watcher, host)),
   };
 }
-
-const MIN_TOKEN_LENGTH = 16;
 
 /** A server reachable beyond this machine must have a token: anyone on the network could call plugins. */
 function accessPolicy(config: HostConfig, address: string, token = config.serve?.token): AccessPolicy {
