@@ -195,6 +195,8 @@ describe("allowedUrls", () => {
     expect(warnings).toEqual([
       'plugin "test-plugin" permissions.http.allowedUrls: the pattern "ftp://files.example.com" can never match: ' +
         'the scheme "ftp" is not http or https, so it matches nothing',
+      'plugin "test-plugin" permissions.http.allowedUrls: the pattern "api.example.com/*" can never match: ' +
+        'it has no scheme, and Navidrome reads its host as a path, so it is refused; write "https://api.example.com/*"',
     ]);
     expect(() => httpPlugin({ allowedUrls: { "https://api.example.com": ["FETCH"] } })).toThrow(/unknown method "FETCH"/);
   });
@@ -204,9 +206,19 @@ describe("allowedUrls", () => {
     const http = httpPlugin({ allowLocalNetwork: true, allowedUrls: { [`${server.origin}/echo/*`]: ["GET"] } });
     const response = await http.get({ url: `${server.origin}/echo/..%2fstatus/200` });
     expect(response.error).toBe(
-      `GET ${server.origin}/echo/..%2fstatus/200: ${server.origin}/echo/..%2fstatus/200: the path hides a "." or ".." segment behind percent-encoding`,
+      `GET ${server.origin}/echo/..%2fstatus/200: ${server.origin}/echo/..%2fstatus/200: the path hides "/", "\\", "." or ".." behind percent-encoding`,
     );
     expect(server.requests.length).toBe(before);
+  });
+
+  test("a percent-encoded path is matched decoded: an exact pattern without methods still refuses it", async () => {
+    const before = server.requests.length;
+    const allowedUrls = { [`${server.origin}/echo/secret`]: [], [`${server.origin}/echo/*`]: ["GET"] };
+    const http = httpPlugin({ allowLocalNetwork: true, allowedUrls });
+    const response = await http.get({ url: `${server.origin}/echo/%73ecret` });
+    expect(response.error).toBe(`GET ${server.origin}/echo/%73ecret: GET ${server.origin}/echo/%73ecret is not in the permission's allowedUrls`);
+    expect(server.requests.length).toBe(before);
+    expect((await http.get({ url: `${server.origin}/echo/public` })).status).toBe(200);
   });
 });
 

@@ -1,6 +1,5 @@
 import { ConfigurationError } from "../errors.js";
-import { hidesDotSegment } from "./encoded-traversal.js";
-import { compileUrlPattern, isUsable, type UnusablePattern, type UrlPattern } from "./url-pattern.js";
+import { compileUrlPattern, isUsable, urlTarget, type UnusablePattern, type UrlPattern } from "./url-pattern.js";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -53,10 +52,11 @@ export function compileHttpAllowList(
     else (pattern.exact ? exact : wildcard).push({ pattern, methods: compiledMethods });
   }
   const allows: AllowList = (url, method = "GET") => {
-    if (hidesDotSegment(url.pathname)) return false;
-    const exactMatches = exact.filter((rule) => rule.pattern.matches(url));
+    const target = urlTarget(url);
+    if (target === undefined) return false;
+    const exactMatches = exact.filter((rule) => rule.pattern.matches(target));
     if (exactMatches.length > 0) return exactMatches.some((rule) => permits(rule, method));
-    return wildcard.some((rule) => rule.pattern.matches(url) && permits(rule, method));
+    return wildcard.some((rule) => rule.pattern.matches(target) && permits(rule, method));
   };
   return { allows, unusable };
 }
@@ -70,6 +70,9 @@ export function compileWebSocketAllowList(allowedUrls: string[] | undefined, whe
   const compiled = allowedUrls.map((source) => compileUrlPattern(source, ["ws", "wss"]));
   const patterns = compiled.filter(isUsable);
   const unusable = compiled.filter((pattern): pattern is UnusablePattern => !isUsable(pattern));
-  const allows: AllowList = (url) => !hidesDotSegment(url.pathname) && patterns.some((pattern) => pattern.matches(url));
+  const allows: AllowList = (url) => {
+    const target = urlTarget(url);
+    return target !== undefined && patterns.some((pattern) => pattern.matches(target));
+  };
   return { allows, unusable };
 }

@@ -1,4 +1,4 @@
-const SEPARATORS = /[/\\]/;
+const HIDDEN = /[/\\]/;
 
 function decodeSegment(segment: string): string | undefined {
   try {
@@ -8,15 +8,23 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
+const hidesSomething = (decoded: string | undefined): boolean =>
+  decoded === undefined || HIDDEN.test(decoded) || decoded === "." || decoded === "..";
+
 /**
- * True when a normalized URL path hides a `.` or `..` segment behind percent-encoding, as in
- * `/api/..%2fadmin`: the URL parser keeps it as one segment, but a server that decodes `%2f` first
- * would walk out of the allowed prefix. A segment that does not decode is treated as hiding one.
+ * The path `allowedUrls` patterns are matched against: a normalized URL path, percent-decoded as
+ * Go's URL parser does before Navidrome matches it (so `/api/%61dmin` is `/api/admin`). Undefined
+ * when an encoding hides a separator (`%2f`, `%5c`), a `.` or `..` segment (`%2e%2e`), or does not
+ * decode: the URL parser keeps such a segment whole, but a server that decodes first would walk
+ * somewhere else than the path that was matched. Every caller checking a URL against a permission
+ * goes through this one rule.
  */
-export function hidesDotSegment(pathname: string): boolean {
-  return pathname.split("/").some((segment) => {
-    if (!segment.includes("%")) return false;
-    const decoded = decodeSegment(segment);
-    return decoded === undefined || decoded.split(SEPARATORS).some((part) => part === "." || part === "..");
-  });
+export function decodedPath(pathname: string): string | undefined {
+  const segments: string[] = [];
+  for (const segment of pathname.split("/")) {
+    const decoded = segment.includes("%") ? decodeSegment(segment) : segment;
+    if (decoded !== segment && hidesSomething(decoded)) return undefined;
+    segments.push(decoded!);
+  }
+  return segments.join("/");
 }

@@ -6,7 +6,7 @@ import { localAddressCategory } from "./address-policy.js";
 import type { AllowList, CompiledAllowList, HttpMethod } from "./allow-list.js";
 import { ConnectedAddressGuard } from "./connected-address-guard.js";
 import { createCheckedLookup, type DnsLookup, localNetworkRefusal, resolveChecked } from "./dns.js";
-import { hidesDotSegment } from "./encoded-traversal.js";
+import { decodedPath } from "./encoded-traversal.js";
 
 /** How one plugin may reach the network (from its http or websocket permission). */
 export interface NetworkScope {
@@ -81,8 +81,8 @@ export class NetworkAccess {
       const allowed = scope.schemes.join(" or ");
       throw new NetworkRefusedError(`${url.href}: scheme "${scheme}" is not allowed; use ${allowed}`);
     }
-    if (scope.allowList && hidesDotSegment(url.pathname)) {
-      throw new NetworkRefusedError(`${url.href}: the path hides a "." or ".." segment behind percent-encoding`);
+    if (scope.allowList && decodedPath(url.pathname) === undefined) {
+      throw new NetworkRefusedError(`${url.href}: the path hides "/", "\\", "." or ".." behind percent-encoding`);
     }
     if (scope.allowList && !scope.allowList(url, method)) {
       const what = method ? `${method} ${url.href}` : url.href;
