@@ -288,6 +288,33 @@ describe("a host's createConnection", () => {
     expect(server.handshakes.length).toBe(before);
   });
 
+  test("a lookup that answers synchronously and rebinds is caught on the address actually connected to", async () => {
+    const before = server.handshakes.length;
+    // The same resolver for nd's check and for the connector: public the first time, loopback after,
+    // and the connector's answer comes back before net.connect returns.
+    const answers: string[] = [];
+    const next = () => {
+      answers.push(answers.length === 0 ? "203.0.113.7" : "127.0.0.1");
+      return answers.at(-1)!;
+    };
+    const rebinding: LookupFunction = (_hostname, options, callback) => {
+      const address = next();
+      if (options.all) callback(null, [{ address, family: 4 }]);
+      else callback(null, address, 4);
+    };
+    const { websocket } = websocketPlugin(
+      {},
+      {
+        websocket: { createConnection: (options) => netConnect({ ...options, lookup: rebinding }) },
+        dnsLookup: async () => [{ address: next(), family: 4 }],
+      },
+    );
+    const response = await websocket.connect({ url: `ws://rebinding.public.test:${server.port}/greet` });
+    expect(answers).toEqual(["203.0.113.7", "127.0.0.1"]);
+    expect(response.error).toMatch(/rebinding.public.test resolves to 127.0.0.1, which is a loopback address/);
+    expect(server.handshakes.length).toBe(before);
+  });
+
   test("passing nd's lookup on keeps the connect-time check", async () => {
     const { websocket } = websocketPlugin({}, { websocket: { createConnection: (options) => netConnect(options) } });
     expect((await websocket.connect({ url: `ws://localhost:${server.port}/greet` })).error).toMatch(

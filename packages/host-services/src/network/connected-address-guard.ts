@@ -3,11 +3,14 @@ import type { Socket } from "node:net";
 import { localAddressCategory } from "./address-policy.js";
 import { localNetworkRefusal } from "./dns.js";
 
+// `_host` is the name net.Socket#connect looked up itself (null for an IP address or a wrapped
+// socket); the rebinding tests in test/http.test.ts and test/websocket.test.ts fail if Node ever
+// stops setting it.
+type LookingUpSocket = Socket & { _host?: string | null };
+
 interface SendHeadersMessage {
   request: { origin?: string | URL };
-  // `_host` is the name net.Socket#connect looked up itself (null for an IP address or a wrapped
-  // socket); the rebinding test in test/http.test.ts fails if Node ever stops setting it.
-  socket: Socket & { _host?: string | null };
+  socket: LookingUpSocket;
 }
 
 const SEND_HEADERS = "undici:client:sendHeaders";
@@ -19,6 +22,19 @@ function hostnameOf(origin: string | URL | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * When `socket` looked `hostname` up itself and is connected to a local address, destroys it with
+ * the local-network refusal and answers true. It reads the address actually connected to, so it
+ * holds whatever the lookup did (answered synchronously, asynchronously, or differently each time).
+ */
+export function refuseLocalConnection(socket: LookingUpSocket, hostname: string): boolean {
+  const address = socket.remoteAddress;
+  if (socket._host !== hostname || address === undefined) return false;
+  const category = localAddressCategory(address);
+  if (category) socket.destroy(localNetworkRefusal(hostname, address, category));
+  return category !== undefined;
 }
 
 /**
@@ -35,10 +51,7 @@ export class ConnectedAddressGuard {
   private readonly onSendHeaders = (message: unknown): void => {
     const { request, socket } = message as SendHeadersMessage;
     const hostname = hostnameOf(request.origin);
-    if (hostname === undefined || !this.guarded.has(hostname) || socket._host !== hostname) return;
-    const address = socket.remoteAddress;
-    const category = address === undefined ? undefined : localAddressCategory(address);
-    if (address !== undefined && category) socket.destroy(localNetworkRefusal(hostname, address, category));
+    if (hostname !== undefined && this.guarded.has(hostname)) refuseLocalConnection(socket, hostname);
   };
 
   /** Runs `send` with `hostname` guarded. */
