@@ -40,7 +40,7 @@ describe("subsonicapi", () => {
     const [request] = server.received;
     expect(request!.username).toBe("alice");
     expect(request!.pluginName).toBe("my-plugin");
-    expect(request!.params.toString()).toBe("u=alice&x=1&x=2&c=my-plugin&f=json&v=1.16.1");
+    expect(request!.params.toString()).toBe("x=1&x=2&u=alice&c=my-plugin&f=json&v=1.16.1");
   });
 
   test("the host's c, f and v replace the plugin's, and credentials are dropped", async () => {
@@ -48,6 +48,20 @@ describe("subsonicapi", () => {
     const plugin = pluginWith({}, { subsonicapi: { handler: server.handler } });
     await plugin.subsonicapi!.call({ url: "/rest/getUser?u=bob&u=alice&c=spoof&f=xml&v=1.0.0&p=secret&t=x&s=y&apiKey=k&username=bob" });
     expect(Object.fromEntries(server.received[0]!.params)).toEqual({ u: "bob", c: "my-plugin", f: "json", v: "1.16.1", username: "bob" });
+  });
+
+  test("no credential a plugin supplies reaches the server, in any spelling", async () => {
+    const server = fakeMusicServer();
+    const plugin = pluginWith({ allowedUsernames: ["alice"] }, { subsonicapi: { handler: server.handler } });
+    const credentials = "jwt=token&JWT=token&apiKey=k&APIKEY=k&P=enc:73&T=x&S=y&U=admin&C=spoof&F=xml&V=1.0.0";
+    expect((await plugin.subsonicapi!.call({ url: `/rest/getUser?u=alice&${credentials}&id=7` })).error).toBe("");
+    expect([...server.received[0]!.params]).toEqual([
+      ["id", "7"],
+      ["u", "alice"],
+      ["c", "my-plugin"],
+      ["f", "json"],
+      ["v", "1.16.1"],
+    ]);
   });
 
   test.each([

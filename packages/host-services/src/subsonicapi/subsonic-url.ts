@@ -1,7 +1,9 @@
 /** The Subsonic API version the host announces in `v`, as Navidrome does for plugins. */
 const SUBSONIC_API_VERSION = "1.16.1";
-// Credentials are the host's business: the call runs as the user named in `u`.
-const CREDENTIAL_PARAMS = ["p", "t", "s", "apiKey"];
+// The parameters the host sets, compared without regard to case so no spelling of them reaches the
+// server: the credentials (password, token and salt, JWT, OpenSubsonic API key) are the host's
+// business, the call runs as the user named in `u`; `c`, `f` and `v` are the host's too.
+const HOST_PARAMS = new Set(["u", "p", "t", "s", "jwt", "apikey", "c", "f", "v"]);
 // A Subsonic method name (`ping`, `getAlbumList2`), optionally with the legacy `.view` suffix.
 const ENDPOINT = /^([A-Za-z][A-Za-z0-9]*)(?:\.view)?$/;
 
@@ -13,7 +15,8 @@ export type ParsedSubsonicUrl =
 /**
  * Reads a plugin's Subsonic URL ("/rest/ping?u=alice", or absolute): only its last path segment
  * (the endpoint, without ".view") and its query count. The answer's params carry the plugin's
- * query without credentials, plus `c=<plugin>`, `f=json` and `v=1.16.1`.
+ * query without any credential (`p`, `t`, `s`, `jwt`, `apiKey`, in any case), plus the checked
+ * `u`, `c=<plugin>`, `f=json` and `v=1.16.1`.
  */
 export function parseSubsonicUrl(text: string, pluginName: string): ParsedSubsonicUrl {
   let url: URL;
@@ -28,7 +31,7 @@ export function parseSubsonicUrl(text: string, pluginName: string): ParsedSubson
   const segment = lastSegment(url.pathname);
   const endpoint = ENDPOINT.exec(segment)?.[1];
   if (!endpoint) return { ok: false, error: `${JSON.stringify(segment)} is not a Subsonic endpoint (in ${JSON.stringify(text)})` };
-  for (const name of CREDENTIAL_PARAMS) params.delete(name);
+  for (const name of new Set(params.keys())) if (HOST_PARAMS.has(name.toLowerCase())) params.delete(name);
   params.set("u", username);
   params.set("c", pluginName);
   params.set("f", "json");
