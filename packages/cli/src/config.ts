@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isReservedConfigKey } from "@nd/host-services";
 import { parse, TomlError } from "smol-toml";
 import { CliError } from "./errors.js";
 import { pathProblem } from "./path-arguments.js";
@@ -29,6 +30,8 @@ export interface HostConfig {
   readonly subsonic?: SubsonicServerConfig;
   /** `[Serve]`: who may talk to `nd serve`. */
   readonly serve?: ServeSettings;
+  /** What was ignored in the file, e.g. a `[PluginConfig.__proto__]` table; shown on stderr. */
+  readonly warnings: readonly string[];
 }
 
 /** A Subsonic server and the accounts plugins may act as. */
@@ -95,18 +98,20 @@ function configFrom(document: Record<string, unknown>, base: string, file: strin
   const cacheSize = valueOf(plugins, "CacheSize");
   const shareUrl = httpUrlSetting(valueOf(document, "ShareURL"), "ShareURL", file);
   const artworkSecret = secretSetting(valueOf(document, "ArtworkSecret"), file);
-  const subsonic = subsonicOf(valueOf(document, "Subsonic"), file);
+  const warnings: string[] = [];
+  const subsonic = subsonicOf(valueOf(document, "Subsonic"), file, warnings);
   return {
     enabled: booleanSetting(valueOf(plugins, "Enabled"), "Plugins.Enabled", file) ?? true,
     dataFolder,
     folder,
     ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
     agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
-    pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file),
+    pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file, warnings),
     ...(shareUrl !== undefined && { shareUrl }),
     ...(artworkSecret !== undefined && { artworkSecret }),
     ...(subsonic !== undefined && { subsonic }),
     serve: serveSettings(table(valueOf(document, "Serve"), "[Serve]", file), file),
+    warnings,
   };
 }
 
@@ -144,14 +149,14 @@ function secretSetting(value: unknown, file: string): string | undefined {
   return value;
 }
 
-function subsonicOf(value: unknown, file: string): SubsonicServerConfig | undefined {
+function subsonicOf(value: unknown, file: string, warnings: string[]): SubsonicServerConfig | undefined {
   if (value === undefined) return undefined;
   const subsonic = table(value, "[Subsonic]", file);
   refuseUnknownKeys(subsonic, "Subsonic", SUBSONIC_KEYS, "URL, Users", file);
   const url = httpUrlSetting(valueOf(subsonic, "URL"), "Subsonic.URL", file);
   if (url === undefined) throw new CliError("config", `${file}: [Subsonic] needs URL, the Subsonic server's base URL`);
-  const users: Record<string, { password: string; admin: boolean }> = {};
-  for (const [name, settings] of Object.entries(table(valueOf(subsonic, "Users"), "[Subsonic.Users]", file))) {
+  const users: Record<string, { password: string; admin: boolean }> = Object.create(null);
+  for (const [name, settings] of ownEntries(table(valueOf(subsonic, "Users"), "[Subsonic.Users]", file), "Subsonic.Users", file, warnings)) {
     const user = table(settings, `[Subsonic.Users.${name}]`, file);
     refuseUnknownKeys(user, `Subsonic.Users.${name}`, SUBSONIC_USER_KEYS, "Password, Admin", file);
     const password = valueOf(user, "Password");
@@ -212,16 +217,30 @@ function parseSize(value: unknown, file: string): number {
   return bytes;
 }
 
-function pluginConfigOf(value: unknown, file: string): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
-  for (const [plugin, settings] of Object.entries(table(value, "[PluginConfig]", file))) {
-    const entries = Object.entries(table(settings, `[PluginConfig.${plugin}]`, file)).map(([key, setting]) => {
+/**
+ * The entries of a table whose keys are names (plugins, users, settings), into maps without a
+ * prototype: a reserved key (`__proto__`, `constructor`, `prototype`) is ignored with a warning,
+ * so no table can stand in for another's through a prototype.
+ */
+function ownEntries(values: Record<string, unknown>, name: string, file: string, warnings: string[]): [string, unknown][] {
+  return Object.entries(values).filter(([key]) => {
+    if (isReservedConfigKey(key)) warnings.push(`${file}: ${name}.${JSON.stringify(key)} is ignored: "${key}" cannot name a table or a key`);
+    return !isReservedConfigKey(key);
+  });
+}
+
+function pluginConfigOf(value: unknown, file: string, warnings: string[]): Record<string, Record<string, string>> {
+  const result: Record<string, Record<string, string>> = Object.create(null);
+  for (const [plugin, settings] of ownEntries(table(value, "[PluginConfig]", file), "PluginConfig", file, warnings)) {
+    const settingsOfPlugin: Record<string, string> = Object.create(null);
+    const where = `PluginConfig.${plugin}`;
+    for (const [key, setting] of ownEntries(table(settings, `[${where}]`, file), where, file, warnings)) {
       if (typeof setting === "object" && setting !== null) {
-        throw new CliError("config", `${file}: PluginConfig.${plugin}.${key} must be a string, number or boolean`);
+        throw new CliError("config", `${file}: ${where}.${key} must be a string, number or boolean`);
       }
-      return [key, String(setting)] as const;
-    });
-    result[plugin] = Object.fromEntries(entries);
+      settingsOfPlugin[key] = String(setting);
+    }
+    result[plugin] = settingsOfPlugin;
   }
   return result;
 }

@@ -22,6 +22,7 @@ export interface CommandContext {
 
 export async function commandContext(io: CliIo, options: CommonOptions): Promise<CommandContext> {
   const config = await loadConfig(options.config, io.cwd, io.env);
+  for (const warning of config.warnings) io.stderr.write(`nd: warning: ${warning}\n`);
   const chosen = options.folder ?? nonEmpty(io.env.ND_PLUGINS_FOLDER);
   const folder = chosen === undefined ? config.folder : resolve(io.cwd, chosen);
   await checkPluginsFolder(folder);

@@ -4,6 +4,19 @@ import { runCli } from "@nd/cli";
 import { describe, expect, test } from "vitest";
 import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
 
+// OnInit fails when the config map is not empty: the InitRequest (field 1, the map) has bytes.
+const strictPlugin = {
+  name: "strict",
+  prefixes: ["metadata_agent_", "lifecycle_management_"],
+  capabilities: ["MetadataAgent", "LifecycleManagement"],
+  answers: { metadata_agent_get_artist_biography: Uint8Array.from([0x0a, 0x02, 0x6f, 0x6b]) },
+  body: `(data (i32.const 3000) "config given")
+    (func (export "lifecycle_management_on_init") (param $ptr i32) (param $len i32) (result i64)
+      (if (result i64) (i32.eqz (local.get $len))
+        (then (call $pack (i32.const 0) (i32.const 0)))
+        (else (call $pack (i32.const 3000) (i32.const 0x8000000c)))))`,
+};
+
 describe("install, list, info, call, remove", () => {
   test("an installed package lists, describes itself, answers calls and goes away", async () => {
     const dir = workspace();
@@ -229,19 +242,7 @@ describe("config", () => {
   test("[PluginConfig.<name>] reaches the plugin's OnInit; an OnInit error is a warning and the call is made", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");
-    // OnInit fails when the config map is not empty: the InitRequest (field 1, the map) has bytes.
-    const spec = {
-      name: "strict",
-      prefixes: ["metadata_agent_", "lifecycle_management_"],
-      capabilities: ["MetadataAgent", "LifecycleManagement"],
-      answers: { metadata_agent_get_artist_biography: Uint8Array.from([0x0a, 0x02, 0x6f, 0x6b]) },
-      body: `(data (i32.const 3000) "config given")
-        (func (export "lifecycle_management_on_init") (param $ptr i32) (param $len i32) (result i64)
-          (if (result i64) (i32.eqz (local.get $len))
-            (then (call $pack (i32.const 0) (i32.const 0)))
-            (else (call $pack (i32.const 3000) (i32.const 0x8000000c)))))`,
-    };
-    await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder]);
+    await nd(["plugin", "install", await packageFile(dir, strictPlugin), "--folder", folder]);
     const args = ["plugin", "call", "strict", "MetadataAgent.GetArtistBiography", "--folder", folder];
     expect(JSON.parse((await nd(args)).stdout)).toEqual({ biography: "ok" });
     writeFileSync(join(dir, "nd.toml"), `[PluginConfig.strict]\napi_key = "secret"\n`);
@@ -255,5 +256,29 @@ describe("config", () => {
     expect(table.stdout).toContain("strict: OnInit failed (the plugin stays loaded): config given");
     const staticList = await nd(["plugin", "list", "--json", "--folder", folder, "--config", join(dir, "nd.toml")]);
     expect(JSON.parse(staticList.stdout)[0]).not.toHaveProperty("initError");
+  });
+});
+
+describe("a hostile config file", () => {
+  // Each gives the plugin "strict" no table of its own; before, a `__proto__` table became the
+  // prototype of the map of tables, and "strict" read another table's value as its config.
+  test.each([
+    ["plain", `[PluginConfig.__proto__]\nstrict = "x"\n`, 'PluginConfig."__proto__"'],
+    ["quoted", `[PluginConfig."__proto__"]\nstrict = "x"\n`, 'PluginConfig."__proto__"'],
+    ["inline", `PluginConfig = { __proto__ = { strict = "x" } }\n`, 'PluginConfig."__proto__"'],
+    ["a reserved key in its own table", `[PluginConfig.strict]\n__proto__ = "x"\nconstructor = "y"\n`, 'PluginConfig.strict."__proto__"'],
+  ])("%s: the plugin sees only its own (empty) table, and the reserved key is a warning", async (_name, text, ignored) => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await nd(["plugin", "install", await packageFile(dir, strictPlugin), "--folder", folder]);
+    writeFileSync(join(dir, "nd.toml"), text);
+    const args = ["plugin", "call", "strict", "MetadataAgent.GetArtistBiography", "--folder", folder, "--config", join(dir, "nd.toml")];
+    const result = await nd(args);
+    expect(result.code).toBe(0);
+    expect(result.stderr.split("\n").filter((line) => line !== "")).toEqual([
+      expect.stringContaining(`${ignored} is ignored`),
+      ...(ignored.endsWith("strict.\"__proto__\"") ? [expect.stringContaining('PluginConfig.strict."constructor" is ignored')] : []),
+    ]);
+    expect(result.stderr).not.toContain("OnInit failed");
   });
 });

@@ -169,4 +169,26 @@ describe("config", () => {
     const config = parseConfig(`[subsonic]\nurl = "http://x"\n[subsonic.users.Nina]\npassword = "p"\n[subsonic.users.root]\npassword = "q"\nadmin = true\n`, "/etc/nd.toml");
     expect(config.subsonic).toEqual({ url: "http://x", users: { Nina: { password: "p", admin: false }, root: { password: "q", admin: true } } });
   });
+
+  test("reserved names never become prototypes: maps without one, the names ignored with a warning", () => {
+    const toml = [
+      `[PluginConfig.__proto__]\nvictim = "x"`,
+      `[PluginConfig.constructor]\nk = "v"`,
+      `[PluginConfig.mine]\nKey = "v"`,
+      `[Subsonic]\nURL = "http://x"`,
+      `[Subsonic.Users.__proto__]\nPassword = "p"\nAdmin = true`,
+    ].join("\n");
+    const config = parseConfig(toml, "/etc/nd.toml");
+    expect(Object.getPrototypeOf(config.pluginConfig)).toBeNull();
+    expect(Object.keys(config.pluginConfig)).toEqual(["mine"]);
+    expect(config.pluginConfig["victim"]).toBeUndefined();
+    expect(config.pluginConfig["mine"]).toEqual({ Key: "v" });
+    expect(Object.getPrototypeOf(config.subsonic!.users)).toBeNull();
+    expect(Object.keys(config.subsonic!.users)).toEqual([]);
+    expect(config.warnings).toEqual([
+      '/etc/nd.toml: Subsonic.Users."__proto__" is ignored: "__proto__" cannot name a table or a key',
+      '/etc/nd.toml: PluginConfig."__proto__" is ignored: "__proto__" cannot name a table or a key',
+      '/etc/nd.toml: PluginConfig."constructor" is ignored: "constructor" cannot name a table or a key',
+    ]);
+  });
 });

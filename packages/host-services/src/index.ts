@@ -9,7 +9,7 @@ export type { CacheService, CacheStats } from "./cache/cache-service.js";
 export { recoverSharedCache } from "./shared-cache.js";
 export type { SharedCacheHandle } from "./shared-cache.js";
 export type { ConfigService } from "./config/config-service.js";
-export { pluginConfigAsSeen } from "./config/plugin-config.js";
+export { isReservedConfigKey, ownPluginConfig, pluginConfigAsSeen } from "./config/plugin-config.js";
 export type { SchedulerService } from "./scheduler/scheduler-service.js";
 export type { WebSocketService } from "./websocket/websocket-service.js";
 export type { ArtworkService } from "./artwork/artwork-service.js";

@@ -6,6 +6,7 @@ import {
   type HostServicesOptions,
   type PluginCallbacks,
   type PluginHostServices,
+  ownPluginConfig,
   pluginConfigAsSeen,
   recoverSharedCache,
 } from "@nd/host-services";
@@ -361,7 +362,7 @@ export class PluginManager {
   }
 
   private configOf(name: string): Record<string, string> {
-    return pluginConfigAsSeen(this.options.pluginConfig?.[name] ?? {});
+    return pluginConfigAsSeen(ownPluginConfig(this.options.pluginConfig, name));
   }
 
   private runtime(): PluginRuntime {

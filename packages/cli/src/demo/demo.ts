@@ -78,6 +78,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       agents: AGENT_ORDER,
       pluginConfig: demoPluginConfig(upstreams),
       subsonic: subsonic.config,
+      warnings: [],
     };
     const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token });
     return {
