@@ -12,7 +12,7 @@ import { removeCommand } from "./commands/remove.js";
 import { serveCommand } from "./commands/serve.js";
 import { updateCommand } from "./commands/update.js";
 import { CliError } from "./errors.js";
-import type { CliIo } from "./io.js";
+import { writeLine, type CliIo } from "./io.js";
 
 // package.json is beside src/ and dist/ alike.
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -67,7 +67,7 @@ function report(io: CliIo, error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as NodeJS.ErrnoException)?.code;
   const suffix = code && !message.includes(code) ? ` (${code})` : "";
-  io.stderr.write(`nd: ${oneLine(message)}${suffix}\n`);
+  writeLine(io.stderr, `nd: ${oneLine(message)}${suffix}`);
   return error instanceof CliError ? error.exitCode : 1;
 }
 

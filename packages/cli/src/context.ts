@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CliError } from "./errors.js";
 import { loadConfig, type HostConfig } from "./config.js";
-import type { CliIo } from "./io.js";
+import { writeLine, type CliIo } from "./io.js";
 
 /** Options every `nd plugin` command takes. */
 export interface CommonOptions {
@@ -22,7 +22,7 @@ export interface CommandContext {
 
 export async function commandContext(io: CliIo, options: CommonOptions): Promise<CommandContext> {
   const config = await loadConfig(options.config, io.cwd, io.env);
-  for (const warning of config.warnings) io.stderr.write(`nd: warning: ${warning}\n`);
+  for (const warning of config.warnings) writeLine(io.stderr, `nd: warning: ${warning}`);
   const chosen = options.folder ?? nonEmpty(io.env.ND_PLUGINS_FOLDER);
   const folder = chosen === undefined ? config.folder : resolve(io.cwd, chosen);
   await checkPluginsFolder(folder);

@@ -1,3 +1,5 @@
+import { terminalSafe, terminalSafeJson } from "./terminal-text.js";
+
 /** Where a command writes, and what it reads from its environment. */
 export interface CliIo {
   /** Read by commands that take `-` for standard input (`nd plugin call ... -`). */
@@ -16,10 +18,11 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
+/** Writes one line (or several), with control characters shown as escapes (see terminalSafe). */
 export function writeLine(stream: OutputStream, line = ""): void {
-  stream.write(`${line}\n`);
+  stream.write(`${terminalSafe(line)}\n`);
 }
 
 export function writeJson(stream: OutputStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+  stream.write(`${terminalSafeJson(JSON.stringify(value, null, 2))}\n`);
 }

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { prettyFactory } from "pino-pretty";
 import { usageError } from "./errors.js";
 import type { OutputStream } from "./io.js";
+import { terminalSafe, terminalSafeFields } from "./terminal-text.js";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,11 +16,14 @@ export function createLogger(stream: OutputStream, level: LogLevel = "info"): Lo
   const pretty = stream.isTTY ? prettyFactory({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : undefined;
   const destination = { write: (line: string) => void stream.write(pretty ? pretty(line) : line) };
   const log = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  // On a terminal the line is printed as text, so what a plugin logged is escaped first; JSON lines escape it themselves.
+  const text = pretty ? terminalSafe : (message: string) => message;
+  const fieldsOf = (fields: Record<string, unknown> | undefined) => (pretty ? (terminalSafeFields(fields ?? {}) as object) : (fields ?? {}));
   return {
-    debug: (message, fields) => log.debug(fields ?? {}, message),
-    info: (message, fields) => log.info(fields ?? {}, message),
-    warn: (message, fields) => log.warn(fields ?? {}, message),
-    error: (message, fields) => log.error(fields ?? {}, message),
+    debug: (message, fields) => log.debug(fieldsOf(fields), text(message)),
+    info: (message, fields) => log.info(fieldsOf(fields), text(message)),
+    warn: (message, fields) => log.warn(fieldsOf(fields), text(message)),
+    error: (message, fields) => log.error(fieldsOf(fields), text(message)),
   };
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
 import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions } from "@nd/runtime";
 import type { HostConfig } from "./config.js";
-import type { CliIo } from "./io.js";
+import { writeLine, type CliIo } from "./io.js";
 import { subsonicForwarder } from "./serve/subsonic-forwarder.js";
 
 /** Host service settings that follow from the config file. */
@@ -22,7 +22,7 @@ export function managerOptions(config: HostConfig, folder: string, logger: Logge
 
 /** Plugin output (WASI stdout/stderr) and warnings go to stderr; the manager's own info lines are dropped. */
 export function commandLogger(io: CliIo): Logger {
-  const write = (message: string) => void io.stderr.write(`${message}\n`);
+  const write = (message: string) => writeLine(io.stderr, message);
   return {
     debug: () => {},
     info: (message, fields) => (fields && "stream" in fields ? write(message) : undefined),
@@ -33,7 +33,7 @@ export function commandLogger(io: CliIo): Logger {
 
 /** Tells on stderr that a plugin's OnInit failed; the plugin is loaded all the same, as in a host. */
 export function warnOfInitError(io: CliIo, info: PluginInfo | undefined): void {
-  if (info?.initError) io.stderr.write(`nd: warning: plugin "${info.name}": OnInit failed (the plugin stays loaded): ${info.initError.message}\n`);
+  if (info?.initError) writeLine(io.stderr, `nd: warning: plugin "${info.name}": OnInit failed (the plugin stays loaded): ${info.initError.message}`);
 }
 
 /**

@@ -2,7 +2,9 @@ import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { runCli } from "@nd/cli";
 import { describe, expect, test } from "vitest";
-import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+import { writeNdp } from "@nd/ndp";
+import { biographyPlugin, manifestOf, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+import { watBytes, watPlugin } from "./support/wat.js";
 
 // OnInit fails when the config map is not empty: the InitRequest (field 1, the map) has bytes.
 const strictPlugin = {
@@ -280,5 +282,65 @@ describe("a hostile config file", () => {
       ...(ignored.endsWith("strict.\"__proto__\"") ? [expect.stringContaining('PluginConfig.strict."constructor" is ignored')] : []),
     ]);
     expect(result.stderr).not.toContain("OnInit failed");
+  });
+});
+
+describe("terminal escapes", () => {
+  const HOSTILE = "\u001b]0;pwned\u0007\u001b[2J";
+  const SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J";
+  // Anything a terminal would act on: C0 controls but tab and line feed, DEL, C1, bidi overrides.
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  test("manifest strings in install, list and info are shown escaped, in text and JSON alike", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const file = join(dir, "evil.ndp");
+    const manifest = {
+      ...manifestOf(biographyPlugin("evil", "bio")),
+      name: `evil${HOSTILE}`,
+      author: `mallory${HOSTILE}`,
+      description: `nice\u202eevil\u009b2J${HOSTILE}`,
+      website: `https://example.com/${HOSTILE}`,
+      permissions: { http: { reason: `because${HOSTILE}`, allowedUrls: { [`https://api.example.com/${HOSTILE}`]: ["GET"] } } },
+    };
+    await writeNdp({ manifest: manifest as never, wasm: watPlugin(biographyPlugin("evil", "bio")), readme: "# evil\n" }, file);
+    const outputs = [
+      await nd(["plugin", "install", file, "--folder", folder]),
+      await nd(["plugin", "list", "--folder", folder]),
+      await nd(["plugin", "list", "--json", "--folder", folder]),
+      await nd(["plugin", "info", file]),
+      await nd(["plugin", "info", file, "--json"]),
+    ];
+    expect(outputs.map((output) => output.code)).toEqual([0, 0, 0, 0, 0]);
+    for (const output of outputs) expect(`${output.stdout}${output.stderr}`).not.toMatch(CONTROL);
+    expect(outputs[0]!.stdout).toContain(`evil${SHOWN}`);
+    const info = outputs[3]!.stdout;
+    for (const shown of [`mallory${SHOWN}`, `nice\\u202eevil\\x9b2J${SHOWN}`, `because${SHOWN}`, `https://api.example.com/${SHOWN}`]) {
+      expect(info).toContain(shown);
+    }
+    // The JSON still reads back as the manifest's own strings.
+    expect(JSON.parse(outputs[4]!.stdout).manifest.description).toBe(manifest.description);
+  });
+
+  test("a plugin's error and its OnInit error are shown escaped", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const failing = { name: "failing", answers: { metadata_agent_get_artist_biography: { error: `no${HOSTILE}` } } };
+    await nd(["plugin", "install", await packageFile(dir, failing), "--folder", folder]);
+    const call = await nd(["plugin", "call", "failing", "MetadataAgent.GetArtistBiography", "--folder", folder]);
+    expect(call.code).toBe(1);
+    expect(call.stderr).toContain(`no${SHOWN}`);
+    expect(call.stderr).not.toMatch(CONTROL);
+
+    const initFailing = {
+      ...strictPlugin,
+      name: "init-failing",
+      body: strictPlugin.body.replace('"config given"', `"${watBytes(new TextEncoder().encode(`given${HOSTILE}`))}"`).replace("0x8000000c", "0x80000013"),
+    };
+    await nd(["plugin", "install", await packageFile(dir, initFailing), "--folder", folder]);
+    writeFileSync(join(dir, "nd.toml"), `[PluginConfig.init-failing]\nkey = "v"\n`);
+    const args = ["plugin", "call", "init-failing", "MetadataAgent.GetArtistBiography", "--folder", folder, "--config", join(dir, "nd.toml")];
+    const configured = await nd(args);
+    expect(configured.stderr).toBe(`nd: warning: plugin "init-failing": OnInit failed (the plugin stays loaded): given${SHOWN}\n`);
   });
 });

@@ -45,6 +45,20 @@ describe("nd serve logs", () => {
     expect(plain).not.toContain('{"level"');
   });
 
+  test("on a terminal, what a plugin prints is escaped: its control characters never reach the terminal", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const hostile = printingPlugin("printer", "\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eevil");
+    expect((await nd(["plugin", "install", await packageFile(dir, hostile), "--folder", folder])).code).toBe(0);
+    const run = await serveCli(["--folder", folder], { tty: true });
+    await rawRequest(`${run.url}/api/plugins/printer/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: json, body: "{}" });
+    expect(await run.stop()).toBe(0);
+    // Only nd's own colours are left once they are taken out.
+    const plain = run.stderr().replace(/\x1b\[[0-9;]*m/g, "");
+    expect(plain).toContain("[printer] \\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202eevil");
+    expect(plain).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
   test("--log-level, -q and -v choose what is logged; a wrong level is a usage error", async () => {
     const folder = await pluginsFolder();
     const levels = async (args: string[]) => {
