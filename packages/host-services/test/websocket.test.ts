@@ -1,4 +1,5 @@
-import { connect as netConnect, type LookupFunction } from "node:net";
+import { type AddressInfo, connect as netConnect, createServer, type LookupFunction } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import type { HostServicesOptions, PluginCallbacks } from "../src/index.js";
 import { pluginWith } from "./support/plugins.js";
@@ -313,6 +314,29 @@ describe("a host's createConnection", () => {
     expect(answers).toEqual(["203.0.113.7", "127.0.0.1"]);
     expect(response.error).toMatch(/rebinding.public.test resolves to 127.0.0.1, which is a loopback address/);
     expect(server.handshakes.length).toBe(before);
+  });
+
+  test("a TLS connector with such a lookup writes nothing to the local address, not even its hello", async () => {
+    // A bare TCP listener on loopback: it records every byte a client sends.
+    const received: number[] = [];
+    const listener = createServer((socket) => socket.on("data", (chunk: Buffer) => received.push(chunk.length)));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => listener.close(() => resolve())));
+    const { port } = listener.address() as AddressInfo;
+    const toLoopback: LookupFunction = (_hostname, options, callback) =>
+      options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+    const connections: number[] = [];
+    listener.on("connection", () => connections.push(port));
+    const { websocket } = websocketPlugin(
+      {},
+      { websocket: { createConnection: (options) => tlsConnect({ ...options, lookup: toLoopback }) }, dnsLookup },
+    );
+    const response = await websocket.connect({ url: `wss://gateway.public.test:${port}/greet` });
+    expect(response.error).toMatch(/gateway.public.test resolves to 127.0.0.1, which is a loopback address/);
+    // The TCP connection was made (that is what is checked), and then not a byte went over it.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(connections).toEqual([port]);
+    expect(received).toEqual([]);
   });
 
   test("passing nd's lookup on keeps the connect-time check", async () => {
