@@ -26,15 +26,14 @@ function hostnameOf(origin: string | URL | undefined): string | undefined {
 
 /**
  * When `socket` looked `hostname` up itself and is connected to a local address, destroys it with
- * the local-network refusal and answers true. It reads the address actually connected to, so it
- * holds whatever the lookup did (answered synchronously, asynchronously, or differently each time).
+ * the local-network refusal. It reads the address actually connected to, so it holds whatever the
+ * lookup did (answered synchronously, asynchronously, or differently each time).
  */
-export function refuseLocalConnection(socket: LookingUpSocket, hostname: string): boolean {
+export function refuseLocalConnection(socket: LookingUpSocket, hostname: string): void {
   const address = socket.remoteAddress;
-  if (socket._host !== hostname || address === undefined) return false;
+  if (socket._host !== hostname || address === undefined) return;
   const category = localAddressCategory(address);
   if (category) socket.destroy(localNetworkRefusal(hostname, address, category));
-  return category !== undefined;
 }
 
 /**
