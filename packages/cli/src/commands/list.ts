@@ -3,6 +3,7 @@ import { contextOf, defineCommand } from "../command-kit.js";
 import type { CommandContext } from "../context.js";
 import type { CliIo } from "../io.js";
 import { writeJson, writeLine } from "../io.js";
+import { terminalSafe } from "../terminal-text.js";
 import { withSinglePlugin } from "../manager.js";
 import { describeInstalled, type PluginSummary } from "../summaries.js";
 import { listInstalled, type InstalledPlugin } from "../plugins-folder.js";
@@ -48,7 +49,7 @@ function printTable(io: CliIo, summaries: PluginSummary[], folder: string): void
     s.permissions.join(",") || "-",
     s.state,
     s.dev ? `-> ${s.linkTarget}` : "",
-  ]);
+  ].map(terminalSafe)); // escaped before measuring, so a hostile name keeps the columns aligned
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   for (const row of [header, ...rows]) {
     writeLine(io.stdout, row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
