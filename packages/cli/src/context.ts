@@ -20,9 +20,14 @@ export interface CommandContext {
   readonly json: boolean;
 }
 
-export async function commandContext(io: CliIo, options: CommonOptions): Promise<CommandContext> {
+/** `warn` tells the config's warnings; by default as `nd: warning: ...` lines on stderr. */
+export async function commandContext(
+  io: CliIo,
+  options: CommonOptions,
+  warn = (warning: string) => writeLine(io.stderr, `nd: warning: ${warning}`),
+): Promise<CommandContext> {
   const config = await loadConfig(options.config, io.cwd, io.env);
-  for (const warning of config.warnings) writeLine(io.stderr, `nd: warning: ${warning}`);
+  for (const warning of config.warnings) warn(warning);
   const chosen = options.folder ?? nonEmpty(io.env.ND_PLUGINS_FOLDER);
   const folder = chosen === undefined ? config.folder : resolve(io.cwd, chosen);
   await checkPluginsFolder(folder);

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { rawRequest } from "./support/http.js";
@@ -57,6 +58,17 @@ describe("nd serve logs", () => {
     const plain = run.stderr().replace(/\x1b\[[0-9;]*m/g, "");
     expect(plain).toContain("[printer] \\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202eevil");
     expect(plain).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
+  test("a config's ignored names are logged as warnings, in the log's own format", async () => {
+    const folder = await pluginsFolder();
+    const config = join(folder, "..", "nd.toml");
+    writeFileSync(config, `[PluginConfig.__proto__]\nb-bio = "x"\n`);
+    const run = await serveCli(["--folder", folder, "--config", config]);
+    expect(await run.stop()).toBe(0);
+    expect(jsonLines(run.stderr())).toContainEqual(
+      expect.objectContaining({ level: 40, msg: `${config}: PluginConfig."__proto__" is ignored: "__proto__" cannot name a table or a key` }),
+    );
   });
 
   test("--log-level, -q and -v choose what is logged; a wrong level is a usage error", async () => {

@@ -48,7 +48,7 @@ export function serveCommand(io: CliIo): Command {
         logger.info("stopped");
         return;
       }
-      const context = await commandContext(io, options);
+      const context = await commandContext(io, options, (warning) => logger.warn(warning));
       const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token });
       await stopped;
       logger.info("shutting down");
