@@ -26,10 +26,14 @@ export function terminalSafeJson(json: string): string {
 
 const MAX_FIELD_DEPTH = 8;
 
-/** A log line's fields with every string made terminal-safe (plain objects and arrays followed, to a bound). */
+/**
+ * A log line's fields with every string made terminal-safe, following plain objects and arrays;
+ * one nested deeper than MAX_FIELD_DEPTH is replaced by a note rather than printed unchecked.
+ */
 export function terminalSafeFields(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return terminalSafe(value);
-  if (depth >= MAX_FIELD_DEPTH || typeof value !== "object" || value === null) return value;
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_FIELD_DEPTH) return `[nested deeper than ${MAX_FIELD_DEPTH} levels]`;
   if (Array.isArray(value)) return value.map((item) => terminalSafeFields(item, depth + 1));
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [terminalSafe(key), terminalSafeFields(item, depth + 1)]));
