@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { globMatches, type StepCounter } from "../src/network/glob-match.js";
+import { compileHostPattern } from "../src/network/host-pattern.js";
 
 // The meaning globMatches must keep, written the slow and obvious way (only for short inputs).
 function reference(glob: string, text: string, nonEmptyStars: boolean): boolean {
@@ -29,6 +30,25 @@ describe("globMatches", () => {
         expect(counter.steps).toBeLessThanOrEqual(3 * (pattern.length + candidate.length));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+// Navidrome's reading of a host pattern, as a regular expression (fine for short inputs only).
+function hostReference(pattern: string, host: string): boolean {
+  if (pattern === "*") return true;
+  const isIp = /^[\d.*]+$/.test(pattern) && /\d/.test(pattern);
+  const parts = pattern.split("*").map((part) => part.replace(/\./g, "\\."));
+  return new RegExp(`^${parts.join(isIp ? "[0-9.]+" : "[^.]+")}$`).test(host);
+}
+
+describe("compileHostPattern", () => {
+  test("agrees with the regular-expression reading on every short pattern and host", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a1.*]{1,8}$/), fc.stringMatching(/^[a1.]{0,10}$/), (pattern, host) => {
+        expect(compileHostPattern(pattern)(host)).toBe(hostReference(pattern, host));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
