@@ -111,7 +111,7 @@ describe("websocket connections", () => {
     expect(events).toEqual(["close bye 4001 done"]);
     expect(websocket.connectionIds()).toEqual([]);
     expect(await websocket.sendText({ connectionId: "bye", message: "late" })).toEqual({
-      error: 'no open connection with id "bye"',
+      error: 'connection not found: no open connection with id "bye"',
     });
   });
 
@@ -126,9 +126,9 @@ describe("websocket connections", () => {
     expect((await serverSawClose).code).toBe(1000);
   });
 
-  test("an unknown connection id is an error in every call", async () => {
+  test("an unknown connection id is an error in every call, with Navidrome's words first", async () => {
     const { websocket } = websocketPlugin();
-    const error = 'no open connection with id "ghost"';
+    const error = 'connection not found: no open connection with id "ghost"';
     expect(await websocket.sendText({ connectionId: "ghost", message: "m" })).toEqual({ error });
     expect(await websocket.sendBinary({ connectionId: "ghost", data: new Uint8Array(1) })).toEqual({ error });
     expect(await websocket.close({ connectionId: "ghost" })).toEqual({ error });

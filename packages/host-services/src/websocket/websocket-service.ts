@@ -209,7 +209,7 @@ export function createWebSocketService(
 
   function openConnection(id: string | undefined): Connection | string {
     const connection = connections.get(id ?? "");
-    if (!connection || !connection.open) return `no open connection with id "${id ?? ""}"`;
+    if (!connection || !connection.open) return `connection not found: no open connection with id "${id ?? ""}"`;
     if (connection.socket.readyState !== WebSocket.OPEN) return `connection "${id}" is closing`;
     return connection;
   }
