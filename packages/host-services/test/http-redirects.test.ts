@@ -1,7 +1,7 @@
 // Redirects as Navidrome v0.57 handles them: at most four followed, and the last 3xx itself
 // (status, headers, body, no error) when a fifth would be needed or its target is refused.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect as netConnect, type LookupFunction, type Socket } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { HostServicesOptions } from "../src/index.js";
@@ -113,6 +113,29 @@ describe("a redirect whose target is refused answers the redirect itself", () =>
       { address: hostname === "public.test" ? "203.0.113.7" : "127.0.0.1", family: 4 },
     ];
     const viaPublic = (target: string) => `http://public.test:${server.port}/to?url=${encodeURIComponent(target)}`;
+
+    test("a name that reaches loopback only when the host's dispatcher connects (refused while sending)", async () => {
+      // public.test is dialled straight to the test server (the host's routing); any other name is
+      // looked up by its socket, and that lookup answers 127.0.0.1 though nd's check saw 203.0.113.7.
+      const toLoopback: LookupFunction = (_hostname, options, callback) =>
+        options.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+      const connector = ((options: { hostname: string; port: string }, callback: (error: Error | null, socket: Socket | null) => void) => {
+        const socket =
+          options.hostname === "public.test"
+            ? netConnect(server.port, "127.0.0.1")
+            : netConnect({ host: options.hostname, port: Number(options.port), lookup: toLoopback });
+        socket.once("connect", () => callback(null, socket));
+        socket.once("error", (error) => callback(error, null));
+      }) as never;
+      const agent = new Agent({ connect: connector });
+      cleanups.push(() => agent.close());
+      const publicOnly = async () => [{ address: "203.0.113.7", family: 4 }];
+      const http = httpPlugin({}, { http: { dispatcher: agent }, dnsLookup: publicOnly });
+      const target = `http://rebind.test:${server.port}/chain/0`;
+      const response = await http.get({ url: viaPublic(target) });
+      expect(server.paths).toEqual([`/to?url=${encodeURIComponent(target)}`]);
+      expect(response).toMatchObject({ status: 307, error: "", headers: { Location: target } });
+    });
 
     test.each([
       ["a loopback address", () => `http://127.0.0.1:${server.port}/chain/0`],

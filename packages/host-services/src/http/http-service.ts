@@ -58,11 +58,6 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
   return becomesGet ? { url, method: "GET", body: undefined, headers } : { ...hop, url, headers };
 }
 
-/** A refusal by the allow-list or the address policy, before connecting or when connecting. */
-function isRefusal(error: unknown): boolean {
-  return error instanceof NetworkRefusedError || (error instanceof Error && error.cause instanceof NetworkRefusedError);
-}
-
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : "";
@@ -110,7 +105,8 @@ export function createHttpService(
           request(hop.url, { dispatcher, method: hop.method, headers: hop.headers, body: hop.body, signal }),
         );
       } catch (error) {
-        if (lastRedirect && isRefusal(error)) return lastRedirect;
+        // Refused by the allow-list or the address policy, before connecting or when connecting.
+        if (lastRedirect && error instanceof NetworkRefusedError) return lastRedirect;
         throw error;
       }
       const body = await readBoundedBody(response.body, limits.maxResponseBytes);
