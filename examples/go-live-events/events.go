@@ -95,16 +95,12 @@ func (p *liveEvents) OnBinaryMessage(ctx context.Context, req *api.OnBinaryMessa
 	return &api.OnBinaryMessageResponse{}, nil
 }
 
-// OnError only logs: a close follows when the connection is lost.
-func (p *liveEvents) OnError(_ context.Context, req *api.OnErrorRequest) (*api.OnErrorResponse, error) {
+// OnError logs and schedules one reconnect after reconnect_delay_seconds: as in
+// Navidrome, a connection the server closed, or that was lost, ends with an error.
+func (p *liveEvents) OnError(ctx context.Context, req *api.OnErrorRequest) (*api.OnErrorResponse, error) {
 	fmt.Fprintf(os.Stderr, "live-events: connection %s: %s\n", req.ConnectionId, req.Error)
-	return &api.OnErrorResponse{}, nil
-}
-
-// OnClose schedules one reconnect after reconnect_delay_seconds.
-func (p *liveEvents) OnClose(ctx context.Context, req *api.OnCloseRequest) (*api.OnCloseResponse, error) {
 	if req.ConnectionId != connectionID {
-		return &api.OnCloseResponse{}, nil
+		return &api.OnErrorResponse{}, nil
 	}
 	s, err := p.settings(ctx)
 	if err != nil {
@@ -121,6 +117,11 @@ func (p *liveEvents) OnClose(ctx context.Context, req *api.OnCloseRequest) (*api
 	if res.Error != "" {
 		return nil, fmt.Errorf("live-events: scheduling the reconnect: %s", res.Error)
 	}
+	return &api.OnErrorResponse{}, nil
+}
+
+// OnClose follows only a close the plugin asked for, which this one never does.
+func (p *liveEvents) OnClose(_ context.Context, _ *api.OnCloseRequest) (*api.OnCloseResponse, error) {
 	return &api.OnCloseResponse{}, nil
 }
 

@@ -122,9 +122,14 @@ func TestBinaryFramesAreAcknowledged(t *testing.T) {
 	expectCalls(t, h, "send live-events received 3 bytes")
 }
 
-func TestCloseSchedulesOneReconnect(t *testing.T) {
+func TestAnErrorSchedulesOneReconnect(t *testing.T) {
 	p, h := newPlugin(map[string]string{"ws_url": "ws://x", "reconnect_delay_seconds": "42"})
-	if _, err := p.OnClose(context.Background(), &api.OnCloseRequest{ConnectionId: connectionID, Code: 1006}); err != nil {
+	if _, err := p.OnError(context.Background(), &api.OnErrorRequest{ConnectionId: "someone-else", Error: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	expectCalls(t, h)
+	closed := &api.OnErrorRequest{ConnectionId: connectionID, Error: "websocket: close 1001 (going away)"}
+	if _, err := p.OnError(context.Background(), closed); err != nil {
 		t.Fatal(err)
 	}
 	expectCalls(t, h, "once live-events-reconnect reconnect after 42")

@@ -60,13 +60,13 @@ describe("nd serve: artwork", () => {
     ]);
   });
 
-  test("ShareURL is the base; the generated secret is kept in the data folder, mode 0600, across restarts", async () => {
+  test("ShareURL's scheme and host are the base (its path is not used); the generated secret is kept in the data folder, mode 0600, across restarts", async () => {
     const dir = workspace();
     await nd(["plugin", "install", await packageFile(dir, artworkPlugin), "--folder", join(dir, "data", "plugins")]);
     const toml = `ShareURL = "https://music.example.com/nd"\n`;
     const first = await serve(dir, toml);
     const { body } = await call(first, "cover-links", "MetadataAgent.GetArtistURL", { id: "al-1" });
-    expect(body.url).toMatch(/^https:\/\/music\.example\.com\/nd\/share\/img\//);
+    expect(body.url).toMatch(/^https:\/\/music\.example\.com\/share\/img\//);
     const secretFile = join(dir, "data", "artwork-secret");
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     const secret = readFileSync(secretFile, "utf8");

@@ -32,7 +32,7 @@ export interface HostServicesOptions {
     maxTimeoutMs?: number;
     /** Largest response body; larger ones fail. Default 10 MiB. */
     maxResponseBytes?: number;
-    /** Redirects followed per request. Default 5. */
+    /** Redirects followed per request; past them the plugin gets the last redirect response. Default 4. */
     maxRedirects?: number;
   };
   cache?: {
@@ -164,7 +164,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       defaultTimeoutMs,
       maxTimeoutMs,
       maxResponseBytes: count(http.maxResponseBytes, 10 * MIB, "http.maxResponseBytes"),
-      maxRedirects: count(http.maxRedirects, 5, "http.maxRedirects", 0),
+      maxRedirects: count(http.maxRedirects, 4, "http.maxRedirects", 0),
     },
     cache: {
       maxBytesPerPlugin: count(

@@ -29,8 +29,18 @@ describe("artwork URLs", () => {
   });
 
   test("size 0 means the original size: no size parameter", async () => {
-    const { url } = await artworkService("https://music.example.com/navidrome").getAlbumUrl({ id: "a1" });
-    expect(url).toMatch(/^https:\/\/music\.example\.com\/navidrome\/share\/img\/[^?]+$/);
+    const { url } = await artworkService().getAlbumUrl({ id: "a1" });
+    expect(url).toMatch(/^https:\/\/music\.example\.com\/share\/img\/[^?]+$/);
+  });
+
+  test.each([
+    ["https://music.example.com/navidrome/", "https://music.example.com/share/img/"],
+    ["https://music.example.com/navidrome?x=1#top", "https://music.example.com/share/img/"],
+    ["http://user:pw@music.example.com:8443/a/b", "http://music.example.com:8443/share/img/"],
+  ])("a ShareURL with a path (%s) gives URLs from its scheme and host only, as Navidrome", async (baseUrl, start) => {
+    const { url } = await artworkService(baseUrl).getAlbumUrl({ id: "a1", size: 64 });
+    expect(url.startsWith(start)).toBe(true);
+    expect(verifyArtworkToken(tokenOf(url), secret)).toEqual({ kind: "album", id: "a1" });
   });
 
   test("ids with any characters survive", async () => {

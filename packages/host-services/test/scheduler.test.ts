@@ -96,11 +96,23 @@ describe("recurring jobs", () => {
     expect(calls).toEqual(Array(3).fill({ scheduleId: "minutely", payload: payload("tick"), isRecurring: true }));
   });
 
-  test("six fields count seconds", async () => {
+  test("six fields are refused and nothing is scheduled, as a plugin probing the dialect expects", async () => {
     const { scheduler, calls } = schedulerPlugin();
-    await scheduler.scheduleRecurring({ cronExpression: "*/10 * * * * *" });
-    await seconds(30);
-    expect(calls).toHaveLength(3);
+    const response = await scheduler.scheduleRecurring({ cronExpression: "*/2 * * * * *", scheduleId: "reconnect" });
+    expect(response.scheduleId).toBe("");
+    expect(response.error).toMatch(/^invalid cron expression "\*\/2 \* \* \* \* \*": expected five fields/);
+    expect(scheduler.scheduleIds()).toEqual([]);
+    await seconds(120);
+    expect(calls).toEqual([]);
+  });
+
+  test("a 10 MiB expression is refused without being echoed back", async () => {
+    const { scheduler } = schedulerPlugin();
+    const cronExpression = "*,".repeat(5 * 1024 * 1024);
+    const response = await scheduler.scheduleRecurring({ cronExpression });
+    expect(response.error).toBe(
+      `invalid cron expression: the expression is ${cronExpression.length} characters long; at most 1024 are read`,
+    );
   });
 
   test("@every runs at each interval, in order, until cancelled", async () => {
@@ -139,7 +151,7 @@ describe("recurring jobs", () => {
 
   test.each([
     ["61 * * * *", "minute: 61 is outside 0-59"],
-    ["* * *", "expected five fields (minute hour day-of-month month day-of-week), six with seconds first, or a descriptor such as @daily or @every 5m"],
+    ["* * *", "expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @daily or @every 5m"],
     ["@every soon", '"soon" is not a Go duration such as 5s, 1m30s or 2h'],
   ])("an invalid expression %j says why", async (cronExpression, reason) => {
     const { scheduler } = schedulerPlugin();
@@ -152,7 +164,7 @@ describe("recurring jobs", () => {
   test("a run never overlaps the previous run of the same job", async () => {
     let finishRun: () => void = () => {};
     const { scheduler, calls } = schedulerPlugin(() => new Promise<void>((resolve) => (finishRun = resolve)));
-    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "busy" });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1s", scheduleId: "busy" });
     await seconds(5);
     expect(calls).toHaveLength(1);
     finishRun();
@@ -166,7 +178,7 @@ describe("recurring jobs", () => {
     const { scheduler, calls } = schedulerPlugin(async () => {
       throw new Error("plugin broke");
     }, { logger });
-    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *" });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1s" });
     await seconds(2);
     expect(calls).toHaveLength(2);
     expect(errors).toEqual(["scheduler callback failed", "scheduler callback failed"]);
@@ -176,7 +188,7 @@ describe("recurring jobs", () => {
 describe("replace, cancel, unload, cap", () => {
   test("scheduling an existing id replaces the job", async () => {
     const { scheduler, calls } = schedulerPlugin();
-    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "x", payload: payload("cron") });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1s", scheduleId: "x", payload: payload("cron") });
     await scheduler.scheduleOneTime({ delaySeconds: 10, scheduleId: "x", payload: payload("A") });
     await scheduler.scheduleOneTime({ delaySeconds: 20, scheduleId: "x", payload: payload("B") });
     await seconds(30);
@@ -186,7 +198,7 @@ describe("replace, cancel, unload, cap", () => {
   test("cancel stops a job; an unknown id is an error", async () => {
     const { scheduler, calls } = schedulerPlugin();
     await scheduler.scheduleOneTime({ delaySeconds: 5, scheduleId: "once" });
-    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *", scheduleId: "often" });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1s", scheduleId: "often" });
     expect(await scheduler.cancelSchedule({ scheduleId: "once" })).toEqual({ success: true, error: "" });
     expect(await scheduler.cancelSchedule({ scheduleId: "often" })).toEqual({ success: true, error: "" });
     await seconds(10);
@@ -200,7 +212,7 @@ describe("replace, cancel, unload, cap", () => {
   test("unloading the plugin stops all its jobs and refuses new ones", async () => {
     const { services, scheduler, calls } = schedulerPlugin();
     await scheduler.scheduleOneTime({ delaySeconds: 5 });
-    await scheduler.scheduleRecurring({ cronExpression: "* * * * * *" });
+    await scheduler.scheduleRecurring({ cronExpression: "@every 1s" });
     await services.close();
     await seconds(60);
     expect(calls).toEqual([]);

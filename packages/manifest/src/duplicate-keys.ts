@@ -8,11 +8,12 @@ import type { ManifestProblem } from "./problem.js";
 export const MAX_NESTING_DEPTH = 32;
 
 /**
- * Problems that JSON.parse hides: a key written twice in one object (JSON readers disagree on
- * which one wins) and nesting deeper than MAX_NESTING_DEPTH. `value` is the parsed `text`.
+ * What JSON.parse hides. A key written twice in one object is a warning: the last one is used,
+ * as JSON.parse and Navidrome's Go loader both do. Nesting deeper than MAX_NESTING_DEPTH is a
+ * problem. `value` is the parsed `text`.
  */
-export function hiddenJsonProblems(text: string, value: unknown): ManifestProblem[] {
-  const problems: ManifestProblem[] = [];
+export function hiddenJsonFindings(text: string, value: unknown): { problems: ManifestProblem[]; warnings: ManifestProblem[] } {
+  const warnings: ManifestProblem[] = [];
   const keysOfOpenObjects: (Set<string> | undefined)[] = [];
   let tooDeep = false;
   const open = (keys: Set<string> | undefined) => {
@@ -22,7 +23,7 @@ export function hiddenJsonProblems(text: string, value: unknown): ManifestProble
   const close = () => void keysOfOpenObjects.pop();
   const onProperty = (key: string, offset: number, _length: number, _line: number, _column: number, at: () => JSONPath) => {
     const keys = keysOfOpenObjects.at(-1);
-    if (keys?.has(key)) problems.push(duplicateKeyProblem(text, value, at(), key, offset));
+    if (keys?.has(key)) warnings.push(duplicateKeyWarning(text, value, at(), key, offset));
     keys?.add(key);
   };
   try {
@@ -41,17 +42,17 @@ export function hiddenJsonProblems(text: string, value: unknown): ManifestProble
     if (!(error instanceof RangeError)) throw error; // the scanner's recursion ran out of stack
     tooDeep = true;
   }
-  return tooDeep ? [tooDeepProblem()] : problems;
+  return tooDeep ? { problems: [tooDeepProblem()], warnings: [] } : { problems: [], warnings };
 }
 
-function duplicateKeyProblem(text: string, root: unknown, at: JSONPath, key: string, offset: number): ManifestProblem {
+function duplicateKeyWarning(text: string, root: unknown, at: JSONPath, key: string, offset: number): ManifestProblem {
   const parent = at.reduce<string>((pointer, segment) => childPointer(pointer, segment), "");
   const { line, column } = lineAndColumn(text, offset);
   return {
     path: childPointer(parent, key),
     message:
       `${readableLocation(parent, root)} has the key ${quote(key)} more than once ` +
-      `(again at line ${line}, column ${column}); keep only one`,
+      `(again at line ${line}, column ${column}); the last one is used`,
   };
 }
 

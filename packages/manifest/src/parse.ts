@@ -1,4 +1,4 @@
-import { hiddenJsonProblems } from "./duplicate-keys.js";
+import { hiddenJsonFindings } from "./duplicate-keys.js";
 import { ManifestError } from "./errors.js";
 import { locateSyntaxError } from "./json-syntax.js";
 import type { ManifestProblem } from "./problem.js";
@@ -12,14 +12,15 @@ const BYTE_ORDER_MARK = "\uFEFF";
 
 /**
  * Parses the text of a manifest.json and validates it.
- * Throws a ManifestError naming `source` for bad JSON (with line and column), a key written
- * twice, or content that breaks the schema (every problem listed).
+ * Throws a ManifestError naming `source` for bad JSON (with line and column), nesting too deep,
+ * or content that breaks the schema (every problem listed). A key written twice is a warning
+ * (the last one is used).
  */
 export function parseManifest(text: string, source = "manifest.json"): Manifest {
   return parseManifestWithWarnings(text, source).manifest;
 }
 
-/** As parseManifest, also answering the warnings (unknown fields, accepted and ignored). */
+/** As parseManifest, also answering the warnings (what is accepted but ignored or odd). */
 export function parseManifestWithWarnings(
   text: string,
   source = "manifest.json",
@@ -31,11 +32,11 @@ export function parseManifestWithWarnings(
   }
   const json = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   const value = parseJson(json, source);
-  const hidden = hiddenJsonProblems(json, value);
+  const hidden = hiddenJsonFindings(json, value);
   const result = validateManifest(value);
-  const problems = [...hidden, ...(result.ok ? [] : result.problems)];
+  const problems = [...hidden.problems, ...(result.ok ? [] : result.problems)];
   if (!result.ok || problems.length > 0) throw invalidManifest(source, problems);
-  return { manifest: result.manifest, warnings: result.warnings };
+  return { manifest: result.manifest, warnings: [...hidden.warnings, ...result.warnings] };
 }
 
 function parseJson(text: string, source: string): unknown {

@@ -49,7 +49,8 @@ export interface Permissions {
 
 /** The content of a plugin's manifest.json. `name` is the plugin's identity. */
 export interface Manifest {
-  $schema?: string;
+  /** Ignored; any JSON value (Navidrome ignores it too). */
+  $schema?: unknown;
   name: string;
   author: string;
   version: string;

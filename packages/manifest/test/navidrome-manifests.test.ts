@@ -102,9 +102,86 @@ describe("manifests Navidrome v0.57 accepts", () => {
   });
 });
 
+// Manifests Navidrome v0.57 loads that are odd: nd loads them as Go reads them (null is absent, the
+// last of two keys wins) and warns at each odd place, given by its JSON Pointer.
+const ACCEPTED_WITH_WARNINGS: [title: string, manifest: Record<string, unknown>, readAs: Record<string, unknown>, warnAt: string[]][] = [
+  ["an empty author", withFields({ author: "" }), withFields({ author: "" }), ["/author"]],
+  ["an empty version", withFields({ version: "" }), withFields({ version: "" }), ["/version"]],
+  ["an empty description", withFields({ description: "" }), withFields({ description: "" }), ["/description"]],
+  ["a null website", withFields({ website: null }), base, ["/website"]],
+  ["null permissions", withFields({ permissions: null }), withPermissions({}), ["/permissions"]],
+  ["a null http permission", withPermissions({ http: null, cache: {} }), withPermissions({ cache: {} }), ["/permissions/http"]],
+  [
+    "every known permission null",
+    withPermissions({ http: null, cache: null, config: null, scheduler: null, websocket: null, artwork: null, subsonicapi: null }),
+    withPermissions({}),
+    ["http", "cache", "config", "scheduler", "websocket", "artwork", "subsonicapi"].map((key) => `/permissions/${key}`),
+  ],
+  [
+    "an empty user name in subsonicapi.allowedUsernames",
+    withPermissions({ subsonicapi: { allowedUsernames: ["alice", ""] } }),
+    withPermissions({ subsonicapi: { allowedUsernames: ["alice", ""] } }),
+    ["/permissions/subsonicapi/allowedUsernames/1"],
+  ],
+  ["a numeric $schema", withFields({ $schema: 7 }), withFields({ $schema: 7 }), ["/$schema"]],
+  ["an object $schema", withFields({ $schema: {} }), withFields({ $schema: {} }), ["/$schema"]],
+];
+
+describe("odd manifests Navidrome v0.57 accepts: loaded as Go reads them, with a warning", () => {
+  test.each(ACCEPTED_WITH_WARNINGS)("%s", (_title, manifest, readAs, warnAt) => {
+    const result = validateManifest(manifest);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.ok && result.manifest).toEqual(readAs);
+    expect(result.warnings.map((warning) => warning.path)).toEqual(warnAt);
+    const parsed = parseManifestWithWarnings(JSON.stringify(manifest));
+    expect(parsed.manifest).toEqual(readAs);
+    expect(parsed.warnings).toEqual(result.warnings);
+  });
+
+  test("the input is left as it was", () => {
+    const manifest = withFields({ website: null, permissions: { http: null } });
+    validateManifest(manifest);
+    expect(manifest).toEqual(withFields({ website: null, permissions: { http: null } }));
+  });
+
+  test("a key given twice: the last one is used, with a warning", () => {
+    const text = JSON.stringify(base).replace('"name":"test-plugin"', '"name":"first","name":"test-plugin"');
+    const { manifest, warnings } = parseManifestWithWarnings(text);
+    expect(manifest).toEqual(base);
+    expect(warnings.map((warning) => warning.path)).toEqual(["/name"]);
+  });
+
+  test("the warnings say what was read and what to do", () => {
+    const { warnings } = validateManifest(withFields({ author: "", website: null, permissions: { http: null } }));
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      "website is null, read as absent",
+      "permissions.http is null, read as absent: the service is not granted",
+      "author is empty; say who made the plugin",
+    ]);
+  });
+});
+
+// Manifests nd accepts and Navidrome v0.57 refuses, kept on purpose: the original description
+// writes permissions as `{}`.
+describe("accepted by nd though v0.57 refuses them", () => {
+  test.each([
+    ["permissions without reason", withPermissions({ cache: {}, config: {} })],
+    ["http and websocket without allowedUrls", withPermissions({ http: {}, websocket: {} })],
+    ["no website", base],
+  ])("%s", (_title, manifest) => {
+    expect(validateManifest(manifest)).toEqual({ ok: true, manifest, warnings: [] });
+  });
+
+  test("a byte-order mark before the text", () => {
+    expect(parseManifestWithWarnings(`\uFEFF${JSON.stringify(base)}`)).toEqual({ manifest: base, warnings: [] });
+  });
+});
+
 describe("what stays refused", () => {
   test.each([
+    // The one exception to "every manifest v0.57 accepts loads": the name is the plugin's identity.
     ["an empty name", withFields({ name: "" }), "/name"],
+    ["a null name", withFields({ name: null }), "/name"],
     ["no capabilities", withFields({ capabilities: [] }), "/capabilities"],
     ["an unknown capability", withFields({ capabilities: ["Lyrics"] }), "/capabilities/0"],
     ["a permission that is not an object", withPermissions({ http: true }), "/permissions/http"],

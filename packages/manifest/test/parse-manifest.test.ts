@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { MAX_MANIFEST_LENGTH, ManifestError, parseManifest } from "../src/index.js";
+import { MAX_MANIFEST_LENGTH, ManifestError, parseManifest, parseManifestWithWarnings } from "../src/index.js";
 
 const seedText = `{
   "name": "my-plugin",
@@ -74,24 +74,30 @@ describe("parseManifest on text that is not JSON", () => {
   });
 });
 
-describe("parseManifest refuses what JSON.parse would let through", () => {
-  test("a key written twice, which JSON readers resolve differently", () => {
+describe("a key written twice: the last one is used, as JSON.parse and Navidrome's Go loader do, with a warning", () => {
+  test("at the top level", () => {
     const text = seedText.replace('"name": "my-plugin",', '"name": "my-plugin",\n  "name": "other-plugin",');
-    expect(thrownBy(text).problems).toEqual([
-      { path: "/name", message: 'the manifest has the key "name" more than once (again at line 3, column 3); keep only one' },
+    const { manifest, warnings } = parseManifestWithWarnings(text);
+    expect(manifest.name).toBe("other-plugin");
+    expect(warnings).toEqual([
+      { path: "/name", message: 'the manifest has the key "name" more than once (again at line 3, column 3); the last one is used' },
     ]);
   });
 
-  test("a key written twice inside a permission", () => {
+  test("inside a permission", () => {
     const text = seedText.replace('"http": {}', '"http": { "allowLocalNetwork": false, "allowLocalNetwork": true }');
-    expect(thrownBy(text).problems).toEqual([
+    const { manifest, warnings } = parseManifestWithWarnings(text);
+    expect(manifest.permissions.http).toEqual({ allowLocalNetwork: true });
+    expect(warnings).toEqual([
       {
         path: "/permissions/http/allowLocalNetwork",
-        message: 'permissions.http has the key "allowLocalNetwork" more than once (again at line 7, column 58); keep only one',
+        message: 'permissions.http has the key "allowLocalNetwork" more than once (again at line 7, column 58); the last one is used',
       },
     ]);
   });
+});
 
+describe("parseManifest refuses what JSON.parse would let through", () => {
   test("text longer than MAX_MANIFEST_LENGTH", () => {
     const text = seedText.replace('"Fetches', `"${"x".repeat(MAX_MANIFEST_LENGTH)}`);
     const message = `the manifest is ${text.length} characters long; the limit is ${MAX_MANIFEST_LENGTH}`;

@@ -67,7 +67,7 @@ describe("a Go plugin calling the SubsonicAPI service", () => {
 
   test("a user outside allowedUsernames gets the host's refusal, and nothing is called", async () => {
     const { biography } = await start({ ACCOUNT: "root" });
-    await expect(biography()).rejects.toThrow('go-subsonic-ping: user "root" is not in the allowedUsernames of the subsonicapi permission');
+    await expect(biography()).rejects.toThrow('go-subsonic-ping: user "root" is not allowed: it is not in the allowedUsernames of the subsonicapi permission');
     expect(received).toEqual([]);
   });
 

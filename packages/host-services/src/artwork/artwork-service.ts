@@ -12,7 +12,8 @@ export interface ArtworkService {
 }
 
 export function createArtworkService(settings: ResolvedOptions["artwork"]): ArtworkService {
-  const base = settings.baseUrl.href.replace(/\/+$/, "");
+  // As Navidrome: only the scheme and host (with its port) of ShareURL count; a path is not used.
+  const base = settings.baseUrl.origin;
 
   async function urlOf(kind: ArtworkKind, request: UrlRequest): Promise<Messages.GetArtworkUrlResponse> {
     const token = createArtworkToken({ kind, id: request.id ?? "" }, settings.secret);

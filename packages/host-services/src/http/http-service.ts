@@ -1,6 +1,7 @@
 import { http } from "@nd/protocol";
 import type { HttpPermission } from "@nd/manifest";
-import { request } from "undici";
+import { type Dispatcher, request } from "undici";
+import { NetworkRefusedError } from "../errors.js";
 import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
@@ -88,22 +89,33 @@ export function createHttpService(
     return requested > 0 ? Math.min(requested, limits.maxTimeoutMs) : limits.defaultTimeoutMs;
   }
 
+  /**
+   * Sends the request and follows up to `maxRedirects` redirects. As Navidrome does, the plugin
+   * gets the last redirect response itself (status, headers, body) when one more would be needed
+   * or when its target is refused.
+   */
   async function follow(first: Hop, signal: AbortSignal): Promise<Messages.HttpResponse> {
     let hop = first;
+    let lastRedirect: Messages.HttpResponse | undefined;
     for (let redirects = 0; ; redirects++) {
-      await network.check(hop.url, scope, hop.method);
-      const response = await network.send(hop.url, scope, () =>
-        request(hop.url, { dispatcher, method: hop.method, headers: hop.headers, body: hop.body, signal }),
-      );
-      const location = response.headers.location;
-      if (REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string") {
-        await response.body.dump();
-        if (redirects >= limits.maxRedirects) throw new Error(`stopped after ${limits.maxRedirects} redirects`);
-        hop = nextHop(hop, response.statusCode, location);
-        continue;
+      let response: Dispatcher.ResponseData;
+      try {
+        await network.check(hop.url, scope, hop.method);
+        response = await network.send(hop.url, scope, () =>
+          request(hop.url, { dispatcher, method: hop.method, headers: hop.headers, body: hop.body, signal }),
+        );
+      } catch (error) {
+        // Refused by the allow-list or the address policy, before connecting or when connecting.
+        if (lastRedirect && error instanceof NetworkRefusedError) return lastRedirect;
+        throw error;
       }
       const body = await readBoundedBody(response.body, limits.maxResponseBytes);
-      return { status: response.statusCode, headers: pluginResponseHeaders(response.headers), body, error: "" };
+      const answer = { status: response.statusCode, headers: pluginResponseHeaders(response.headers), body, error: "" };
+      const location = response.headers.location;
+      const redirected = REDIRECT_STATUSES.has(response.statusCode) && typeof location === "string";
+      if (!redirected || redirects >= limits.maxRedirects) return answer;
+      lastRedirect = answer;
+      hop = nextHop(hop, response.statusCode, location);
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   DAYS_OF_MONTH,
   DAYS_OF_WEEK,
+  type ExpansionBudget,
   type FieldSpec,
   HOURS,
   MINUTES,
@@ -8,7 +9,6 @@ import {
   nodeCronField,
   type ParsedField,
   parseField,
-  SECONDS,
 } from "./cron-field.js";
 import { parseGoDuration } from "./go-duration.js";
 
@@ -16,36 +16,58 @@ import { parseGoDuration } from "./go-duration.js";
 export type CronPlan =
   | {
       readonly kind: "cron";
-      /** Six node-cron fields, seconds first, every value spelt out. */
+      /** Six node-cron fields, seconds first (always 0), every value spelt out. */
       readonly expression: string;
       readonly timezone: string | undefined;
-      /** Set when both day fields are restricted: robfig/cron then runs on either (node-cron on both). */
+      /** Decides on each due run whether it runs: set when the day fields need robfig/cron's rules. */
       readonly runsOn?: (date: Date) => boolean;
     }
   | { readonly kind: "every"; readonly intervalMs: number };
 
+/** The longest expression read; a longer one is refused before any parsing. */
+export const MAX_CRON_EXPRESSION_LENGTH = 1024;
+/** The most values the fields of one expression may expand to (`*` in every field is 134). */
+export const MAX_CRON_EXPANSION = 1024;
+
 const DESCRIPTORS: Readonly<Record<string, string>> = {
-  "@yearly": "0 0 0 1 1 *",
-  "@annually": "0 0 0 1 1 *",
-  "@monthly": "0 0 0 1 * *",
-  "@weekly": "0 0 0 * * 0",
-  "@daily": "0 0 0 * * *",
-  "@midnight": "0 0 0 * * *",
-  "@hourly": "0 0 * * * *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
 };
 
-const SIX_FIELDS: readonly FieldSpec[] = [SECONDS, MINUTES, HOURS, DAYS_OF_MONTH, MONTHS, DAYS_OF_WEEK];
-const SHAPE =
-  "expected five fields (minute hour day-of-month month day-of-week), six with seconds first, " +
-  "or a descriptor such as @daily or @every 5m";
+const FIVE_FIELDS: readonly FieldSpec[] = [MINUTES, HOURS, DAYS_OF_MONTH, MONTHS, DAYS_OF_WEEK];
+const SHAPE = "expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @daily or @every 5m";
+const EVERY = "@every ";
+/** The white space of Go's strings.Fields and strings.TrimSpace (unicode.IsSpace). */
+const GO_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const GO_FIELD_SEPARATOR = new RegExp(`[${GO_SPACE}]+`);
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
+/** A run that is never due: robfig/cron accepts such expressions and never runs them. */
+const NEVER: Pick<Extract<CronPlan, { kind: "cron" }>, "expression" | "runsOn"> = {
+  expression: "0 0 0 1 1 *",
+  runsOn: () => false,
+};
 
-function timezoneProblem(timezone: string): string | undefined {
+/**
+ * The zone as Go's time.LoadLocation reads it: "" is UTC, "Local" the host's zone, anything
+ * else an IANA name spelt with its own case. Answers the zone for node-cron, or why it is refused.
+ */
+function readTimezone(name: string): { timezone: string | undefined } | string {
+  if (name === "") return { timezone: "UTC" };
+  if (name === "Local") return { timezone: undefined };
+  const refusal = `unknown time zone "${name}"`;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return undefined;
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return `unknown time zone "${timezone}"`;
+    return refusal;
   }
+  const caseOnly = resolved !== name && resolved.toLowerCase() === name.toLowerCase();
+  return caseOnly ? `${refusal} (time zone names are case-sensitive: "${resolved}")` : { timezone: name };
 }
 
 function everyPlan(durationText: string): CronPlan | string {
@@ -66,44 +88,67 @@ function dayFilter(days: ParsedField, weekdays: ParsedField, timezone: string | 
   };
 }
 
-function fieldsPlan(fieldTexts: string[], timezone: string | undefined): CronPlan | string {
-  const texts = fieldTexts.length === 5 ? ["0", ...fieldTexts] : fieldTexts;
-  if (texts.length !== 6) return SHAPE;
+/** robfig/cron's day rule: with a `*` in either day field both must match, otherwise either may. */
+function neverDue(fields: readonly ParsedField[], eitherDay: boolean): boolean {
+  const [minutes, hours, days, months, weekdays] = fields as [ParsedField, ParsedField, ParsedField, ParsedField, ParsedField];
+  if ([minutes, hours, months].some((field) => field.values.size === 0)) return true;
+  const noDays = days.values.size === 0;
+  const noWeekdays = weekdays.values.size === 0;
+  return eitherDay ? noDays && noWeekdays : noDays || noWeekdays;
+}
+
+function fieldsPlan(fieldTexts: readonly string[], timezone: string | undefined): CronPlan | string {
+  if (fieldTexts.length !== 5) return SHAPE;
+  const budget: ExpansionBudget = { limit: MAX_CRON_EXPANSION, remaining: MAX_CRON_EXPANSION };
   const fields: ParsedField[] = [];
-  for (const [index, spec] of SIX_FIELDS.entries()) {
-    const parsed = parseField(texts[index] ?? "", spec);
+  for (const [index, spec] of FIVE_FIELDS.entries()) {
+    const parsed = parseField(fieldTexts[index] ?? "", spec, budget);
     if (typeof parsed === "string") return parsed;
     fields.push(parsed);
   }
-  const [, , , days, , weekdays] = fields as [ParsedField, ParsedField, ParsedField, ParsedField, ParsedField, ParsedField];
+  const [, , days, , weekdays] = fields as [ParsedField, ParsedField, ParsedField, ParsedField, ParsedField];
   const eitherDay = !days.star && !weekdays.star;
-  const spelt = fields.map((field, index) => (eitherDay && (index === 3 || index === 5) ? "*" : nodeCronField(field)));
-  const plan = { kind: "cron" as const, expression: spelt.join(" "), timezone };
+  if (neverDue(fields, eitherDay)) return { kind: "cron", timezone, ...NEVER };
+  const spelt = fields.map((field, index) => (eitherDay && (index === 2 || index === 4) ? "*" : nodeCronField(field)));
+  const plan = { kind: "cron" as const, expression: ["0", ...spelt].join(" "), timezone };
   return eitherDay ? { ...plan, runsOn: dayFilter(days, weekdays, timezone) } : plan;
 }
 
+function descriptorPlan(text: string, timezone: string | undefined): CronPlan | string {
+  if (text.startsWith(EVERY)) return everyPlan(text.slice(EVERY.length));
+  const descriptor = DESCRIPTORS[text];
+  if (descriptor === undefined) {
+    return `unknown descriptor "${text}"; use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>`;
+  }
+  return fieldsPlan(descriptor.split(" "), timezone);
+}
+
+/** Splits a leading `CRON_TZ=<zone> ` or `TZ=<zone> ` off, as robfig/cron does (up to the first space). */
+function withoutZonePrefix(expression: string): { text: string; timezone: string | undefined } | string {
+  if (!expression.startsWith("TZ=") && !expression.startsWith("CRON_TZ=")) return { text: expression, timezone: undefined };
+  const space = expression.indexOf(" ");
+  if (space < 0) return "a time zone prefix must be followed by a space and the schedule";
+  const zone = readTimezone(expression.slice(expression.indexOf("=") + 1, space));
+  if (typeof zone === "string") return zone;
+  return { text: expression.slice(space).replace(GO_TRIM, ""), timezone: zone.timezone };
+}
+
 /**
- * Reads a cron expression of robfig/cron v3's standard parser (Navidrome's cron library): five fields,
- * names of months and days, ranges, steps, `?`, the descriptors and `@every <Go duration>`, and a
- * leading `CRON_TZ=<zone>` or `TZ=<zone>`; plus six fields with seconds first (nd's extension).
- * Answers the plan, or why the expression is refused.
+ * Reads a cron expression exactly as robfig/cron v3's standard parser (Navidrome's cron library)
+ * does: five fields, names of months and days, ranges, steps, `?`, the descriptors and
+ * `@every <Go duration>`, and a leading `CRON_TZ=<zone>` or `TZ=<zone>`; nothing else (six fields
+ * are refused, as plugins probing the dialect expect). Expressions longer than
+ * MAX_CRON_EXPRESSION_LENGTH, or expanding to more than MAX_CRON_EXPANSION values, are refused
+ * before they cost more. Answers the plan, or why the expression is refused.
  */
 export function parseCronDialect(expression: string): CronPlan | string {
-  let text = expression.trim();
-  let timezone: string | undefined;
-  const zone = /^(?:CRON_)?TZ=(\S+)\s+/.exec(text);
-  if (zone) {
-    timezone = zone[1];
-    const problem = timezone === undefined ? undefined : timezoneProblem(timezone);
-    if (problem) return problem;
-    text = text.slice(zone[0].length);
+  if (expression.length > MAX_CRON_EXPRESSION_LENGTH) {
+    return `the expression is ${expression.length} characters long; at most ${MAX_CRON_EXPRESSION_LENGTH} are read`;
   }
-  if (text.startsWith("@every ")) return everyPlan(text.slice("@every ".length).trim());
-  if (text.startsWith("@")) {
-    const descriptor = DESCRIPTORS[text];
-    if (descriptor === undefined) return `unknown descriptor "${text}"; use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>`;
-    return fieldsPlan(descriptor.split(" "), timezone);
-  }
-  if (text === "") return SHAPE;
-  return fieldsPlan(text.split(/\s+/), timezone);
+  if (expression === "") return SHAPE;
+  const prefixed = withoutZonePrefix(expression);
+  if (typeof prefixed === "string") return prefixed;
+  const { text, timezone } = prefixed;
+  if (text.startsWith("@")) return descriptorPlan(text, timezone);
+  return fieldsPlan(text.split(GO_FIELD_SEPARATOR).filter((field) => field !== ""), timezone);
 }

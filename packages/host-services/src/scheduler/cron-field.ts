@@ -6,10 +6,19 @@ export interface FieldSpec {
   readonly names?: readonly string[];
 }
 
-/** One parsed field: its values, and whether it was a plain `*` or `?` (which matters for days). */
+/**
+ * One parsed field: its values (empty when the field lists none, e.g. `,`), and whether a part
+ * of it was `*` or `?` without a step above 1 (which decides how the two day fields combine).
+ */
 export interface ParsedField {
   readonly values: ReadonlySet<number>;
   readonly star: boolean;
+}
+
+/** How many more values the fields of one expression may write; shared by its fields. */
+export interface ExpansionBudget {
+  readonly limit: number;
+  remaining: number;
 }
 
 const MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -22,50 +31,89 @@ export const DAYS_OF_MONTH: FieldSpec = { label: "day of month", min: 1, max: 31
 export const MONTHS: FieldSpec = { label: "month", min: 1, max: 12, names: MONTH_NAMES };
 export const DAYS_OF_WEEK: FieldSpec = { label: "day of week", min: 0, max: 6, names: DAY_NAMES };
 
+const GO_INT = /^[+-]?\d+$/;
+const GO_INT_MAX = 2n ** 63n - 1n;
+
 class FieldError extends Error {}
 
-function valueOf(text: string, spec: FieldSpec): number {
-  const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
-  if (named >= 0) return named + spec.min;
-  if (!/^\d+$/.test(text)) throw new FieldError(`"${text}" is not a number${spec.names ? " or a name" : ""}`);
-  const value = Number(text);
-  if (value < spec.min || value > spec.max) {
-    throw new FieldError(`${value} is outside ${spec.min}-${spec.max}`);
-  }
+/** A number as Go's strconv.Atoi reads it (sign, digits, 64 bits), refused when negative. */
+function goUnsigned(text: string): bigint {
+  if (!GO_INT.test(text)) throw new FieldError(`"${text}" is not a number`);
+  const value = BigInt(text);
+  if (value > GO_INT_MAX || value < -GO_INT_MAX - 1n) throw new FieldError(`"${text}" is out of range`);
+  if (value < 0n) throw new FieldError(`"${text}" is negative`);
   return value;
 }
 
-function addRange(part: string, spec: FieldSpec, into: Set<number>): boolean {
-  const [range = "", stepText, extra] = part.split("/");
-  if (extra !== undefined) throw new FieldError(`"${part}" has more than one "/"`);
-  const step = stepText === undefined ? 1 : Number(stepText);
-  if (stepText !== undefined && (!/^\d+$/.test(stepText) || step < 1)) {
-    throw new FieldError(`the step in "${part}" must be a positive number`);
-  }
-  const star = range === "*" || range === "?";
-  const [lowText = "", highText, more] = range.split("-");
-  if (more !== undefined) throw new FieldError(`"${range}" has more than one "-"`);
-  const low = star ? spec.min : valueOf(lowText, spec);
-  // As in robfig/cron, "N/step" runs from N to the field's maximum.
-  const high = star || (highText === undefined && stepText !== undefined) ? spec.max : valueOf(highText ?? lowText, spec);
-  if (low > high) throw new FieldError(`"${range}" runs backwards`);
-  for (let value = low; value <= high; value += step) into.add(value);
-  return star && step === 1;
+function valueOf(text: string, spec: FieldSpec): bigint {
+  const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+  if (named >= 0) return BigInt(named + spec.min);
+  if (spec.names && !GO_INT.test(text)) throw new FieldError(`"${text}" is not a number or a name`);
+  return goUnsigned(text);
 }
 
-/** Parses one field of robfig/cron's standard dialect: lists of values, names, ranges and steps. */
-export function parseField(text: string, spec: FieldSpec): ParsedField | string {
+interface Range {
+  readonly low: bigint;
+  readonly high: bigint;
+  readonly step: bigint;
+  readonly star: boolean;
+}
+
+/** One comma-separated part, read as robfig/cron's getRange reads it. */
+function readRange(part: string, spec: FieldSpec): Range {
+  const [range = "", stepText, ...moreSlashes] = part.split("/");
+  const bounds = range.split("-");
+  const [lowText = "", highText] = bounds;
+  const star = lowText === "*" || lowText === "?";
+  // After `*` or `?`, robfig/cron ignores whatever hyphenated text follows (`*-5` is `*`).
+  if (!star && bounds.length > 2) throw new FieldError(`"${part}" has more than one "-"`);
+  const low = star ? BigInt(spec.min) : valueOf(lowText, spec);
+  let high = star ? BigInt(spec.max) : valueOf(highText ?? lowText, spec);
+  if (moreSlashes.length > 0) throw new FieldError(`"${part}" has more than one "/"`);
+  const step = stepText === undefined ? 1n : goUnsigned(stepText);
+  // As in robfig/cron, "N/step" runs from N to the field's maximum.
+  if (stepText !== undefined && bounds.length === 1) high = BigInt(spec.max);
+  for (const value of [low, high]) {
+    if (value < BigInt(spec.min) || value > BigInt(spec.max)) {
+      throw new FieldError(`${value} is outside ${spec.min}-${spec.max}`);
+    }
+  }
+  if (low > high) throw new FieldError(`"${range}" runs backwards`);
+  if (step === 0n) throw new FieldError(`the step in "${part}" must be a positive number`);
+  return { low, high, step, star: star && step === 1n };
+}
+
+function expand(range: Range, budget: ExpansionBudget, into: Set<number>): void {
+  const count = Number((range.high - range.low) / range.step) + 1;
+  budget.remaining -= count;
+  if (budget.remaining < 0) throw new FieldError(`the expression expands to more than ${budget.limit} values`);
+  const step = Number(range.step);
+  for (let value = Number(range.low); value <= Number(range.high); value += step) into.add(value);
+}
+
+/**
+ * Parses one field of robfig/cron's standard dialect: comma-separated parts (empty parts are
+ * skipped), each a value or name, a range, `*` or `?`, with an optional `/step`. Every value
+ * written is taken from `budget`; past it the field is refused.
+ */
+export function parseField(text: string, spec: FieldSpec, budget: ExpansionBudget): ParsedField | string {
   const values = new Set<number>();
+  let star = false;
   try {
-    const stars = text.split(",").map((part) => addRange(part, spec, values));
-    return { values, star: stars.length === 1 && stars[0] === true };
+    for (const part of text.split(",")) {
+      if (part === "") continue;
+      const range = readRange(part, spec);
+      expand(range, budget, values);
+      star ||= range.star;
+    }
+    return { values, star };
   } catch (error) {
     if (error instanceof FieldError) return `${spec.label}: ${error.message}`;
     throw error;
   }
 }
 
-/** The field in node-cron's syntax: `*`, or the plain list of its values. */
+/** The field in node-cron's syntax: `*`, or the plain list of its values (at least one). */
 export function nodeCronField(field: ParsedField): string {
   return field.star ? "*" : [...field.values].sort((a, b) => a - b).join(",");
 }

@@ -9,9 +9,15 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   h: 3_600_000,
 };
 
+/** Go's time.Duration is a signed 64-bit count of nanoseconds. */
+const MAX_DURATION_MS = 9_223_372_036_854.775;
+
 const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
 
-/** Parses a Go duration (`5s`, `1m30s`, `1.5h`, `-2s`, `0`) into milliseconds, or answers undefined. */
+/**
+ * Parses a Go duration (`5s`, `1m30s`, `1.5h`, `-2s`, `0`) into milliseconds, or answers undefined
+ * (also past Go's limit of about 292 years).
+ */
 export function parseGoDuration(text: string): number | undefined {
   const sign = text.startsWith("-") ? -1 : 1;
   const body = text.replace(/^[+-]/, "");
@@ -25,5 +31,5 @@ export function parseGoDuration(text: string): number | undefined {
     if (!term || term.index !== start) return undefined;
     total += Number(term[1]) * (UNIT_MS[term[2] ?? ""] ?? Number.NaN);
   }
-  return Number.isFinite(total) ? sign * total : undefined;
+  return total <= MAX_DURATION_MS ? sign * total : undefined;
 }

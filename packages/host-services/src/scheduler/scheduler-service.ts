@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { schedule as scheduleCron } from "node-cron";
 import type { Logger, ResolvedOptions } from "../options.js";
-import { type CronPlan, parseCronDialect } from "./cron-dialect.js";
+import { type CronPlan, MAX_CRON_EXPRESSION_LENGTH, parseCronDialect } from "./cron-dialect.js";
 import { startEveryTimer } from "./every-timer.js";
 import { startOneTimeTimer } from "./one-time-timer.js";
 import type * as Messages from "../messages.js";
@@ -123,7 +123,8 @@ export function createSchedulerService(
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
     const plan = parseCronDialect(expression);
-    const problem = typeof plan === "string" ? `invalid cron expression "${expression}": ${plan}` : refusal(id);
+    const shown = expression.length <= MAX_CRON_EXPRESSION_LENGTH ? ` "${expression}"` : "";
+    const problem = typeof plan === "string" ? `invalid cron expression${shown}: ${plan}` : refusal(id);
     if (problem || !callback || typeof plan === "string") return { scheduleId: "", error: problem ?? "" };
     const run = withoutOverlap(callback, id, input.payload ?? new Uint8Array());
     try {

@@ -55,12 +55,12 @@ export function createSubsonicApiService(
     // Quoted as JSON: the name comes from the plugin and goes into log lines.
     const quoted = JSON.stringify(username);
     if (allowedUsernames && !allowedUsernames.includes(username.toLowerCase())) {
-      return `user ${quoted} is not in the allowedUsernames of the subsonicapi permission`;
+      return `user ${quoted} is not allowed: it is not in the allowedUsernames of the subsonicapi permission`;
     }
     if (permission.allowAdmins === true) return undefined;
     const user = await handler.user(username);
     if (!user) return `no user ${quoted}`;
-    if (user.isAdmin) return `user ${quoted} is an admin, and the subsonicapi permission does not have allowAdmins`;
+    if (user.isAdmin) return `user ${quoted} is not allowed: it is an admin, and the subsonicapi permission does not have allowAdmins`;
     return undefined;
   }
 

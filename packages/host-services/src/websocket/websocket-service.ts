@@ -6,6 +6,7 @@ import type { HostCallOptions } from "../host-call-options.js";
 import { compileWebSocketAllowList } from "../network/allow-list.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
+import { goCloseErrorText } from "./close-text.js";
 import { guardedConnector } from "./host-connector.js";
 import { InboundQueue } from "./inbound-queue.js";
 import type * as Messages from "../messages.js";
@@ -16,7 +17,10 @@ export interface WebSocketService {
   connect(request: Partial<Messages.ConnectRequest>, options?: HostCallOptions): Promise<Messages.ConnectResponse>;
   sendText(request: Partial<Messages.SendTextRequest>): Promise<Messages.SendTextResponse>;
   sendBinary(request: Partial<Messages.SendBinaryRequest>): Promise<Messages.SendBinaryResponse>;
-  /** Starts the closing handshake; the plugin's OnClose follows when it completes. */
+  /**
+   * Starts the closing handshake; the plugin's OnClose follows when it completes. A close the
+   * plugin did not ask for reaches it as OnError instead, as in Navidrome.
+   */
   close(request: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse>;
   /** Not a wire function: the ids of the plugin's open (or opening) connections. */
   connectionIds(): string[];
@@ -44,6 +48,9 @@ interface Connection {
   open: boolean;
   // Set on unload: the plugin is gone, so nothing more is delivered to it.
   detached: boolean;
+  // The plugin called close(): its end is an OnClose. Any other end is one OnError.
+  closeRequested: boolean;
+  errorDelivered: boolean;
 }
 
 // How long an unloading plugin's sockets get to finish the closing handshake before being cut.
@@ -133,12 +140,17 @@ export function createWebSocketService(
         true,
       );
     });
-    socket.on("error", (error) =>
-      deliver(connection, () => callbacks.onError?.({ connectionId, error: error.message })),
-    );
-    socket.on("close", (code, reason) => {
+    const deliverError = (error: string) => {
+      connection.errorDelivered = true;
+      deliver(connection, () => callbacks.onError?.({ connectionId, error }));
+    };
+    socket.on("error", (error) => deliverError(error.message));
+    socket.on("close", (code, reasonBytes) => {
       if (connections.get(connectionId) === connection) connections.delete(connectionId);
-      deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason: reason.toString("utf8") }));
+      const reason = reasonBytes.toString("utf8");
+      if (connection.closeRequested) deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason }));
+      // As Navidrome's read loop: a close the plugin did not ask for is an error, reported once.
+      else if (!connection.errorDelivered) deliverError(goCloseErrorText(code, reason));
     });
   }
 
@@ -195,6 +207,8 @@ export function createWebSocketService(
       ),
       open: false,
       detached: false,
+      closeRequested: false,
+      errorDelivered: false,
     };
     connections.set(id, connection);
     watch(connection);
@@ -209,7 +223,7 @@ export function createWebSocketService(
 
   function openConnection(id: string | undefined): Connection | string {
     const connection = connections.get(id ?? "");
-    if (!connection || !connection.open) return `no open connection with id "${id ?? ""}"`;
+    if (!connection || !connection.open) return `connection not found: no open connection with id "${id ?? ""}"`;
     if (connection.socket.readyState !== WebSocket.OPEN) return `connection "${id}" is closing`;
     return connection;
   }
@@ -232,6 +246,7 @@ export function createWebSocketService(
     if (typeof connection === "string") return { error: connection };
     try {
       connection.socket.close(input.code || 1000, input.reason ?? "");
+      connection.closeRequested = true;
       return { error: "" };
     } catch (error) {
       return { error: `close "${connection.id}": ${messageOf(error)}` };

@@ -75,7 +75,7 @@ describe("go-live-events with a WebSocket server on 127.0.0.1", () => {
   });
 
   test("the recurring check scheduled by OnInit runs on check_cron and sends a heartbeat", async () => {
-    await startLiveEvents({ ws_url: server.url, check_cron: "* * * * * *" });
+    await startLiveEvents({ ws_url: server.url, check_cron: "@every 1s" });
     const client = await within(WAIT_MS, "the plugin's connection", server.nextClient());
     await expect(within(WAIT_MS, "a heartbeat", client.next())).resolves.toBe("heartbeat");
   });
@@ -88,7 +88,7 @@ describe("go-live-events with a WebSocket server on 127.0.0.1", () => {
 
     first.socket.terminate();
     await first.closed;
-    // OnClose scheduled a reconnect an hour away, so only the check can bring the connection back.
+    // OnError scheduled a reconnect an hour away, so only the check can bring the connection back.
     await untilConnected(2, () => runSchedule(manager, "check", "live-events-check", true));
     expect(server.clients[1]!.socket.readyState).toBe(server.clients[1]!.socket.OPEN);
   });
