@@ -61,6 +61,16 @@ export interface HostServicesOptions {
     createConnection?: WebSocketConnector;
     /** Messages of one connection waiting for the plugin; at this many, reading from the socket pauses. Default 8. */
     maxQueuedMessages?: number;
+    /**
+     * Messages of one connection waiting for the plugin, at most: what was read before the pause
+     * took effect can hold many small ones. One more is refused, the plugin gets OnError and the
+     * connection is closed. Default 256.
+     */
+    maxBufferedMessages?: number;
+    /** Bytes of all of a plugin's connections waiting for it; at this many, the receiving connection pauses. Default 16 MiB. */
+    maxQueuedBytesPerPlugin?: number;
+    /** Bytes of all of a plugin's connections waiting for it, at most; a message past it closes its connection as above. Default 32 MiB. */
+    maxBufferedBytesPerPlugin?: number;
   };
   /** Settings of the artwork service. */
   artwork?: {
@@ -99,6 +109,9 @@ export interface ResolvedOptions {
     handshakeTimeoutMs: number;
     createConnection: WebSocketConnector | undefined;
     maxQueuedMessages: number;
+    maxBufferedMessages: number;
+    maxQueuedBytesPerPlugin: number;
+    maxBufferedBytesPerPlugin: number;
   };
   /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
   artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
@@ -151,6 +164,28 @@ function resolveArtwork(artwork: HostServicesOptions["artwork"] = {}): ResolvedO
   return { baseUrl, secret: Uint8Array.from(secret), baseUrlGiven };
 }
 
+function resolveInboundLimits(websocket: NonNullable<HostServicesOptions["websocket"]>) {
+  const maxQueuedMessages = count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages");
+  const maxQueuedBytesPerPlugin = count(websocket.maxQueuedBytesPerPlugin, 16 * MIB, "websocket.maxQueuedBytesPerPlugin");
+  const limits = {
+    maxQueuedMessages,
+    maxBufferedMessages: count(websocket.maxBufferedMessages, Math.max(256, maxQueuedMessages), "websocket.maxBufferedMessages"),
+    maxQueuedBytesPerPlugin,
+    maxBufferedBytesPerPlugin: count(
+      websocket.maxBufferedBytesPerPlugin,
+      Math.max(32 * MIB, maxQueuedBytesPerPlugin),
+      "websocket.maxBufferedBytesPerPlugin",
+    ),
+  };
+  if (limits.maxBufferedMessages < maxQueuedMessages || limits.maxBufferedBytesPerPlugin < maxQueuedBytesPerPlugin) {
+    throw new ConfigurationError(
+      "host services options websocket.maxBufferedMessages and maxBufferedBytesPerPlugin must be at least " +
+        "websocket.maxQueuedMessages and maxQueuedBytesPerPlugin",
+    );
+  }
+  return limits;
+}
+
 export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptions {
   const { http = {}, cache = {}, scheduler = {}, websocket = {}, subsonicapi = {} } = options;
   const defaultTimeoutMs = count(http.defaultTimeoutMs, 10_000, "http.defaultTimeoutMs");
@@ -183,7 +218,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
       handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
       createConnection: websocket.createConnection,
-      maxQueuedMessages: count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages"),
+      ...resolveInboundLimits(websocket),
     },
     artwork: resolveArtwork(options.artwork),
     subsonicapi: {
