@@ -46,6 +46,10 @@ export interface HostServicesOptions {
   scheduler?: {
     /** Live jobs per plugin. Default 100. */
     maxJobsPerPlugin?: number;
+    /** Largest payload of a job; it is kept for the job's life. Default 64 KiB. */
+    maxPayloadBytes?: number;
+    /** Longest schedule id, in UTF-8 bytes. Default 256. */
+    maxScheduleIdBytes?: number;
   };
   websocket?: {
     /** Open (or opening) connections per plugin. Default 8. */
@@ -102,7 +106,7 @@ export interface ResolvedOptions {
     maxRedirects: number;
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
-  scheduler: { maxJobsPerPlugin: number };
+  scheduler: { maxJobsPerPlugin: number; maxPayloadBytes: number; maxScheduleIdBytes: number };
   websocket: {
     maxConnectionsPerPlugin: number;
     maxMessageBytes: number;
@@ -212,7 +216,11 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       defaultTtlSeconds: count(cache.defaultTtlSeconds, 24 * 60 * 60, "cache.defaultTtlSeconds"),
       sweepIntervalSeconds: count(cache.sweepIntervalSeconds, 60, "cache.sweepIntervalSeconds"),
     },
-    scheduler: { maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin") },
+    scheduler: {
+      maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin"),
+      maxPayloadBytes: count(scheduler.maxPayloadBytes, 64 * 1024, "scheduler.maxPayloadBytes"),
+      maxScheduleIdBytes: count(scheduler.maxScheduleIdBytes, 256, "scheduler.maxScheduleIdBytes"),
+    },
     websocket: {
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
