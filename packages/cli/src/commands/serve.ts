@@ -49,7 +49,16 @@ export function serveCommand(io: CliIo): Command {
         return;
       }
       const context = await commandContext(io, options);
-      const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token });
+      const stop = new AbortController();
+      void stopped.then(() => stop.abort(new Error("stopped during start-up")));
+      let server;
+      try {
+        server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token, signal: stop.signal });
+      } catch (error) {
+        if (!stop.signal.aborted) throw error;
+        logger.info("stopped during start-up");
+        return;
+      }
       await stopped;
       logger.info("shutting down");
       await server.close();
