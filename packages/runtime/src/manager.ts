@@ -60,7 +60,7 @@ export interface PluginManagerOptions {
   readonly maxTableElements?: number;
   /** Largest answer (response or error string) a plugin may give; a larger one fails the call with PluginLimitError. Default 4 MiB. */
   readonly maxResultBytes?: number;
-  /** Entries of any one field of an answer (the artists of GetSimilarArtists, say); more fail the call with PluginLimitError. Default 10 000. */
+  /** Entries of any one top-level field of an answer (the artists of GetSimilarArtists, say); more fail the call with PluginLimitError. Default 10 000. */
   readonly maxResultEntries?: number;
   /** Messages an answer decodes to in all, nested ones included; more fail the call with PluginLimitError. Default 100 000. */
   readonly maxResultMessages?: number;
