@@ -32,7 +32,7 @@ const WIRE_FIXED32 = 5;
 
 /**
  * Decodes `bytes` with `codec`, refusing before it allocates more than `limits` allow:
- * first a walk over the top-level fields that only counts them (no allocation), then the
+ * first a walk over the top-level fields that only counts them, then the
  * decode itself, which counts every message it enters. Malformed bytes are left to the
  * decode, which throws its own error.
  */
@@ -44,51 +44,63 @@ export function decodeBounded<T>(codec: MessageCodec<T>, bytes: Uint8Array, limi
 /** Counts each top-level field number's occurrences; throws past `maxEntries`. Stops quietly at malformed bytes. */
 function countTopLevelFields(codec: MessageCodec<unknown>, bytes: Uint8Array, maxEntries: number): void {
   const counts = new Map<number, number>();
-  let pos = 0;
-  while (pos < bytes.length) {
-    const tag = readVarint(bytes, pos);
-    if (tag === undefined) return;
-    pos = tag.next;
-    const fieldNumber = Math.floor(tag.value / 8);
-    // Generated decoders stop at a zero tag too.
-    if (fieldNumber === 0) return;
-    const count = (counts.get(fieldNumber) ?? 0) + 1;
-    if (count > maxEntries) throw new DecodeLimitError("maxEntries", fieldName(codec, fieldNumber), maxEntries);
-    counts.set(fieldNumber, count);
-    const next = skipValue(bytes, pos, tag.value % 8);
-    if (next === undefined) return;
-    pos = next;
+  const fields = new TopLevelFields(bytes);
+  while (fields.next()) {
+    const count = (counts.get(fields.fieldNumber) ?? 0) + 1;
+    if (count > maxEntries) throw new DecodeLimitError("maxEntries", fieldName(codec, fields.fieldNumber), maxEntries);
+    counts.set(fields.fieldNumber, count);
   }
 }
 
-function skipValue(bytes: Uint8Array, pos: number, wireType: number): number | undefined {
-  switch (wireType) {
-    case WIRE_VARINT:
-      return readVarint(bytes, pos)?.next;
-    case WIRE_FIXED64:
-      return pos + 8;
-    case WIRE_FIXED32:
-      return pos + 4;
-    case WIRE_LENGTH_DELIMITED: {
-      const length = readVarint(bytes, pos);
-      return length && length.next + length.value;
+/** Steps over the top-level fields of a message without decoding them, allocating nothing per field. */
+class TopLevelFields {
+  /** Where the next field starts. */
+  pos = 0;
+  /** The number of the field last stepped over. */
+  fieldNumber = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Steps over one field; false at the end, at a zero tag (where generated decoders stop too) or at malformed bytes. */
+  next(): boolean {
+    if (this.pos >= this.bytes.length) return false;
+    const tag = this.varint();
+    if (tag < 0) return false;
+    this.fieldNumber = Math.floor(tag / 8);
+    return this.fieldNumber !== 0 && this.skip(tag % 8) && this.pos <= this.bytes.length;
+  }
+
+  private skip(wireType: number): boolean {
+    switch (wireType) {
+      case WIRE_VARINT:
+        return this.varint() >= 0;
+      case WIRE_FIXED64:
+        this.pos += 8;
+        return true;
+      case WIRE_FIXED32:
+        this.pos += 4;
+        return true;
+      case WIRE_LENGTH_DELIMITED: {
+        const length = this.varint();
+        this.pos += length;
+        return length >= 0;
+      }
+      default:
+        return false;
     }
-    default:
-      return undefined;
   }
-}
 
-/** A varint of at most 10 bytes; its value is exact up to 2^53, which is all a tag or length needs. */
-function readVarint(bytes: Uint8Array, start: number): { value: number; next: number } | undefined {
-  let value = 0;
-  let scale = 1;
-  for (let pos = start; pos < bytes.length && pos < start + 10; pos++) {
-    const byte = bytes[pos]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return { value, next: pos + 1 };
-    scale *= 128;
+  /** A varint of at most 10 bytes, or -1 when malformed; its value is exact up to 2^53, all a tag or length needs. */
+  private varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (const end = Math.min(this.bytes.length, this.pos + 10); this.pos < end; scale *= 128) {
+      const byte = this.bytes[this.pos++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+    }
+    return -1;
   }
-  return undefined;
 }
 
 /**
@@ -156,18 +168,11 @@ class CountingReader extends BinaryReader {
     this.depth = depth;
   }
 
-  /** The top-level field being decoded now, by walking the top level up to the current position. */
+  /** The top-level field being decoded now, by stepping over the top level up to the current position. */
   private topLevelFieldAt(): string {
-    let pos = 0;
-    let fieldNumber = 0;
-    while (pos < this.pos) {
-      const tag = readVarint(this.input, pos);
-      if (tag === undefined) break;
-      fieldNumber = Math.floor(tag.value / 8);
-      const next = skipValue(this.input, tag.next, tag.value % 8);
-      if (next === undefined) break;
-      pos = next;
-    }
-    return fieldName(this.codec, fieldNumber);
+    const fields = new TopLevelFields(this.input);
+    let more = true;
+    while (more && fields.pos < this.pos) more = fields.next();
+    return fieldName(this.codec, fields.fieldNumber);
   }
 }
