@@ -168,26 +168,26 @@ function resolveArtwork(artwork: HostServicesOptions["artwork"] = {}): ResolvedO
   return { baseUrl, secret: Uint8Array.from(secret), baseUrlGiven };
 }
 
+/** The hard bounds default to the soft ones' defaults or above, and may not be below them. */
 function resolveInboundLimits(websocket: NonNullable<HostServicesOptions["websocket"]>) {
   const maxQueuedMessages = count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages");
   const maxQueuedBytesPerPlugin = count(websocket.maxQueuedBytesPerPlugin, 16 * MIB, "websocket.maxQueuedBytesPerPlugin");
-  const limits = {
+  return {
     maxQueuedMessages,
-    maxBufferedMessages: count(websocket.maxBufferedMessages, Math.max(256, maxQueuedMessages), "websocket.maxBufferedMessages"),
+    maxBufferedMessages: count(
+      websocket.maxBufferedMessages,
+      Math.max(256, maxQueuedMessages),
+      "websocket.maxBufferedMessages",
+      maxQueuedMessages,
+    ),
     maxQueuedBytesPerPlugin,
     maxBufferedBytesPerPlugin: count(
       websocket.maxBufferedBytesPerPlugin,
       Math.max(32 * MIB, maxQueuedBytesPerPlugin),
       "websocket.maxBufferedBytesPerPlugin",
+      maxQueuedBytesPerPlugin,
     ),
   };
-  if (limits.maxBufferedMessages < maxQueuedMessages || limits.maxBufferedBytesPerPlugin < maxQueuedBytesPerPlugin) {
-    throw new ConfigurationError(
-      "host services options websocket.maxBufferedMessages and maxBufferedBytesPerPlugin must be at least " +
-        "websocket.maxQueuedMessages and maxQueuedBytesPerPlugin",
-    );
-  }
-  return limits;
 }
 
 export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptions {
