@@ -27,7 +27,7 @@ export function resolveMethod(target: string): { capability: CapabilityName; met
 export function requestFromJson(capability: CapabilityName, method: string, value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw usageError("the request must be a JSON object");
   const { requestType } = CAPABILITIES[capability].methods[method]!;
-  checkRequestShape((probe) => requestType.fromJSON(probe), value as Record<string, unknown>);
+  checkRequestShape(requestType, value as Record<string, unknown>);
   try {
     return requestType.fromJSON(value);
   } catch (error) {

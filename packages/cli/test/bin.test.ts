@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
+import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+import { watBytes } from "./support/wat.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
@@ -47,6 +48,41 @@ describe("the nd binary", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/"msg":"shutting down"}\n.*"msg":"stopped"}\n$/);
   });
+
+  test("SIGTERM while a plugin's OnInit never returns stops nd serve within the close grace, not at the call's deadline", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const began = new TextEncoder().encode("OnInit began\n");
+    pluginFolder(folder, {
+      name: "hangs",
+      prefixes: ["lifecycle_management_"],
+      capabilities: ["LifecycleManagement"],
+      imports: `(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))`,
+      body: `(data (i32.const 1024) "${watBytes(began)}")
+        (func (export "lifecycle_management_on_init") (param i32 i32) (result i64)
+          (i32.store (i32.const 3072) (i32.const 1024))
+          (i32.store (i32.const 3076) (i32.const ${began.length}))
+          (drop (call $fd_write (i32.const 1) (i32.const 3072) (i32.const 1) (i32.const 3080)))
+          (loop $forever (br $forever))
+          (i64.const 0))`,
+    });
+    let signalled = false;
+    const result = await run(["serve", "--port", "0", "--folder", folder], (stderr, child) => {
+      if (!signalled && stderr.includes("OnInit began")) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
+    });
+    expect(result.code).toBe(0);
+    const messages = result.stderr.trim().split("\n").map((line) => (JSON.parse(line) as { msg: string }).msg);
+    // OnInit is ended by the close (after its grace), not by the call's deadline, and nd never listens.
+    expect(messages).toEqual([
+      "[hangs] OnInit began",
+      "plugin hangs 1.0.0 loaded",
+      "plugin hangs: OnInit failed, the plugin stays loaded: LifecycleManagement.OnInit was ended: the plugin manager is closed",
+      "stopped during start-up",
+    ]);
+  }, 25_000);
 
   test("nd --version prints the package's version", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };

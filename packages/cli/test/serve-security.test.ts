@@ -144,19 +144,50 @@ describe("nd serve reads requests strictly", () => {
     expect(await call(BIOGRAPHY, { name: 5 })).toMatchObject({ error: { message: "field name must be a string, got number 5" } });
     expect(await call("/api/plugins/b-bio/call/MetadataAgent.GetSimilarArtists", { limit: "ten" })).toMatchObject({
       status: 400,
-      error: { message: 'field limit must be a number, got string "ten"' },
+      error: { message: 'field limit must be an int32: a whole number from -2147483648 to 2147483647 (a number or a string of digits), got string "ten"' },
     });
     expect(await call("/api/scrobble", { track: { artists: [{ name: "A" }, { name: ["B"] }] } })).toMatchObject({
       status: 400,
       error: { message: "field track.artists[1].name must be a string, got an array" },
     });
-    expect(await call("/api/scrobble", { timestamp: 1.5 })).toMatchObject({ error: { message: expect.stringMatching(/^field timestamp must be an integer/) } });
+    expect(await call("/api/scrobble", { timestamp: 1.5 })).toMatchObject({ error: { message: expect.stringMatching(/^field timestamp must be an int64: /) } });
     expect(await call("/api/scrobble", { user_id: true })).toMatchObject({ error: { message: "field user_id must be a string, got boolean true" } });
     expect(await call("/api/scrobble", { track: { nmae: "x" } })).toMatchObject({ error: { message: expect.stringMatching(/^track has no field "nmae"; fields: /) } });
     expect(await call(BIOGRAPHY, [])).toMatchObject({ status: 400, error: { message: "the request must be a JSON object" } });
     // proto3 JSON: null is the default, a number may be a string, proto field names are accepted
     const similar = await rawRequest(`${server.url}/api/plugins/b-bio/call/MetadataAgent.GetSimilarArtists`, { method: "POST", headers: json, body: '{"name":null,"limit":"10"}' });
     expect(similar.status).toBe(501);
+  });
+
+  test("an integer out of its field's range is a 400 naming the field, not a 500", async () => {
+    const server = await serve();
+    const status = async (path: string, body: string) => {
+      const response = await rawRequest(server.url + path, { method: "POST", headers: json, body });
+      return { status: response.status, message: errorOf(response)?.message as string };
+    };
+    const similar = "/api/plugins/b-bio/call/MetadataAgent.GetSimilarArtists";
+    const int32 = "must be an int32: a whole number from -2147483648 to 2147483647";
+    for (const limit of ["1.5", "4294967297", '"99999999999"', "-2147483649", "2147483648", '"1e3"']) {
+      expect(await status(similar, `{"limit":${limit}}`), limit).toEqual({ status: 400, message: `field limit ${int32} (a number or a string of digits), got ${limit.startsWith('"') ? "string" : "number"} ${limit}` });
+    }
+    expect(await status("/api/scrobble", `{"track":{"length":4294967297}}`)).toMatchObject({ status: 400, message: expect.stringMatching(/^field track\.length must be an int32/) });
+    for (const timestamp of ['"9223372036854775808"', '"-9223372036854775809"', `"${"9".repeat(5000)}"`]) {
+      expect(await status("/api/scrobble", `{"timestamp":${timestamp}}`)).toMatchObject({ status: 400, message: expect.stringMatching(/^field timestamp must be an int64: a whole number from -9223372036854775808 to 9223372036854775807/) });
+    }
+    // The edges themselves are in range: they reach the plugin (b-bio does not implement them: 501).
+    expect((await status(similar, '{"limit":-2147483648}')).status).toBe(501);
+    expect((await status(similar, '{"limit":"2147483647"}')).status).toBe(501);
+  });
+
+  test("a request with more values than nd takes is a 400 at once, however it is nested", async () => {
+    const server = await serve();
+    const artists = Array.from({ length: 80_644 }, () => ({ name: "" }));
+    const response = await rawRequest(`${server.url}/api/scrobble`, { method: "POST", headers: json, body: JSON.stringify({ track: { artists } }) });
+    expect(response.status).toBe(400);
+    expect(errorOf(response).message).toBe("the request holds more than 10000 values (fields, array elements and map entries), the most accepted");
+    const within = Array.from({ length: 3000 }, () => ({ name: "A" }));
+    const accepted = await rawRequest(`${server.url}/api/scrobble`, { method: "POST", headers: json, body: JSON.stringify({ track: { artists: within } }) });
+    expect(accepted.status).toBe(200);
   });
 
   test("method and capability names never reach Object.prototype", async () => {

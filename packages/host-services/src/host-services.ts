@@ -53,7 +53,7 @@ export interface PluginHostServices {
    */
   call(importName: string, request: Uint8Array, options?: HostCallOptions): Promise<Uint8Array>;
   /**
-   * Stops this plugin's jobs and closes its sockets (on unload or reload). Its cache is kept
+   * Stops this plugin's jobs, ends its HTTP requests in flight and closes its sockets (on unload or reload). Its cache is kept
    * while another version of the same plugin (a reload) holds it, and freed otherwise.
    */
   close(): Promise<void>;
@@ -136,6 +136,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
     close() {
       closing ??= (async () => {
         scheduler?.close();
+        http?.abortAll();
         if (cache) caches.release(name);
         await websocket?.closeAll();
         onClose();

@@ -46,6 +46,10 @@ export interface HostServicesOptions {
   scheduler?: {
     /** Live jobs per plugin. Default 100. */
     maxJobsPerPlugin?: number;
+    /** Largest payload of a job; it is kept for the job's life. Default 64 KiB. */
+    maxPayloadBytes?: number;
+    /** Longest schedule id, in UTF-8 bytes. Default 256. */
+    maxScheduleIdBytes?: number;
   };
   websocket?: {
     /** Open (or opening) connections per plugin. Default 8. */
@@ -61,6 +65,16 @@ export interface HostServicesOptions {
     createConnection?: WebSocketConnector;
     /** Messages of one connection waiting for the plugin; at this many, reading from the socket pauses. Default 8. */
     maxQueuedMessages?: number;
+    /**
+     * Messages of one connection waiting for the plugin, at most: what was read before the pause
+     * took effect can hold many small ones. One more is refused, the plugin gets OnError and the
+     * connection is closed. Default 256.
+     */
+    maxBufferedMessages?: number;
+    /** Bytes of all of a plugin's connections waiting for it; at this many, the receiving connection pauses. Default 16 MiB. */
+    maxQueuedBytesPerPlugin?: number;
+    /** Bytes of all of a plugin's connections waiting for it, at most; a message past it closes its connection as above. Default 32 MiB. */
+    maxBufferedBytesPerPlugin?: number;
   };
   /** Settings of the artwork service. */
   artwork?: {
@@ -92,13 +106,16 @@ export interface ResolvedOptions {
     maxRedirects: number;
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
-  scheduler: { maxJobsPerPlugin: number };
+  scheduler: { maxJobsPerPlugin: number; maxPayloadBytes: number; maxScheduleIdBytes: number };
   websocket: {
     maxConnectionsPerPlugin: number;
     maxMessageBytes: number;
     handshakeTimeoutMs: number;
     createConnection: WebSocketConnector | undefined;
     maxQueuedMessages: number;
+    maxBufferedMessages: number;
+    maxQueuedBytesPerPlugin: number;
+    maxBufferedBytesPerPlugin: number;
   };
   /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
   artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
@@ -151,6 +168,28 @@ function resolveArtwork(artwork: HostServicesOptions["artwork"] = {}): ResolvedO
   return { baseUrl, secret: Uint8Array.from(secret), baseUrlGiven };
 }
 
+/** The hard bounds default to the soft ones' defaults or above, and may not be below them. */
+function resolveInboundLimits(websocket: NonNullable<HostServicesOptions["websocket"]>) {
+  const maxQueuedMessages = count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages");
+  const maxQueuedBytesPerPlugin = count(websocket.maxQueuedBytesPerPlugin, 16 * MIB, "websocket.maxQueuedBytesPerPlugin");
+  return {
+    maxQueuedMessages,
+    maxBufferedMessages: count(
+      websocket.maxBufferedMessages,
+      Math.max(256, maxQueuedMessages),
+      "websocket.maxBufferedMessages",
+      maxQueuedMessages,
+    ),
+    maxQueuedBytesPerPlugin,
+    maxBufferedBytesPerPlugin: count(
+      websocket.maxBufferedBytesPerPlugin,
+      Math.max(32 * MIB, maxQueuedBytesPerPlugin),
+      "websocket.maxBufferedBytesPerPlugin",
+      maxQueuedBytesPerPlugin,
+    ),
+  };
+}
+
 export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptions {
   const { http = {}, cache = {}, scheduler = {}, websocket = {}, subsonicapi = {} } = options;
   const defaultTimeoutMs = count(http.defaultTimeoutMs, 10_000, "http.defaultTimeoutMs");
@@ -177,13 +216,17 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       defaultTtlSeconds: count(cache.defaultTtlSeconds, 24 * 60 * 60, "cache.defaultTtlSeconds"),
       sweepIntervalSeconds: count(cache.sweepIntervalSeconds, 60, "cache.sweepIntervalSeconds"),
     },
-    scheduler: { maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin") },
+    scheduler: {
+      maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin"),
+      maxPayloadBytes: count(scheduler.maxPayloadBytes, 64 * 1024, "scheduler.maxPayloadBytes"),
+      maxScheduleIdBytes: count(scheduler.maxScheduleIdBytes, 256, "scheduler.maxScheduleIdBytes"),
+    },
     websocket: {
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
       maxMessageBytes: count(websocket.maxMessageBytes, MIB, "websocket.maxMessageBytes"),
       handshakeTimeoutMs: count(websocket.handshakeTimeoutMs, 10_000, "websocket.handshakeTimeoutMs"),
       createConnection: websocket.createConnection,
-      maxQueuedMessages: count(websocket.maxQueuedMessages, 8, "websocket.maxQueuedMessages"),
+      ...resolveInboundLimits(websocket),
     },
     artwork: resolveArtwork(options.artwork),
     subsonicapi: {

@@ -146,6 +146,12 @@ describe("host options", () => {
     [{ cache: { maxBytesPerPlugin: 1.5 } }, "cache.maxBytesPerPlugin must be an integer >= 1, got 1.5"],
     [{ cache: { maxBytesPerPlugin: 2 ** 30 } }, "cache.maxBytesPerPlugin must be at most 536870912, got 1073741824"],
     [{ scheduler: { maxJobsPerPlugin: -1 } }, "scheduler.maxJobsPerPlugin must be an integer >= 1, got -1"],
+    [{ scheduler: { maxPayloadBytes: 0 } }, "scheduler.maxPayloadBytes must be an integer >= 1, got 0"],
+    [{ websocket: { maxQueuedMessages: 10, maxBufferedMessages: 5 } }, "websocket.maxBufferedMessages must be an integer >= 10, got 5"],
+    [
+      { websocket: { maxQueuedBytesPerPlugin: 2048, maxBufferedBytesPerPlugin: 1024 } },
+      "websocket.maxBufferedBytesPerPlugin must be an integer >= 2048, got 1024",
+    ],
   ])("%j is refused", (options, message) => {
     expect(() => createHostServices(options)).toThrow(new ConfigurationError(`host services option ${message}`));
   });

@@ -232,6 +232,25 @@ describe("replace, cancel, unload, cap", () => {
     expect((await scheduler.scheduleOneTime({ delaySeconds: 60, scheduleId: "c" })).error).toBe("");
   });
 
+  test("a payload or id past its limit is refused and nothing is kept; the limits are options", async () => {
+    const { scheduler } = schedulerPlugin();
+    const big = new Uint8Array(16 * 1024 * 1024);
+    expect(await scheduler.scheduleOneTime({ delaySeconds: 60, payload: big })).toEqual({
+      scheduleId: "",
+      error: `payload of ${16 * 1024 * 1024} bytes is larger than the limit of 65536 bytes (scheduler.maxPayloadBytes)`,
+    });
+    expect((await scheduler.scheduleRecurring({ cronExpression: "* * * * *", scheduleId: "é".repeat(129) })).error).toBe(
+      "schedule_id of 258 bytes is longer than the limit of 256 bytes (scheduler.maxScheduleIdBytes)",
+    );
+    expect((await scheduler.scheduleOneTime({ delaySeconds: 60, payload: new Uint8Array(65536), scheduleId: "x".repeat(256) })).error).toBe("");
+    expect(scheduler.scheduleIds()).toEqual(["x".repeat(256)]);
+
+    const { scheduler: strict } = schedulerPlugin(async () => {}, { scheduler: { maxPayloadBytes: 4, maxScheduleIdBytes: 2 } });
+    expect((await strict.scheduleOneTime({ delaySeconds: 1, payload: payload("12345") })).error).toMatch(/limit of 4 bytes/);
+    expect((await strict.scheduleOneTime({ delaySeconds: 1, scheduleId: "abc" })).error).toMatch(/limit of 2 bytes/);
+    expect(strict.scheduleIds()).toEqual([]);
+  });
+
   test("a plugin without SchedulerCallback cannot schedule", async () => {
     const { scheduler } = schedulerPlugin(null);
     expect((await scheduler.scheduleOneTime({ delaySeconds: 1 })).error).toBe(

@@ -204,7 +204,60 @@ describe("websocket inbound queue", () => {
     release();
     await vi.waitFor(() => expect(handled).toHaveLength(FLOOD), { timeout: 10_000 });
     expect(handled).toEqual(Array.from({ length: FLOOD }, (_, index) => index));
-    expect(websocket.inbound("f")).toEqual({ waitingMessages: 0, paused: false });
+    expect(websocket.inbound("f")).toEqual({ waitingMessages: 0, waitingBytes: 0, paused: false });
+  });
+
+  test("thousands of small messages read before the pause took effect: past maxBufferedMessages the connection is closed and the plugin told why, once (an OnError, no OnClose)", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The plugin is busy with the first message until released.
+    const events = recorder(async () => {
+      if (events.events.length === 1) await released;
+    });
+    const { websocket } = websocketPlugin({ allowLocalNetwork: true }, {}, events);
+    await websocket.connect({ url: server.url, connectionId: "b" });
+    await websocket.sendText({ connectionId: "b", message: "burst 20000" });
+    await vi.waitFor(() => expect(websocket.connectionIds()).toEqual([]), { timeout: 10_000 });
+    release();
+    await vi.waitFor(() => expect(events.events.at(-1)).toMatch(/^error b /), { timeout: 10_000 });
+    const texts = events.events.filter((event) => event.startsWith("text "));
+    expect(texts).toEqual(Array.from({ length: 256 }, (_, index) => `text b message ${index}`));
+    expect(events.events.slice(256)).toEqual([
+      "error b connection closed: more than 256 messages were waiting for the plugin (websocket.maxBufferedMessages)",
+    ]);
+  });
+
+  test("connections of one plugin share maxQueuedBytesPerPlugin: together they pause near it and lose nothing", async () => {
+    const MIB = 1024 * 1024;
+    const handled = new Map<string, number[]>();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow: PluginCallbacks = {
+      onBinaryMessage: async ({ connectionId, data }) => {
+        await released;
+        handled.set(connectionId, [...(handled.get(connectionId) ?? []), data[0]!]);
+      },
+    };
+    const limits = { maxQueuedBytesPerPlugin: 4 * MIB, maxBufferedBytesPerPlugin: 8 * MIB };
+    const plugin = pluginWith({ websocket: { allowLocalNetwork: true } }, { websocket: limits }, { callbacks: slow });
+    cleanups.push(plugin.close);
+    const websocket = plugin.services.websocket!;
+    const ids = ["p1", "p2", "p3"];
+    for (const id of ids) {
+      await websocket.connect({ url: server.url, connectionId: id });
+      await websocket.sendText({ connectionId: id, message: "flood 12" });
+    }
+    await vi.waitFor(() => expect(ids.map((id) => websocket.inbound(id)?.paused)).toEqual([true, true, true]), {
+      timeout: 10_000,
+    });
+    const waitingBytes = ids.reduce((sum, id) => sum + websocket.inbound(id)!.waitingBytes, 0);
+    // Each connection may take one more 1 MiB message after the pause: at most 4 + 3 MiB in all.
+    expect(waitingBytes).toBeGreaterThanOrEqual(4 * MIB);
+    expect(waitingBytes).toBeLessThanOrEqual(7 * MIB);
+
+    release();
+    const all = Array.from({ length: 12 }, (_, index) => index);
+    await vi.waitFor(() => expect(ids.map((id) => handled.get(id))).toEqual([all, all, all]), { timeout: 20_000 });
   });
 });
 

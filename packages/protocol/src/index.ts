@@ -32,3 +32,5 @@ export type { MessageCodec, MethodDefinition, ServiceDefinition } from "./codec.
 export { toSnakeCase } from "./naming.js";
 export { ERROR_BIT, packPtrLen, unpackPtrLen } from "./ptrlen.js";
 export type { PtrLen } from "./ptrlen.js";
+export { DecodeLimitError, decodeBounded } from "./bounded-decode.js";
+export type { DecodeLimits } from "./bounded-decode.js";

@@ -61,6 +61,12 @@ export interface PluginManagerOptions {
   readonly maxTableElements?: number;
   /** Largest answer (response or error string) a plugin may give; a larger one fails the call with PluginLimitError. Default 4 MiB. */
   readonly maxResultBytes?: number;
+  /** Entries of any one top-level field of an answer (the artists of GetSimilarArtists, say); more fail the call with PluginLimitError. Default 10 000. */
+  readonly maxResultEntries?: number;
+  /** Messages an answer decodes to in all, nested ones included; more fail the call with PluginLimitError. Default 100 000. */
+  readonly maxResultMessages?: number;
+  /** Largest request a plugin may pass to a host function, checked before it is read; a larger one fails the call with PluginLimitError. Default 16 MiB. */
+  readonly maxHostCallRequestBytes?: number;
   /** Calls of one plugin waiting for a free instance; one more fails at once with PluginBusyError. Default 1024. */
   readonly maxQueuedCallsPerPlugin?: number;
   /** An instance whose memory is larger than this after a call is not kept for reuse, so idle instances do not pin memory. Default 64 MiB. */
@@ -353,6 +359,9 @@ export class PluginManager {
       sharedCache: services.cache?.shared,
       memoryLimitBytes: this.options.memoryLimitBytes,
       maxResultBytes: this.options.maxResultBytes,
+      maxResultEntries: this.options.maxResultEntries,
+      maxResultMessages: this.options.maxResultMessages,
+      maxHostCallRequestBytes: this.options.maxHostCallRequestBytes,
       maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());

@@ -3,6 +3,7 @@ import {
   PluginLimitError,
   PluginManager,
   PluginTimeoutError,
+  type PluginError,
   type PluginManagerOptions,
 } from "@nd/runtime";
 import { pluginsFolder, watPlugin } from "@nd/testing";
@@ -128,6 +129,75 @@ describe("answers", () => {
     await expect(biography(manager, "answering", "b")).resolves.toBe("");
     const { manager: strict } = await startManager({ answering }, { maxResultBytes: 1000 });
     await expect(biography(strict, "answering", "e")).rejects.toBeInstanceOf(PluginLimitError);
+  });
+});
+
+describe("what an answer decodes to", () => {
+  const MIB = 1024 * 1024;
+  // GetSimilarArtists answers 4 MiB of empty artists (`0a 00` each): about two million objects were it decoded.
+  const emptyArtists = watPlugin(
+    `
+    (func (export "metadata_agent_get_similar_artists") (param i32) (param i32) (result i64)
+      (local $at i32)
+      (local.set $at (i32.const 65536))
+      (loop $fill
+        (i32.store (local.get $at) (i32.const 0x000a000a))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br_if $fill (i32.lt_u (local.get $at) (i32.const ${65536 + 4 * MIB}))))
+      (call $pack (i32.const 65536) (i32.const ${4 * MIB})))`,
+    { memoryPages: 72 },
+  );
+  const similar = (manager: PluginManager, plugin: string) => manager.call(plugin, "MetadataAgent", "GetSimilarArtists", {});
+
+  test("eight answers of 4 MiB of empty entries are refused, naming the field and the limit, while another plugin answers", async () => {
+    const { manager } = await startManager({ emptyArtists, echo: watPlugin(ECHO_BIOGRAPHY) }, { workers: 2 });
+    const outcomes: string[] = [];
+    const flood = Array.from({ length: 8 }, () =>
+      similar(manager, "emptyArtists").then(
+        () => outcomes.push("answered"),
+        (error: PluginError) => outcomes.push(`${error.kind}: ${error.message}`),
+      ),
+    );
+    expect(await biography(manager, "echo", "meanwhile")).toBe("meanwhile");
+    await Promise.all(flood);
+    expect(outcomes).toEqual(
+      Array(8).fill(
+        'PluginLimitError: MetadataAgent.GetSimilarArtists was refused: its answer has more than 10000 entries in "artists", the limit of maxResultEntries',
+      ),
+    );
+  });
+
+  test("the bounds are options: within them the same answer decodes", async () => {
+    const { manager } = await startManager({ emptyArtists }, { maxResultEntries: 2 * MIB, maxResultMessages: 2 * MIB + 1 });
+    expect(((await similar(manager, "emptyArtists")) as { artists: unknown[] }).artists).toHaveLength(2 * MIB);
+    const { manager: strict } = await startManager({ emptyArtists }, { maxResultEntries: 2 * MIB, maxResultMessages: 1000 });
+    await expect(similar(strict, "emptyArtists")).rejects.toThrow(
+      'its answer has more than 1000 messages in all (the last one in "artists"), the limit of maxResultMessages',
+    );
+  });
+});
+
+describe("host call requests", () => {
+  // GetArtistBiography passes 64 KiB of its memory to env.get_string, whatever it holds.
+  const asker = watPlugin(
+    `
+    (func (export "metadata_agent_get_artist_biography") (param $ptr i32) (param $len i32) (result i64)
+      (drop (call $get (i32.const 0) (i32.const 65536)))
+      (call $pack (local.get $ptr) (local.get $len)))`,
+    { imports: `(import "env" "get_string" (func $get (param i32 i32) (result i64)))` },
+  );
+
+  test("a request larger than maxHostCallRequestBytes is refused before it is read", async () => {
+    const folder = pluginsFolder([{ name: "asker", wasm: asker, permissions: { cache: {} } }]);
+    const manager = new PluginManager({ folder, workers: 1, logger: memoryLogger().logger, maxHostCallRequestBytes: 1024 });
+    managers.push(manager);
+    await manager.start();
+    expect(manager.list().map((plugin) => plugin.error?.message ?? plugin.state)).toEqual(["loaded"]);
+    const refused = biography(manager, "asker", "x");
+    await expect(refused).rejects.toBeInstanceOf(PluginLimitError);
+    await expect(refused).rejects.toThrow(
+      "its request of 65536 bytes to env.get_string is larger than the limit of 1024 bytes (maxHostCallRequestBytes)",
+    );
   });
 });
 

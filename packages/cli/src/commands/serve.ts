@@ -1,3 +1,4 @@
+import type { Logger } from "@nd/runtime";
 import { Command } from "commander";
 import { commandContext, nonEmpty } from "../context.js";
 import { usageError } from "../errors.js";
@@ -15,6 +16,17 @@ interface ServeOptions {
   logLevel?: string;
   quiet?: boolean;
   verbose?: boolean;
+}
+
+/** What `starting` resolves to, or undefined when a stop ended start-up (the server closed what it had started). */
+async function unlessStopped<T>(signal: AbortSignal, logger: Logger, starting: Promise<T>): Promise<T | undefined> {
+  try {
+    return await starting;
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    logger.info("stopped during start-up");
+    return undefined;
+  }
 }
 
 export function serveCommand(io: CliIo): Command {
@@ -39,8 +51,11 @@ export function serveCommand(io: CliIo): Command {
       const token = nonEmpty(io.env.ND_SERVE_TOKEN);
       // Listen for the stop signal first: one that arrives while loading still stops cleanly.
       const stopped = io.waitForStop();
+      const stop = new AbortController();
+      void stopped.then(() => stop.abort(new Error("stopped during start-up")));
       if (options.demo) {
-        const demo = await startDemo({ host: options.host, port, logger, cwd: io.cwd, token });
+        const demo = await unlessStopped(stop.signal, logger, startDemo({ host: options.host, port, logger, cwd: io.cwd, token, signal: stop.signal }));
+        if (!demo) return;
         writeLine(io.stdout, demo.instructions);
         await stopped;
         logger.info("shutting down");
@@ -49,7 +64,12 @@ export function serveCommand(io: CliIo): Command {
         return;
       }
       const context = await commandContext(io, options, (warning) => logger.warn(warning));
-      const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token });
+      const server = await unlessStopped(
+        stop.signal,
+        logger,
+        startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token, signal: stop.signal }),
+      );
+      if (!server) return;
       await stopped;
       logger.info("shutting down");
       await server.close();

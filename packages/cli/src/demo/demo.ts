@@ -23,6 +23,8 @@ export interface DemoOptions {
   readonly cwd?: string;
   /** The bearer token the server asks for (see `ServerOptions.token`). */
   readonly token?: string;
+  /** Stops start-up when aborted (see `ServerOptions.signal`). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningDemo {
@@ -80,7 +82,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       subsonic: subsonic.config,
       warnings: [],
     };
-    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token });
+    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token, signal: options.signal });
     return {
       server,
       upstreams,

@@ -37,6 +37,12 @@ export interface ServerOptions {
   readonly callTimeoutMs?: number;
   /** Interval of the fallback poll for plugin changes. Default 1000 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Stops start-up when aborted (SIGTERM while a plugin's OnInit hangs, say): the plugins are
+   * closed at once (running calls get the managers' grace period, then end) and `startServer`
+   * rejects with the signal's reason. Without it, start-up lasts until every OnInit ends.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A running reference host. */
@@ -78,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     logger,
   );
-  await host.start();
+  await startPlugins(host, options.signal);
   const watcher = new FolderWatcher({
     folder,
     pollIntervalMs: options.pollIntervalMs,
@@ -114,6 +120,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     plugins: () => host.manager.list(),
     close: () => (closing ??= shutDown(server, requests, watcher, host)),
   };
+}
+
+/** Loads the plugins, unless a stop comes first: then they are closed without waiting for start-up to end. */
+async function startPlugins(host: PluginHost, signal: AbortSignal | undefined): Promise<void> {
+  const started = host.start();
+  if (!signal) return started;
+  let onAbort!: () => void;
+  const aborted = new Promise<"aborted">((resolve) => (onAbort = () => resolve("aborted")));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    if ((await Promise.race([started, aborted])) !== "aborted") return;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  await host.close();
+  // Closing ended the calls start-up waited on, so it finishes now; how it ends no longer matters.
+  await started.catch(() => undefined);
+  throw signal.reason;
 }
 
 /** A server reachable beyond this machine must have a token: anyone on the network could call plugins. */

@@ -26,6 +26,11 @@ export interface HttpService {
   options(request: HttpRequestInput, options?: HostCallOptions): Promise<Messages.HttpResponse>;
 }
 
+export interface ClosableHttpService extends HttpService {
+  /** Ends every request in flight and refuses later ones (on unload or reload). */
+  abortAll(): void;
+}
+
 const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(["GET", "DELETE", "HEAD", "OPTIONS"]);
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 // Credentials the plugin meant for one origin are not handed to another one by a redirect.
@@ -71,7 +76,7 @@ export function createHttpService(
   network: NetworkAccess,
   limits: ResolvedOptions["http"],
   logger: Logger,
-): HttpService {
+): ClosableHttpService {
   const where = `plugin "${pluginName}" permissions.http.allowedUrls`;
   const scope = networkScope(
     where,
@@ -84,6 +89,7 @@ export function createHttpService(
     logger,
   );
   const dispatcher = network.dispatcher(scope.allowLocalNetwork);
+  const unloaded = new AbortController();
 
   function timeoutOf(requested: number): number {
     return requested > 0 ? Math.min(requested, limits.maxTimeoutMs) : limits.defaultTimeoutMs;
@@ -136,7 +142,8 @@ export function createHttpService(
     const timeoutMs = timeoutOf(req.timeoutMs);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
-    const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+    const signals = [controller.signal, unloaded.signal, ...(options.signal ? [options.signal] : [])];
+    const signal = AbortSignal.any(signals);
     try {
       const body = METHODS_WITHOUT_BODY.has(method) ? undefined : req.body;
       return await follow({ url, method, body, headers: { ...req.headers } }, signal);
@@ -156,5 +163,6 @@ export function createHttpService(
     patch: (req, options) => send("PATCH", req, options),
     head: (req, options) => send("HEAD", req, options),
     options: (req, options) => send("OPTIONS", req, options),
+    abortAll: () => unloaded.abort(new Error(`the services of plugin "${pluginName}" are closed`)),
   };
 }

@@ -102,6 +102,7 @@ export class NetworkAccess {
     this.guard.close();
     const agents = [...this.agents.values()];
     this.agents.clear();
-    await Promise.all(agents.map((agent) => agent.close()));
+    // Destroyed, not closed: closing would wait for requests in flight, an upload to a slow reader say.
+    await Promise.all(agents.map((agent) => agent.destroy(new Error("the host services are closed"))));
   }
 }

@@ -55,8 +55,16 @@ export function createSchedulerService(
   }
 
   /** Answers why a job cannot be added, or undefined. Replacing an existing id never hits the cap. */
-  function refusal(id: string): string | undefined {
+  function refusal(id: string, given: { scheduleId?: string; payload?: Uint8Array }): string | undefined {
     if (closed) return "the scheduler of this plugin is closed";
+    const { payload } = given;
+    const idBytes = Buffer.byteLength(given.scheduleId ?? "", "utf8");
+    if (idBytes > limits.maxScheduleIdBytes) {
+      return `schedule_id of ${idBytes} bytes is longer than the limit of ${limits.maxScheduleIdBytes} bytes (scheduler.maxScheduleIdBytes)`;
+    }
+    if (payload && payload.byteLength > limits.maxPayloadBytes) {
+      return `payload of ${payload.byteLength} bytes is larger than the limit of ${limits.maxPayloadBytes} bytes (scheduler.maxPayloadBytes)`;
+    }
     if (!callback) return `plugin "${pluginName}" does not implement SchedulerCallback, so a job could never run`;
     if (!jobs.has(id) && jobs.size >= limits.maxJobsPerPlugin) {
       return `plugin "${pluginName}" already has ${limits.maxJobsPerPlugin} scheduled jobs, the most allowed`;
@@ -73,7 +81,8 @@ export function createSchedulerService(
   async function scheduleOneTime(input: Partial<Messages.ScheduleOneTimeRequest>): Promise<Messages.ScheduleResponse> {
     const id = input.scheduleId || randomUUID();
     const delaySeconds = input.delaySeconds ?? 0;
-    const problem = delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id);
+    const problem =
+      delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id, input);
     if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
     const payload = input.payload ?? new Uint8Array();
     const job: Job = {
@@ -124,7 +133,7 @@ export function createSchedulerService(
     const expression = input.cronExpression ?? "";
     const plan = parseCronDialect(expression);
     const shown = expression.length <= MAX_CRON_EXPRESSION_LENGTH ? ` "${expression}"` : "";
-    const problem = typeof plan === "string" ? `invalid cron expression${shown}: ${plan}` : refusal(id);
+    const problem = typeof plan === "string" ? `invalid cron expression${shown}: ${plan}` : refusal(id, input);
     if (problem || !callback || typeof plan === "string") return { scheduleId: "", error: problem ?? "" };
     const run = withoutOverlap(callback, id, input.payload ?? new Uint8Array());
     try {

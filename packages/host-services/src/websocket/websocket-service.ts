@@ -8,7 +8,7 @@ import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { goCloseErrorText } from "./close-text.js";
 import { guardedConnector } from "./host-connector.js";
-import { InboundQueue } from "./inbound-queue.js";
+import { InboundBudget, InboundQueue } from "./inbound-queue.js";
 import type * as Messages from "../messages.js";
 
 /** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
@@ -24,8 +24,8 @@ export interface WebSocketService {
   close(request: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse>;
   /** Not a wire function: the ids of the plugin's open (or opening) connections. */
   connectionIds(): string[];
-  /** Not a wire function: messages of a connection waiting for the plugin, and whether reading is paused. */
-  inbound(connectionId: string): { waitingMessages: number; paused: boolean } | undefined;
+  /** Not a wire function: messages of a connection waiting for the plugin, their bytes, and whether reading is paused. */
+  inbound(connectionId: string): { waitingMessages: number; waitingBytes: number; paused: boolean } | undefined;
 }
 
 export interface ClosableWebSocketService extends WebSocketService {
@@ -46,6 +46,8 @@ interface Connection {
   readonly socket: WebSocket;
   readonly events: InboundQueue;
   open: boolean;
+  // Set when a message went past an inbound bound: the connection is being cut, later messages are dropped.
+  overflowed: boolean;
   // Set on unload: the plugin is gone, so nothing more is delivered to it.
   detached: boolean;
   // The plugin called close(): its end is an OnClose. Any other end is one OnError.
@@ -114,15 +116,24 @@ export function createWebSocketService(
     logger,
   );
   const connections = new Map<string, Connection>();
+  const inboundBudget = new InboundBudget(limits);
   let closed = false;
 
-  function deliver(connection: Connection, event: () => Promise<void> | undefined, isMessage = false): void {
+  function deliver(connection: Connection, event: () => Promise<void> | undefined): void {
     if (connection.detached || !connection.open) return;
-    const task = async () => {
+    connection.events.push(async () => {
       if (!connection.detached) await event();
-    };
-    if (isMessage) connection.events.pushMessage(task);
-    else connection.events.push(task);
+    });
+  }
+
+  /** Past an inbound bound: the plugin is told why (OnError), then the connection is cut (OnClose, code 1006). */
+  function cutOverflowing(connection: Connection, why: string): void {
+    connection.overflowed = true;
+    connection.errorDelivered = true;
+    const { id: connectionId, socket } = connection;
+    deliver(connection, () => callbacks.onError?.({ connectionId, error: `connection closed: ${why}` }));
+    logger.warn("websocket connection closed: inbound messages past a bound", { plugin: pluginName, connectionId, why });
+    socket.terminate();
   }
 
   function watch(connection: Connection): void {
@@ -130,15 +141,15 @@ export function createWebSocketService(
     // Set in the event itself, not after `connect` resumes, so a message right behind the handshake is kept.
     socket.once("open", () => (connection.open = true));
     socket.on("message", (data, isBinary) => {
+      if (connection.overflowed || connection.detached || !connection.open) return;
       const bytes = asBuffer(data);
-      deliver(
-        connection,
-        () =>
-          isBinary
-            ? callbacks.onBinaryMessage?.({ connectionId, data: bytes })
-            : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }),
-        true,
-      );
+      const refused = connection.events.pushMessage(bytes.byteLength, async () => {
+        if (connection.detached) return;
+        await (isBinary
+          ? callbacks.onBinaryMessage?.({ connectionId, data: bytes })
+          : callbacks.onTextMessage?.({ connectionId, message: bytes.toString("utf8") }));
+      });
+      if (refused) cutOverflowing(connection, refused);
     });
     const deliverError = (error: string) => {
       connection.errorDelivered = true;
@@ -147,6 +158,7 @@ export function createWebSocketService(
     socket.on("error", (error) => deliverError(error.message));
     socket.on("close", (code, reasonBytes) => {
       if (connections.get(connectionId) === connection) connections.delete(connectionId);
+      connection.events.detach();
       const reason = reasonBytes.toString("utf8");
       if (connection.closeRequested) deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason }));
       // As Navidrome's read loop: a close the plugin did not ask for is an error, reported once.
@@ -202,10 +214,11 @@ export function createWebSocketService(
     const connection: Connection = {
       id,
       socket,
-      events: new InboundQueue(socket, limits.maxQueuedMessages, (error) =>
+      events: new InboundQueue(socket, inboundBudget, (error) =>
         logger.error("websocket callback failed", { plugin: pluginName, connectionId: id, error: messageOf(error) }),
       ),
       open: false,
+      overflowed: false,
       detached: false,
       closeRequested: false,
       errorDelivered: false,
@@ -262,7 +275,8 @@ export function createWebSocketService(
     inbound(connectionId) {
       const connection = connections.get(connectionId);
       if (!connection) return undefined;
-      return { waitingMessages: connection.events.waitingMessages, paused: connection.socket.isPaused };
+      const { messages, bytes } = connection.events.waiting;
+      return { waitingMessages: messages, waitingBytes: bytes, paused: connection.socket.isPaused };
     },
     async closeAll() {
       closed = true;

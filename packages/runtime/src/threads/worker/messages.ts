@@ -16,6 +16,11 @@ export interface PluginImage {
   readonly memoryLimitBytes: number;
   /** Largest answer read out of the plugin's memory; a larger one fails the call and discards the instance. */
   readonly maxResultBytes: number;
+  /** Entries of any one field of an answer, and messages an answer decodes to in all. */
+  readonly maxResultEntries: number;
+  readonly maxResultMessages: number;
+  /** Largest request a plugin may pass to a host function; checked before it is read. */
+  readonly maxHostCallRequestBytes: number;
   /** An instance with more memory than this after a call is not kept idle. */
   readonly maxIdleMemoryBytes: number;
 }

@@ -1,6 +1,8 @@
 import {
   ALWAYS_PROVIDED_IMPORTS,
   CAPABILITIES,
+  DecodeLimitError,
+  decodeBounded,
   HOST_MODULE,
   PLUGIN_EXPORTS,
   packPtrLen,
@@ -11,7 +13,7 @@ import { createAssemblyScriptEnv } from "./assemblyscript-env.js";
 import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
 import { PluginMemory } from "./plugin-memory.js";
-import { TrapError } from "./trap.js";
+import { LimitError, TrapError } from "./trap.js";
 import { LogLines } from "./log-lines.js";
 import { createWasi, type StdStream } from "./wasi.js";
 import { utf8 } from "../channel/fields.js";
@@ -102,10 +104,21 @@ export class PluginInstance {
     return { type: "too-large", message: `its answer of ${len} bytes is larger than the limit of ${limit} bytes (maxResultBytes)` };
   }
 
+  /**
+   * Decodes the answer here, off the manager's thread, within the decode limits: the
+   * manager decodes it again, and those bounds keep that second decode small.
+   */
   private checkDecodes(exportName: string, bytes: Uint8Array): Uint8Array {
+    const codec = responseCodecs.get(exportName);
+    if (!codec) return bytes;
+    const { maxResultEntries: maxEntries, maxResultMessages: maxMessages } = this.image;
     try {
-      responseCodecs.get(exportName)?.decode(bytes);
+      decodeBounded(codec, bytes, { maxEntries, maxMessages });
     } catch (error) {
+      if (error instanceof DecodeLimitError) {
+        const option = error.bound === "maxEntries" ? "maxResultEntries" : "maxResultMessages";
+        throw new LimitError(`its answer has ${error.message}, the limit of ${option}`);
+      }
       throw new TrapError(`the plugin returned bytes that are not a valid response (${(error as Error).message})`);
     }
     return bytes;
@@ -123,14 +136,20 @@ export class PluginInstance {
         env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;
       } else {
         const answer = hostFunction(name);
-        env[name] = (ptr: number, len: number) => this.reply(ptr, len, answer);
+        env[name] = (ptr: number, len: number) => this.reply(ptr, len, answer, name);
       }
     }
     return env;
   }
 
   /** Answers a host function: reads the request, gets the reply, writes it into the plugin's memory. */
-  private reply(ptr: number, len: number, answer: (request: Uint8Array) => Uint8Array): bigint {
+  private reply(ptr: number, len: number, answer: (request: Uint8Array) => Uint8Array, importName: string): bigint {
+    const limit = this.image.maxHostCallRequestBytes;
+    if (len > limit) {
+      throw new LimitError(
+        `its request of ${len} bytes to env.${importName} is larger than the limit of ${limit} bytes (maxHostCallRequestBytes)`,
+      );
+    }
     const response = answer(this.memory.read(ptr, len));
     return packPtrLen(this.allocate(response), response.length);
   }
@@ -154,6 +173,7 @@ export class PluginInstance {
   }
 
   private describeFailure(error: unknown): CallOutcome {
+    if (error instanceof LimitError) return { type: "too-large", message: error.message };
     const message = error instanceof Error ? error.message : String(error);
     const nearCap = this.memory.byteLength + MEMORY_HEADROOM >= this.image.memoryLimitBytes;
     if (nearCap || /out of memory/i.test(message)) {

@@ -9,3 +9,8 @@ export class ExitError extends TrapError {
     super(`the plugin exited with code ${code}`);
   }
 }
+
+/** The plugin went past a host limit (an answer that decodes to too much, an oversized host call request). */
+export class LimitError extends TrapError {
+  override name = "LimitError";
+}
