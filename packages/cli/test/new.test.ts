@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlink
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { goAvailableFor } from "@nd/testing";
 import { describe, expect, test } from "vitest";
 import { nd, workspace } from "./support/nd.js";
 
@@ -38,7 +39,7 @@ describe("nd plugin new", () => {
     expect(await devAndCall(dir, plugin, "hello-as")).toEqual({ biography: "hello-as says hello to Nina" });
   }, 120_000);
 
-  test("a Go scaffold builds and answers nd plugin call", async () => {
+  test.skipIf(!goAvailableFor("building the Go scaffold", ["go"]))("a Go scaffold builds and answers nd plugin call", async () => {
     const dir = workspace();
     expect(await nd(["plugin", "new", "hello-go", "--lang", "go", "src/hello"], { cwd: dir })).toMatchObject({ code: 0 });
     const plugin = join(dir, "src", "hello");
