@@ -79,7 +79,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       pluginConfig: demoPluginConfig(upstreams),
       subsonic: subsonic.config,
     };
-    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token });
+    const server = await startServer({ folder, config, host: options.host, port: options.port, logger, token: options.token });
     return {
       server,
       upstreams,
