@@ -89,7 +89,7 @@ describe("calling plugins", () => {
     await agent!.getArtistMBID({}).catch(() => {});
     const metrics = manager.metrics("echo");
     expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistBiography")).toMatchObject({ calls: 2, errors: 0 });
-    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistMBID")).toMatchObject({ calls: 1, errors: 1 });
+    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistMBID")).toMatchObject({ calls: 1, errors: 0, notFound: 1 });
   });
 });
 
@@ -347,6 +347,25 @@ describe("metrics", () => {
     await expect(scrobbler!.isAuthorized({ userId: "", username: "token expired" })).rejects.toThrow("token expired");
     await expect(scrobbler!.isAuthorized({})).resolves.toEqual({ authorized: false, error: "" });
     expect(manager.metrics("echo-scrobbler")).toMatchObject([{ method: "Scrobbler.IsAuthorized", calls: 2, errors: 1 }]);
+  });
+
+  test("plugin:not_implemented and plugin:not_found are counted apart, never as errors", async () => {
+    // As above: the username comes back as the response's error field.
+    const echoScrobbler = watPlugin(
+      `(func (export "scrobbler_is_authorized") (param $ptr i32) (param $len i32) (result i64)
+         (call $pack (local.get $ptr) (local.get $len)))`,
+      { prefixes: ["scrobbler_"] },
+    );
+    const { manager } = await startManager(
+      pluginsFolder([{ name: "echo-scrobbler", wasm: echoScrobbler, capabilities: ["Scrobbler"] }]),
+    );
+    const [scrobbler] = manager.scrobblers();
+    const answers = ["plugin:not_implemented", "plugin:not_found", "plugin:not_found", "token expired"];
+    for (const username of answers) await scrobbler!.isAuthorized({ userId: "", username }).catch(() => {});
+    await scrobbler!.isAuthorized({});
+    expect(manager.metrics("echo-scrobbler")).toMatchObject([
+      { method: "Scrobbler.IsAuthorized", calls: 5, errors: 1, timeouts: 0, notImplemented: 1, notFound: 2 },
+    ]);
   });
 });
 

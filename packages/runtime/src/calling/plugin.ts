@@ -3,7 +3,7 @@ import type { Manifest } from "@nd/manifest";
 import { CAPABILITIES, encodeMessage, type CapabilityName, type MessageCodec } from "@nd/protocol";
 import { PluginBusyError, PluginNotImplementedError } from "../errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
-import { callFailure, pluginAnswerError } from "./plugin-errors.js";
+import { callFailure, pluginAnswerError, resultKindOf } from "./plugin-errors.js";
 import { Semaphore } from "./semaphore.js";
 import type { WorkerPool } from "../threads/worker-pool.js";
 import type { CallOutcome, PluginImage } from "../threads/worker/messages.js";
@@ -77,7 +77,7 @@ export class Plugin {
       this.record(label, started, "ok");
       return response;
     } catch (error) {
-      this.record(label, started, outcome.type === "timeout" ? "timeout" : "error");
+      this.record(label, started, outcome.type === "timeout" ? "timeout" : resultKindOf(error));
       throw error;
     }
   }
