@@ -7,14 +7,18 @@ import { biographyPlugin, nd, packageFile, workspace } from "./support/nd.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
-function run(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
+/** Runs the binary; `onOutput` sees what it printed so far on both streams after each chunk. */
+function run(args: string[], onOutput?: (output: { stdout: string; stderr: string }, child: ReturnType<typeof spawn>) => void) {
   const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" } });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    onOutput?.({ stdout, stderr }, child);
+  });
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
-    onStderr?.(stderr, child);
+    onOutput?.({ stdout, stderr }, child);
   });
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on("close", (code) => resolve({ code, stdout, stderr })),
@@ -38,7 +42,7 @@ describe("the nd binary", () => {
   test("nd serve stops cleanly on SIGTERM", async () => {
     const dir = workspace();
     let signalled = false;
-    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], (stderr, child) => {
+    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], ({ stderr }, child) => {
       if (!signalled && stderr.includes("listening on")) {
         signalled = true;
         child.kill("SIGTERM");
@@ -46,6 +50,19 @@ describe("the nd binary", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/"msg":"shutting down"}\n.*"msg":"stopped"}\n$/);
+  });
+
+  test("nd serve -q prints its address on stdout, and no log line", async () => {
+    const dir = workspace();
+    let signalled = false;
+    const result = await run(["serve", "-q", "--port", "0", "--folder", join(dir, "plugins")], ({ stdout }, child) => {
+      if (!signalled && stdout.includes("Press Ctrl-C to stop.")) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^nd serve: http:\/\/127\.0\.0\.1:\d+\/ \(plugins from .*plugins\)\. Press Ctrl-C to stop\.\n$/);
   });
 
   test("nd --version prints the package's version", async () => {

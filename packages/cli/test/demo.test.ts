@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,4 +113,22 @@ describe("nd serve --demo", () => {
     const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", join(dataFolder, "plugins")]);
     expect(coverart).toMatchObject({ code: 1, stderr: expect.stringContaining("PluginNotFoundError") });
   });
+});
+
+test("the demo prints curl lines only for what it installed: no live-events line without go-live-events", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nd-demo-partial-"));
+  try {
+    const partial = join(dir, "examples");
+    cpSync(join(examples, "as-echo"), join(partial, "as-echo"), { recursive: true, filter: (source) => !source.includes("node_modules") });
+    const only = await startDemo({ examplesFolder: partial, dataFolder: join(dir, "data"), port: 0, logger: silent });
+    try {
+      expect(only.installed).toEqual(["as-echo"]);
+      expect(only.instructions).toContain("/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography");
+      expect(only.instructions).not.toContain("/demo/events");
+    } finally {
+      await only.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

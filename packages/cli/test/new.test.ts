@@ -88,5 +88,10 @@ describe("nd plugin new", () => {
     expect(await nd(["plugin", "new", "ok", "--lang", "as", "taken"], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining("is not empty") });
     expect((await nd(["plugin", "new", "ok"], { cwd: dir })).code).toBe(2);
     expect((await nd(["plugin", "new", "ok", "--lang", "rust"], { cwd: dir })).code).toBe(2);
+    // Without a name the name is what is missing, whether --lang is given or not; then --lang.
+    for (const argv of [["plugin", "new"], ["plugin", "new", "--lang", "as"]]) {
+      expect(await nd(argv, { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("missing required argument 'name'") });
+    }
+    expect(await nd(["plugin", "new", "ok"], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("--lang is required: nd plugin new ok --lang as") });
   });
 });

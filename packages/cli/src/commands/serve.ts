@@ -50,6 +50,8 @@ export function serveCommand(io: CliIo): Command {
       }
       const context = await commandContext(io, options);
       const server = await startServer({ folder: context.folder, config: context.config, host: options.host, port, logger, token: token ?? context.config.serve?.token });
+      // On stdout, where -q leaves it: the logs (stderr) may be filtered, the address is needed.
+      writeLine(io.stdout, `nd serve: ${server.url}/ (plugins from ${server.folder}). Press Ctrl-C to stop.`);
       await stopped;
       logger.info("shutting down");
       await server.close();

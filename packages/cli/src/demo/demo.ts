@@ -164,7 +164,7 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
     `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
     `  curl -s -H 'content-type: application/json' ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
-    `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
+    ...(installed.includes("go-live-events") ? [`  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`] : []),
     `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
     `  curl -s ${subsonic.url}/demo/requests    # what the Subsonic server received (ping, scrobble)`,
     "",
