@@ -141,6 +141,17 @@ describe("install, list, info, call, remove", () => {
     expect(help.stdout).toContain("--folder <dir>");
     expect(help.stdout).toMatch(/Example:\n {2}nd plugin install /);
   });
+
+  test("every command that takes --folder describes its default the same way", async () => {
+    const folderHelp = async (argv: string[]) => {
+      const { stdout } = await nd([...argv, "--help"]);
+      return stdout.slice(stdout.indexOf("--folder <dir>"), stdout.indexOf("--config <file>")).replace(/\s+/g, " ");
+    };
+    const serve = await folderHelp(["serve"]);
+    expect(serve).toContain("<DataFolder>/plugins");
+    expect(serve).toContain("$XDG_DATA_HOME/nd/plugins");
+    for (const command of ["install", "list", "info", "refresh", "call"]) expect(await folderHelp(["plugin", command]), command).toBe(serve);
+  });
 });
 
 describe("update", () => {

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { FOLDER_OPTION_HELP } from "../command-kit.js";
 import { commandContext, nonEmpty } from "../context.js";
 import { usageError } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
@@ -21,7 +22,7 @@ interface ServeOptions {
 export function serveCommand(io: CliIo): Command {
   return new Command("serve")
     .description("run the reference host: load the plugins folder and serve the HTTP API until SIGINT/SIGTERM")
-    .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else <DataFolder>/plugins)")
+    .option("--folder <dir>", FOLDER_OPTION_HELP)
     .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])")
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--port <number>", `port to listen on; one taken is an error (0: any free port; default ${DEFAULT_PORT}, or the next free one)`)
