@@ -48,7 +48,7 @@ function program(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo\n");
+    .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo    # inside a checkout of the nd repository\n");
   const plugin = nd.command("plugin").description("manage plugins").addHelpText("after", "\nExample:\n  nd plugin install ./my-plugin.ndp\n");
   const commands = [listCommand, infoCommand, installCommand, updateCommand, removeCommand, devCommand, refreshCommand, packCommand, newCommand, callCommand];
   for (const make of commands) plugin.addCommand(inherit(make(io), nd));

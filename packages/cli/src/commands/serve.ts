@@ -26,7 +26,7 @@ export function serveCommand(io: CliIo): Command {
     .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])")
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--port <number>", `port to listen on; one taken is an error (0: any free port; default ${DEFAULT_PORT}, or the next free one)`)
-    .option("--demo", "run on a local demo data folder with the example plugins and local fake upstreams")
+    .option("--demo", "run on a local demo data folder with the example plugins and local fake upstreams (inside a checkout of the nd repository, whose built examples/ it installs)")
     .option("--log-level <level>", `log lines of this level and above: ${LOG_LEVELS.join(", ")} (default info)`)
     .option("-q, --quiet", "log warnings and errors only")
     .option("-v, --verbose", "log debug lines too (one per request)")

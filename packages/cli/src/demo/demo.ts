@@ -6,6 +6,7 @@ import { parseManifest, type Manifest } from "@nd/manifest";
 import { extractNdp, writeNdp } from "@nd/ndp";
 import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
+import { failure } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
@@ -105,7 +106,9 @@ function findExamples(cwd: string): string {
       if (dirname(dir) === dir) break;
     }
   }
-  throw new Error("cannot find the repository's examples/ folder; run nd serve --demo from the nd repository");
+  throw failure(
+    `nd serve --demo installs the built examples of a checkout of the nd repository, and there is none above ${resolve(cwd)}: run it inside a checkout (https://github.com/nd-music/nd), or run nd serve on your own plugins`,
+  );
 }
 
 async function installExamples(examples: string, folder: string, upstreams: DemoUpstreams, logger: Logger): Promise<string[]> {
