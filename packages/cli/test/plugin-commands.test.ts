@@ -1,8 +1,8 @@
-import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "@nd/cli";
 import { describe, expect, test } from "vitest";
-import { biographyPlugin, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
+import { biographyPlugin, manifestOf, nd, packageFile, pluginFolder, workspace } from "./support/nd.js";
 
 describe("install, list, info, call, remove", () => {
   test("an installed package lists, describes itself, answers calls and goes away", async () => {
@@ -151,6 +151,21 @@ describe("install, list, info, call, remove", () => {
     expect(serve).toContain("<DataFolder>/plugins");
     expect(serve).toContain("$XDG_DATA_HOME/nd/plugins");
     for (const command of ["install", "list", "info", "refresh", "call"]) expect(await folderHelp(["plugin", command]), command).toBe(serve);
+  });
+});
+
+describe("a folder with a manifest but no plugin.wasm", () => {
+  test("info names it and says why it is no plugin; list says it skipped it, and why", async () => {
+    const folder = join(workspace(), "plugins");
+    const bare = join(folder, "bare");
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(join(bare, "manifest.json"), JSON.stringify(manifestOf({ name: "bare" })));
+    const why = `${bare} is not a plugin: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm\n`;
+    expect(await nd(["plugin", "info", bare])).toEqual({ code: 1, stdout: "", stderr: `nd: ${why}` });
+    expect(await nd(["plugin", "info", "bare", "--folder", folder])).toEqual({ code: 1, stdout: "", stderr: `nd: ${why}` });
+    const list = await nd(["plugin", "list", "--folder", folder]);
+    expect(list).toMatchObject({ code: 0, stdout: `no plugins in ${folder}\n` });
+    expect(list.stderr).toBe(`skipped ${bare}: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm\n`);
   });
 });
 

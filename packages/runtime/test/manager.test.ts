@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   PermissionError,
@@ -47,6 +47,21 @@ const slow = watPlugin(countdownBiography(400_000_000));
 const trap = watPlugin(`
   (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
     unreachable)`);
+
+describe("folders that are not plugins", () => {
+  test("a subfolder without plugin.wasm or manifest.json is left out with one warning saying why, once", async () => {
+    const folder = pluginsFolder([{ name: "echo", wasm: echo }]);
+    rmSync(join(folder, "echo", "plugin.wasm"));
+    mkdirSync(join(folder, "empty"));
+    const { manager, lines } = await startManager(folder);
+    expect(manager.list()).toEqual([]);
+    await manager.rescan();
+    expect(lines.filter((line) => line.startsWith("warn: skipping"))).toEqual([
+      `warn: skipping ${join(folder, "echo")}: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm`,
+      `warn: skipping ${join(folder, "empty")}: it has no plugin.wasm and no manifest.json; a plugin folder holds manifest.json and plugin.wasm`,
+    ]);
+  });
+});
 
 describe("calling plugins", () => {
   test("a loaded plugin answers typed calls through its capability client", async () => {

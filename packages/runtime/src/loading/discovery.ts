@@ -11,12 +11,20 @@ export interface PluginFolder {
   readonly isSymlink: boolean;
 }
 
+/** A subfolder of the plugins folder left out because it lacks a plugin's files. */
+export interface IncompleteFolder {
+  readonly path: string;
+  /** The files it lacks, of `plugin.wasm` and `manifest.json`. */
+  readonly missing: readonly string[];
+}
+
 /**
  * Lists the subfolders of `root` (symlinked ones included) that hold a plugin,
  * sorted by path so that load order, and so which of two same-named plugins wins,
- * does not depend on the file system.
+ * does not depend on the file system. Subfolders lacking a plugin's files are left out
+ * and, when `incomplete` is given, pushed to it.
  */
-export async function discoverPluginFolders(root: string): Promise<PluginFolder[]> {
+export async function discoverPluginFolders(root: string, incomplete?: IncompleteFolder[]): Promise<PluginFolder[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     throw error;
@@ -25,9 +33,10 @@ export async function discoverPluginFolders(root: string): Promise<PluginFolder[
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".")) continue;
     const path = join(root, entry.name);
-    if ((await isDirectory(path)) && (await holdsPlugin(path))) {
-      folders.push({ path, isSymlink: (await lstat(path)).isSymbolicLink() });
-    }
+    if (!(await isDirectory(path))) continue;
+    const missing = await missingFiles(path);
+    if (missing.length === 0) folders.push({ path, isSymlink: (await lstat(path)).isSymbolicLink() });
+    else incomplete?.push({ path, missing });
   }
   return folders;
 }
@@ -36,7 +45,7 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
-async function holdsPlugin(path: string): Promise<boolean> {
+async function missingFiles(path: string): Promise<string[]> {
   const files = await Promise.all([WASM_FILE, MANIFEST_FILE].map((f) => stat(join(path, f)).catch(() => undefined)));
-  return files.every((file) => file?.isFile());
+  return [WASM_FILE, MANIFEST_FILE].filter((_, index) => !files[index]?.isFile());
 }
