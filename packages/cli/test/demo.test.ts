@@ -107,11 +107,17 @@ describe("nd serve --demo", () => {
     // Without its config, as-scrobbler's OnInit fails (a warning: the plugin stays loaded) and so does the call, naming the key.
     const scrobbler = await nd(["plugin", "call", "as-scrobbler", "Scrobbler.IsAuthorized", "{}", "--folder", folder]);
     expect(scrobbler).toMatchObject({ code: 1, stderr: expect.stringContaining("api_token") });
+    // A capability the plugin does not declare is named as such, with what it declares; no error class names.
+    const undeclared = await nd(["plugin", "call", "as-echo", "Scrobbler.Scrobble", "{}", "--folder", folder]);
+    expect(undeclared).toMatchObject({
+      code: 1,
+      stderr: "nd: plugin as-echo: Scrobbler.Scrobble: as-echo does not declare Scrobbler in its manifest's capabilities (it declares MetadataAgent)\n",
+    });
   });
 
   goTest("nd plugin call works on the installed Go examples", async () => {
     const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", join(dataFolder, "plugins")]);
-    expect(coverart).toMatchObject({ code: 1, stderr: expect.stringContaining("PluginNotFoundError") });
+    expect(coverart).toMatchObject({ code: 1, stderr: "nd: plugin go-coverart: MetadataAgent.GetAlbumImages: no answer (plugin:not_found)\n" });
   });
 });
 

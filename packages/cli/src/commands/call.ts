@@ -36,7 +36,8 @@ export function callCommand(io: CliIo): Command {
         try {
           return await manager.call(plugin.name, capability, method, request);
         } catch (error) {
-          if (error instanceof PluginError) throw failure(`${error.kind}: ${error.message}`, error);
+          // The message says what happened; the error's class name would only repeat it in code.
+          if (error instanceof PluginError) throw failure(`plugin ${plugin.name}: ${error.message}`, error);
           throw error;
         }
       });

@@ -66,8 +66,12 @@ export class Plugin {
     const method = CAPABILITIES[capabilityName].methods[methodName];
     if (!method) throw new TypeError(`${capabilityName} has no method ${methodName}`);
     const label = labelOf(capabilityName, method);
-    if (!this.implements(capabilityName) || !this.exportNames.has(method.exportName)) {
-      throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
+    if (!this.implements(capabilityName)) {
+      const declared = this.manifest.capabilities.join(", ") || "none";
+      throw new PluginNotImplementedError(this.name, `${label}: ${this.name} does not declare ${capabilityName} in its manifest's capabilities (it declares ${declared})`);
+    }
+    if (!this.exportNames.has(method.exportName)) {
+      throw new PluginNotImplementedError(this.name, `${label} is not implemented (${this.name} does not export ${method.exportName})`);
     }
     const bytes = encodeMessage(method.requestType, method.requestType.fromPartial(request));
     const started = performance.now();
