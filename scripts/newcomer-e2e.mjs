@@ -106,7 +106,12 @@ function startDemo(repo, env) {
 
 async function checkDemoWithoutGo(repo, env) {
   step("the README's first command without Go or TinyGo on PATH");
-  run("npx", [...PNPM, "install", "--offline", "--frozen-lockfile"], { cwd: repo, env });
+  const install = runPrinting("npx", [...PNPM, "install", "--offline", "--frozen-lockfile"], { cwd: repo, env });
+  const installOutput = install.stdout + install.stderr;
+  // A first install prints what it installed, not warnings a newcomer cannot act on.
+  for (const noise of ["Failed to create bin", "Ignored build scripts"]) {
+    if (installOutput.includes(noise)) fail(`pnpm install printed "${noise}":\n${installOutput}`);
+  }
   const demo = startDemo(repo, env);
   try {
     const url = await demo.ready;
