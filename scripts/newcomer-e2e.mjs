@@ -99,7 +99,8 @@ function startDemo(repo, env) {
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", resolve);
-      process.kill(-child.pid, "SIGTERM");
+      // What Ctrl-C in a terminal does: SIGINT to the whole process group.
+      process.kill(-child.pid, "SIGINT");
     });
   return { ready, stop, output: () => output };
 }
@@ -126,6 +127,8 @@ async function checkDemoWithoutGo(repo, env) {
     if (JSON.stringify(plugins) !== JSON.stringify(expected)) fail(`the demo serves ${plugins.join(", ")}, expected ${expected.join(", ")}`);
     const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"Nina Simone"}' });
     if (!answer.ok) fail(`the demo's as-echo call answered ${answer.status}: ${await answer.text()}`);
+    await demo.stop();
+    if (demo.output().includes("ELIFECYCLE")) fail(`after Ctrl-C pnpm reported a failure:\n${demo.output()}`);
   } finally {
     await demo.stop();
   }
