@@ -129,6 +129,20 @@ describe("loading", () => {
     expect(info?.error?.message).toContain(`add "http": {} to "permissions"`);
   });
 
+  test("every missing permission is named in one error, so the manifest is fixed at once", async () => {
+    const imports = ["get", "get_string", "set_string", "send_text"].map((name) => `(import "env" "${name}" (func $${name} (param i32 i32) (result i64)))`).join("\n");
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports });
+    const { manager } = await startManager(pluginsFolder([{ name: "greedy", wasm, permissions: { cache: {} } }, { name: "needy", wasm }]));
+    const [greedy, needy] = manager.list();
+    expect(greedy?.error).toBeInstanceOf(PermissionError);
+    expect(greedy?.error?.message).toBe(
+      'imports env.get of HttpService without the "http" permission; env.send_text of WebSocketService without the "websocket" permission ' +
+        '(function not exported in module env); add "http": {}, "websocket": {} to "permissions" in manifest.json',
+    );
+    expect(needy?.error?.message).toContain('env.get_string and env.set_string of CacheService without the "cache" permission;');
+    expect(needy?.error?.message).toContain('add "http": {}, "cache": {}, "websocket": {} to "permissions"');
+  });
+
   test("env.call needs the subsonicapi permission, and loads with it", async () => {
     const wasm = watPlugin(ECHO_BIOGRAPHY, { imports: `(import "env" "call" (func $call (param i32 i32) (result i64)))` });
     const { manager } = await startManager(

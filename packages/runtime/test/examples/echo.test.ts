@@ -50,7 +50,7 @@ test.each(twins)("without the cache permission %s does not load, and the error n
   const [info] = manager.list();
   expect(info).toMatchObject({ name: example, state: "failed" });
   expect(info!.error).toBeInstanceOf(PermissionError);
-  expect(info!.error!.message).toMatch(/imports env\.(get|set)_string of CacheService without the "cache" permission/);
+  expect(info!.error!.message).toMatch(/imports env\.(get|set)_string and env\.(get|set)_string of CacheService without the "cache" permission \(/);
   expect(info!.error!.message).toContain("function not exported in module env");
   expect(manager.metadataAgents()).toEqual([]);
 });
