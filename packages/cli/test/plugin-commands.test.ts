@@ -26,6 +26,11 @@ describe("install, list, info, call, remove", () => {
     expect(info.wasmSha256).toMatch(/^[0-9a-f]{64}$/);
     const fromFile = JSON.parse((await nd(["plugin", "info", file, "--json"])).stdout);
     expect(fromFile.wasmSha256).toBe(info.wasmSha256);
+    // In text, each figure says what it is of: the .ndp file's size, the folder's files' size, plugin.wasm's sha256.
+    const fileText = (await nd(["plugin", "info", file])).stdout;
+    expect(fileText).toContain(`package size ${statSync(file).size} bytes\n`);
+    expect(fileText).toContain(`wasm sha256  ${info.wasmSha256} (plugin.wasm)\n`);
+    expect((await nd(["plugin", "info", "hello", "--folder", folder])).stdout).toContain(`files size   ${info.size} bytes\n`);
 
     const call = await nd(["plugin", "call", "hello", "MetadataAgent.GetArtistBiography", '{"name":"Nina"}', "--folder", folder]);
     expect(call).toMatchObject({ code: 0, stderr: "" });
