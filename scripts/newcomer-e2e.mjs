@@ -216,6 +216,9 @@ function checkScaffolds(repo, work, env, goEnv) {
   step("nd plugin new inside examples/ (workspace:*)");
   run("nd", ["plugin", "new", "hello-workspace", "--lang", "as", "examples/hello-workspace"], { cwd: repo, env: ndEnv });
   followScaffoldReadme(join(repo, "examples", "hello-workspace"), "hello-workspace", ndEnv);
+  if (!readFileSync(join(repo, "examples", "hello-workspace", "README.md"), "utf8").includes("pnpm-lock.yaml")) {
+    fail("the skeleton inside examples/ does not say its install changes pnpm-lock.yaml");
+  }
 }
 
 async function main() {

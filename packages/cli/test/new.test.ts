@@ -55,6 +55,9 @@ describe("nd plugin new", () => {
     const dir = workspace();
     expect(await nd(["plugin", "new", "dep-as", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });
     const dependency: string = JSON.parse(readFileSync(join(dir, "dep-as", "package.json"), "utf8")).devDependencies["@nd/protocol"];
+    const readme = readFileSync(join(dir, "dep-as", "README.md"), "utf8");
+    expect(readme).toContain("Run these in this folder:");
+    expect(readme).toContain("Offline it works only\nwhen npm's cache already holds `assemblyscript`");
     expect(dependency).toBe(`file:${realpathSync(join(repository, "packages", "protocol"))}`);
     expect(await nd(["plugin", "new", "dep-go", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 0 });
     const goMod = readFileSync(join(dir, "dep-go", "go.mod"), "utf8");
