@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 export const WASM_FILE = "plugin.wasm";
@@ -9,6 +9,8 @@ export interface PluginFolder {
   readonly path: string;
   /** True when the entry in the plugins folder is a symlink (a `nd plugin dev` link). */
   readonly isSymlink: boolean;
+  /** Where its files are, as messages name them: a link's target, the folder its author edits. */
+  readonly filesPath: string;
 }
 
 /** A subfolder of the plugins folder left out because it lacks a plugin's files. */
@@ -35,7 +37,10 @@ export async function discoverPluginFolders(root: string, incomplete?: Incomplet
     const path = join(root, entry.name);
     if (!(await isDirectory(path))) continue;
     const missing = await missingFiles(path);
-    if (missing.length === 0) folders.push({ path, isSymlink: (await lstat(path)).isSymbolicLink() });
+    if (missing.length === 0) {
+      const isSymlink = (await lstat(path)).isSymbolicLink();
+      folders.push({ path, isSymlink, filesPath: isSymlink ? await realpath(path) : path });
+    }
     else incomplete?.push({ path, missing });
   }
   return folders;
