@@ -107,6 +107,8 @@ describe("nd serve --demo", () => {
     // Without its config, as-scrobbler's OnInit fails (a warning: the plugin stays loaded) and so does the call, naming the key.
     const scrobbler = await nd(["plugin", "call", "as-scrobbler", "Scrobbler.IsAuthorized", "{}", "--folder", folder]);
     expect(scrobbler).toMatchObject({ code: 1, stderr: expect.stringContaining("api_token") });
+    // It has the config permission and no settings: the message says where they go.
+    expect(scrobbler.stderr).toContain("(no [PluginConfig.as-scrobbler] in the config, and it may read settings: give them in a TOML file with --config)\n");
     // A capability the plugin does not declare is named as such, with what it declares; no error class names.
     const undeclared = await nd(["plugin", "call", "as-echo", "Scrobbler.Scrobble", "{}", "--folder", folder]);
     expect(undeclared).toMatchObject({
@@ -117,7 +119,7 @@ describe("nd serve --demo", () => {
 
   goTest("nd plugin call works on the installed Go examples", async () => {
     const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", join(dataFolder, "plugins")]);
-    expect(coverart).toMatchObject({ code: 1, stderr: "nd: plugin go-coverart: MetadataAgent.GetAlbumImages: no answer (plugin:not_found)\n" });
+    expect(coverart).toMatchObject({ code: 1, stderr: expect.stringMatching(/^nd: plugin go-coverart: MetadataAgent\.GetAlbumImages: no answer \(plugin:not_found\) \(no \[PluginConfig\.go-coverart\]/) });
   });
 });
 
