@@ -97,7 +97,7 @@ function startDemo(repo, env) {
   });
   const stop = () =>
     new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", resolve);
       // What Ctrl-C in a terminal does: SIGINT to the whole process group.
       process.kill(-child.pid, "SIGINT");
