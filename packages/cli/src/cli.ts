@@ -78,14 +78,15 @@ function oneLine(message: string): string {
   return first.endsWith(":") ? `${first} ${rest.join("; ")}` : [first, ...rest].join("; ");
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM. Later ones are taken too and change nothing: the
+ * shutdown is bounded, and a runner such as pnpm passes on the Ctrl-C its process group already
+ * got, which would otherwise kill nd halfway and turn a clean stop into a failure.
+ */
 function processStopSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    const stop = () => resolve();
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
 }

@@ -52,6 +52,21 @@ describe("the nd binary", () => {
     expect(result.stderr).toMatch(/"msg":"shutting down"}\n.*"msg":"stopped"}\n$/);
   });
 
+  test("a second stop signal during the shutdown changes nothing: nd serve still stops cleanly", async () => {
+    // What pnpm does on Ctrl-C: the process group gets SIGINT, and pnpm passes one on too.
+    const dir = workspace();
+    let signalled = false;
+    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], ({ stderr }, child) => {
+      if (!signalled && stderr.includes("listening on")) {
+        signalled = true;
+        child.kill("SIGINT");
+        child.kill("SIGINT");
+      }
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/"msg":"shutting down"}\n.*"msg":"stopped"}\n$/);
+  });
+
   test("nd serve -q prints its address on stdout, and no log line", async () => {
     const dir = workspace();
     let signalled = false;
