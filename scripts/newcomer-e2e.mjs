@@ -14,7 +14,8 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const checkout = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM = ["--yes", "pnpm@10.34.8"];
+/** The README's commands: pnpm on Node 24, whatever `node` is on PATH. */
+const PNPM = ["--yes", "-p", "node@24", "-p", "pnpm@10.34.8", "pnpm"];
 const GO_TOOLS = ["go", "gofmt", "tinygo"];
 const STEP_TIMEOUT_MS = 10 * 60 * 1000;
 
