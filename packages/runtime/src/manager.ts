@@ -353,6 +353,7 @@ export class PluginManager {
       memoryLimitBytes: this.options.memoryLimitBytes,
       maxResultBytes: this.options.maxResultBytes,
       maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
+      maxIdleInstances: this.options.maxInstancesPerPlugin,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;
