@@ -1,8 +1,8 @@
 import { http } from "@nd/protocol";
 import type { HttpPermission } from "@nd/manifest";
-import { request } from "undici";
 import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
 import type { HostCallOptions } from "../host-call-options.js";
+import { loadUndici } from "../lazy-modules.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { readBoundedBody } from "./bounded-body.js";
@@ -82,7 +82,7 @@ export function createHttpService(
     },
     logger,
   );
-  const dispatcher = network.dispatcher(scope.allowLocalNetwork);
+  const undici = loadUndici();
 
   function timeoutOf(requested: number): number {
     return requested > 0 ? Math.min(requested, limits.maxTimeoutMs) : limits.defaultTimeoutMs;
@@ -90,6 +90,8 @@ export function createHttpService(
 
   async function follow(first: Hop, signal: AbortSignal): Promise<Messages.HttpResponse> {
     let hop = first;
+    const { request } = await undici;
+    const dispatcher = network.dispatcher(scope.allowLocalNetwork);
     for (let redirects = 0; ; redirects++) {
       await network.check(hop.url, scope, hop.method);
       const response = await network.send(hop.url, scope, () =>
