@@ -20,7 +20,7 @@ export interface PoolStats {
 }
 
 export interface WorkerPoolOptions extends SlotOptions {
-  /** CPU slots: threads running plugin code at once; also the threads kept when idle. */
+  /** CPU slots: threads running plugin code at once; also the threads kept when idle (started on demand). */
   readonly cpuSlots: number;
   /** Threads at most, host-wide. */
   readonly maxThreads: number;
@@ -65,7 +65,8 @@ export class WorkerPool {
     private readonly host: PoolHost,
     private readonly options: WorkerPoolOptions,
   ) {
-    for (let i = 0; i < options.cpuSlots; i++) this.addSlot();
+    // One thread now, so the first call finds it started; the others when calls need them.
+    this.addSlot();
     this.retirement = setInterval(() => this.retireIdleThreads(), Math.max(1000, options.idleTtlMs / 2)).unref();
   }
 
@@ -134,7 +135,7 @@ export class WorkerPool {
       return;
     }
     this.queues.putBack(unstarted);
-    if (this.slots.size < this.options.cpuSlots) this.addSlot();
+    if (this.slots.size === 0) this.addSlot();
     this.dispatch();
   }
 
@@ -265,10 +266,17 @@ export class WorkerPool {
   private startThreads(): void {
     if (this.queues.size === 0) return;
     let starting = 0;
+    let idle = 0;
     const holding = new Set<string>();
     for (const slot of this.slots) {
       if (slot.starting) starting++;
+      if (slot.idle) idle++;
       if (slot.owner !== undefined) holding.add(slot.owner);
+    }
+    // Threads up to the CPU slots start on demand, one at a time, for any call waiting.
+    if (this.slots.size < this.options.cpuSlots && starting === 0 && idle === 0 && this.onCpu.size < this.options.cpuSlots) {
+      this.addSlot();
+      return;
     }
     let homeless = 0;
     for (const plugin of this.queues.plugins()) {
