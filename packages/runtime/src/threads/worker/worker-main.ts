@@ -69,7 +69,8 @@ function beginCall(work: RingMessage): void {
   if ("type" in instance) return writeOutcome(work.tag, instance);
   const outcome = instance.call(task.exportName, task.request);
   const end = (settledOutcome: CallOutcome) => {
-    if (keepsIdle(instance, image)) idle.put(image, instance);
+    // A plugin version dropped while the call waited in a host call keeps no instance.
+    if (keepsIdle(instance, image) && images.get(image.pluginId) === image) idle.put(image, instance);
     writeOutcome(work.tag, settledOutcome);
   };
   if (outcome instanceof Promise) void outcome.then(end);
