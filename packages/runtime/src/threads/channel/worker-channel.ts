@@ -20,7 +20,7 @@ export const RecordKind = {
   HostReplyError: -3,
 } as const;
 
-/** Calls staged on one worker at most (the running one included). */
+/** Work records (calls to begin, host replies) given to one worker at most before it takes them. */
 export const PIPELINE_DEPTH = 8;
 
 const Word = {
