@@ -66,6 +66,16 @@ function pathWithoutGo(shims) {
     .join(delimiter);
 }
 
+/**
+ * A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd
+ * settings, and not the package list and command of the npx that runs this script (`npx
+ * -p node@24 -p pnpm@…`), which every npx started below would otherwise read as its own.
+ */
+function newcomerShell(env) {
+  for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER", "npm_config_package", "npm_config_call"]) delete env[name];
+  return env;
+}
+
 /** Starts the README's first command (on a free port) and resolves with the demo's URL and what it printed. */
 function startDemo(repo, env) {
   const child = spawn("npx", [...PNPM, "start", "--port", "0"], { cwd: repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -174,12 +184,10 @@ async function main() {
     const repo = join(work, "nd");
     step(`clean copy of ${checkout} in ${repo}`);
     cleanCopy(repo);
-    const env = { ...process.env, PATH: pathWithoutGo(join(work, "path")) };
-    // A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd settings.
-    for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER"]) delete env[name];
+    const env = newcomerShell({ ...process.env, PATH: pathWithoutGo(join(work, "path")) });
     await checkDemoWithoutGo(repo, env);
     const hasGo = spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
-    checkScaffolds(repo, work, env, hasGo ? process.env : undefined);
+    checkScaffolds(repo, work, env, hasGo ? newcomerShell({ ...process.env }) : undefined);
     step("passed");
   } finally {
     rmSync(work, { recursive: true, force: true });
