@@ -50,6 +50,8 @@ export class WorkerPool {
   /** Slots off the CPU with host replies waiting for a CPU slot, in arrival order. */
   private readonly resumes: WorkerSlot[] = [];
   private readonly queues = new CallQueues();
+  /** Plugin versions whose calls have waited in host calls: their calls mostly wait, not compute. */
+  private readonly waiters = new Set<string>();
   private readonly retirement: NodeJS.Timeout;
   private closed = false;
   /**
@@ -85,6 +87,7 @@ export class WorkerPool {
 
   /** Tells every worker to forget a plugin version (after reload or unload). */
   drop(pluginId: string): void {
+    this.waiters.delete(pluginId);
     for (const slot of this.slots) slot.drop(pluginId);
   }
 
@@ -118,6 +121,7 @@ export class WorkerPool {
         this.dispatch();
       },
       onDead: (dead, unstarted) => this.replace(dead, unstarted),
+      onSuspended: (pluginId) => this.waiters.add(pluginId),
       onHostReply: (answered) => {
         if (!this.resumes.includes(answered)) this.resumes.push(answered);
         this.dispatch();
@@ -261,7 +265,10 @@ export class WorkerPool {
    * Starts threads for plugins that could have a CPU slot but hold no thread: as many as
    * there are slots to run them (fair-share ones included), not one per queued call, so a
    * burst of short calls (a folder of plugins loading) does not start threads it cannot
-   * use. A plugin that holds a thread waits for it: its calls are staged there.
+   * use. A plugin whose calls have waited in host calls before gets its thread without
+   * waiting for a slot: its calls will mostly wait, so a burst of them (8 plugins calling
+   * their upstreams at once) starts their threads in one go. A plugin that holds a thread
+   * waits for it: its calls are staged there.
    */
   private startThreads(): void {
     if (this.queues.size === 0) return;
@@ -279,10 +286,13 @@ export class WorkerPool {
       return;
     }
     let homeless = 0;
+    let waiting = 0;
     for (const plugin of this.queues.plugins()) {
-      if (!holding.has(plugin) && this.canRun(plugin) !== undefined && this.threadFor(plugin) === undefined) homeless++;
+      if (holding.has(plugin) || this.threadFor(plugin) !== undefined) continue;
+      if (this.waiters.has(plugin)) waiting++;
+      else if (this.canRun(plugin) !== undefined) homeless++;
     }
-    const runnable = Math.min(homeless, 2 * this.options.cpuSlots - this.onCpu.size);
+    const runnable = Math.min(homeless, Math.max(0, 2 * this.options.cpuSlots - this.onCpu.size)) + waiting;
     const wanted = Math.min(runnable - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
     for (let i = 0; i < wanted; i++) this.addSlot();
   }

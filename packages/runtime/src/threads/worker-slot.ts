@@ -42,6 +42,8 @@ export interface SlotEvents {
   onDead(slot: WorkerSlot, unstarted: Job[]): void;
   /** A host call of a call suspended here is answered while the thread is off the CPU: it goes on once the pool calls `resume()`. */
   onHostReply(slot: WorkerSlot): void;
+  /** A call of the plugin version suspended in a host call (answered on the manager's thread). */
+  onSuspended(pluginId: string): void;
 }
 
 /** Why a call's pending host work is aborted, by how the call ended. */
@@ -330,6 +332,7 @@ export class WorkerSlot {
     const at = this.work.indexOf(call);
     if (at >= 0) this.work.splice(at, 1);
     if (record.kind === RecordKind.HostRequest) {
+      this.events.onSuspended(call.job.task.pluginId);
       void this.serveHostCall(call, record.payload);
       return;
     }
