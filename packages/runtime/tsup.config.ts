@@ -16,6 +16,7 @@ export default defineConfig([
     entry: { worker: "src/threads/worker/worker-main.ts" },
     format: ["esm"],
     noExternal: [/^@nd\//, /^@bufbuild\//],
+    minify: true,
     sourcemap: true,
     target: "node24",
   },
