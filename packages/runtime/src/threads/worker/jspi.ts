@@ -12,8 +12,11 @@ interface Jspi {
 
 const jspi = WebAssembly as unknown as Partial<Jspi>;
 
-if (typeof jspi.Suspending !== "function" || typeof jspi.promising !== "function") {
-  throw new Error(`nd needs WebAssembly JSPI (Node.js 24 or newer); this is Node.js ${process.version}`);
+/** Throws when the engine has no JSPI: nd has no other way to run a call that waits. */
+export function assertJspi(): void {
+  if (typeof jspi.Suspending !== "function" || typeof jspi.promising !== "function") {
+    throw new Error(`nd needs WebAssembly JSPI (Node.js 24 or newer); this is Node.js ${process.version}`);
+  }
 }
 
 /** An import the plugin calls synchronously whose answer comes later: its stack waits, the thread does not. */

@@ -7,6 +7,7 @@ import { hostFunctions } from "./host-functions.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { keepsIdle, relieveMemory } from "./idle-memory.js";
 import { IdleInstances } from "./idle-instances.js";
+import { assertJspi } from "./jspi.js";
 import { PluginInstance } from "./plugin-instance.js";
 
 /**
@@ -16,6 +17,7 @@ import { PluginInstance } from "./plugin-instance.js";
  * stack runs at a time while any number wait. It sleeps on the channel when the ring is
  * empty; plugin images arrive on the control port.
  */
+assertJspi();
 const setup = workerData as WorkerSetup;
 const channel = new WorkerChannel(setup.channel, setup.spin);
 const images = new Map<string, PluginImage>();
