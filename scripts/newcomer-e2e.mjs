@@ -18,7 +18,8 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const checkout = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM = ["--yes", "pnpm@10.34.8"];
+/** The README's commands: pnpm on Node 24, whatever `node` is on PATH. */
+const PNPM = ["--yes", "-p", "node@24", "-p", "pnpm@10.34.8", "pnpm"];
 const GO_TOOLS = ["go", "gofmt", "tinygo"];
 const STEP_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -72,6 +73,16 @@ function pathWithoutGo(shims) {
       return shim;
     })
     .join(delimiter);
+}
+
+/**
+ * A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd
+ * settings, and not the package list and command of the npx that runs this script (`npx
+ * -p node@24 -p pnpm@…`), which every npx started below would otherwise read as its own.
+ */
+function newcomerShell(env) {
+  for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER", "ND_REQUIRE_GO", "npm_config_package", "npm_config_call"]) delete env[name];
+  return env;
 }
 
 /** Starts the README's first command (on a free port) and resolves with the demo's URL and what it printed. */
@@ -227,13 +238,11 @@ async function main() {
     const repo = join(work, "nd");
     step(`clean copy of ${checkout} in ${repo}`);
     cleanCopy(repo);
-    const env = { ...process.env, PATH: pathWithoutGo(join(work, "path")) };
-    // A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd settings.
-    for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER", "ND_REQUIRE_GO"]) delete env[name];
+    const env = newcomerShell({ ...process.env, PATH: pathWithoutGo(join(work, "path")) });
     await checkDemoWithoutGo(repo, env);
     checkTestsWithoutGo(repo, work, env);
     const hasGo = spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
-    checkScaffolds(repo, work, env, hasGo ? process.env : undefined);
+    checkScaffolds(repo, work, env, hasGo ? newcomerShell({ ...process.env }) : undefined);
     step("passed");
   } finally {
     rmSync(work, { recursive: true, force: true });

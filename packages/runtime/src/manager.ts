@@ -36,6 +36,7 @@ import {
 import { Plugin, type PluginRuntime } from "./calling/plugin.js";
 import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
 import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
+import { assertJspi } from "./threads/worker/jspi.js";
 import type { LogLine } from "./threads/worker/messages.js";
 
 export interface PluginManagerOptions {
@@ -128,6 +129,7 @@ export class PluginManager {
   private closing?: Promise<void>;
 
   constructor(options: PluginManagerOptions) {
+    assertJspi();
     this.options = resolveManagerOptions(options);
     this.logger = options.logger ?? consoleLogger;
     this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
@@ -380,6 +382,7 @@ export class PluginManager {
       maxResultMessages: this.options.maxResultMessages,
       maxHostCallRequestBytes: this.options.maxHostCallRequestBytes,
       maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
+      maxIdleInstances: this.options.maxInstancesPerPlugin,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;
