@@ -268,11 +268,11 @@ describe.skipIf(!hasGo)("Go SDK", () => {
         expect(calls).toEqual([{ sendText: { connectionId: "live-events", message: "pong" } }]);
       });
 
-      test("a close schedules one reconnect, which connects again", () => {
+      test("an error (how a server's close arrives) schedules one reconnect, which connects again", () => {
         const { plugin, calls } = start(settings);
         plugin.call(
-          method("WebSocketCallback", "OnClose"),
-          encodeMessage(api.OnCloseRequest, { connectionId: "live-events", code: 1006, reason: "gone" }),
+          method("WebSocketCallback", "OnError"),
+          encodeMessage(api.OnErrorRequest, { connectionId: "live-events", error: "websocket: close 1006 (abnormal closure): unexpected EOF" }),
         );
         const callback = plugin.call(
           method("SchedulerCallback", "OnSchedulerCallback"),
