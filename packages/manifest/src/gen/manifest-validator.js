@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://unpkg.com/@nd/manifest/schema/manifest.schema.json","title":"nd plugin manifest","description":"The manifest.json of an nd plugin: who made it, what it implements and which host services it may call.","type":"object","required":["name","author","version","description","capabilities","permissions"],"additionalProperties":true,"properties":{"$schema":{"description":"Where editors find this schema. Ignored by the host.","type":"string"},"name":{"description":"The plugin's identity, unique among loaded plugins; any non-empty text (a folder created for it gets a safe name derived from it).","type":"string","minLength":1,"x-messages":{"minLength":"must not be empty: it is the plugin's identity"}},"author":{"description":"The person or organisation behind the plugin.","type":"string","x-messages":{"minLength":"must not be empty"},"minLength":1},"version":{"description":"The plugin's version; semantic versioning is recommended, any non-empty text is accepted.","type":"string","x-messages":{"minLength":"must be a non-empty version, such as \"1.0.0\""},"minLength":1},"description":{"description":"What the plugin does, in a sentence or two.","type":"string","x-messages":{"minLength":"must not be empty"},"minLength":1},"website":{"description":"The plugin's home page; shown as a link when it is an http:// or https:// URL.","type":"string"},"capabilities":{"description":"The capabilities the plugin implements (case-sensitive); a repeated name counts once.","type":"array","minItems":1,"items":{"enum":["MetadataAgent","Scrobbler","SchedulerCallback","WebSocketCallback","LifecycleManagement"]},"x-messages":{"minItems":"must list at least one capability the plugin implements"}},"permissions":{"description":"Host services the plugin may call; {} grants a service. Unknown keys are accepted and ignored.","type":"object","properties":{"http":{"$ref":"#/definitions/httpPermission"},"cache":{"$ref":"#/definitions/basePermission"},"config":{"$ref":"#/definitions/basePermission"},"scheduler":{"$ref":"#/definitions/basePermission"},"websocket":{"$ref":"#/definitions/websocketPermission"},"artwork":{"$ref":"#/definitions/basePermission"},"subsonicapi":{"$ref":"#/definitions/subsonicapiPermission"}},"additionalProperties":true}},"definitions":{"reason":{"description":"Why the plugin needs the service; shown by `nd plugin info`.","type":"string"},"allowLocalNetwork":{"description":"Allow loopback, private, link-local and similar addresses (default false).","type":"boolean"},"basePermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"}}},"subsonicapiPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowedUsernames":{"description":"Users the plugin may call the Subsonic API as (compared without regard to case); leave out to allow any user.","type":"array","items":{"type":"string","minLength":1,"x-messages":{"minLength":"must not be empty"}}},"allowAdmins":{"description":"Allow calls as an admin user (default false).","type":"boolean"}}},"httpPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowLocalNetwork":{"$ref":"#/definitions/allowLocalNetwork"},"allowedUrls":{"description":"URL pattern (*, or [scheme://]host[:port][/path] with * wildcards) to the HTTP methods allowed on it; leave out to allow every URL.","type":"object","minProperties":1,"additionalProperties":{"type":"array","items":{"enum":["GET","POST","PUT","DELETE","PATCH","HEAD","OPTIONS","*"]}},"x-messages":{"minProperties":"must list at least one URL pattern; leave allowedUrls out to allow every URL"}}}},"websocketPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowLocalNetwork":{"$ref":"#/definitions/allowLocalNetwork"},"allowedUrls":{"description":"URL patterns (*, or [scheme://]host[:port][/path] with * wildcards); leave out to allow every URL.","type":"array","minItems":1,"items":{"type":"string"},"x-messages":{"minItems":"must list at least one URL pattern; leave allowedUrls out to allow every URL"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://unpkg.com/@nd/manifest/schema/manifest.schema.json","title":"nd plugin manifest","description":"The manifest.json of an nd plugin: who made it, what it implements and which host services it may call.","type":"object","required":["name","author","version","description","capabilities","permissions"],"additionalProperties":true,"properties":{"$schema":{"description":"Where editors find this schema. Ignored by the host (any value; one that is not a string is reported as a warning)."},"name":{"description":"The plugin's identity, unique among loaded plugins; any non-empty text (a folder created for it gets a safe name derived from it).","type":"string","minLength":1,"x-messages":{"minLength":"must not be empty: it is the plugin's identity"}},"author":{"description":"The person or organisation behind the plugin (empty is accepted, with a warning).","type":"string"},"version":{"description":"The plugin's version; semantic versioning is recommended, any text is accepted (empty, with a warning).","type":"string"},"description":{"description":"What the plugin does, in a sentence or two (empty is accepted, with a warning).","type":"string"},"website":{"description":"The plugin's home page; shown as a link when it is an http:// or https:// URL. null is read as absent.","type":"string"},"capabilities":{"description":"The capabilities the plugin implements (case-sensitive); a repeated name counts once.","type":"array","minItems":1,"items":{"enum":["MetadataAgent","Scrobbler","SchedulerCallback","WebSocketCallback","LifecycleManagement"]},"x-messages":{"minItems":"must list at least one capability the plugin implements"}},"permissions":{"description":"Host services the plugin may call; {} grants a service, null for a known service does not grant it, and null for permissions is {}. Unknown keys are accepted and ignored.","type":"object","properties":{"http":{"$ref":"#/definitions/httpPermission"},"cache":{"$ref":"#/definitions/basePermission"},"config":{"$ref":"#/definitions/basePermission"},"scheduler":{"$ref":"#/definitions/basePermission"},"websocket":{"$ref":"#/definitions/websocketPermission"},"artwork":{"$ref":"#/definitions/basePermission"},"subsonicapi":{"$ref":"#/definitions/subsonicapiPermission"}},"additionalProperties":true}},"definitions":{"reason":{"description":"Why the plugin needs the service; shown by `nd plugin info`.","type":"string"},"allowLocalNetwork":{"description":"Allow loopback, private, link-local and similar addresses (default false).","type":"boolean"},"basePermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"}}},"subsonicapiPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowedUsernames":{"description":"Users the plugin may call the Subsonic API as (compared without regard to case; an empty name matches no user, with a warning); leave out to allow any user.","type":"array","items":{"type":"string"}},"allowAdmins":{"description":"Allow calls as an admin user (default false).","type":"boolean"}}},"httpPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowLocalNetwork":{"$ref":"#/definitions/allowLocalNetwork"},"allowedUrls":{"description":"URL pattern (*, or [scheme://]host[:port][/path] with * wildcards) to the HTTP methods allowed on it; leave out to allow every URL.","type":"object","minProperties":1,"additionalProperties":{"type":"array","items":{"enum":["GET","POST","PUT","DELETE","PATCH","HEAD","OPTIONS","*"]}},"x-messages":{"minProperties":"must list at least one URL pattern; leave allowedUrls out to allow every URL"}}}},"websocketPermission":{"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowLocalNetwork":{"$ref":"#/definitions/allowLocalNetwork"},"allowedUrls":{"description":"URL patterns (*, or [scheme://]host[:port][/path] with * wildcards); leave out to allow every URL.","type":"array","minItems":1,"items":{"type":"string"},"x-messages":{"minItems":"must list at least one URL pattern; leave allowedUrls out to allow every URL"}}}}}};
 const func2 = ((text) => { let length = 0; for (const _ of text) length++; return length; });
 const schema12 = {"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowLocalNetwork":{"$ref":"#/definitions/allowLocalNetwork"},"allowedUrls":{"description":"URL pattern (*, or [scheme://]host[:port][/path] with * wildcards) to the HTTP methods allowed on it; leave out to allow every URL.","type":"object","minProperties":1,"additionalProperties":{"type":"array","items":{"enum":["GET","POST","PUT","DELETE","PATCH","HEAD","OPTIONS","*"]}},"x-messages":{"minProperties":"must list at least one URL pattern; leave allowedUrls out to allow every URL"}}}};
 const schema13 = {"description":"Why the plugin needs the service; shown by `nd plugin info`.","type":"string"};
@@ -228,7 +228,7 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowedUsernames":{"description":"Users the plugin may call the Subsonic API as (compared without regard to case); leave out to allow any user.","type":"array","items":{"type":"string","minLength":1,"x-messages":{"minLength":"must not be empty"}}},"allowAdmins":{"description":"Allow calls as an admin user (default false).","type":"boolean"}}};
+const schema20 = {"type":"object","additionalProperties":true,"properties":{"reason":{"$ref":"#/definitions/reason"},"allowedUsernames":{"description":"Users the plugin may call the Subsonic API as (compared without regard to case; an empty name matches no user, with a warning); leave out to allow any user.","type":"array","items":{"type":"string"}},"allowAdmins":{"description":"Allow calls as an admin user (default false).","type":"boolean"}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -253,9 +253,8 @@ if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err1 = {instancePath:instancePath+"/allowedUsernames/" + i0,schemaPath:"#/properties/allowedUsernames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.properties.allowedUsernames.items,data:data2};
+if(typeof data2 !== "string"){
+const err1 = {instancePath:instancePath+"/allowedUsernames/" + i0,schemaPath:"#/properties/allowedUsernames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.allowedUsernames.items.type,parentSchema:schema20.properties.allowedUsernames.items,data:data2};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -265,8 +264,9 @@ vErrors.push(err1);
 errors++;
 }
 }
+}
 else {
-const err2 = {instancePath:instancePath+"/allowedUsernames/" + i0,schemaPath:"#/properties/allowedUsernames/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.properties.allowedUsernames.items.type,parentSchema:schema20.properties.allowedUsernames.items,data:data2};
+const err2 = {instancePath:instancePath+"/allowedUsernames",schemaPath:"#/properties/allowedUsernames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.allowedUsernames.type,parentSchema:schema20.properties.allowedUsernames,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -276,9 +276,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/allowedUsernames",schemaPath:"#/properties/allowedUsernames/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.allowedUsernames.type,parentSchema:schema20.properties.allowedUsernames,data:data1};
+if(data.allowAdmins !== undefined){
+let data3 = data.allowAdmins;
+if(typeof data3 !== "boolean"){
+const err3 = {instancePath:instancePath+"/allowAdmins",schemaPath:"#/properties/allowAdmins/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.allowAdmins.type,parentSchema:schema20.properties.allowAdmins,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -288,27 +289,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.allowAdmins !== undefined){
-let data3 = data.allowAdmins;
-if(typeof data3 !== "boolean"){
-const err4 = {instancePath:instancePath+"/allowAdmins",schemaPath:"#/properties/allowAdmins/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema20.properties.allowAdmins.type,parentSchema:schema20.properties.allowAdmins,data:data3};
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -382,10 +370,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.$schema !== undefined){
-let data0 = data.$schema;
-if(typeof data0 !== "string"){
-const err6 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.$schema.type,parentSchema:schema11.properties.$schema,data:data0};
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -395,11 +384,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.name !== undefined){
-let data1 = data.name;
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.name,data:data1};
+else {
+const err7 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -409,8 +395,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.name.type,parentSchema:schema11.properties.name,data:data1};
+if(data.author !== undefined){
+let data1 = data.author;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.author.type,parentSchema:schema11.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -420,11 +408,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.author !== undefined){
-let data2 = data.author;
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err9 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.author,data:data2};
+if(data.version !== undefined){
+let data2 = data.version;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.version.type,parentSchema:schema11.properties.version,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -434,8 +421,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.author.type,parentSchema:schema11.properties.author,data:data2};
+if(data.description !== undefined){
+let data3 = data.description;
+if(typeof data3 !== "string"){
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -445,11 +434,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.version !== undefined){
-let data3 = data.version;
-if(typeof data3 === "string"){
-if(func2(data3) < 1){
-const err11 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.version,data:data3};
+if(data.website !== undefined){
+let data4 = data.website;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.website.type,parentSchema:schema11.properties.website,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -459,8 +447,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.version.type,parentSchema:schema11.properties.version,data:data3};
+if(data.capabilities !== undefined){
+let data5 = data.capabilities;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err12 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.capabilities,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -469,12 +460,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.description !== undefined){
-let data4 = data.description;
-if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err13 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.description,data:data4};
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(!(((((data6 === "MetadataAgent") || (data6 === "Scrobbler")) || (data6 === "SchedulerCallback")) || (data6 === "WebSocketCallback")) || (data6 === "LifecycleManagement"))){
+const err13 = {instancePath:instancePath+"/capabilities/" + i0,schemaPath:"#/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.capabilities.items.enum,parentSchema:schema11.properties.capabilities.items,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -484,8 +474,9 @@ vErrors.push(err13);
 errors++;
 }
 }
+}
 else {
-const err14 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data4};
+const err14 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.capabilities.type,parentSchema:schema11.properties.capabilities,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -495,10 +486,54 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.website !== undefined){
-let data5 = data.website;
-if(typeof data5 !== "string"){
-const err15 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.website.type,parentSchema:schema11.properties.website,data:data5};
+if(data.permissions !== undefined){
+let data7 = data.permissions;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.http !== undefined){
+if(!(validate11(data7.http, {instancePath:instancePath+"/permissions/http",parentData:data7,parentDataProperty:"http",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+if(data7.cache !== undefined){
+if(!(validate13(data7.cache, {instancePath:instancePath+"/permissions/cache",parentData:data7,parentDataProperty:"cache",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+if(data7.config !== undefined){
+if(!(validate13(data7.config, {instancePath:instancePath+"/permissions/config",parentData:data7,parentDataProperty:"config",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+if(data7.scheduler !== undefined){
+if(!(validate13(data7.scheduler, {instancePath:instancePath+"/permissions/scheduler",parentData:data7,parentDataProperty:"scheduler",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+if(data7.websocket !== undefined){
+if(!(validate17(data7.websocket, {instancePath:instancePath+"/permissions/websocket",parentData:data7,parentDataProperty:"websocket",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+}
+if(data7.artwork !== undefined){
+if(!(validate13(data7.artwork, {instancePath:instancePath+"/permissions/artwork",parentData:data7,parentDataProperty:"artwork",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+}
+if(data7.subsonicapi !== undefined){
+if(!(validate20(data7.subsonicapi, {instancePath:instancePath+"/permissions/subsonicapi",parentData:data7,parentDataProperty:"subsonicapi",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.permissions.type,parentSchema:schema11.properties.permissions,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -508,110 +543,14 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.capabilities !== undefined){
-let data6 = data.capabilities;
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err16 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.capabilities,data:data6};
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
-}
-errors++;
-}
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(!(((((data7 === "MetadataAgent") || (data7 === "Scrobbler")) || (data7 === "SchedulerCallback")) || (data7 === "WebSocketCallback")) || (data7 === "LifecycleManagement"))){
-const err17 = {instancePath:instancePath+"/capabilities/" + i0,schemaPath:"#/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.capabilities.items.enum,parentSchema:schema11.properties.capabilities.items,data:data7};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/capabilities",schemaPath:"#/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.capabilities.type,parentSchema:schema11.properties.capabilities,data:data6};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.permissions !== undefined){
-let data8 = data.permissions;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.http !== undefined){
-if(!(validate11(data8.http, {instancePath:instancePath+"/permissions/http",parentData:data8,parentDataProperty:"http",rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
-if(data8.cache !== undefined){
-if(!(validate13(data8.cache, {instancePath:instancePath+"/permissions/cache",parentData:data8,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-if(data8.config !== undefined){
-if(!(validate13(data8.config, {instancePath:instancePath+"/permissions/config",parentData:data8,parentDataProperty:"config",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-if(data8.scheduler !== undefined){
-if(!(validate13(data8.scheduler, {instancePath:instancePath+"/permissions/scheduler",parentData:data8,parentDataProperty:"scheduler",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-if(data8.websocket !== undefined){
-if(!(validate17(data8.websocket, {instancePath:instancePath+"/permissions/websocket",parentData:data8,parentDataProperty:"websocket",rootData}))){
-vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-errors = vErrors.length;
-}
-}
-if(data8.artwork !== undefined){
-if(!(validate13(data8.artwork, {instancePath:instancePath+"/permissions/artwork",parentData:data8,parentDataProperty:"artwork",rootData}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-}
-if(data8.subsonicapi !== undefined){
-if(!(validate20(data8.subsonicapi, {instancePath:instancePath+"/permissions/subsonicapi",parentData:data8,parentDataProperty:"subsonicapi",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/permissions",schemaPath:"#/properties/permissions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.permissions.type,parentSchema:schema11.properties.permissions,data:data8};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
 }
 errors++;
 }
