@@ -2,8 +2,12 @@
 // The newcomer's and plugin author's path, end to end, from a clean copy of this checkout:
 // 1. without Go or TinyGo on PATH, the README's first command builds (skipping the Go
 //    examples, one line each) and serves the demo;
-// 2. `npm link` in packages/cli puts `nd` on PATH, offline;
-// 3. `nd plugin new` scaffolds outside the repository and inside examples/, and each skeleton
+// 2. without Go, the tests that need it are skipped with one line each and the rest pass,
+//    leaving no temporary folder behind: the test command of the packages holding such
+//    tests (protocol, runtime, the Go examples; of the CLI only its two files with Go tests,
+//    to keep this run short);
+// 3. `npm link` in packages/cli puts `nd` on PATH, offline;
+// 4. `nd plugin new` scaffolds outside the repository and inside examples/, and each skeleton
 //    installs, builds and answers `nd plugin call` exactly as its README says, without a
 //    registry for any nd package.
 // Run by `pnpm test`; it removes everything it created.
@@ -14,7 +18,8 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const checkout = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM = ["--yes", "pnpm@10.34.8"];
+/** The README's commands: pnpm on Node 24, whatever `node` is on PATH. */
+const PNPM = ["--yes", "-p", "node@24", "-p", "pnpm@10.34.8", "pnpm"];
 const GO_TOOLS = ["go", "gofmt", "tinygo"];
 const STEP_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -28,11 +33,16 @@ function fail(message) {
 
 /** Runs a command to completion; its output is shown only when it fails. */
 function run(command, args, options) {
+  return runPrinting(command, args, options).stdout;
+}
+
+/** Runs a command to completion and returns what it printed on stdout and stderr. */
+function runPrinting(command, args, options) {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: STEP_TIMEOUT_MS, ...options });
   if (result.status !== 0) {
     fail(`${command} ${args.join(" ")} (in ${options.cwd}) exited ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
   }
-  return result.stdout;
+  return result;
 }
 
 /** The files a clone would hold: tracked and new files of this checkout, in a fresh git repository. */
@@ -65,6 +75,16 @@ function pathWithoutGo(shims) {
     .join(delimiter);
 }
 
+/**
+ * A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd
+ * settings, and not the package list and command of the npx that runs this script (`npx
+ * -p node@24 -p pnpm@…`), which every npx started below would otherwise read as its own.
+ */
+function newcomerShell(env) {
+  for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER", "ND_REQUIRE_GO", "npm_config_package", "npm_config_call"]) delete env[name];
+  return env;
+}
+
 /** Starts the README's first command (on a free port) and resolves with the demo's URL and what it printed. */
 function startDemo(repo, env) {
   const child = spawn("npx", [...PNPM, "start", "--port", "0"], { cwd: repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -88,16 +108,22 @@ function startDemo(repo, env) {
   });
   const stop = () =>
     new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", resolve);
-      process.kill(-child.pid, "SIGTERM");
+      // What Ctrl-C in a terminal does: SIGINT to the whole process group.
+      process.kill(-child.pid, "SIGINT");
     });
   return { ready, stop, output: () => output };
 }
 
 async function checkDemoWithoutGo(repo, env) {
   step("the README's first command without Go or TinyGo on PATH");
-  run("npx", [...PNPM, "install", "--offline", "--frozen-lockfile"], { cwd: repo, env });
+  const install = runPrinting("npx", [...PNPM, "install", "--offline", "--frozen-lockfile"], { cwd: repo, env });
+  const installOutput = install.stdout + install.stderr;
+  // A first install prints what it installed, not warnings a newcomer cannot act on.
+  for (const noise of ["Failed to create bin", "Ignored build scripts"]) {
+    if (installOutput.includes(noise)) fail(`pnpm install printed "${noise}":\n${installOutput}`);
+  }
   const demo = startDemo(repo, env);
   try {
     const url = await demo.ready;
@@ -112,9 +138,45 @@ async function checkDemoWithoutGo(repo, env) {
     if (JSON.stringify(plugins) !== JSON.stringify(expected)) fail(`the demo serves ${plugins.join(", ")}, expected ${expected.join(", ")}`);
     const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"Nina Simone"}' });
     if (!answer.ok) fail(`the demo's as-echo call answered ${answer.status}: ${await answer.text()}`);
+    await demo.stop();
+    if (demo.output().includes("ELIFECYCLE")) fail(`after Ctrl-C pnpm reported a failure:\n${demo.output()}`);
   } finally {
     await demo.stop();
   }
+}
+
+/** The skip lines a run without Go prints, one per test file or example that needs Go. */
+const GO_SKIPS = [
+  "skipped the Go SDK tests",
+  "skipped the tests of examples/go-coverart",
+  "skipped the tests of examples/go-echo",
+  "skipped the tests of examples/go-live-events",
+  "skipped the Navidrome-dialect Go plugin tests",
+  "skipped the Go SubsonicAPI client tests",
+  "go-test: skipped examples/go-coverart",
+  "go-test: skipped examples/go-live-events",
+  "skipped the demo's Go examples",
+  "skipped building the Go scaffold",
+];
+
+function checkTestsWithoutGo(repo, work, env) {
+  step("the tests that need Go, without Go or TinyGo on PATH");
+  // A temporary folder of this step's own, to see what the tests leave behind.
+  const temporary = join(work, "tmp");
+  mkdirSync(temporary);
+  const testEnv = { ...env, TMPDIR: temporary };
+  const filters = ["@nd/protocol", "@nd/runtime", "@nd/example-go-coverart", "@nd/example-go-live-events"].map((name) => `--filter=${name}`);
+  const output = [
+    runPrinting("npx", [...PNPM, "exec", "turbo", "run", "test", "--concurrency=2", ...filters], { cwd: repo, env: testEnv }),
+    runPrinting("npx", [...PNPM, "--filter", "@nd/cli", "exec", "vitest", "run", "test/new.test.ts", "test/demo.test.ts"], { cwd: repo, env: testEnv }),
+  ]
+    .map((result) => result.stdout + result.stderr)
+    .join("");
+  for (const skip of GO_SKIPS) {
+    if (!output.includes(skip)) fail(`without Go, no line says "${skip}":\n${output}`);
+  }
+  const left = readdirSync(temporary);
+  if (left.length > 0) fail(`the tests left ${left.join(", ")} behind in ${temporary}`);
 }
 
 /** Follows a scaffold README's "Build, try, package" block, with `nd` from PATH. */
@@ -165,6 +227,9 @@ function checkScaffolds(repo, work, env, goEnv) {
   step("nd plugin new inside examples/ (workspace:*)");
   run("nd", ["plugin", "new", "hello-workspace", "--lang", "as", "examples/hello-workspace"], { cwd: repo, env: ndEnv });
   followScaffoldReadme(join(repo, "examples", "hello-workspace"), "hello-workspace", ndEnv);
+  if (!readFileSync(join(repo, "examples", "hello-workspace", "README.md"), "utf8").includes("pnpm-lock.yaml")) {
+    fail("the skeleton inside examples/ does not say its install changes pnpm-lock.yaml");
+  }
 }
 
 async function main() {
@@ -173,12 +238,11 @@ async function main() {
     const repo = join(work, "nd");
     step(`clean copy of ${checkout} in ${repo}`);
     cleanCopy(repo);
-    const env = { ...process.env, PATH: pathWithoutGo(join(work, "path")) };
-    // A newcomer's shell: no CI (pnpm would freeze the lockfile a new example changes), no nd settings.
-    for (const name of ["CI", "ND_GO_COMPILER", "ND_PLUGINS_FOLDER"]) delete env[name];
+    const env = newcomerShell({ ...process.env, PATH: pathWithoutGo(join(work, "path")) });
     await checkDemoWithoutGo(repo, env);
+    checkTestsWithoutGo(repo, work, env);
     const hasGo = spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
-    checkScaffolds(repo, work, env, hasGo ? process.env : undefined);
+    checkScaffolds(repo, work, env, hasGo ? newcomerShell({ ...process.env }) : undefined);
     step("passed");
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,11 +1,23 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", worker: "src/threads/worker/worker-main.ts" },
-  format: ["esm", "cjs"],
-  dts: process.env.ND_NO_DTS ? false : { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  shims: true,
-  target: "node20",
-});
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: process.env.ND_NO_DTS ? false : { entry: "src/index.ts" },
+    clean: true,
+    sourcemap: true,
+    shims: true,
+    target: "node24",
+  },
+  {
+    // The worker thread's code in one file with what it uses of @nd/protocol and
+    // @nd/host-services: a thread starts by loading one module, not three packages.
+    entry: { worker: "src/threads/worker/worker-main.ts" },
+    format: ["esm"],
+    noExternal: [/^@nd\//, /^@bufbuild\//],
+    minify: true,
+    sourcemap: true,
+    target: "node24",
+  },
+]);

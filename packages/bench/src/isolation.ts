@@ -63,6 +63,43 @@ export async function ndSlowUpstream(): Promise<SlowUpstreamRun> {
   }
 }
 
+export interface ColdBurst {
+  /** 64 calls of 8 plugins, 100 ms upstream, after one call of each plugin. */
+  millis: number;
+  /** Peak rss growth during it (sampled every 5 ms), against the settled host before it. */
+  rssGrowthBytes: number;
+  /** Threads at its peak. */
+  peakThreads: number;
+}
+
+/** Issue 17's cold burst: one call of each of 8 plugins, then their 64 calls at once, each waiting 100 ms on its upstream. */
+export async function ndColdBurst(): Promise<ColdBurst> {
+  const upstream = await slowUpstream(UPSTREAM_MS);
+  const names = Array.from({ length: PLUGINS }, (_, i) => `fetcher-${i}`);
+  try {
+    return await withManager(Object.fromEntries(names.map((name) => [name, "fetcher"])), {}, async (manager) => {
+      for (const name of names) await biography(manager, name, `${upstream.origin}/${name}/first`);
+      gcNow();
+      const before = process.memoryUsage().rss;
+      let peakRss = before;
+      let peakThreads = 0;
+      const sample = () => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        peakThreads = Math.max(peakThreads, manager.poolStats().threads);
+      };
+      const sampler = setInterval(sample, 5);
+      const start = performance.now();
+      await Promise.all(names.flatMap((name) => Array.from({ length: CALLS_PER_PLUGIN }, (_, i) => biography(manager, name, `${upstream.origin}/${name}/${i}`))));
+      const millis = performance.now() - start;
+      clearInterval(sampler);
+      sample();
+      return { millis, rssGrowthBytes: peakRss - before, peakThreads };
+    });
+  } finally {
+    await upstream.close();
+  }
+}
+
 export interface HeadOfLine {
   p50Millis: number;
   p99Millis: number;

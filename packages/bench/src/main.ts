@@ -5,7 +5,8 @@ import { bareEcho, naiveBridgeMicros, workerRoundTripMicros } from "./floor.js";
 import { ndHostCallMicros, ndLatency, ndMemory, ndStartUp, ndThroughput, type StartUp } from "./nd.js";
 import { AS_ECHO_FOLDER } from "./plugin-folders.js";
 import { peer, type PeerResult } from "./peer.js";
-import { ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peerHeadOfLineHung, peerSlowUpstream } from "./isolation.js";
+import { ndColdBurst, ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peerHeadOfLineHung, peerSlowUpstream } from "./isolation.js";
+import { processStart } from "./process-start.js";
 import { resultsChart, type Isolation } from "./results-chart.js";
 import { latencyMicros, mib } from "./stats.js";
 
@@ -82,6 +83,10 @@ for (const plugins of [1, 10, 50]) {
   say(`${plugins} plugin(s) ready in ${result.readyMillis.toFixed(1)} ms; first call of a fresh plugin ${result.firstCallMillis.toFixed(2)} ms`);
 }
 
+say("\n## process start to one plugin's first answer (as-echo; medians of 7 processes)");
+const started = processStart();
+say(`node -e 0: ${started.bareNodeMillis.toFixed(1)} ms; first answer: ${started.firstAnswerMillis.toFixed(1)} ms (+${(started.firstAnswerMillis - started.bareNodeMillis).toFixed(1)} ms), rss then ${mib(started.firstAnswerRssBytes).toFixed(1)} MiB`);
+
 say("\n## memory (rss and heap, after GC)");
 const memory = await ndMemory();
 say(`per loaded plugin (rss): ${(memory.perLoadedPluginBytes / 1024).toFixed(0)} KiB`);
@@ -105,7 +110,9 @@ const isolation: Isolation = {
   peerHeadOfLineHung: await optional("extism head-of-line", peerHeadOfLineHung),
   bytesPerExtraThread: (await ndMemoryPerExtraThread()).bytesPerThread,
 };
+const coldBurst = await ndColdBurst();
 const ms = (value: number | undefined) => (value === undefined ? "failed" : `${value.toFixed(1)} ms`);
+say(`cold burst (issue 17: one call per plugin, then 64 calls of 8 plugins, 100 ms upstream): ${ms(coldBurst.millis)}, rss +${mib(coldBurst.rssGrowthBytes).toFixed(1)} MiB, ${coldBurst.peakThreads} threads at its peak`);
 say(`64 calls / 8 plugins / 100 ms upstream: nd ${ms(isolation.ndSlowUpstream.warmMillis)} (first storm ${ms(isolation.ndSlowUpstream.coldMillis)}), extism runInWorker ${ms(isolation.peerSlowUpstream?.warmMillis)}, ideal 100 ms`);
 say(`B while A hangs on an upstream: nd p50 ${ms(isolation.ndHeadOfLineHung.p50Millis)} p99 ${ms(isolation.ndHeadOfLineHung.p99Millis)}; extism p50 ${ms(isolation.peerHeadOfLineHung?.p50Millis)} p99 ${ms(isolation.peerHeadOfLineHung?.p99Millis)}`);
 say(`B while A runs 8 endless loops: nd p50 ${ms(isolation.ndHeadOfLineRunaway.p50Millis)} p99 ${ms(isolation.ndHeadOfLineRunaway.p99Millis)}`);
@@ -130,6 +137,8 @@ const results = {
   startUps,
   memory,
   isolation,
+  coldBurst,
+  processStart: started,
 };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("../chart.svg", import.meta.url), resultsChart(results));

@@ -7,7 +7,8 @@ import { validManifest } from "./support/valid-manifest.js";
 function expectWellFormedResult(value: unknown): void {
   const result = validateManifest(value);
   if (result.ok) {
-    expect(result.manifest).toBe(value);
+    // Nulls read as absent (as Navidrome's Go reads them), so the manifest may be a normalised copy.
+    expect(typeof result.manifest.name).toBe("string");
     return;
   }
   expect(result.problems.length).toBeGreaterThan(0);

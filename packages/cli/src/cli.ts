@@ -48,7 +48,7 @@ function program(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo\n");
+    .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo    # inside a checkout of the nd repository\n");
   const plugin = nd.command("plugin").description("manage plugins").addHelpText("after", "\nExample:\n  nd plugin install ./my-plugin.ndp\n");
   const commands = [listCommand, infoCommand, installCommand, updateCommand, removeCommand, devCommand, refreshCommand, packCommand, newCommand, callCommand];
   for (const make of commands) plugin.addCommand(inherit(make(io), nd));
@@ -78,14 +78,15 @@ function oneLine(message: string): string {
   return first.endsWith(":") ? `${first} ${rest.join("; ")}` : [first, ...rest].join("; ");
 }
 
+/**
+ * Resolves at the first SIGINT or SIGTERM. Later ones are taken too and change nothing: the
+ * shutdown is bounded, and a runner such as pnpm passes on the Ctrl-C its process group already
+ * got, which would otherwise kill nd halfway and turn a clean stop into a failure.
+ */
 function processStopSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    const stop = () => resolve();
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
 }

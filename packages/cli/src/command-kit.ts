@@ -13,12 +13,16 @@ interface CommandSpec {
   pluginsFolder?: boolean;
 }
 
+/** The help of --folder, the same for every command that takes it. */
+export const FOLDER_OPTION_HELP =
+  "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else <DataFolder>/plugins: without a DataFolder in the config, $XDG_DATA_HOME/nd/plugins, ~/.local/share/nd/plugins)";
+
 /** A subcommand with the options every plugin command shares and an example in its help. */
 export function defineCommand(spec: CommandSpec): Command {
   const command = new Command(spec.name).description(spec.summary);
   if (spec.pluginsFolder !== false) {
     command
-      .option("--folder <dir>", "plugins folder (env ND_PLUGINS_FOLDER; default from --config, else $XDG_DATA_HOME/nd/plugins, ~/.local/share/nd/plugins)")
+      .option("--folder <dir>", FOLDER_OPTION_HELP)
       .option("--config <file>", "TOML config file ([Plugins], [PluginConfig.<name>])");
   }
   if (spec.json) command.option("--json", "print JSON instead of text");

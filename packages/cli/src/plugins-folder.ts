@@ -27,8 +27,17 @@ export interface InstalledPlugin {
   readonly manifestProblem?: string;
 }
 
-/** Every entry of the plugins folder that holds a plugin; dot entries are skipped, as the host does. */
-export async function listInstalled(folder: string): Promise<InstalledPlugin[]> {
+/** A subfolder of the plugins folder left out, and why, as the host leaves it out too. */
+export interface SkippedEntry {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * Every entry of the plugins folder that holds a plugin; dot entries are skipped, as the host
+ * does. Subfolders lacking a plugin's files are pushed to `skipped` when it is given.
+ */
+export async function listInstalled(folder: string, skipped?: SkippedEntry[]): Promise<InstalledPlugin[]> {
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     throw error;
@@ -36,7 +45,7 @@ export async function listInstalled(folder: string): Promise<InstalledPlugin[]> 
   const plugins: InstalledPlugin[] = [];
   for (const entry of entries.sort()) {
     if (entry.startsWith(".")) continue;
-    const plugin = await describeEntry(join(folder, entry), entry);
+    const plugin = await describeEntry(join(folder, entry), entry, skipped);
     if (plugin) plugins.push(plugin);
   }
   return plugins;
@@ -44,17 +53,23 @@ export async function listInstalled(folder: string): Promise<InstalledPlugin[]> 
 
 /** The installed plugin with this manifest name (or, failing that, this folder name). */
 export async function findInstalled(folder: string, name: string): Promise<InstalledPlugin> {
-  const plugins = await listInstalled(folder);
+  const skipped: SkippedEntry[] = [];
+  const plugins = await listInstalled(folder, skipped);
   const found = plugins.find((plugin) => plugin.name === name) ?? plugins.find((plugin) => plugin.path === join(folder, name));
+  const incomplete = skipped.find((entry) => entry.path === join(folder, name));
+  if (!found && incomplete) throw failure(`${incomplete.path} is not a plugin: ${incomplete.reason}`);
   if (!found) throw failure(`no plugin named "${name}" in ${folder}; see nd plugin list`);
   return found;
 }
 
-async function describeEntry(path: string, entry: string): Promise<InstalledPlugin | undefined> {
+async function describeEntry(path: string, entry: string, skipped?: SkippedEntry[]): Promise<InstalledPlugin | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isDirectory()) return undefined;
   const hasFiles = await Promise.all([MANIFEST_FILE, WASM_FILE].map((file) => isFile(join(path, file))));
-  if (!hasFiles.every(Boolean)) return undefined;
+  if (!hasFiles.every(Boolean)) {
+    skipped?.push({ path, reason: missingFilesReason([MANIFEST_FILE, WASM_FILE].filter((_, index) => !hasFiles[index])) });
+    return undefined;
+  }
   const isDevLink = (await lstat(path)).isSymbolicLink();
   const link = isDevLink ? { linkTarget: await realpath(path) } : {};
   try {
@@ -63,6 +78,12 @@ async function describeEntry(path: string, entry: string): Promise<InstalledPlug
   } catch (error) {
     return { name: entry, path, isDevLink, ...link, manifestProblem: (error as Error).message };
   }
+}
+
+/** Why a folder is no plugin, worded as the host's warning is. */
+export function missingFilesReason(missing: readonly string[]): string {
+  const hint = missing.length === 1 && missing[0] === WASM_FILE ? " (not built yet?)" : "";
+  return `it has no ${missing.join(" and no ")}${hint}; a plugin folder holds ${MANIFEST_FILE} and ${WASM_FILE}`;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -3,7 +3,8 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "@nd/manifest";
 import { checkPluginModule } from "@nd/runtime";
-import { PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
+import { failure } from "./errors.js";
+import { missingFilesReason, PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
 
 /** `ready`: the files would load (manifest valid, module links); `invalid`: see `problems`. */
 export type PluginFilesState = "ready" | "invalid";
@@ -25,7 +26,7 @@ export interface PluginSummary {
 
 export async function describeInstalled(plugin: InstalledPlugin): Promise<PluginSummary> {
   const problems = plugin.manifest
-    ? await checkPluginModule(await readFile(join(plugin.path, WASM_FILE)), plugin.manifest)
+    ? await checkPluginModule(await readWasm(plugin.path), plugin.manifest)
     : [plugin.manifestProblem ?? "manifest.json cannot be read"];
   return {
     name: plugin.name,
@@ -86,7 +87,7 @@ export async function installedDetails(plugin: InstalledPlugin): Promise<PluginD
     const info = await stat(join(plugin.path, name)).catch(() => undefined);
     if (info?.isFile()) files.push({ name, size: info.size });
   }
-  const wasm = await readFile(join(plugin.path, WASM_FILE));
+  const wasm = await readWasm(plugin.path);
   return {
     source: plugin.linkTarget ?? plugin.path,
     manifest: plugin.manifest!,
@@ -97,4 +98,12 @@ export async function installedDetails(plugin: InstalledPlugin): Promise<PluginD
     dev: plugin.isDevLink,
     problems: summary.problems,
   };
+}
+
+/** A plugin folder's plugin.wasm; a folder without one (not built yet?) is named, with why. */
+function readWasm(folder: string): Promise<Buffer> {
+  return readFile(join(folder, WASM_FILE)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${folder} is not a plugin: ${missingFilesReason([WASM_FILE])}`, error);
+    throw error;
+  });
 }

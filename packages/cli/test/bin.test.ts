@@ -8,14 +8,18 @@ import { watBytes } from "./support/wat.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
-function run(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
+/** Runs the binary; `onOutput` sees what it printed so far on both streams after each chunk. */
+function run(args: string[], onOutput?: (output: { stdout: string; stderr: string }, child: ReturnType<typeof spawn>) => void) {
   const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" } });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    onOutput?.({ stdout, stderr }, child);
+  });
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
-    onStderr?.(stderr, child);
+    onOutput?.({ stdout, stderr }, child);
   });
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on("close", (code) => resolve({ code, stdout, stderr })),
@@ -39,7 +43,7 @@ describe("the nd binary", () => {
   test("nd serve stops cleanly on SIGTERM", async () => {
     const dir = workspace();
     let signalled = false;
-    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], (stderr, child) => {
+    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], ({ stderr }, child) => {
       if (!signalled && stderr.includes("listening on")) {
         signalled = true;
         child.kill("SIGTERM");
@@ -67,7 +71,7 @@ describe("the nd binary", () => {
           (i64.const 0))`,
     });
     let signalled = false;
-    const result = await run(["serve", "--port", "0", "--folder", folder], (stderr, child) => {
+    const result = await run(["serve", "--port", "0", "--folder", folder], ({ stderr }, child) => {
       if (!signalled && stderr.includes("OnInit began")) {
         signalled = true;
         child.kill("SIGTERM");
@@ -83,6 +87,34 @@ describe("the nd binary", () => {
       "stopped during start-up",
     ]);
   }, 25_000);
+
+  test("a second stop signal during the shutdown changes nothing: nd serve still stops cleanly", async () => {
+    // What pnpm does on Ctrl-C: the process group gets SIGINT, and pnpm passes one on too.
+    const dir = workspace();
+    let signalled = false;
+    const result = await run(["serve", "--port", "0", "--folder", join(dir, "plugins")], ({ stderr }, child) => {
+      if (!signalled && stderr.includes("listening on")) {
+        signalled = true;
+        child.kill("SIGINT");
+        child.kill("SIGINT");
+      }
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/"msg":"shutting down"}\n.*"msg":"stopped"}\n$/);
+  });
+
+  test("nd serve -q prints its address on stdout, and no log line", async () => {
+    const dir = workspace();
+    let signalled = false;
+    const result = await run(["serve", "-q", "--port", "0", "--folder", join(dir, "plugins")], ({ stdout }, child) => {
+      if (!signalled && stdout.includes("Press Ctrl-C to stop.")) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^nd serve: http:\/\/127\.0\.0\.1:\d+\/ \(plugins from .*plugins\)\. Press Ctrl-C to stop\.\n$/);
+  });
 
   test("nd --version prints the package's version", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };

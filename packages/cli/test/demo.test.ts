@@ -1,13 +1,17 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDemo, type RunningDemo } from "@nd/cli";
+import { goAvailableFor } from "@nd/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { nd, silent } from "./support/nd.js";
 
 const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
+// The Go examples are built, and so installed, only when the build had a Go compiler.
+const goExamples = goAvailableFor("the demo's Go examples (go-coverart, go-echo, go-live-events)");
+const goTest = test.skipIf(!goExamples);
 let demo: RunningDemo;
 let dataFolder: string;
 
@@ -42,7 +46,8 @@ describe("nd serve --demo", () => {
   });
 
   test("installs every built example and loads it", () => {
-    expect(demo.installed).toEqual(["as-echo", "as-metadata-agent", "as-scrobbler", "as-subsonic-relay", "go-coverart", "go-echo", "go-live-events"]);
+    const assemblyScript = ["as-echo", "as-metadata-agent", "as-scrobbler", "as-subsonic-relay"];
+    expect(demo.installed).toEqual([...assemblyScript, ...(goExamples ? ["go-coverart", "go-echo", "go-live-events"] : [])]);
     expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
     expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
   });
@@ -57,7 +62,7 @@ describe("nd serve --demo", () => {
     expect((await get("/api/artist?name=Nobody")).body.biography).toEqual({ plugin: "as-echo", value: "bio of Nobody" });
   });
 
-  test("album images come from the Cover Art Archive agent, asked first, with the MBID another agent found", async () => {
+  goTest("album images come from the Cover Art Archive agent, asked first, with the MBID another agent found", async () => {
     const { body } = await get("/api/album?name=Kind%20of%20Blue&artist=Miles%20Davis");
     expect(body.info).toMatchObject({ plugin: "as-metadata-agent", value: { mbid: "3c0b1e4c-3333-4c1a-9c57-6f9d2a6b1a03" } });
     expect(body.images.plugin).toBe("go-coverart");
@@ -91,7 +96,7 @@ describe("nd serve --demo", () => {
     expect(listed).toEqual(demo.subsonic.requests);
   });
 
-  test("the live-events plugin answers the WebSocket server's ping", async () => {
+  goTest("the live-events plugin answers the WebSocket server's ping", async () => {
     await eventually(() => expect(demo.upstreams.eventMessages).toContain("pong"));
   });
 
@@ -99,10 +104,39 @@ describe("nd serve --demo", () => {
     const folder = join(dataFolder, "plugins");
     const call = await nd(["plugin", "call", "as-echo", "MetadataAgent.GetArtistMBID", '{"name":"Nina"}', "--folder", folder]);
     expect(JSON.parse(call.stdout)).toEqual({ mbid: "mbid-of-Nina" });
-    const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", folder]);
-    expect(coverart).toMatchObject({ code: 1, stderr: expect.stringContaining("PluginNotFoundError") });
     // Without its config, as-scrobbler's OnInit fails (a warning: the plugin stays loaded) and so does the call, naming the key.
     const scrobbler = await nd(["plugin", "call", "as-scrobbler", "Scrobbler.IsAuthorized", "{}", "--folder", folder]);
     expect(scrobbler).toMatchObject({ code: 1, stderr: expect.stringContaining("api_token") });
+    // It has the config permission and no settings: the message says where they go.
+    expect(scrobbler.stderr).toContain("(no [PluginConfig.as-scrobbler] in the config, and it may read settings: give them in a TOML file with --config)\n");
+    // A capability the plugin does not declare is named as such, with what it declares; no error class names.
+    const undeclared = await nd(["plugin", "call", "as-echo", "Scrobbler.Scrobble", "{}", "--folder", folder]);
+    expect(undeclared).toMatchObject({
+      code: 1,
+      stderr: "nd: plugin as-echo: Scrobbler.Scrobble: as-echo does not declare Scrobbler in its manifest's capabilities (it declares MetadataAgent)\n",
+    });
   });
+
+  goTest("nd plugin call works on the installed Go examples", async () => {
+    const coverart = await nd(["plugin", "call", "go-coverart", "MetadataAgent.GetAlbumImages", '{"mbid":"not-an-id"}', "--folder", join(dataFolder, "plugins")]);
+    expect(coverart).toMatchObject({ code: 1, stderr: expect.stringMatching(/^nd: plugin go-coverart: MetadataAgent\.GetAlbumImages: no answer \(plugin:not_found\) \(no \[PluginConfig\.go-coverart\]/) });
+  });
+});
+
+test("the demo prints curl lines only for what it installed: no live-events line without go-live-events", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nd-demo-partial-"));
+  try {
+    const partial = join(dir, "examples");
+    cpSync(join(examples, "as-echo"), join(partial, "as-echo"), { recursive: true, filter: (source) => !source.includes("node_modules") });
+    const only = await startDemo({ examplesFolder: partial, dataFolder: join(dir, "data"), port: 0, logger: silent });
+    try {
+      expect(only.installed).toEqual(["as-echo"]);
+      expect(only.instructions).toContain("/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography");
+      expect(only.instructions).not.toContain("/demo/events");
+    } finally {
+      await only.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlink
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { goAvailableFor } from "@nd/testing";
 import { describe, expect, test } from "vitest";
 import { nd, workspace } from "./support/nd.js";
 
@@ -38,7 +39,7 @@ describe("nd plugin new", () => {
     expect(await devAndCall(dir, plugin, "hello-as")).toEqual({ biography: "hello-as says hello to Nina" });
   }, 120_000);
 
-  test("a Go scaffold builds and answers nd plugin call", async () => {
+  test.skipIf(!goAvailableFor("building the Go scaffold", ["go"]))("a Go scaffold builds and answers nd plugin call", async () => {
     const dir = workspace();
     expect(await nd(["plugin", "new", "hello-go", "--lang", "go", "src/hello"], { cwd: dir })).toMatchObject({ code: 0 });
     const plugin = join(dir, "src", "hello");
@@ -54,6 +55,9 @@ describe("nd plugin new", () => {
     const dir = workspace();
     expect(await nd(["plugin", "new", "dep-as", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });
     const dependency: string = JSON.parse(readFileSync(join(dir, "dep-as", "package.json"), "utf8")).devDependencies["@nd/protocol"];
+    const readme = readFileSync(join(dir, "dep-as", "README.md"), "utf8");
+    expect(readme).toContain("Run these in this folder:");
+    expect(readme).toContain("Offline it works only\nwhen npm's cache already holds `assemblyscript`");
     expect(dependency).toBe(`file:${realpathSync(join(repository, "packages", "protocol"))}`);
     expect(await nd(["plugin", "new", "dep-go", "--lang", "go"], { cwd: dir })).toMatchObject({ code: 0 });
     const goMod = readFileSync(join(dir, "dep-go", "go.mod"), "utf8");
@@ -87,5 +91,10 @@ describe("nd plugin new", () => {
     expect(await nd(["plugin", "new", "ok", "--lang", "as", "taken"], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining("is not empty") });
     expect((await nd(["plugin", "new", "ok"], { cwd: dir })).code).toBe(2);
     expect((await nd(["plugin", "new", "ok", "--lang", "rust"], { cwd: dir })).code).toBe(2);
+    // Without a name the name is what is missing, whether --lang is given or not; then --lang.
+    for (const argv of [["plugin", "new"], ["plugin", "new", "--lang", "as"]]) {
+      expect(await nd(argv, { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("missing required argument 'name'") });
+    }
+    expect(await nd(["plugin", "new", "ok"], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("--lang is required: nd plugin new ok --lang as") });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "@nd/cli";
 import { describe, expect, test } from "vitest";
@@ -41,6 +41,11 @@ describe("install, list, info, call, remove", () => {
     expect(info.wasmSha256).toMatch(/^[0-9a-f]{64}$/);
     const fromFile = JSON.parse((await nd(["plugin", "info", file, "--json"])).stdout);
     expect(fromFile.wasmSha256).toBe(info.wasmSha256);
+    // In text, each figure says what it is of: the .ndp file's size, the folder's files' size, plugin.wasm's sha256.
+    const fileText = (await nd(["plugin", "info", file])).stdout;
+    expect(fileText).toContain(`package size ${statSync(file).size} bytes\n`);
+    expect(fileText).toContain(`wasm sha256  ${info.wasmSha256} (plugin.wasm)\n`);
+    expect((await nd(["plugin", "info", "hello", "--folder", folder])).stdout).toContain(`files size   ${info.size} bytes\n`);
 
     const call = await nd(["plugin", "call", "hello", "MetadataAgent.GetArtistBiography", '{"name":"Nina"}', "--folder", folder]);
     expect(call).toMatchObject({ code: 0, stderr: "" });
@@ -155,6 +160,32 @@ describe("install, list, info, call, remove", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--folder <dir>");
     expect(help.stdout).toMatch(/Example:\n {2}nd plugin install /);
+  });
+
+  test("every command that takes --folder describes its default the same way", async () => {
+    const folderHelp = async (argv: string[]) => {
+      const { stdout } = await nd([...argv, "--help"]);
+      return stdout.slice(stdout.indexOf("--folder <dir>"), stdout.indexOf("--config <file>")).replace(/\s+/g, " ");
+    };
+    const serve = await folderHelp(["serve"]);
+    expect(serve).toContain("<DataFolder>/plugins");
+    expect(serve).toContain("$XDG_DATA_HOME/nd/plugins");
+    for (const command of ["install", "list", "info", "refresh", "call"]) expect(await folderHelp(["plugin", command]), command).toBe(serve);
+  });
+});
+
+describe("a folder with a manifest but no plugin.wasm", () => {
+  test("info names it and says why it is no plugin; list says it skipped it, and why", async () => {
+    const folder = join(workspace(), "plugins");
+    const bare = join(folder, "bare");
+    mkdirSync(bare, { recursive: true });
+    writeFileSync(join(bare, "manifest.json"), JSON.stringify(manifestOf({ name: "bare" })));
+    const why = `${bare} is not a plugin: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm\n`;
+    expect(await nd(["plugin", "info", bare])).toEqual({ code: 1, stdout: "", stderr: `nd: ${why}` });
+    expect(await nd(["plugin", "info", "bare", "--folder", folder])).toEqual({ code: 1, stdout: "", stderr: `nd: ${why}` });
+    const list = await nd(["plugin", "list", "--folder", folder]);
+    expect(list).toMatchObject({ code: 0, stdout: `no plugins in ${folder}\n` });
+    expect(list.stderr).toBe(`skipped ${bare}: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm\n`);
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseConfig, startServer, type RunningServer } from "@nd/cli";
 import { afterEach, describe, expect, test } from "vitest";
@@ -23,7 +24,12 @@ describe("GET /metrics", () => {
     const bio = biographyPlugin("b-bio", "from b");
     const spec = {
       ...bio,
-      answers: { ...bio.answers, metadata_agent_get_artist_url: { error: "upstream down" } },
+      answers: {
+        ...bio.answers,
+        metadata_agent_get_artist_url: { error: "upstream down" },
+        metadata_agent_get_artist_images: { error: "plugin:not_implemented" },
+        metadata_agent_get_similar_artists: { error: "plugin:not_found" },
+      },
       body: `(func (export "metadata_agent_get_artist_mbid") (param i32 i32) (result i64) (loop $forever (br $forever)) (i64.const 0))`,
     };
     expect((await nd(["plugin", "install", await packageFile(dir, spec), "--folder", folder])).code).toBe(0);
@@ -34,6 +40,9 @@ describe("GET /metrics", () => {
     await call("GetArtistBiography");
     await call("GetArtistBiography");
     await call("GetArtistURL");
+    await call("GetArtistImages");
+    await call("GetSimilarArtists");
+    await call("GetSimilarArtists");
     expect((await call("GetArtistMBID")).status).toBe(504);
 
     const response = await rawRequest(`${server.url}/metrics`);
@@ -43,13 +52,21 @@ describe("GET /metrics", () => {
     const values = samples(response.text);
     const bioLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistBiography"}';
     const urlLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistURL"}';
-    expect(values.get(`nd_plugin_calls_total${bioLabels}`)).toBe(2);
-    expect(values.get(`nd_plugin_calls_total${urlLabels}`)).toBe(1);
+    const outcome = (labels: string, name: string) => labels.replace(/}$/, `,outcome="${name}"}`);
+    expect(values.get(`nd_plugin_calls_total${outcome(bioLabels, "ok")}`)).toBe(2);
+    expect(values.get(`nd_plugin_calls_total${outcome(urlLabels, "error")}`)).toBe(1);
+    // "Ask the next one" answers are counted apart, never as errors.
+    const imagesLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistImages"}';
+    const similarLabels = '{plugin="b-bio",method="MetadataAgent.GetSimilarArtists"}';
+    expect(values.get(`nd_plugin_calls_total${outcome(imagesLabels, "not_implemented")}`)).toBe(1);
+    expect(values.get(`nd_plugin_calls_total${outcome(similarLabels, "not_found")}`)).toBe(2);
+    expect([values.get(`nd_plugin_errors_total${imagesLabels}`), values.get(`nd_plugin_errors_total${similarLabels}`)]).toEqual([0, 0]);
     expect(values.get(`nd_plugin_errors_total${urlLabels}`)).toBe(1);
     expect(values.get(`nd_plugin_errors_total${bioLabels}`)).toBe(0);
     expect(values.get(`nd_plugin_timeouts_total${urlLabels}`)).toBe(0);
     const mbidLabels = '{plugin="b-bio",method="MetadataAgent.GetArtistMBID"}';
     expect([values.get(`nd_plugin_timeouts_total${mbidLabels}`), values.get(`nd_plugin_errors_total${mbidLabels}`)]).toEqual([1, 1]);
+    expect(values.get(`nd_plugin_calls_total${outcome(mbidLabels, "timeout")}`)).toBe(1);
     expect(values.get(`nd_plugin_call_duration_seconds_count${bioLabels}`)).toBe(2);
     expect(values.get('nd_plugin_call_duration_seconds_bucket{le="+Inf",plugin="b-bio",method="MetadataAgent.GetArtistBiography"}')).toBe(2);
     expect(values.get(`nd_plugin_call_duration_seconds_sum${bioLabels}`)).toBeGreaterThan(0);
@@ -63,5 +80,21 @@ describe("GET /metrics", () => {
     for (const name of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"]) {
       expect(values.has(name), name).toBe(true);
     }
+  });
+
+  test("no gauge is named like a counter, and promtool check metrics passes clean", async () => {
+    const server = await startServer({ folder: join(workspace(), "plugins"), config: parseConfig("", join(workspace(), "nd.toml")), port: 0, logger: silent, workers: 1 });
+    servers.push(server);
+    const { text } = await rawRequest(`${server.url}/metrics`);
+    const gauges = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((match) => match[1]!);
+    expect(gauges).toContain("nodejs_active_resources");
+    expect(gauges.filter((name) => name.endsWith("_total"))).toEqual([]);
+    const promtool = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    if (promtool.error) {
+      console.log(`skipped promtool check metrics: promtool is not on PATH (apt-get install prometheus provides it)`);
+      return;
+    }
+    expect(`${promtool.stdout}${promtool.stderr}`).toBe("");
+    expect(promtool.status).toBe(0);
   });
 });

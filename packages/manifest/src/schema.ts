@@ -1,27 +1,16 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import schemaDocument from "../schema/manifest.schema.json" with { type: "json" };
+import { validate } from "./gen/manifest-validator.js";
 
 /** The manifest JSON Schema (draft-07), as shipped in `@nd/manifest/schema.json`. */
 export const manifestSchema: Readonly<Record<string, unknown>> = deepFreeze(schemaDocument);
 
-let compiled: ValidateFunction | undefined;
-
-/** The schema compiled once, on first use. */
+/**
+ * The schema's validator, compiled at build time (`pnpm codegen` runs
+ * scripts/compile-schema.mjs): nothing is compiled when a host starts.
+ */
 export function compiledManifestSchema(): ValidateFunction {
-  compiled ??= createAjv().compile(manifestSchema);
-  return compiled;
-}
-
-function createAjv(): Ajv {
-  // verbose: errors carry the offending data and their schema, which the messages quote.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-  ajv.addKeyword({ keyword: "x-messages", schemaType: "object" });
-  ajv.addFormat("uri", { type: "string", validate: isAbsoluteUrl });
-  return ajv;
-}
-
-function isAbsoluteUrl(text: string): boolean {
-  return URL.canParse(text);
+  return validate;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -6,6 +6,7 @@ const generated = [
   "packages/protocol/src/gen",
   "packages/protocol/assembly/gen",
   "packages/protocol/go/gen",
+  "packages/manifest/src/gen",
 ];
 
 const status = execFileSync("git", ["status", "--porcelain", "--", ...generated], {

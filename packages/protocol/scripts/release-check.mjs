@@ -1,6 +1,7 @@
 // Packs every publishable package (packages/* not marked private) the way
-// `pnpm publish` would, then checks each tarball: it must hold a README and
-// something for every `files` entry, the package must publish as public,
+// `pnpm publish` would, then checks each tarball: it must hold a README, the
+// LICENSE and something for every `files` entry, the package must publish as
+// public with a real version and say where its repository, homepage and issues are,
 // publint must find no error or warning, and @arethetypeswrong/cli must find
 // the types right for import and require.
 // attw runs with the "node16" profile: it checks node16 (from ESM and from CJS) and
@@ -8,11 +9,13 @@
 // never resolve subpath exports such as "@nd/manifest/schema.json". Our packages
 // need Node >= 20, and TypeScript users on Node 20 resolve with node16/nodenext or
 // bundler; the root entry still resolves under node10 through `main` and `types`.
-// Run from anywhere after `pnpm build`: `pnpm release:check`.
+// Run from anywhere after `pnpm build`: `pnpm release:check`. With `--pack-destination <dir>`
+// (`pnpm release:pack`) the checked tarballs are kept in <dir>: the published packages only,
+// where `pnpm -r pack` would pack the private ones too.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -89,6 +92,10 @@ function packagingProblems(manifest, packed) {
   if (!packed.files.some((file) => /^readme\.md$/i.test(file.path))) {
     problems.push("README.md: the tarball has none");
   }
+  if (!packed.files.some((file) => file.path === "LICENSE")) problems.push("LICENSE: the tarball has none");
+  if (manifest.version === "0.0.0") problems.push("version: 0.0.0 is not a release; the changesets set the version");
+  const missingFields = ["repository", "homepage", "bugs"].filter((field) => manifest[field] === undefined);
+  if (missingFields.length > 0) problems.push(`package.json: no ${missingFields.join(", ")}`);
   const leaked = excludedButPacked(manifest, packed);
   if (leaked.length > 0) problems.push(`files: the tarball holds files its "!" entries exclude: ${leaked.join(", ")}`);
   const missing = missingFileEntries(manifest, packed);
@@ -116,8 +123,19 @@ function checkPackage(packageDir, destination) {
   return { name: `${manifest.name}@${manifest.version}`, fileCount: packed.files.length, problems };
 }
 
+/** The folder given with --pack-destination, where the tarballs are kept; else none. */
+function keptDestination(argv) {
+  const index = argv.indexOf("--pack-destination");
+  if (index === -1) return undefined;
+  const folder = argv[index + 1];
+  if (!folder) throw new Error("--pack-destination needs a folder");
+  mkdirSync(folder, { recursive: true });
+  return resolve(folder);
+}
+
 function main() {
-  const destination = mkdtempSync(join(tmpdir(), "nd-release-check-"));
+  const kept = keptDestination(process.argv.slice(2));
+  const destination = kept ?? mkdtempSync(join(tmpdir(), "nd-release-check-"));
   let failed = 0;
   try {
     for (const packageDir of publishablePackages()) {
@@ -131,7 +149,7 @@ function main() {
       }
     }
   } finally {
-    rmSync(destination, { recursive: true, force: true });
+    if (!kept) rmSync(destination, { recursive: true, force: true });
   }
   if (failed > 0) {
     console.error(`${failed} package(s) are not ready to publish`);

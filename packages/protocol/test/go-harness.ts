@@ -44,10 +44,6 @@ interface PluginExports {
   [name: string]: unknown;
 }
 
-export function isGoInstalled(): boolean {
-  return spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
-}
-
 /** Builds a Go plugin folder to `out` with the SDK's build script. */
 export function buildGoPlugin(pluginDir: string, out: string): void {
   const script = join(goModuleDir, "build-plugin.mjs");

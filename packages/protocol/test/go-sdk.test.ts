@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { goAvailableFor } from "@nd/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   API_VERSION,
@@ -27,14 +28,13 @@ import {
   envImportsOf,
   exportNamesOf,
   goModuleDir,
-  isGoInstalled,
   repoRoot,
   type CallResult,
   type HostFunctionImpl,
   type WasmModule,
 } from "./go-harness.js";
 
-const hasGo = isGoInstalled();
+const hasGo = goAvailableFor("the Go SDK tests (go vet, go test, the Go examples built to wasm)", ["go"]);
 const MBID = "76df3287-6cda-33eb-8e9a-044b5e15ffdd";
 
 function response<T>(result: CallResult, codec: MessageCodec<T>): T {
@@ -64,11 +64,12 @@ describe.skipIf(!hasGo)("Go SDK", () => {
   });
 
   describe("examples built to wasm", () => {
-    const outDir = mkdtempSync(join(tmpdir(), "nd-go-sdk-"));
+    let outDir: string;
     let coverart: WasmModule;
     let liveEvents: WasmModule;
 
     beforeAll(() => {
+      outDir = mkdtempSync(join(tmpdir(), "nd-go-sdk-"));
       for (const name of ["go-coverart", "go-live-events"]) {
         buildGoPlugin(join(repoRoot, "examples", name), join(outDir, `${name}.wasm`));
       }

@@ -20,7 +20,7 @@ import {
   type ScrobblerClient,
   type WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
-import { discoverPluginFolders, type PluginFolder } from "./loading/discovery.js";
+import { discoverPluginFolders, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
 import { PluginError, PluginLoadError, PluginUnavailableError } from "./errors.js";
 import { grantedPermissions } from "./loading/linking.js";
 import { consoleLogger, type Logger } from "./logger.js";
@@ -36,6 +36,7 @@ import {
 import { Plugin, type PluginRuntime } from "./calling/plugin.js";
 import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
 import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
+import { assertJspi } from "./threads/worker/jspi.js";
 import type { LogLine } from "./threads/worker/messages.js";
 
 export interface PluginManagerOptions {
@@ -118,6 +119,8 @@ export class PluginManager {
   private readonly metricsStore: Metrics;
   /** Keyed by folder path. */
   private readonly records = new Map<string, PluginRecord>();
+  /** Incomplete subfolders already reported (path and missing files), so each is said once. */
+  private readonly incompleteReported = new Set<string>();
   /** Every plugin version that may still run, keyed by id: current ones and those finishing after a reload. */
   private readonly versions = new Map<string, Plugin>();
   private pool?: WorkerPool;
@@ -126,6 +129,7 @@ export class PluginManager {
   private closing?: Promise<void>;
 
   constructor(options: PluginManagerOptions) {
+    assertJspi();
     this.options = resolveManagerOptions(options);
     this.logger = options.logger ?? consoleLogger;
     this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
@@ -169,13 +173,28 @@ export class PluginManager {
    * untouched, with its cache, schedules and sockets.
    */
   async rescan(): Promise<void> {
-    const folders = await discoverPluginFolders(this.options.folder);
+    const incomplete: IncompleteFolder[] = [];
+    const folders = await discoverPluginFolders(this.options.folder, incomplete);
+    this.reportIncomplete(incomplete);
     const present = new Set(folders.map((folder) => folder.path));
     for (const [path, record] of this.records) if (!present.has(path)) this.unload(path, record);
     const added = folders.filter((folder) => !this.records.has(folder.path));
     const compiled = await mapWithLimit(added, this.options.compileConcurrency, (folder) => this.compile(folder));
     const claimed = compiled.map((record) => this.claim(record));
     await Promise.all(claimed.map((record) => this.activate(record)));
+  }
+
+  /** Says once why a subfolder is left out, until it changes: a plugin not built yet is a common surprise. */
+  private reportIncomplete(incomplete: readonly IncompleteFolder[]): void {
+    const current = new Set(incomplete.map((folder) => `${folder.path}\0${folder.missing.join()}`));
+    for (const reported of this.incompleteReported) if (!current.has(reported)) this.incompleteReported.delete(reported);
+    for (const { path, missing } of incomplete) {
+      const key = `${path}\0${missing.join()}`;
+      if (this.incompleteReported.has(key)) continue;
+      this.incompleteReported.add(key);
+      const hint = missing.length === 1 && missing[0] === WASM_FILE ? " (not built yet?)" : "";
+      this.logger.warn(`skipping ${path}: it has no ${missing.join(" and no ")}${hint}; a plugin folder holds manifest.json and plugin.wasm`, { folder: path });
+    }
   }
 
   /** Calls one method of a loaded plugin; rejects with a PluginError. */
@@ -363,6 +382,7 @@ export class PluginManager {
       maxResultMessages: this.options.maxResultMessages,
       maxHostCallRequestBytes: this.options.maxHostCallRequestBytes,
       maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
+      maxIdleInstances: this.options.maxInstancesPerPlugin,
     };
     const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
     target.plugin = plugin;

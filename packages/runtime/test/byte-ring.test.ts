@@ -45,22 +45,22 @@ describe("ByteRing", () => {
     const written: number[] = [];
     while (writer.write(written.length, bytes(100, written.length))) written.push(written.length);
     expect(written.length).toBeGreaterThan(3);
-    expect(reader.read()).toEqual({ kind: 0, payload: bytes(100, 0) });
+    expect(reader.read()).toEqual({ kind: 0, payload: bytes(100, 0), tag: 0 });
     expect(writer.write(99, bytes(100, 99))).toBeDefined();
     const rest = [];
     for (let m = reader.read(); m; m = reader.read()) rest.push(m.kind);
     expect(rest).toEqual([...written.slice(1), 99]);
   });
 
-  test("payloads above the inline limit travel on the port and keep their place in line", () => {
+  test("payloads above the inline limit travel on the port and keep their place in line, with their tags", () => {
     const { writer, reader } = ringPair(1024, 64);
-    writer.write(1, bytes(10, 1));
-    writer.write(2, bytes(5000, 2));
-    writer.write(3, bytes(20, 3));
+    writer.write(1, bytes(10, 1), 7);
+    writer.write(2, bytes(5000, 2), -5);
+    writer.write(3, bytes(20, 3), 2 ** 31 - 1);
     expect([reader.read(), reader.read(), reader.read()]).toEqual([
-      { kind: 1, payload: bytes(10, 1) },
-      { kind: 2, payload: bytes(5000, 2) },
-      { kind: 3, payload: bytes(20, 3) },
+      { kind: 1, payload: bytes(10, 1), tag: 7 },
+      { kind: 2, payload: bytes(5000, 2), tag: -5 },
+      { kind: 3, payload: bytes(20, 3), tag: 2 ** 31 - 1 },
     ]);
   });
 
@@ -73,7 +73,7 @@ describe("ByteRing", () => {
     expect(writer.withdraw(first)).toBe(false);
     expect(writer.withdraw(second)).toBe(true);
     expect(writer.withdraw(second)).toBe(false);
-    expect(reader.read()).toEqual({ kind: 3, payload: bytes(8, 3) });
+    expect(reader.read()).toEqual({ kind: 3, payload: bytes(8, 3), tag: 0 });
     expect(reader.read()).toBeUndefined();
   });
 

@@ -6,12 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SubsonicApiHandler, SubsonicRequest } from "@nd/host-services";
 import { PluginCallError, PluginManager } from "@nd/runtime";
+import { goAvailableFor } from "@nd/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { memoryLogger } from "./support/wat-plugins.js";
 
 const FIXTURE = join(__dirname, "fixtures", "go-subsonic-ping");
 const BUILD_SCRIPT = join(__dirname, "..", "..", "protocol", "go", "build-plugin.mjs");
 
+const hasGo = goAvailableFor("the Go SubsonicAPI client tests (test/fixtures/go-subsonic-ping)");
 let root: string;
 const managers: PluginManager[] = [];
 const received: SubsonicRequest[] = [];
@@ -52,7 +54,7 @@ async function start(config: Record<string, string>) {
   return { manager, lines, biography: () => manager.call("go-subsonic-ping", "MetadataAgent", "GetArtistBiography", {}) };
 }
 
-describe("a Go plugin calling the SubsonicAPI service", () => {
+describe.skipIf(!hasGo)("a Go plugin calling the SubsonicAPI service", () => {
   test("reads the key written `Account` as `account` and pings as that user", async () => {
     const { manager, biography } = await start({ Account: "Nina" });
     expect(manager.list()[0]).toMatchObject({ state: "loaded" });

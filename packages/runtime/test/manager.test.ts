@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   PermissionError,
@@ -48,6 +48,21 @@ const trap = watPlugin(`
   (func (export "metadata_agent_get_artist_biography") (param i32) (param i32) (result i64)
     unreachable)`);
 
+describe("folders that are not plugins", () => {
+  test("a subfolder without plugin.wasm or manifest.json is left out with one warning saying why, once", async () => {
+    const folder = pluginsFolder([{ name: "echo", wasm: echo }]);
+    rmSync(join(folder, "echo", "plugin.wasm"));
+    mkdirSync(join(folder, "empty"));
+    const { manager, lines } = await startManager(folder);
+    expect(manager.list()).toEqual([]);
+    await manager.rescan();
+    expect(lines.filter((line) => line.startsWith("warn: skipping"))).toEqual([
+      `warn: skipping ${join(folder, "echo")}: it has no plugin.wasm (not built yet?); a plugin folder holds manifest.json and plugin.wasm`,
+      `warn: skipping ${join(folder, "empty")}: it has no plugin.wasm and no manifest.json; a plugin folder holds manifest.json and plugin.wasm`,
+    ]);
+  });
+});
+
 describe("calling plugins", () => {
   test("a loaded plugin answers typed calls through its capability client", async () => {
     const { manager } = await startManager(pluginsFolder([{ name: "echo", wasm: echo }]));
@@ -89,7 +104,7 @@ describe("calling plugins", () => {
     await agent!.getArtistMBID({}).catch(() => {});
     const metrics = manager.metrics("echo");
     expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistBiography")).toMatchObject({ calls: 2, errors: 0 });
-    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistMBID")).toMatchObject({ calls: 1, errors: 1 });
+    expect(metrics.find((m) => m.method === "MetadataAgent.GetArtistMBID")).toMatchObject({ calls: 1, errors: 0, notFound: 1 });
   });
 });
 
@@ -112,6 +127,20 @@ describe("loading", () => {
     expect(info?.error?.message).toContain("function not exported in module env");
     expect(info?.error?.message).toContain("env.get of HttpService");
     expect(info?.error?.message).toContain(`add "http": {} to "permissions"`);
+  });
+
+  test("every missing permission is named in one error, so the manifest is fixed at once", async () => {
+    const imports = ["get", "get_string", "set_string", "send_text"].map((name) => `(import "env" "${name}" (func $${name} (param i32 i32) (result i64)))`).join("\n");
+    const wasm = watPlugin(ECHO_BIOGRAPHY, { imports });
+    const { manager } = await startManager(pluginsFolder([{ name: "greedy", wasm, permissions: { cache: {} } }, { name: "needy", wasm }]));
+    const [greedy, needy] = manager.list();
+    expect(greedy?.error).toBeInstanceOf(PermissionError);
+    expect(greedy?.error?.message).toBe(
+      'imports env.get of HttpService without the "http" permission; env.send_text of WebSocketService without the "websocket" permission ' +
+        '(function not exported in module env); add "http": {}, "websocket": {} to "permissions" in manifest.json',
+    );
+    expect(needy?.error?.message).toContain('env.get_string and env.set_string of CacheService without the "cache" permission;');
+    expect(needy?.error?.message).toContain('add "http": {}, "cache": {}, "websocket": {} to "permissions"');
   });
 
   test("env.call needs the subsonicapi permission, and loads with it", async () => {
@@ -206,7 +235,8 @@ describe("isolation and limits", () => {
     expect(await runaway).toBeInstanceOf(PluginTimeoutError);
     expect(order).toEqual(["echo", "loop"]);
     await expect(manager.call("echo", "MetadataAgent", "GetArtistBiography", { id: "after" })).resolves.toEqual({ biography: "after" });
-    expect(manager.poolStats()).toMatchObject({ threads: 2, cpuSlots: 2, busy: 0, inHostCalls: 0, queued: 0 });
+    // the runaway's thread was stopped; another starts only when calls need it
+    expect(manager.poolStats()).toMatchObject({ threads: 1, cpuSlots: 2, busy: 0, inHostCalls: 0, queued: 0 });
     const loopMetrics = manager.metrics("loop").find((m) => m.method === "MetadataAgent.GetArtistBiography");
     expect(loopMetrics).toMatchObject({ calls: 1, errors: 1, timeouts: 1 });
   });
@@ -347,6 +377,25 @@ describe("metrics", () => {
     await expect(scrobbler!.isAuthorized({ userId: "", username: "token expired" })).rejects.toThrow("token expired");
     await expect(scrobbler!.isAuthorized({})).resolves.toEqual({ authorized: false, error: "" });
     expect(manager.metrics("echo-scrobbler")).toMatchObject([{ method: "Scrobbler.IsAuthorized", calls: 2, errors: 1 }]);
+  });
+
+  test("plugin:not_implemented and plugin:not_found are counted apart, never as errors", async () => {
+    // As above: the username comes back as the response's error field.
+    const echoScrobbler = watPlugin(
+      `(func (export "scrobbler_is_authorized") (param $ptr i32) (param $len i32) (result i64)
+         (call $pack (local.get $ptr) (local.get $len)))`,
+      { prefixes: ["scrobbler_"] },
+    );
+    const { manager } = await startManager(
+      pluginsFolder([{ name: "echo-scrobbler", wasm: echoScrobbler, capabilities: ["Scrobbler"] }]),
+    );
+    const [scrobbler] = manager.scrobblers();
+    const answers = ["plugin:not_implemented", "plugin:not_found", "plugin:not_found", "token expired"];
+    for (const username of answers) await scrobbler!.isAuthorized({ userId: "", username }).catch(() => {});
+    await scrobbler!.isAuthorized({});
+    expect(manager.metrics("echo-scrobbler")).toMatchObject([
+      { method: "Scrobbler.IsAuthorized", calls: 5, errors: 1, timeouts: 0, notImplemented: 1, notFound: 2 },
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PluginManager } from "@nd/runtime";
-import { pluginsFolder, watPlugin } from "@nd/testing";
+import { goAvailableFor, pluginsFolder, watPlugin } from "@nd/testing";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { ECHO_BIOGRAPHY, memoryLogger } from "./support/wat-plugins.js";
 
@@ -13,6 +13,7 @@ import { ECHO_BIOGRAPHY, memoryLogger } from "./support/wat-plugins.js";
 const FIXTURE = join(__dirname, "fixtures/go-navidrome-dialect");
 const BUILD_SCRIPT = join(__dirname, "../../protocol/go/build-plugin.mjs");
 
+const goTest = test.skipIf(!goAvailableFor("the Navidrome-dialect Go plugin tests (test/fixtures/go-navidrome-dialect)"));
 let wasm: Uint8Array;
 let upstream: Server;
 let origin: string;
@@ -79,7 +80,7 @@ async function startDialectPlugin() {
   return { manager, lines };
 }
 
-test("OnInit schedules `@every 2s`, and the job runs again and again with its id and payload", async () => {
+goTest("OnInit schedules `@every 2s`, and the job runs again and again with its id and payload", async () => {
   const { manager, lines } = await startDialectPlugin();
   expect(manager.list()[0]).toMatchObject({ name: "Navidrome Dialect", state: "loaded" });
   await expect.poll(() => ticks.length, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(2);
@@ -87,13 +88,13 @@ test("OnInit schedules `@every 2s`, and the job runs again and again with its id
   expect(lines.filter((line) => line.startsWith("error"))).toEqual([]);
 });
 
-test("a plugin reads Content-Type from a response by its canonical name", async () => {
+goTest("a plugin reads Content-Type from a response by its canonical name", async () => {
   const { manager } = await startDialectPlugin();
   const answer = await manager.call("Navidrome Dialect", "MetadataAgent", "GetArtistBiography", { name: `${origin}/info` });
   expect(answer).toEqual({ biography: "application/json; charset=utf-8" });
 });
 
-test("a manifest with unknown fields loads; each one is logged as a warning", async () => {
+goTest("a manifest with unknown fields loads; each one is logged as a warning", async () => {
   const manifest = {
     name: "Fake Artist Agent",
     author: "Navidrome",

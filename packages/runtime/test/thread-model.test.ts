@@ -44,10 +44,26 @@ describe("a call waiting in a host call holds no CPU slot", () => {
     const urls = names.flatMap((name) => Array.from({ length: 8 }, (_, i) => `${upstream.origin}/${name}/${i}`));
     const calls = urls.map((url, i) => biography(manager, names[i >> 3]!, url));
     await upstream.arrived(64);
-    expect(manager.poolStats()).toMatchObject({ cpuSlots: 2, busy: 0, inHostCalls: 64, queued: 0 });
+    // the 8 calls of a plugin wait on one thread (their stacks suspended); a thread holds one plugin's calls
+    expect(manager.poolStats()).toMatchObject({ threads: 8, cpuSlots: 2, busy: 0, inHostCalls: 64, queued: 0 });
     upstream.release();
     expect(await Promise.all(calls)).toEqual(urls.map((url) => ({ biography: url })));
     expect(upstream.events.slice(0, 64).every((event) => event.startsWith("arrived"))).toBe(true);
+    expect(manager.poolStats()).toMatchObject({ busy: 0, inHostCalls: 0, queued: 0 });
+  }, 30_000);
+
+  test("64 waiting calls of 8 plugins hold no more threads than the CPU slots and their fair-share extras", async () => {
+    const upstream = await startUpstream();
+    const names = Array.from({ length: 8 }, (_, i) => `fetcher-${i}`);
+    const manager = await startManager(names.map(fetcher), { workers: 4 });
+    const urls = names.flatMap((name) => Array.from({ length: 8 }, (_, i) => `${upstream.origin}/${name}/${i}`));
+    const calls = urls.map((url, i) => biography(manager, names[i >> 3]!, url));
+    await upstream.arrived(64);
+    const { threads, ...waiting } = manager.poolStats();
+    expect(waiting).toEqual({ cpuSlots: 4, busy: 0, inHostCalls: 64, idle: 0, queued: 0 });
+    expect(threads).toBeLessThanOrEqual(2 * 4);
+    upstream.release();
+    expect(await Promise.all(calls)).toEqual(urls.map((url) => ({ biography: url })));
     expect(manager.poolStats()).toMatchObject({ busy: 0, inHostCalls: 0, queued: 0 });
   }, 30_000);
 
@@ -94,10 +110,12 @@ describe("a call waiting in a host call holds no CPU slot", () => {
 
   test("threads started for a storm retire once idle, down to the CPU slots", async () => {
     const upstream = await startUpstream();
-    const manager = await startManager([fetcher("a")], { instanceIdleTtlMs: 1000 });
-    const calls = Array.from({ length: 8 }, (_, i) => biography(manager, "a", `${upstream.origin}/${i}`));
+    const names = Array.from({ length: 8 }, (_, i) => `fetcher-${i}`);
+    const manager = await startManager(names.map(fetcher), { instanceIdleTtlMs: 1000 });
+    const calls = names.map((name) => biography(manager, name, `${upstream.origin}/${name}`));
     await upstream.arrived(8);
-    expect(manager.poolStats().threads).toBeGreaterThanOrEqual(8);
+    // a thread holds waiting calls of one plugin only: one thread per plugin waiting
+    expect(manager.poolStats()).toMatchObject({ threads: 8, inHostCalls: 8 });
     upstream.release();
     await Promise.all(calls);
     await expect.poll(() => manager.poolStats(), { timeout: 10_000, interval: 200 }).toMatchObject({ threads: 2, idle: 2 });

@@ -9,7 +9,8 @@ import { failure, usageError } from "../errors.js";
 import { writeJson, type CliIo } from "../io.js";
 import { warnOfInitError, withSinglePlugin } from "../manager.js";
 import { checkPathArgument } from "../path-arguments.js";
-import { findInstalled } from "../plugins-folder.js";
+import type { HostConfig } from "../config.js";
+import { findInstalled, type InstalledPlugin } from "../plugins-folder.js";
 import { requestFromJson, resolveMethod } from "../methods.js";
 
 /** A request larger than this is refused, from a file or standard input alike. */
@@ -36,12 +37,22 @@ export function callCommand(io: CliIo): Command {
         try {
           return await manager.call(plugin.name, capability, method, request);
         } catch (error) {
-          if (error instanceof PluginError) throw failure(`${error.kind}: ${error.message}`, error);
+          // The message says what happened; the error's class name would only repeat it in code.
+          if (error instanceof PluginError) throw failure(`plugin ${plugin.name}: ${error.message}${missingConfigHint(plugin, context.config)}`, error);
           throw error;
         }
       });
       writeJson(io.stdout, CAPABILITIES[capability].methods[method]!.responseType.toJSON(response));
     });
+}
+
+/**
+ * A plugin that may read settings (it has the config permission) but has none: its failure may
+ * well be a missing setting, and the user is told where settings go.
+ */
+function missingConfigHint(plugin: InstalledPlugin, config: HostConfig): string {
+  if (plugin.manifest?.permissions.config === undefined || Object.hasOwn(config.pluginConfig, plugin.name)) return "";
+  return ` (no [PluginConfig.${plugin.name}] in the config, and it may read settings: give them in a TOML file with --config)`;
 }
 
 /** The request's JSON text: the argument itself, standard input for `-`, a file for `@path`. */

@@ -29,7 +29,7 @@ export function infoCommand(io: CliIo): Command {
             ? await installedDetails({ name: target, path, isDevLink: false, manifest: await readManifestFile(path) })
             : await installedDetails(await installedWithManifest(context.folder, target));
       if (context.json) writeJson(io.stdout, details);
-      else printDetails(io, details);
+      else printDetails(io, details, kind === "package" ? "package size" : "files size");
     });
 }
 
@@ -77,7 +77,8 @@ function printPermission(io: CliIo, permission: PermissionDetails): void {
   if (permission.allowAdmins) writeLine(io.stdout, "    admin users: allowed");
 }
 
-function printDetails(io: CliIo, details: PluginDetails): void {
+/** `sizeLabel` says what the size is of: the .ndp file, or a folder's plugin files together. */
+function printDetails(io: CliIo, details: PluginDetails, sizeLabel: string): void {
   const { manifest } = details;
   const line = (label: string, value: string) => writeLine(io.stdout, `${label.padEnd(13)}${value}`.trimEnd());
   line("name", `${manifest.name} ${manifest.version}${details.dev ? " (dev link)" : ""}`);
@@ -90,8 +91,8 @@ function printDetails(io: CliIo, details: PluginDetails): void {
   for (const permission of details.permissions) printPermission(io, permission);
   line("files", "");
   for (const file of details.files) writeLine(io.stdout, `  ${file.name.padEnd(14)} ${file.size} bytes`);
-  line("size", `${details.size} bytes`);
-  line("sha256", details.wasmSha256);
+  line(sizeLabel, `${details.size} bytes`);
+  line("wasm sha256", `${details.wasmSha256} (plugin.wasm)`);
   line("problems", details.problems.length === 0 ? "none" : "");
   for (const problem of details.problems) writeLine(io.stdout, `  ${problem}`);
 }

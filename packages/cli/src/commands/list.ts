@@ -6,7 +6,7 @@ import { writeJson, writeLine } from "../io.js";
 import { terminalSafe } from "../terminal-text.js";
 import { withSinglePlugin } from "../manager.js";
 import { describeInstalled, type PluginSummary } from "../summaries.js";
-import { listInstalled, type InstalledPlugin } from "../plugins-folder.js";
+import { listInstalled, type InstalledPlugin, type SkippedEntry } from "../plugins-folder.js";
 
 export function listCommand(io: CliIo): Command {
   return defineCommand({
@@ -19,12 +19,14 @@ export function listCommand(io: CliIo): Command {
     .action(async (options: { init?: boolean }, command: Command) => {
       const context = await contextOf(io, command);
       const summaries: PluginSummary[] = [];
-      for (const plugin of await listInstalled(context.folder)) {
+      const skipped: SkippedEntry[] = [];
+      for (const plugin of await listInstalled(context.folder, skipped)) {
         const summary = await describeInstalled(plugin);
         summaries.push(options.init && summary.state === "ready" ? await withInitResult(plugin, summary, context) : summary);
       }
       if (context.json) writeJson(io.stdout, summaries);
       else printTable(io, summaries, context.folder);
+      for (const entry of skipped) writeLine(io.stderr, `skipped ${entry.path}: ${entry.reason}`);
     });
 }
 

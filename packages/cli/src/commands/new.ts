@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { pluginFolderName, validateManifest } from "@nd/manifest";
 import { Option, type Command } from "commander";
 import { defineCommand } from "../command-kit.js";
-import { CliError, failure } from "../errors.js";
+import { CliError, failure, usageError } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
 import { pathProblem } from "../path-arguments.js";
 import { protocolSourceFor } from "../scaffold/protocol-source.js";
@@ -20,8 +20,10 @@ export function newCommand(io: CliIo): Command {
   })
     .argument("<name>", "the plugin's name (its manifest name)")
     .argument("[folder]", "where to create it (default ./<safe folder name of the name>); must not exist or be empty")
-    .addOption(new Option("--lang <language>", "as (AssemblyScript) or go").choices(["as", "go"]).makeOptionMandatory())
-    .action(async (name: string, folder: string | undefined, options: { lang: keyof typeof LANGUAGES }) => {
+    // Checked in the action rather than made mandatory, so a missing name is reported first.
+    .addOption(new Option("--lang <language>", "as (AssemblyScript) or go (required)").choices(["as", "go"]))
+    .action(async (name: string, folder: string | undefined, options: { lang?: keyof typeof LANGUAGES }) => {
+      if (options.lang === undefined) throw usageError(`--lang is required: nd plugin new ${name} --lang as (AssemblyScript) or --lang go`);
       const language = LANGUAGES[options.lang];
       checkManifestName(name, language);
       const target = resolve(io.cwd, folder ?? pluginFolderName(name));

@@ -6,6 +6,7 @@ import { parseManifest, type Manifest } from "@nd/manifest";
 import { extractNdp, writeNdp } from "@nd/ndp";
 import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
+import { failure } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
@@ -82,7 +83,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       subsonic: subsonic.config,
       warnings: [],
     };
-    const server = await startServer({ folder, config, host: options.host, port: options.port ?? 4533, logger, token: options.token, signal: options.signal });
+    const server = await startServer({ folder, config, host: options.host, port: options.port, logger, token: options.token, signal: options.signal });
     return {
       server,
       upstreams,
@@ -108,7 +109,9 @@ function findExamples(cwd: string): string {
       if (dirname(dir) === dir) break;
     }
   }
-  throw new Error("cannot find the repository's examples/ folder; run nd serve --demo from the nd repository");
+  throw failure(
+    `nd serve --demo installs the built examples of a checkout of the nd repository, and there is none above ${resolve(cwd)}: run it inside a checkout (https://github.com/nd-music/nd), or run nd serve on your own plugins`,
+  );
 }
 
 async function installExamples(examples: string, folder: string, upstreams: DemoUpstreams, logger: Logger): Promise<string[]> {
@@ -167,7 +170,7 @@ function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubso
     `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography -d '{"name":"Nina Simone"}'`,
     `  curl -s -H 'content-type: application/json' ${url}/api/scrobble -d '${scrobble}'`,
     `  curl -s ${upstreams.url}/demo/listens    # what the fake ListenBrainz received`,
-    `  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`,
+    ...(installed.includes("go-live-events") ? [`  curl -s ${upstreams.url}/demo/events     # what go-live-events answered over its WebSocket`] : []),
     `  curl -s -H 'content-type: application/json' ${url}/api/plugins/as-subsonic-relay/call/Scrobbler.IsAuthorized -d '{"username":"demo"}'   # a Subsonic ping`,
     `  curl -s ${subsonic.url}/demo/requests    # what the Subsonic server received (ping, scrobble)`,
     "",

@@ -44,13 +44,16 @@ function codeString(text: string): string {
   return JSON.stringify(text);
 }
 
-function readme(name: string, build: string): TemplateFile {
+/** `notes`: what the author should know about where the skeleton lives, after the commands. */
+function readme(name: string, build: string, notes = ""): TemplateFile {
   const text = `# ${name}
 
 An nd plugin. It implements \`MetadataAgent.GetArtistBiography\`; every other method answers
 \`plugin:not_implemented\`.
 
 ## Build, try, package
+
+Run these in this folder:
 
 \`\`\`sh
 ${build}
@@ -61,9 +64,20 @@ nd plugin pack .                    # writes ${pluginFolderName(name)}-0.1.0.ndp
 
 \`nd\` comes from a checkout of nd: \`(cd packages/cli && npm link)\` there puts it on your PATH
 (see the plugin authors guide, packages/protocol/README-authors.md in the checkout).
-`;
+${notes}`;
   return { path: "README.md", text };
 }
+
+const WORKSPACE_NOTE = `
+This plugin is part of the nd workspace: its install adds it to the repository's
+pnpm-lock.yaml. Commit that change with the plugin, or create the plugin outside the
+repository to leave the lockfile alone.
+`;
+
+const REGISTRY_NOTE = `
+\`npm install\` takes the AssemblyScript compiler from the npm registry. Offline it works only
+when npm's cache already holds \`assemblyscript\` (from an earlier install on this machine).
+`;
 
 export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
   const packageJson = {
@@ -75,7 +89,7 @@ export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): Tem
   };
   const inWorkspace = protocol.dependency.startsWith("workspace:");
   const build = inWorkspace
-    ? `npx --yes pnpm@10.34.8 install                             # at the repository root: links @nd/protocol
+    ? `npx --yes pnpm@10.34.8 install                             # installs the whole workspace, this plugin included: links @nd/protocol
 npx --yes pnpm@10.34.8 --filter ${packageName(name)} build   # writes plugin.wasm`
     : "npm install && npm run build      # writes plugin.wasm; @nd/protocol comes from your nd (file:)";
   const asconfig = {
@@ -101,7 +115,7 @@ registerMetadataAgent(new Agent());
     { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
     { path: "assembly/plugin.ts", text: plugin },
     { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
-    readme(name, build),
+    readme(name, build, inWorkspace ? WORKSPACE_NOTE : REGISTRY_NOTE),
   ];
 }
 

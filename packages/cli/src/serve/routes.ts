@@ -9,7 +9,8 @@ import type { PluginHost } from "./plugin-host.js";
 import type { PluginLogs } from "./plugin-logs.js";
 import type { ServerMetrics } from "./prometheus.js";
 import { guardRequest, type AccessPolicy } from "./request-guard.js";
-import { renderStatusPage } from "./status-page.js";
+import { renderLiveParts, renderStatusPage, type StatusView } from "./status-page.js";
+import { STATUS_LIVE_PATH, STATUS_SCRIPT, STATUS_SCRIPT_PATH } from "./status-script.js";
 
 export interface RouteContext {
   readonly host: PluginHost;
@@ -30,6 +31,8 @@ export async function handle(context: RouteContext, request: IncomingMessage, re
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname === "/") return sendStatusPage(context, request, response);
     if (url.pathname === "/metrics") return await sendMetrics(context, request, response);
+    if (url.pathname === STATUS_SCRIPT_PATH) return sendStatusScript(request, response);
+    if (url.pathname === STATUS_LIVE_PATH) return sendLiveParts(context, request, response);
     const body = await route(context, context.host.manager, request, url);
     sendJson(response, 200, body);
   } catch (error) {
@@ -41,22 +44,47 @@ export async function handle(context: RouteContext, request: IncomingMessage, re
 
 function sendStatusPage(context: RouteContext, request: IncomingMessage, response: ServerResponse): void {
   expectMethod(request.method ?? "GET", "GET");
-  const { manager } = context.host;
   const nonce = randomBytes(16).toString("base64");
-  const page = renderStatusPage({
+  const page = renderStatusPage({ ...statusView(context), nonce });
+  response.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "content-length": Buffer.byteLength(page),
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    "referrer-policy": "no-referrer",
+  });
+  response.end(page);
+}
+
+function sendLiveParts(context: RouteContext, request: IncomingMessage, response: ServerResponse): void {
+  expectMethod(request.method ?? "GET", "GET");
+  const parts = renderLiveParts(statusView(context));
+  response.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "content-length": Buffer.byteLength(parts),
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "cache-control": "no-store",
+  });
+  response.end(parts);
+}
+
+function statusView(context: RouteContext): Omit<StatusView, "nonce"> {
+  const { manager } = context.host;
+  return {
     plugins: manager.list(),
     metrics: (plugin) => manager.metrics(plugin),
     logs: (plugin) => context.logs.recent(plugin),
     poolStats: manager.poolStats(),
-    nonce,
-  });
+  };
+}
+
+function sendStatusScript(request: IncomingMessage, response: ServerResponse): void {
+  expectMethod(request.method ?? "GET", "GET");
   response.writeHead(200, {
-    "content-type": "text/html; charset=utf-8",
-    "content-length": Buffer.byteLength(page),
-    "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
-    "referrer-policy": "no-referrer",
+    "content-type": "text/javascript; charset=utf-8",
+    "content-length": Buffer.byteLength(STATUS_SCRIPT),
+    "cache-control": "no-cache",
   });
-  response.end(page);
+  response.end(STATUS_SCRIPT);
 }
 
 async function sendMetrics(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,5 +1,4 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
 import { loadConfig, MIN_TOKEN_LENGTH, type HostConfig } from "../config.js";
@@ -10,6 +9,7 @@ import { ensurePluginsFolder } from "../plugins-folder.js";
 import { keptArtworkSecret } from "./artwork-secret.js";
 import { answerClientError } from "./client-error.js";
 import { FolderWatcher } from "./folder-watcher.js";
+import { listenOn } from "./listen.js";
 import { PluginHost } from "./plugin-host.js";
 import { PluginLogs } from "./plugin-logs.js";
 import { ServerMetrics } from "./prometheus.js";
@@ -23,7 +23,10 @@ export interface ServerOptions {
   readonly config?: HostConfig;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** Default 4533; 0 picks a free port. */
+  /**
+   * A port taken is an error naming --port; 0 picks a free port. Default: nd's own
+   * (`DEFAULT_PORT`, 4538), or the next free one after it.
+   */
   readonly port?: number;
   /** Default: JSON lines on stderr (readable lines when it is a terminal). */
   readonly logger?: Logger;
@@ -47,7 +50,7 @@ export interface ServerOptions {
 
 /** A running reference host. */
 export interface RunningServer {
-  /** e.g. "http://127.0.0.1:4533" */
+  /** e.g. "http://127.0.0.1:4538" */
   readonly url: string;
   readonly port: number;
   readonly folder: string;
@@ -84,7 +87,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     logger,
   );
-  await startPlugins(host, options.signal);
   const watcher = new FolderWatcher({
     folder,
     pollIntervalMs: options.pollIntervalMs,
@@ -94,18 +96,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       for (const path of changed) await host.reload(names.get(path) ?? path);
     },
   });
-  if (config.enabled) await watcher.start();
   const requests = new RequestTracker();
   const context = { host, agentOrder: config.agents, logger, access, metrics, logs };
+  let settleLoading!: (loaded: boolean) => void;
+  const loading = new Promise<boolean>((resolve) => (settleLoading = resolve));
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (request, response) => {
     if (requests.closing) response.setHeader("connection", "close");
-    void requests.track(handle(context, request, response));
+    // A request that comes while the plugins load is answered once they are loaded.
+    void requests.track(loading.then((loaded) => (loaded ? handle(context, request, response) : void response.destroy())));
   });
   server.on("clientError", answerClientError);
   let port: number;
   try {
-    port = await listen(server, address, options.port ?? 4533);
+    // Before any plugin loads: a port that is taken fails at once.
+    port = await listenOn(server, address, options.port);
+    await startPlugins(host, options.signal);
+    if (config.enabled) await watcher.start();
+    settleLoading(true);
   } catch (error) {
+    settleLoading(false);
+    server.closeAllConnections();
+    server.close();
     await watcher.close();
     await host.close();
     throw error;
@@ -159,16 +170,6 @@ function isLoopback(address: string): boolean {
 /** A disabled host looks at a folder that cannot hold plugins. */
 function emptyFolderOf(folder: string): string {
   return `${folder}/.nd-disabled`;
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function formatHost(host: string): string {

@@ -2,6 +2,7 @@ import { CAPABILITIES } from "@nd/protocol";
 import type { MethodMetrics, PluginInfo } from "@nd/runtime";
 import { html, SafeHtml } from "./html.js";
 import type { PluginLogLine } from "./plugin-logs.js";
+import { STATUS_REFRESH_MS, STATUS_SCRIPT_PATH } from "./status-script.js";
 
 /** What the status page shows. */
 export interface StatusView {
@@ -9,11 +10,15 @@ export interface StatusView {
   readonly metrics: (plugin: string) => readonly MethodMetrics[];
   readonly logs: (plugin: string) => readonly PluginLogLine[];
   readonly poolStats: object;
-  /** The nonce that lets the page's own script and style run under its Content-Security-Policy. */
+  /** The nonce that lets the page's own style apply under its Content-Security-Policy (its script is a file: STATUS_SCRIPT_PATH). */
   readonly nonce: string;
 }
 
-/** `GET /`: every plugin with its state, permissions, metrics and recent logs, and a form to call a method. */
+/**
+ * `GET /`: a summary line per plugin, then every plugin with its state, permissions, metrics
+ * and recent logs, and a form to call a method. The parts marked `data-live` (each with an
+ * id) are refreshed by the page's script from `renderLiveParts` without reloading.
+ */
 export function renderStatusPage(view: StatusView): string {
   const loaded = view.plugins.filter((plugin) => plugin.state === "loaded");
   return `<!doctype html>\n${html`<html lang="en">
@@ -25,20 +30,75 @@ export function renderStatusPage(view: StatusView): string {
 </head>
 <body>
 <h1>nd serve</h1>
-<p>${view.plugins.length} plugins, ${loaded.length} loaded. Worker pool: ${poolText(view.poolStats)}.
-JSON: <a href="/api/plugins">/api/plugins</a>, Prometheus: <a href="/metrics">/metrics</a>.</p>
+${overview(view)}
+<p id="refreshed" aria-live="polite">Refreshed every ${STATUS_REFRESH_MS / 1000} s.</p>
+${summaryTable(view)}
 ${callForm(loaded)}
-${view.plugins.map((plugin) => pluginSection(plugin, view))}
-<script nonce="${view.nonce}">${SCRIPT}</script>
+${pluginSections(view)}
+<script src="${STATUS_SCRIPT_PATH}" defer></script>
 </body>
 </html>`}\n`;
+}
+
+/** Words for the fields of the runtime's poolStats(); a field added later shows as its name in words. */
+const POOL_LABELS: Record<string, string> = {
+  cpuSlots: "CPU slots",
+  threads: "threads",
+  busy: "running plugin code",
+  inHostCalls: "waiting on host calls",
+  idle: "idle threads",
+  queued: "calls waiting to start",
+};
+
+/** `GET STATUS_LIVE_PATH`: the page's `data-live` parts alone, as the page's script takes them. */
+export function renderLiveParts(view: Omit<StatusView, "nonce">): string {
+  return `${overview(view)}\n${summaryTable(view)}\n${pluginSections(view)}\n`;
+}
+
+function overview(view: Omit<StatusView, "nonce">): SafeHtml {
+  const loaded = view.plugins.filter((plugin) => plugin.state === "loaded").length;
+  return html`<p id="overview" data-live>${view.plugins.length} plugins, ${loaded} loaded. Worker pool: ${poolText(view.poolStats)}.
+JSON: <a href="/api/plugins">/api/plugins</a>, Prometheus: <a href="/metrics">/metrics</a>.</p>`;
+}
+
+function pluginSections(view: Omit<StatusView, "nonce">): SafeHtml {
+  return html`<div id="plugins" data-live>${view.plugins.map((plugin) => pluginSection(plugin, view))}</div>`;
 }
 
 function poolText(stats: object): string {
   return Object.entries(stats)
     .filter(([, value]) => typeof value === "number")
-    .map(([field, value]) => `${field} ${value}`)
+    .map(([field, value]) => `${POOL_LABELS[field] ?? field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)} ${value}`)
     .join(", ");
+}
+
+/** A plugin's calls over all its methods; "ask the next one" answers are counted apart from errors. */
+interface PluginTotals {
+  readonly calls: number;
+  readonly errors: number;
+  readonly notImplemented: number;
+  readonly notFound: number;
+  /** The highest p95 latency among its methods, in ms. */
+  readonly slowestP95: number;
+}
+
+function totalsOf(metrics: readonly MethodMetrics[]): PluginTotals {
+  const sum = (field: "calls" | "errors" | "notImplemented" | "notFound") => metrics.reduce((total, m) => total + m[field], 0);
+  return {
+    calls: sum("calls"),
+    errors: sum("errors"),
+    notImplemented: sum("notImplemented"),
+    notFound: sum("notFound"),
+    slowestP95: Math.max(0, ...metrics.map((m) => m.latencyMs.p95)),
+  };
+}
+
+function summaryTable(view: Omit<StatusView, "nonce">): SafeHtml {
+  const rows = view.plugins.map((plugin) => {
+    const totals = totalsOf(view.metrics(plugin.name));
+    return html`<tr data-plugin="${plugin.name}"><td>${plugin.name}</td><td class="state ${plugin.state}">${plugin.state}</td><td class="calls">${totals.calls}</td><td class="errors">${totals.errors}</td><td class="not-implemented">${totals.notImplemented}</td><td class="not-found">${totals.notFound}</td><td class="p95">${totals.slowestP95.toFixed(2)}</td></tr>`;
+  });
+  return html`<table id="summary" class="summary" data-live><caption>Plugins at a glance (not implemented and not found are answers that pass the request on, not errors)</caption><tr><th>plugin</th><th>state</th><th>calls</th><th>errors</th><th>not implemented</th><th>not found</th><th>slowest p95 (ms)</th></tr>${rows}</table>`;
 }
 
 function callForm(loaded: readonly PluginInfo[]): SafeHtml {
@@ -56,7 +116,7 @@ function methodsOf(plugin: PluginInfo): string[] {
   return plugin.capabilities.flatMap((capability) => Object.keys(CAPABILITIES[capability].methods).map((method) => `${capability}.${method}`));
 }
 
-function pluginSection(plugin: PluginInfo, view: StatusView): SafeHtml {
+function pluginSection(plugin: PluginInfo, view: Omit<StatusView, "nonce">): SafeHtml {
   return html`<section class="plugin" data-plugin="${plugin.name}">
 <h2>${plugin.name} <small>${plugin.manifest?.version}</small> <span class="state ${plugin.state}">${plugin.state}</span>${plugin.isSymlink && html` <small>dev link</small>`}</h2>
 ${plugin.error && html`<p class="error">${plugin.error.kind}: ${plugin.error.message}</p>`}
@@ -82,9 +142,9 @@ function metricsTable(metrics: readonly MethodMetrics[]): SafeHtml {
   const ms = (value: number) => value.toFixed(2);
   const rows = metrics.map(
     (m) =>
-      html`<tr><td>${m.method}</td><td>${m.calls}</td><td>${m.errors}</td><td>${m.timeouts}</td><td>${ms(m.latencyMs.p50)}</td><td>${ms(m.latencyMs.p95)}</td><td>${ms(m.latencyMs.p99)}</td><td>${ms(m.latencyMs.max)}</td></tr>`,
+      html`<tr><td>${m.method}</td><td>${m.calls}</td><td>${m.errors}</td><td>${m.timeouts}</td><td>${m.notImplemented}</td><td>${m.notFound}</td><td>${ms(m.latencyMs.p50)}</td><td>${ms(m.latencyMs.p95)}</td><td>${ms(m.latencyMs.p99)}</td><td>${ms(m.latencyMs.max)}</td></tr>`,
   );
-  return html`<table class="metrics"><caption>Calls (latency in ms, recent calls)</caption><tr><th>method</th><th>calls</th><th>errors</th><th>timeouts</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>${rows}</table>`;
+  return html`<table class="metrics"><caption>Calls (latency in ms, recent calls)</caption><tr><th>method</th><th>calls</th><th>errors</th><th>timeouts</th><th>not implemented</th><th>not found</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>${rows}</table>`;
 }
 
 function logLines(lines: readonly PluginLogLine[]): SafeHtml {
@@ -103,28 +163,4 @@ td, th { border: 1px solid #ddd; padding: .2em .5em; text-align: left; vertical-
 caption { text-align: left; font-weight: bold; }
 .state.loaded { color: #176317; } .state.failed, .error { color: #a31515; }
 pre { background: #f5f5f5; padding: .5em; overflow-x: auto; white-space: pre-wrap; }
-`);
-
-/** Fills the method list from the chosen plugin and sends the call as JSON; the answer is shown as text. */
-const SCRIPT = new SafeHtml(`
-const form = document.getElementById("call");
-const { plugin, method, request } = form.elements;
-const answer = document.getElementById("answer");
-function fillMethods() {
-  const methods = plugin.selectedOptions[0]?.dataset.methods.split(" ").filter(Boolean) ?? [];
-  method.replaceChildren(...methods.map((name) => new Option(name, name)));
-}
-plugin.addEventListener("change", fillMethods);
-fillMethods();
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  answer.textContent = "calling...";
-  try {
-    const path = "/api/plugins/" + encodeURIComponent(plugin.value) + "/call/" + encodeURIComponent(method.value);
-    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: request.value.trim() || "{}" });
-    answer.textContent = response.status + " " + JSON.stringify(await response.json(), null, 2);
-  } catch (error) {
-    answer.textContent = String(error);
-  }
-});
 `);

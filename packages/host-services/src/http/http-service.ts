@@ -1,9 +1,10 @@
 import { http } from "@nd/protocol";
 import type { HttpPermission } from "@nd/manifest";
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { NetworkRefusedError } from "../errors.js";
 import { compileHttpAllowList, type HttpMethod } from "../network/allow-list.js";
 import type { HostCallOptions } from "../host-call-options.js";
+import { loadUndici } from "../lazy-modules.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { readBoundedBody } from "./bounded-body.js";
@@ -88,7 +89,7 @@ export function createHttpService(
     },
     logger,
   );
-  const dispatcher = network.dispatcher(scope.allowLocalNetwork);
+  const undici = loadUndici();
   const unloaded = new AbortController();
 
   function timeoutOf(requested: number): number {
@@ -103,6 +104,8 @@ export function createHttpService(
   async function follow(first: Hop, signal: AbortSignal): Promise<Messages.HttpResponse> {
     let hop = first;
     let lastRedirect: Messages.HttpResponse | undefined;
+    const { request } = await undici;
+    const dispatcher = network.dispatcher(scope.allowLocalNetwork);
     for (let redirects = 0; ; redirects++) {
       let response: Dispatcher.ResponseData;
       try {

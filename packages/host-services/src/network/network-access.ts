@@ -1,6 +1,7 @@
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { NetworkRefusedError } from "../errors.js";
+import { undiciLoaded } from "../lazy-modules.js";
 import type { Logger } from "../options.js";
 import { localAddressCategory } from "./address-policy.js";
 import type { AllowList, CompiledAllowList, HttpMethod } from "./allow-list.js";
@@ -47,11 +48,12 @@ export class NetworkAccess {
     return this.hostDispatcher !== undefined;
   }
 
+  /** The dispatcher for a policy; undici must be loaded (`loadUndici()`). */
   dispatcher(allowLocalNetwork: boolean): Dispatcher {
     if (this.hostDispatcher) return this.hostDispatcher;
     let agent = this.agents.get(allowLocalNetwork);
     if (!agent) {
-      agent = new Agent({ connect: { lookup: this.lookup(allowLocalNetwork) } });
+      agent = new (undiciLoaded().Agent)({ connect: { lookup: this.lookup(allowLocalNetwork) } });
       this.agents.set(allowLocalNetwork, agent);
     }
     return agent;

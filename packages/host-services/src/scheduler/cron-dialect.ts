@@ -60,6 +60,8 @@ function readTimezone(name: string): { timezone: string | undefined } | string {
   if (name === "") return { timezone: "UTC" };
   if (name === "Local") return { timezone: undefined };
   const refusal = `unknown time zone "${name}"`;
+  // Newer engines take UTC offsets ("+01:00") as zones; Go's LoadLocation reads only IANA names.
+  if (/^[+-]/.test(name)) return refusal;
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;

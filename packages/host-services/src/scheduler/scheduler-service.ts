@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { schedule as scheduleCron } from "node-cron";
+import type { schedule as ScheduleCron } from "node-cron";
+import { loadCron } from "../lazy-modules.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { type CronPlan, MAX_CRON_EXPRESSION_LENGTH, parseCronDialect } from "./cron-dialect.js";
 import { startEveryTimer } from "./every-timer.js";
@@ -33,6 +34,7 @@ export function createSchedulerService(
   logger: Logger,
 ): ClosableSchedulerService {
   const jobs = new Map<string, Job>();
+  const cron = loadCron();
   let closed = false;
 
   const cronLogger = {
@@ -114,7 +116,7 @@ export function createSchedulerService(
     };
   }
 
-  function startPlan(plan: CronPlan, id: string, run: () => Promise<void>): Job {
+  function startPlan(plan: CronPlan, id: string, run: () => Promise<void>, scheduleCron: typeof ScheduleCron): Job {
     if (plan.kind === "every") return { stop: startEveryTimer(plan.intervalMs, () => void run()) };
     const runsOn = plan.runsOn;
     const runOnDay = runsOn ? () => (runsOn(new Date()) ? run() : undefined) : run;
@@ -129,6 +131,8 @@ export function createSchedulerService(
   async function scheduleRecurring(
     input: Partial<Messages.ScheduleRecurringRequest>,
   ): Promise<Messages.ScheduleResponse> {
+    // Before any check: nothing may change between the checks and the install.
+    const { schedule: scheduleCron } = await cron;
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
     const plan = parseCronDialect(expression);
@@ -137,7 +141,7 @@ export function createSchedulerService(
     if (problem || !callback || typeof plan === "string") return { scheduleId: "", error: problem ?? "" };
     const run = withoutOverlap(callback, id, input.payload ?? new Uint8Array());
     try {
-      return install(id, startPlan(plan, id, run));
+      return install(id, startPlan(plan, id, run, scheduleCron));
     } catch (error) {
       // node-cron may still refuse what the dialect let through.
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ClientRequestArgs } from "node:http";
 import type { WebSocketPermission } from "@nd/manifest";
-import WebSocket, { type ClientOptions, type RawData } from "ws";
+import type { ClientOptions, RawData, WebSocket } from "ws";
 import type { HostCallOptions } from "../host-call-options.js";
+import { loadWs } from "../lazy-modules.js";
 import { compileWebSocketAllowList } from "../network/allow-list.js";
 import { type NetworkAccess, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
@@ -83,7 +84,7 @@ function waitForOpen(socket: WebSocket, signal: AbortSignal | undefined): Promis
 }
 
 function closeGracefully(socket: WebSocket): Promise<void> {
-  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  if (socket.readyState === socket.CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const cut = setTimeout(() => socket.terminate(), UNLOAD_CLOSE_GRACE_MS);
     cut.unref();
@@ -115,6 +116,7 @@ export function createWebSocketService(
     },
     logger,
   );
+  const ws = loadWs();
   const connections = new Map<string, Connection>();
   const inboundBudget = new InboundBudget(limits);
   let closed = false;
@@ -191,6 +193,8 @@ export function createWebSocketService(
     } catch (error) {
       return failure(error instanceof TypeError ? "not a valid absolute URL" : messageOf(error));
     }
+    // Before the checks of the limits: nothing may change between them and the new socket.
+    const { WebSocket: Socket } = await ws;
     const refused = refusal(id);
     if (refused) return failure(refused);
     const options: ClientOptions & ClientRequestArgs = {
@@ -207,7 +211,7 @@ export function createWebSocketService(
     }
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, options);
+      socket = new Socket(url, options);
     } catch (error) {
       return failure(messageOf(error));
     }
@@ -237,7 +241,7 @@ export function createWebSocketService(
   function openConnection(id: string | undefined): Connection | string {
     const connection = connections.get(id ?? "");
     if (!connection || !connection.open) return `connection not found: no open connection with id "${id ?? ""}"`;
-    if (connection.socket.readyState !== WebSocket.OPEN) return `connection "${id}" is closing`;
+    if (connection.socket.readyState !== connection.socket.OPEN) return `connection "${id}" is closing`;
     return connection;
   }
 

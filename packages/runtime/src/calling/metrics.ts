@@ -3,8 +3,13 @@ export interface MethodMetrics {
   readonly plugin: string;
   readonly method: string;
   readonly calls: number;
+  /** Calls that failed, timeouts included; `plugin:not_implemented` and `plugin:not_found` are not failures. */
   readonly errors: number;
   readonly timeouts: number;
+  /** Answers `plugin:not_implemented` (or a method the plugin does not export): "ask the next one". */
+  readonly notImplemented: number;
+  /** Answers `plugin:not_found`: the plugin has nothing for this request. */
+  readonly notFound: number;
   /** Milliseconds, over the most recent calls (up to 1024). */
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
 }
@@ -15,13 +20,17 @@ class MethodRecorder {
   calls = 0;
   errors = 0;
   timeouts = 0;
+  notImplemented = 0;
+  notFound = 0;
   private readonly samples = new Float64Array(SAMPLES);
   private next = 0;
 
   record(ms: number, outcome: CallResultKind): void {
     this.calls++;
-    if (outcome !== "ok") this.errors++;
+    if (outcome === "error" || outcome === "timeout") this.errors++;
     if (outcome === "timeout") this.timeouts++;
+    if (outcome === "not_implemented") this.notImplemented++;
+    if (outcome === "not_found") this.notFound++;
     this.samples[this.next++ % SAMPLES] = ms;
   }
 
@@ -32,8 +41,11 @@ class MethodRecorder {
   }
 }
 
-/** How a call ended, for counting: any plugin answer that is not a result counts as an error. */
-export type CallResultKind = "ok" | "error" | "timeout";
+/**
+ * How a call ended, for counting. `not_implemented` and `not_found` are how a plugin says "ask
+ * the next one" (Navidrome counts neither as a failure); any other error is `error`.
+ */
+export type CallResultKind = "ok" | "not_implemented" | "not_found" | "error" | "timeout";
 
 /** One call that ended, as `PluginManagerOptions.onCall` sees it. */
 export interface CallObservation {
@@ -64,8 +76,8 @@ export class Metrics {
     for (const [name, methods] of this.plugins) {
       if (plugin !== undefined && name !== plugin) continue;
       for (const [method, recorder] of methods) {
-        const { calls, errors, timeouts } = recorder;
-        result.push({ plugin: name, method, calls, errors, timeouts, latencyMs: recorder.latency() });
+        const { calls, errors, timeouts, notImplemented, notFound } = recorder;
+        result.push({ plugin: name, method, calls, errors, timeouts, notImplemented, notFound, latencyMs: recorder.latency() });
       }
     }
     return result;

@@ -11,6 +11,7 @@ import {
   type PluginError,
 } from "../errors.js";
 import type { CallOutcome } from "../threads/worker/messages.js";
+import type { CallResultKind } from "./metrics.js";
 
 /** Turns an error string a plugin answered with into the matching error value. */
 export function pluginAnswerError(plugin: string, method: string, message: string): PluginError {
@@ -41,4 +42,11 @@ export function callFailure(plugin: string, method: string, outcome: CallOutcome
     default:
       return new PluginTrapError(plugin, `${method} broke the wire contract (${outcome.type})`);
   }
+}
+
+/** How a call that ended in `error` counts: "ask the next one" answers are not failures. */
+export function resultKindOf(error: unknown): CallResultKind {
+  if (error instanceof PluginNotImplementedError) return "not_implemented";
+  if (error instanceof PluginNotFoundError) return "not_found";
+  return "error";
 }

@@ -3,7 +3,7 @@ import type { Manifest } from "@nd/manifest";
 import { CAPABILITIES, encodeMessage, type CapabilityName, type MessageCodec } from "@nd/protocol";
 import { PluginBusyError, PluginNotImplementedError } from "../errors.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
-import { callFailure, pluginAnswerError } from "./plugin-errors.js";
+import { callFailure, pluginAnswerError, resultKindOf } from "./plugin-errors.js";
 import { Semaphore } from "./semaphore.js";
 import type { WorkerPool } from "../threads/worker-pool.js";
 import type { CallOutcome, PluginImage } from "../threads/worker/messages.js";
@@ -66,8 +66,12 @@ export class Plugin {
     const method = CAPABILITIES[capabilityName].methods[methodName];
     if (!method) throw new TypeError(`${capabilityName} has no method ${methodName}`);
     const label = labelOf(capabilityName, method);
-    if (!this.implements(capabilityName) || !this.exportNames.has(method.exportName)) {
-      throw new PluginNotImplementedError(this.name, `${label} is not implemented`);
+    if (!this.implements(capabilityName)) {
+      const declared = this.manifest.capabilities.join(", ") || "none";
+      throw new PluginNotImplementedError(this.name, `${label}: ${this.name} does not declare ${capabilityName} in its manifest's capabilities (it declares ${declared})`);
+    }
+    if (!this.exportNames.has(method.exportName)) {
+      throw new PluginNotImplementedError(this.name, `${label} is not implemented (${this.name} does not export ${method.exportName})`);
     }
     const bytes = encodeMessage(method.requestType, method.requestType.fromPartial(request));
     const started = performance.now();
@@ -77,7 +81,7 @@ export class Plugin {
       this.record(label, started, "ok");
       return response;
     } catch (error) {
-      this.record(label, started, outcome.type === "timeout" ? "timeout" : "error");
+      this.record(label, started, outcome.type === "timeout" ? "timeout" : resultKindOf(error));
       throw error;
     }
   }

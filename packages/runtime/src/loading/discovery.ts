@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from "node:fs/promises";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 export const WASM_FILE = "plugin.wasm";
@@ -9,14 +9,24 @@ export interface PluginFolder {
   readonly path: string;
   /** True when the entry in the plugins folder is a symlink (a `nd plugin dev` link). */
   readonly isSymlink: boolean;
+  /** Where its files are, as messages name them: a link's target, the folder its author edits. */
+  readonly filesPath: string;
+}
+
+/** A subfolder of the plugins folder left out because it lacks a plugin's files. */
+export interface IncompleteFolder {
+  readonly path: string;
+  /** The files it lacks, of `plugin.wasm` and `manifest.json`. */
+  readonly missing: readonly string[];
 }
 
 /**
  * Lists the subfolders of `root` (symlinked ones included) that hold a plugin,
  * sorted by path so that load order, and so which of two same-named plugins wins,
- * does not depend on the file system.
+ * does not depend on the file system. Subfolders lacking a plugin's files are left out
+ * and, when `incomplete` is given, pushed to it.
  */
-export async function discoverPluginFolders(root: string): Promise<PluginFolder[]> {
+export async function discoverPluginFolders(root: string, incomplete?: IncompleteFolder[]): Promise<PluginFolder[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     throw error;
@@ -25,9 +35,13 @@ export async function discoverPluginFolders(root: string): Promise<PluginFolder[
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".")) continue;
     const path = join(root, entry.name);
-    if ((await isDirectory(path)) && (await holdsPlugin(path))) {
-      folders.push({ path, isSymlink: (await lstat(path)).isSymbolicLink() });
+    if (!(await isDirectory(path))) continue;
+    const missing = await missingFiles(path);
+    if (missing.length === 0) {
+      const isSymlink = (await lstat(path)).isSymbolicLink();
+      folders.push({ path, isSymlink, filesPath: isSymlink ? await realpath(path) : path });
     }
+    else incomplete?.push({ path, missing });
   }
   return folders;
 }
@@ -36,7 +50,7 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
-async function holdsPlugin(path: string): Promise<boolean> {
+async function missingFiles(path: string): Promise<string[]> {
   const files = await Promise.all([WASM_FILE, MANIFEST_FILE].map((f) => stat(join(path, f)).catch(() => undefined)));
-  return files.every((file) => file?.isFile());
+  return [WASM_FILE, MANIFEST_FILE].filter((_, index) => !files[index]?.isFile());
 }

@@ -39,27 +39,40 @@ export function envImportsOf(module: WebAssembly.Module): string[] {
 function importProblems(module: WebAssembly.Module, manifest: Manifest): PluginError[] {
   const granted = new Set(grantedPermissions(manifest.permissions));
   const problems: PluginError[] = [];
+  const ungranted = new UngrantedImports();
   for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
     if (from === WASI_MODULE && kind === "function") continue;
     if (from !== HOST_MODULE || kind !== "function") {
       problems.push(new PluginLoadError(manifest.name, `imports ${kind} ${from}.${name}, which the host does not provide`));
     } else if (!(ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
-      const problem = ungrantedImport(manifest.name, name, granted);
-      if (problem) problems.push(problem);
+      const fn = findHostFunction(name);
+      if (!fn) problems.push(new PluginLoadError(manifest.name, `imports env.${name}, which is not a host function (${MISSING})`));
+      else if (!granted.has(fn.permission)) ungranted.add(fn.permission, fn.service, name);
     }
   }
-  return problems;
+  // Every missing permission in one error, so an author fixes the manifest once.
+  return ungranted.isEmpty() ? problems : [ungranted.error(manifest.name), ...problems];
 }
 
-function ungrantedImport(plugin: string, importName: string, granted: Set<PermissionName>): PluginError | undefined {
-  const fn = findHostFunction(importName);
-  if (!fn) return new PluginLoadError(plugin, `imports env.${importName}, which is not a host function (${MISSING})`);
-  if (granted.has(fn.permission)) return undefined;
-  return new PermissionError(
-    plugin,
-    `imports env.${importName} of ${fn.service} without the "${fn.permission}" permission ` +
-      `(${MISSING}); add "${fn.permission}": {} to "permissions" in manifest.json`,
-  );
+/** Host functions a module imports without their permission, grouped by permission. */
+class UngrantedImports {
+  private readonly byPermission = new Map<PermissionName, { service: string; imports: Set<string> }>();
+
+  add(permission: PermissionName, service: string, importName: string): void {
+    const group = this.byPermission.get(permission) ?? { service, imports: new Set<string>() };
+    group.imports.add(`env.${importName}`);
+    this.byPermission.set(permission, group);
+  }
+
+  isEmpty(): boolean {
+    return this.byPermission.size === 0;
+  }
+
+  error(plugin: string): PermissionError {
+    const groups = [...this.byPermission].map(([permission, { service, imports }]) => `${[...imports].join(" and ")} of ${service} without the "${permission}" permission`);
+    const additions = [...this.byPermission.keys()].map((permission) => `"${permission}": {}`).join(", ");
+    return new PermissionError(plugin, `imports ${groups.join("; ")} (${MISSING}); add ${additions} to "permissions" in manifest.json`);
+  }
 }
 
 function exportProblems(module: WebAssembly.Module, manifest: Manifest): PluginError[] {

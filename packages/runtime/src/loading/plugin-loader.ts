@@ -20,7 +20,7 @@ export interface CompiledPlugin {
 
 /** Reads and validates a folder's manifest.json; what it accepts but ignores goes to `warn`. */
 export async function readManifest(folder: PluginFolder, warn: (message: string) => void): Promise<Manifest> {
-  const file = join(folder.path, MANIFEST_FILE);
+  const file = join(folder.filesPath, MANIFEST_FILE);
   try {
     const { manifest, warnings } = parseManifestWithWarnings(await readFile(file, "utf8"), file);
     for (const warning of warnings) warn(`${file}: ${warning.message}`);
@@ -34,7 +34,7 @@ export async function readManifest(folder: PluginFolder, warn: (message: string)
 /** Compiles plugin.wasm with its memory and tables capped, and checks its imports against the manifest. */
 export async function compilePlugin(folder: PluginFolder, manifest: Manifest, caps: ModuleCaps): Promise<CompiledPlugin> {
   const name = manifest.name;
-  const file = join(folder.path, WASM_FILE);
+  const file = join(folder.filesPath, WASM_FILE);
   let module: WebAssembly.Module;
   try {
     module = await compileCapped(await readFile(file), caps);

@@ -9,65 +9,66 @@ export interface PoolStats {
   readonly threads: number;
   /** Calls allowed to run plugin code at once (the `workers` option). */
   readonly cpuSlots: number;
-  /** Calls running plugin code now; above `cpuSlots` only while a starved plugin is let in. */
+  /** Threads running plugin code now; above `cpuSlots` only while a starved plugin is let in. */
   readonly busy: number;
-  /** Threads whose call waits in a host call (or for a CPU slot to go on after the reply). */
+  /** Calls waiting in a host call (or for a CPU slot to go on after the reply); they hold no thread of their own. */
   readonly inHostCalls: number;
-  /** Threads with nothing to do. */
+  /** Threads holding no call. */
   readonly idle: number;
-  /** Calls waiting to begin, in the pool's queues or staged behind a running call. */
+  /** Calls waiting to begin, in the pool's queues or staged behind running work. */
   readonly queued: number;
 }
 
 export interface WorkerPoolOptions extends SlotOptions {
-  /** CPU slots: calls running plugin code at once; also the threads kept when idle. */
+  /** CPU slots: threads running plugin code at once; also the threads kept when idle (started on demand). */
   readonly cpuSlots: number;
-  /** Threads at most, host-wide: calls begun (running or waiting in host calls) at once. */
+  /** Threads at most, host-wide. */
   readonly maxThreads: number;
 }
 
 const closedOutcome: CallOutcome = { type: "closed" };
 
-/** An idle thread for a plugin's call: one that has run the plugin before (its instance is warm), or any. */
-function takeIdleThread(idle: WorkerSlot[], pluginId: string): WorkerSlot {
-  const warm = idle.findIndex((slot) => slot.knows(pluginId));
-  return warm >= 0 ? idle.splice(warm, 1)[0]! : idle.pop()!;
-}
 /** Threads started at once when calls wait for one: a start costs a core about 25 ms. */
 const MAX_STARTING = 8;
 
 /**
- * Runs plugin calls on worker threads, Go-style: a call running plugin code holds one of
- * `cpuSlots` CPU slots; a call waiting in a host call holds only its thread, so the slot
- * goes to the next call, on an idle thread or a new one (up to `maxThreads`). A host reply
- * waits for a slot before its call goes on, ahead of calls not begun yet. Fair share: a free
- * slot goes to the plugin with the fewest calls on the CPU, and a plugin with no call on the
- * CPU gets an extra slot (up to `cpuSlots` extra) when all are taken, so a runaway plugin
- * never makes another wait. A thread running a call has more calls of the same plugin staged
- * behind it (pipelining), handed back when the call enters a host call. A call that overruns
- * its deadline ends with its thread; extra idle threads retire after `idleTtlMs`.
+ * Runs plugin calls on worker threads, Go-style: a thread running plugin code holds one of
+ * `cpuSlots` CPU slots; a call waiting in a host call holds none, and its stack stays
+ * suspended on its thread (WebAssembly JSPI) while the thread runs other calls of the
+ * same plugin. A thread is pinned to one plugin version while it holds any of its calls,
+ * so a deadline that must stop a thread (a runaway loop) never ends another plugin's
+ * call; a plugin's calls share its threads. A host reply waits for a CPU slot before its
+ * call goes on, ahead of calls not begun yet. Fair share: a free slot goes to the plugin
+ * with the fewest threads on the CPU, and a plugin with none gets an extra slot (up to
+ * `cpuSlots` extra) when all are taken, so a runaway plugin never makes another wait.
+ * Extra idle threads retire after `idleTtlMs`.
  */
 export class WorkerPool {
   private readonly slots = new Set<WorkerSlot>();
   /** Slots holding a CPU slot, with the plugin version they run. */
   private readonly onCpu = new Map<WorkerSlot, string>();
-  /** Slots whose host reply is there, waiting for a CPU slot, in arrival order. */
+  /** Slots off the CPU with host replies waiting for a CPU slot, in arrival order. */
   private readonly resumes: WorkerSlot[] = [];
   private readonly queues = new CallQueues();
+  /** Plugin versions whose calls have waited in host calls: their calls mostly wait, not compute. */
+  private readonly waiters = new Set<string>();
   private readonly retirement: NodeJS.Timeout;
   private closed = false;
   /**
-   * Set while dispatching: a slot may report events during `stage` (a fast worker can reach
-   * a host call before `stage` returns); dispatching must not nest, so it runs again instead.
+   * Set while dispatching: a slot may report events during `stage`; dispatching must not
+   * nest, so it runs again instead.
    */
   private dispatching = false;
   private dispatchAgain = false;
+  /** Calls made in the same turn are dispatched together, so a burst is spread over the plugins at once. */
+  private dispatchSoon = false;
 
   constructor(
     private readonly host: PoolHost,
     private readonly options: WorkerPoolOptions,
   ) {
-    for (let i = 0; i < options.cpuSlots; i++) this.addSlot();
+    // One thread now, so the first call finds it started; the others when calls need them.
+    this.addSlot();
     this.retirement = setInterval(() => this.retireIdleThreads(), Math.max(1000, options.idleTtlMs / 2)).unref();
   }
 
@@ -75,12 +76,18 @@ export class WorkerPool {
     if (this.closed) return Promise.resolve(closedOutcome);
     return new Promise((resolve) => {
       this.queues.push({ task, resolve });
-      this.dispatch();
+      if (this.dispatchSoon) return;
+      this.dispatchSoon = true;
+      queueMicrotask(() => {
+        this.dispatchSoon = false;
+        this.dispatch();
+      });
     });
   }
 
   /** Tells every worker to forget a plugin version (after reload or unload). */
   drop(pluginId: string): void {
+    this.waiters.delete(pluginId);
     for (const slot of this.slots) slot.drop(pluginId);
   }
 
@@ -89,9 +96,9 @@ export class WorkerPool {
     let idle = 0;
     let queued = this.queues.size;
     for (const slot of this.slots) {
-      if (slot.inHostCall) inHostCalls++;
-      else if (slot.idle) idle++;
-      queued += Math.max(0, slot.load - 1);
+      inHostCalls += slot.inHostCalls;
+      if (slot.idle) idle++;
+      queued += slot.unbegun;
     }
     const { cpuSlots } = this.options;
     return { threads: this.slots.size, cpuSlots, busy: this.onCpu.size, inHostCalls, idle, queued };
@@ -114,13 +121,9 @@ export class WorkerPool {
         this.dispatch();
       },
       onDead: (dead, unstarted) => this.replace(dead, unstarted),
-      onHostCall: (waiting, unstarted) => {
-        this.onCpu.delete(waiting);
-        this.queues.putBack(unstarted);
-        this.dispatch();
-      },
+      onSuspended: (pluginId) => this.waiters.add(pluginId),
       onHostReply: (answered) => {
-        this.resumes.push(answered);
+        if (!this.resumes.includes(answered)) this.resumes.push(answered);
         this.dispatch();
       },
     });
@@ -136,7 +139,7 @@ export class WorkerPool {
       return;
     }
     this.queues.putBack(unstarted);
-    if (this.slots.size < this.options.cpuSlots) this.addSlot();
+    if (this.slots.size === 0) this.addSlot();
     this.dispatch();
   }
 
@@ -160,67 +163,84 @@ export class WorkerPool {
     }
   }
 
-  /** Stages a call on a thread with nothing to do, which takes a CPU slot for it (first: staging may report a host call at once). */
+  /** Stages a call on a thread off the CPU, which takes a CPU slot for it (first: staging may report events at once). */
   private begin(slot: WorkerSlot, job: Job): boolean {
     this.onCpu.set(slot, job.task.pluginId);
     if (slot.stage(job)) return true;
-    this.onCpu.delete(slot);
+    if (slot.load === 0) this.onCpu.delete(slot);
     this.queues.putBack([job]);
     return false;
   }
 
   /** Gives CPU slots to answered host calls and to queued calls, fairly between plugins. */
   private admit(): void {
-    const idle = [...this.slots].filter((slot) => slot.idle && !this.onCpu.has(slot));
-    const threadFree = () => {
-      while (idle.length > 0 && !idle.at(-1)!.idle) idle.pop();
-      return idle.length > 0;
-    };
-    for (let plugin = this.nextPlugin(threadFree()); plugin !== undefined; plugin = this.nextPlugin(threadFree())) {
-      const resume = this.resumes.findIndex((slot) => slot.runningPlugin === plugin);
+    for (let plugin = this.nextPlugin(); plugin !== undefined; plugin = this.nextPlugin()) {
+      const resume = this.resumes.findIndex((slot) => slot.owner === plugin);
       if (resume >= 0) {
         const slot = this.resumes.splice(resume, 1)[0]!;
         this.onCpu.set(slot, plugin);
         slot.resume();
+        if (slot.load === 0) this.onCpu.delete(slot);
         continue;
       }
-      if (!this.begin(takeIdleThread(idle, plugin), this.queues.take(plugin)!)) return;
+      if (!this.begin(this.threadFor(plugin)!, this.queues.take(plugin)!)) return;
     }
   }
 
   /**
-   * The plugin whose call gets a CPU slot next: while slots are free, the one with the
-   * fewest calls on the CPU (ties rotate); when all are taken, one with none, as long as
-   * the extra slots last. Queued calls count only when a thread is free for them.
+   * A thread off the CPU where a plugin's call may begin: one pinned to the plugin (its
+   * other calls wait there in host calls), else an idle one that ran it before (its
+   * instance is warm), else any idle one. A plugin that holds a thread already gets an
+   * idle one only while every plugin with calls waiting holds one: threads go first to
+   * plugins that have none.
    */
-  private nextPlugin(threadFree: boolean): string | undefined {
-    const { cpuSlots } = this.options;
-    const busy = this.onCpu.size;
-    if (busy >= 2 * cpuSlots) return undefined;
-    let best: string | undefined;
-    let fewest = Infinity;
-    const consider = (plugin: string) => {
-      const running = this.runningOf(plugin);
-      if (running < fewest && (busy < cpuSlots || running === 0)) [best, fewest] = [plugin, running];
-    };
-    for (const slot of this.resumes) consider(slot.runningPlugin!);
-    if (threadFree) for (const plugin of this.queues.plugins()) consider(plugin);
-    return best;
-  }
-
-  private runningOf(plugin: string): number {
-    let running = 0;
-    for (const held of this.onCpu.values()) if (held === plugin) running++;
-    return running;
+  private threadFor(plugin: string): WorkerSlot | undefined {
+    let idle: WorkerSlot | undefined;
+    const holders = new Set<string>();
+    for (const slot of this.slots) {
+      if (slot.owner !== undefined) holders.add(slot.owner);
+      if (this.onCpu.has(slot)) continue;
+      if (slot.parkedFor(plugin)) return slot;
+      if (slot.idle && (!idle || (!idle.knows(plugin) && slot.knows(plugin)))) idle = slot;
+    }
+    if (!idle || !holders.has(plugin)) return idle;
+    for (const waiting of this.queues.plugins()) if (!holders.has(waiting)) return undefined;
+    return idle;
   }
 
   /**
-   * Stages queued calls behind running calls of the same plugin, so its thread goes on
-   * without waiting for this one. Only while no other plugin has calls waiting: a thread
-   * with calls staged keeps its CPU slot, which fair share must be able to give away.
+   * The plugin whose work gets a CPU slot next: while slots are free, the one with the
+   * fewest threads on the CPU (ties rotate); when all are taken, one with none, as long
+   * as the extra slots last. Queued calls count only when a thread is free for them.
+   */
+  private nextPlugin(): string | undefined {
+    let best: string | undefined;
+    let fewest = Infinity;
+    const consider = (plugin: string, hasThread: () => boolean) => {
+      const running = this.canRun(plugin);
+      if (running !== undefined && running < fewest && hasThread()) [best, fewest] = [plugin, running];
+    };
+    for (const slot of this.resumes) consider(slot.owner!, () => true);
+    for (const plugin of this.queues.plugins()) consider(plugin, () => this.threadFor(plugin) !== undefined);
+    return best;
+  }
+
+  /** How many threads of the plugin are on the CPU, when fair share lets it have one more; else undefined. */
+  private canRun(plugin: string): number | undefined {
+    const { cpuSlots } = this.options;
+    const busy = this.onCpu.size;
+    if (busy >= 2 * cpuSlots) return undefined;
+    let running = 0;
+    for (const held of this.onCpu.values()) if (held === plugin) running++;
+    return busy < cpuSlots || running === 0 ? running : undefined;
+  }
+
+  /**
+   * Stages queued calls behind running work of the same plugin, so its thread goes on
+   * without waiting for this one: a call that suspends in a host call lets the next one
+   * begin at once. The thread still holds one CPU slot, so fair share is unchanged.
    */
   private pipeline(): void {
-    if (this.queues.pluginCount !== 1) return;
     for (const plugin of [...this.queues.plugins()]) {
       for (let slot = this.leastLoaded(plugin); slot; slot = this.leastLoaded(plugin)) {
         const job = this.queues.take(plugin);
@@ -242,15 +262,37 @@ export class WorkerPool {
   }
 
   /**
-   * Starts threads when calls could have a CPU slot but every thread is taken: as many as
+   * Starts threads for plugins that could have a CPU slot but hold no thread: as many as
    * there are slots to run them (fair-share ones included), not one per queued call, so a
-   * burst of short calls (a folder of plugins loading) does not start threads it cannot use.
+   * burst of short calls (a folder of plugins loading) does not start threads it cannot
+   * use. A plugin whose calls have waited in host calls before gets its thread without
+   * waiting for a slot: its calls will mostly wait, so a burst of them (8 plugins calling
+   * their upstreams at once) starts their threads in one go. A plugin that holds a thread
+   * waits for it: its calls are staged there.
    */
   private startThreads(): void {
-    if (this.queues.size === 0 || this.nextPlugin(true) === undefined) return;
+    if (this.queues.size === 0) return;
     let starting = 0;
-    for (const slot of this.slots) if (slot.starting) starting++;
-    const runnable = Math.min(this.queues.size, 2 * this.options.cpuSlots - this.onCpu.size);
+    let idle = 0;
+    const holding = new Set<string>();
+    for (const slot of this.slots) {
+      if (slot.starting) starting++;
+      if (slot.idle) idle++;
+      if (slot.owner !== undefined) holding.add(slot.owner);
+    }
+    // Threads up to the CPU slots start on demand, one at a time, for any call waiting.
+    if (this.slots.size < this.options.cpuSlots && starting === 0 && idle === 0 && this.onCpu.size < this.options.cpuSlots) {
+      this.addSlot();
+      return;
+    }
+    let homeless = 0;
+    let waiting = 0;
+    for (const plugin of this.queues.plugins()) {
+      if (holding.has(plugin) || this.threadFor(plugin) !== undefined) continue;
+      if (this.waiters.has(plugin)) waiting++;
+      else if (this.canRun(plugin) !== undefined) homeless++;
+    }
+    const runnable = Math.min(homeless, Math.max(0, 2 * this.options.cpuSlots - this.onCpu.size)) + waiting;
     const wanted = Math.min(runnable - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
     for (let i = 0; i < wanted; i++) this.addSlot();
   }
@@ -258,9 +300,9 @@ export class WorkerPool {
   /** A call staged behind a slow one moves to a thread that has nothing to do, when a CPU slot is free. */
   private rebalance(): void {
     for (const idle of this.slots) {
-      if (!idle.idle || this.onCpu.size >= this.options.cpuSlots) continue;
+      if (!idle.idle || this.onCpu.has(idle) || this.onCpu.size >= this.options.cpuSlots) continue;
       const busiest = [...this.slots].reduce((a, b) => (b.load > a.load ? b : a));
-      const job = busiest.load > 1 && !busiest.inHostCall ? busiest.withdrawWaiting() : undefined;
+      const job = busiest.load > 1 ? busiest.withdrawWaiting() : undefined;
       if (!job || !this.begin(idle, job)) return;
     }
   }

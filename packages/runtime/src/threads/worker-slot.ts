@@ -1,9 +1,8 @@
 import { Worker, receiveMessageOnPort, type MessagePort, MessageChannel } from "node:worker_threads";
-import type { RecordRef } from "./channel/byte-ring.js";
+import type { RecordRef, RingMessage } from "./channel/byte-ring.js";
 import { unpackFields, utf8 } from "./channel/fields.js";
 import { decodeOutcome } from "./channel/outcomes.js";
-import { HostState, PIPELINE_DEPTH, WorkerChannel, createChannel } from "./channel/worker-channel.js";
-import { HOST_REPLY_ERROR, HOST_REPLY_OK } from "./worker/host-bridge.js";
+import { PIPELINE_DEPTH, RecordKind, WorkerChannel, createChannel } from "./channel/worker-channel.js";
 import { WORKER_RESOURCE_LIMITS, crashOutcome } from "./worker-limits.js";
 import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./worker/messages.js";
 
@@ -37,14 +36,14 @@ export interface SlotOptions {
 
 /** How a slot tells the pool about itself. */
 export interface SlotEvents {
-  /** The slot can take (more) calls: its thread started, or calls finished. */
+  /** The slot's work changed: its thread started, it ran out of work (off the CPU), or calls ended. */
   onAvailable(slot: WorkerSlot): void;
   /** The thread is gone; `unstarted` are calls it had staged but never began. */
   onDead(slot: WorkerSlot, unstarted: Job[]): void;
-  /** The running call waits in a host call: it needs no CPU until answered; `unstarted` were staged behind it. */
-  onHostCall(slot: WorkerSlot, unstarted: Job[]): void;
-  /** The host call is answered: the call goes on once the pool calls `resume()`. */
+  /** A host call of a call suspended here is answered while the thread is off the CPU: it goes on once the pool calls `resume()`. */
   onHostReply(slot: WorkerSlot): void;
+  /** A call of the plugin version suspended in a host call (answered on the manager's thread). */
+  onSuspended(pluginId: string): void;
 }
 
 /** Why a call's pending host work is aborted, by how the call ended. */
@@ -53,22 +52,45 @@ const ABORT_REASONS: Partial<Record<CallOutcome["type"], string>> = {
   closed: "the plugin manager is closed",
 };
 
-/** A host call being served: its reply, once there, waits for the pool's `resume()`. */
+/**
+ * How long a call whose deadline passed while it waited in a host call may run to unwind
+ * (its host function fails) before its thread is stopped.
+ */
+const UNWIND_GRACE_MS = 1_000;
+
+/** What the other calls on a thread stopped for a runaway call end with. */
+const SHARED_FATE: CallOutcome = {
+  type: "trap",
+  message: "its worker thread was stopped because another call of the same plugin on it ran past its deadline",
+};
+
+/** A host call being served; its reply, once there, waits for the call to have a CPU slot. */
 interface PendingHostCall {
   readonly abort: AbortController;
   reply?: { readonly kind: number; readonly payload: Uint8Array };
 }
 
-interface StagedJob {
+/** A call staged on this thread, until the worker reports its outcome. */
+interface SlotCall {
+  readonly tag: number;
   readonly job: Job;
   readonly record: RecordRef;
+  /** The worker began it (it reached the head of the work); its deadline runs. */
+  begun: boolean;
+  /** Its caller already has its timeout; it ends when its stack next runs. */
+  late: boolean;
+  timer?: NodeJS.Timeout;
+  /** Set while it waits in a host call, or for a CPU slot to take the reply. */
+  host?: PendingHostCall;
 }
 
 /**
- * One worker thread and the calls staged on it. The first staged call is the one the
- * worker runs (or is about to); the others wait in the channel's ring, so the worker goes
- * straight from one call to the next. A call's deadline starts when it becomes the first,
- * that is when the worker begins it, not when it was staged.
+ * One worker thread and the calls on it, all of one plugin version (the pool pins a thread
+ * to a plugin while it holds any of its calls, so stopping a thread never ends another
+ * plugin's call). The work given to the worker (calls to begin, host replies) runs in
+ * order: the head runs on the CPU, the thread holds a CPU slot while any work is left.
+ * Calls suspended in host calls hold neither the CPU nor the thread: many wait on one.
+ * A call's deadline starts when the worker begins it.
  */
 export class WorkerSlot {
   readonly worker: Worker;
@@ -80,16 +102,16 @@ export class WorkerSlot {
   private readonly channel: WorkerChannel;
   private readonly control: MessagePort;
   private readonly logs: MessagePort;
-  private readonly staged: StagedJob[] = [];
-  private deadline?: NodeJS.Timeout;
-  private deadlineMs = 0;
-  private runningSince = 0;
-  private deadlineFor?: Job;
+  private readonly calls = new Map<number, SlotCall>();
+  /** Work given to the worker and not settled yet, in its order: the head runs. */
+  private readonly work: SlotCall[] = [];
+  private nextTag = 0;
   private watching = false;
   private logsSeen = 0;
-  private hostCall?: PendingHostCall;
   private ready = false;
   private dead = false;
+  /** The plugin version the thread's calls belong to, while it has any. */
+  owner?: string;
   /** Resolves once the thread has stopped, after `die`. */
   stopped?: Promise<void>;
   /** When the slot last ran out of calls (for retiring extra threads). */
@@ -113,7 +135,7 @@ export class WorkerSlot {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: setup,
       resourceLimits: WORKER_RESOURCE_LIMITS,
-      transferList: [worker.callPort, worker.hostPort, control.port2, logs.port2],
+      transferList: [worker.callPort, worker.resultPort, control.port2, logs.port2],
     });
     this.threadId = this.worker.threadId;
     // A booting thread takes no calls, so no deadline runs while it starts.
@@ -125,28 +147,48 @@ export class WorkerSlot {
     this.worker.on("exit", () => this.die({ type: "trap", message: "worker exited" }));
   }
 
-  /** Calls staged here, the running one included. */
+  /** Work items the worker has to run: while any is left, the thread holds a CPU slot. */
   get load(): number {
-    return this.staged.length;
+    return this.work.length;
   }
 
-  /** The thread is up and has nothing to do. */
+  /** The thread is up and holds no call: any plugin's call may go here. */
   get idle(): boolean {
-    return this.ready && !this.dead && this.staged.length === 0;
+    return this.ready && !this.dead && this.calls.size === 0;
   }
 
-  /** More calls may be staged behind the running one (which is not waiting in a host call). */
+  /** The thread is up, off the CPU, and holds calls of `pluginId` waiting in host calls: more of its calls may go here. */
+  parkedFor(pluginId: string): boolean {
+    return this.ready && !this.dead && this.work.length === 0 && this.owner === pluginId;
+  }
+
+  /** More calls may be staged behind the work the thread runs. */
   get canPipeline(): boolean {
-    return this.ready && !this.dead && !this.hostCall && this.staged.length < PIPELINE_DEPTH;
+    return this.ready && !this.dead && this.work.length < PIPELINE_DEPTH;
   }
 
   get starting(): boolean {
     return !this.ready && !this.dead;
   }
 
-  /** The running call waits in a host call, or for a CPU slot to go on after its reply. */
-  get inHostCall(): boolean {
-    return this.hostCall !== undefined;
+  /** Calls waiting in a host call, or for a CPU slot to take the reply. */
+  get inHostCalls(): number {
+    let waiting = 0;
+    for (const call of this.calls.values()) if (call.host) waiting++;
+    return waiting;
+  }
+
+  /** Calls staged here that the worker has not begun. */
+  get unbegun(): number {
+    let unbegun = 0;
+    for (const call of this.work) if (!call.begun) unbegun++;
+    return unbegun;
+  }
+
+  /** Answered host calls wait for `resume()`. */
+  get hasReplies(): boolean {
+    for (const call of this.calls.values()) if (call.host?.reply) return true;
+    return false;
   }
 
   /** Whether the thread has the plugin's module (and so, likely, an idle instance of it). */
@@ -154,37 +196,42 @@ export class WorkerSlot {
     return this.knownPlugins.has(pluginId);
   }
 
-  /** The plugin version of the running call. */
-  get runningPlugin(): string | undefined {
-    return this.staged[0]?.job.task.pluginId;
-  }
-
   /** Stages a call on this worker; answers false when the channel has no room for it. */
   stage(job: Job): boolean {
     const { pluginId, exportName, request } = job.task;
     this.sendImage(pluginId);
-    const record = this.channel.stageCall(this.route(pluginId, exportName) * 2 + (request ? 1 : 0), request);
+    const tag = this.nextTag++ | 0;
+    const record = this.channel.stageCall(this.route(pluginId, exportName) * 2 + (request ? 1 : 0), request, tag);
     if (!record) return false;
-    this.staged.push({ job, record });
-    this.armDeadline();
+    const call: SlotCall = { tag, job, record, begun: false, late: false };
+    this.owner = pluginId;
+    this.calls.set(tag, call);
+    this.pushWork(call);
     void this.watch();
     return true;
   }
 
-  /** Takes back the oldest call waiting behind the running one, if the worker has not begun it. */
+  /** Takes back the oldest call staged behind the running work, if the worker has not begun it. */
   withdrawWaiting(): Job | undefined {
-    for (let i = 1; i < this.staged.length; i++) {
-      if (this.channel.calls.withdraw(this.staged[i]!.record)) return this.staged.splice(i, 1)[0]!.job;
+    for (let i = 1; i < this.work.length; i++) {
+      const call = this.work[i]!;
+      if (call.begun || !this.channel.calls.withdraw(call.record)) continue;
+      this.work.splice(i, 1);
+      this.forget(call);
+      return call.job;
     }
     return undefined;
   }
 
-  /** Gives the running call its host reply: the pool has a CPU slot for it. */
+  /** Gives the answered host calls their replies: the pool has a CPU slot for the thread (or it holds one). */
   resume(): void {
-    const reply = this.hostCall?.reply;
-    if (!reply || this.dead) return;
-    this.hostCall = undefined;
-    this.channel.replyHost(reply.kind, reply.payload);
+    for (const call of this.calls.values()) {
+      const reply = call.host?.reply;
+      if (!reply || this.dead) continue;
+      if (!this.channel.stageCall(reply.kind, reply.payload, call.tag)) return;
+      call.host = undefined;
+      this.pushWork(call);
+    }
   }
 
   /** Tells the worker to forget a plugin version. */
@@ -193,15 +240,24 @@ export class WorkerSlot {
     if (this.knownPlugins.delete(pluginId)) this.post({ type: "drop", pluginId });
   }
 
-  /** Stops the worker for good: the running call ends with `outcome`, calls it never began go back to the pool. */
+  /**
+   * Stops the worker for good: the running work's call ends with `outcome`, the others it
+   * began share the thread's fate, calls it never began go back to the pool.
+   */
   die(outcome: CallOutcome): void {
     if (this.dead) return;
     this.dead = true;
-    clearTimeout(this.deadline);
-    this.hostCall?.abort.abort(new Error(ABORT_REASONS[outcome.type] ?? "the plugin call ended"));
-    this.collectResults();
-    const [running, ...unstarted] = this.staged.splice(0);
-    running?.job.resolve(outcome);
+    this.collect();
+    const head = this.work[0];
+    const unstarted: Job[] = [];
+    for (const call of this.calls.values()) {
+      clearTimeout(call.timer);
+      call.host?.abort.abort(new Error(ABORT_REASONS[outcome.type] ?? "the plugin call ended"));
+      if (!call.begun && this.channel.calls.withdraw(call.record)) unstarted.push(call.job);
+      else if (!call.late) call.job.resolve(call === head || outcome.type !== "timeout" ? outcome : SHARED_FATE);
+    }
+    this.calls.clear();
+    this.work.length = 0;
     this.worker.removeAllListeners();
     const { threadId } = this;
     this.stopped = this.worker.terminate().then(() => {
@@ -211,10 +267,7 @@ export class WorkerSlot {
       this.channel.close();
     });
     this.channel.wakeAll();
-    this.events.onDead(
-      this,
-      unstarted.map((staged) => staged.job),
-    );
+    this.events.onDead(this, unstarted);
   }
 
   private sendImage(pluginId: string): void {
@@ -242,100 +295,126 @@ export class WorkerSlot {
     return route;
   }
 
-  /** Serves the worker while it has calls: collects results, answers host calls. */
+  /** Serves the worker while it has calls: collects outcomes, serves host calls. */
   private async watch(): Promise<void> {
     if (this.watching) return;
     this.watching = true;
     let seen: number | undefined;
-    while (!this.dead && this.staged.length > 0) {
+    while (!this.dead && this.calls.size > 0) {
       const events = this.channel.events;
       if (events === seen) {
         await this.channel.eventAfter(events);
         continue;
       }
       seen = events;
-      this.collectResults();
-      if (!this.hostCall && this.channel.hostState === HostState.Request) await this.serveHostCall();
+      this.collect();
     }
     this.watching = false;
   }
 
-  private collectResults(): void {
-    let result = this.channel.results.read();
-    if (!result) return;
+  /** Reads what the worker reported: each record settles the head of the work. */
+  private collect(): void {
+    let record = this.channel.results.read();
+    if (!record) return;
     if (this.channel.logCount !== this.logsSeen) this.deliverLogs();
-    for (; result; result = this.channel.results.read()) {
-      this.staged.shift()!.job.resolve(decodeOutcome(result));
-    }
-    if (this.staged.length === 0) this.idleSince = performance.now();
-    this.armDeadline();
-    if (!this.dead) this.events.onAvailable(this);
+    for (; record; record = this.channel.results.read()) this.settle(record);
+    this.beginHead();
+    if (this.dead) return;
+    if (this.work.length > 0) this.resume();
+    else if (this.hasReplies) this.events.onHostReply(this);
+    this.events.onAvailable(this);
   }
 
-  /**
-   * The running call asked a host service: calls staged behind it go back to the pool and
-   * its CPU slot is free until the reply is there and the pool resumes it.
-   */
-  private async serveHostCall(): Promise<void> {
-    const pluginId = this.staged[0]!.job.task.pluginId;
-    const { strings, bytes } = unpackFields(this.channel.hostRequest(), 1);
+  private settle(record: RingMessage): void {
+    const call = this.calls.get(record.tag);
+    if (!call) return;
+    this.begin(call);
+    const at = this.work.indexOf(call);
+    if (at >= 0) this.work.splice(at, 1);
+    if (record.kind === RecordKind.HostRequest) {
+      this.events.onSuspended(call.job.task.pluginId);
+      void this.serveHostCall(call, record.payload);
+      return;
+    }
+    clearTimeout(call.timer);
+    this.forget(call);
+    if (!call.late) call.job.resolve(decodeOutcome(record));
+  }
+
+  private forget(call: SlotCall): void {
+    this.calls.delete(call.tag);
+    if (this.calls.size > 0) return;
+    this.owner = undefined;
+    this.idleSince = performance.now();
+  }
+
+  /** The call suspended in a host call: the service runs here, its reply waits for a CPU slot. */
+  private async serveHostCall(call: SlotCall, request: Uint8Array): Promise<void> {
+    const { strings, bytes } = unpackFields(request, 1);
     const pending: PendingHostCall = { abort: new AbortController() };
-    this.hostCall = pending;
-    this.events.onHostCall(this, this.withdrawAllWaiting());
+    call.host = pending;
+    let reply: PendingHostCall["reply"];
     try {
-      pending.reply = { kind: HOST_REPLY_OK, payload: await this.host.hostCall(pluginId, strings[0]!, bytes, pending.abort.signal) };
+      reply = { kind: RecordKind.HostReplyOk, payload: await this.host.hostCall(call.job.task.pluginId, strings[0]!, bytes, pending.abort.signal) };
     } catch (error) {
-      pending.reply = { kind: HOST_REPLY_ERROR, payload: utf8((error as Error).message) };
+      reply = { kind: RecordKind.HostReplyError, payload: utf8((error as Error).message) };
     }
-    if (!this.dead) this.events.onHostReply(this);
+    if (call.host !== pending || pending.reply) return;
+    pending.reply = reply;
+    this.replyReady();
   }
 
-  /** Takes back every call staged behind the running one that the worker has not begun, in order. */
-  private withdrawAllWaiting(): Job[] {
-    const withdrawn: Job[] = [];
-    for (let job = this.withdrawWaiting(); job; job = this.withdrawWaiting()) withdrawn.push(job);
-    return withdrawn;
+  /** A reply goes to the worker at once when the thread holds a CPU slot, else it waits for the pool. */
+  private replyReady(): void {
+    if (this.dead) return;
+    if (this.work.length > 0) this.resume();
+    else this.events.onHostReply(this);
+  }
+
+  private pushWork(call: SlotCall): void {
+    this.work.push(call);
+    this.beginHead();
+  }
+
+  /** The head of the work runs now. */
+  private beginHead(): void {
+    const head = this.work[0];
+    if (head) this.begin(head);
+  }
+
+  /** A call runs: its deadline starts (or, for a late call, the time it has to unwind). */
+  private begin(call: SlotCall): void {
+    if (call.timer) return;
+    call.begun = true;
+    const ms = call.late ? UNWIND_GRACE_MS : call.job.task.timeoutMs;
+    call.timer = setTimeout(() => this.deadlineReached(call), ms).unref();
   }
 
   /**
-   * The running call's deadline: restarted whenever another call becomes the running one.
-   * One timer per worker, refreshed rather than recreated; it does not keep the process
-   * alive (the worker thread does, while a call runs).
+   * A call's deadline: if its stack is running, only stopping the thread stops it; if it
+   * waits in a host call, its caller gets the timeout now, its host work is aborted and
+   * it is given a failed reply, so it unwinds when the thread next runs it.
    */
-  private armDeadline(): void {
-    const running = this.staged[0]?.job;
-    if (running === this.deadlineFor) return;
-    this.deadlineFor = running;
-    if (running) this.startTimer(running.task.timeoutMs);
-  }
-
-  private startTimer(ms: number): void {
-    this.runningSince = performance.now();
-    if (this.deadline && this.deadlineMs === ms) {
-      this.deadline.refresh();
+  private deadlineReached(call: SlotCall): void {
+    this.collect();
+    if (this.dead || !this.calls.has(call.tag)) return;
+    if (this.work[0] === call) {
+      if (!call.late) this.die({ type: "timeout" });
+      else this.die(SHARED_FATE);
       return;
     }
-    clearTimeout(this.deadline);
-    this.deadline = setTimeout(() => this.deadlineReached(), ms).unref();
-    this.deadlineMs = ms;
+    if (call.late) return;
+    call.late = true;
+    call.timer = undefined;
+    call.job.resolve({ type: "timeout" });
+    const pending = call.host;
+    if (!pending || pending.reply) return;
+    pending.abort.abort(new Error(ABORT_REASONS.timeout));
+    pending.reply = { kind: RecordKind.HostReplyError, payload: utf8(ABORT_REASONS.timeout!) };
+    this.replyReady();
   }
 
-  /** A refreshed timer may still fire for its previous start, so the elapsed time is checked here. */
-  private deadlineReached(): void {
-    const job = this.deadlineFor;
-    if (!job) return;
-    this.collectResults();
-    if (this.staged[0]?.job !== job) return;
-    const left = job.task.timeoutMs - (performance.now() - this.runningSince);
-    if (left > 1) {
-      this.deadline = setTimeout(() => this.deadlineReached(), left).unref();
-      this.deadlineMs = left;
-      return;
-    }
-    this.die({ type: "timeout" });
-  }
-
-  /** Passes on the lines the plugin wrote, before the results of the calls that wrote them. */
+  /** Passes on the lines the plugin wrote, before the outcomes of the calls that wrote them. */
   private deliverLogs(): void {
     this.logsSeen = this.channel.logCount;
     for (let entry = receiveMessageOnPort(this.logs); entry; entry = receiveMessageOnPort(this.logs)) {

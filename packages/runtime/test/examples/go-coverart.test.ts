@@ -1,7 +1,8 @@
 import { PluginCallError, PluginNotFoundError, PluginNotImplementedError, type MetadataAgentClient } from "@nd/runtime";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { examplePluginsFolder, fakeUpstream, localHttp, managers, type FakeUpstream, type SeenRequest } from "./support/examples.js";
+import { exampleBuilt, examplePluginsFolder, fakeUpstream, localHttp, managers, type FakeUpstream, type SeenRequest } from "./support/examples.js";
 
+const built = exampleBuilt("go-coverart");
 const PASTEL_BLUES = "1b0f0d4e-2d3c-3b8a-9c71-52d0c1e5a7f3";
 const OLD_RELEASE = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
 const NO_IMAGES = "00000000-1111-4222-8333-444444444444";
@@ -66,7 +67,7 @@ async function startCoverArt(config: Record<string, string>): Promise<MetadataAg
   return manager.metadataAgents()[0]!;
 }
 
-describe("go-coverart against a fake Cover Art Archive", () => {
+describe.skipIf(!built)("go-coverart against a fake Cover Art Archive", () => {
   // The plugin keeps no state and uses no cache, so one load serves every test here.
   let agent: MetadataAgentClient;
 
@@ -137,7 +138,7 @@ describe("go-coverart against a fake Cover Art Archive", () => {
   });
 });
 
-test("a base_url that is not http(s) is the call's error", async () => {
+test.skipIf(!built)("a base_url that is not http(s) is the call's error", async () => {
   const agent = await startCoverArt({ base_url: "file:///etc" });
   await expect(agent.getAlbumImages({ mbid: PASTEL_BLUES })).rejects.toThrow(
     'coverart: config base_url must start with http:// or https://, got "file:///etc"',

@@ -1,8 +1,9 @@
 import { PluginCallError, type PluginManager } from "@nd/runtime";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { examplePluginsFolder, fakeWebSocketServer, managers, within, type FakeWebSocketServer } from "./support/examples.js";
+import { exampleBuilt, examplePluginsFolder, fakeWebSocketServer, managers, within, type FakeWebSocketServer } from "./support/examples.js";
 
 /** A cron that does not fire during a test run (midnight on January 1st), so only the test decides when checks run. */
+const built = exampleBuilt("go-live-events");
 const NEVER_SOON = "0 0 1 1 *";
 const WAIT_MS = 10_000;
 
@@ -45,7 +46,7 @@ async function untilConnected(count: number, schedule: () => Promise<unknown>) {
   await expect.poll(connections, { timeout: WAIT_MS, interval: 50 }).toBe(count);
 }
 
-describe("go-live-events with a WebSocket server on 127.0.0.1", () => {
+describe.skipIf(!built)("go-live-events with a WebSocket server on 127.0.0.1", () => {
   test("OnInit connects to ws_url; a ping gets a pong, a binary frame its size, other text nothing", async () => {
     const { manager } = await startLiveEvents({ ws_url: server.url });
     expect(manager.list()[0]).toMatchObject({ name: "go-live-events", state: "loaded" });
@@ -141,7 +142,7 @@ describe("go-live-events with a WebSocket server on 127.0.0.1", () => {
   });
 });
 
-describe("go-live-events's OnInit", () => {
+describe.skipIf(!built)("go-live-events's OnInit", () => {
   test("a missing ws_url is an OnInit error: list() tells it, the plugin stays loaded and connects nowhere", async () => {
     const { manager } = await startLiveEvents({});
     const [info] = manager.list();

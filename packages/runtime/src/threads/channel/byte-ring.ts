@@ -5,7 +5,7 @@ import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
  * appends records and publishes how many bytes it wrote; the reader takes them in order
  * and publishes how many bytes it consumed. Neither side ever blocks the other.
  *
- * A record is [state, kind, length, unused] (4 × int32), then its payload, padded to 16
+ * A record is [state, kind, length, tag] (4 × int32), then its payload, padded to 16
  * bytes. Records never wrap: one that does not fit before the end leaves a wrap marker.
  * Payloads above `maxInline` travel on a MessagePort (in order) and the record holds
  * length -1. A staged record can be withdrawn by the writer until the reader claims it,
@@ -26,6 +26,8 @@ export interface RecordRef {
 export interface RingMessage {
   readonly kind: number;
   readonly payload: Uint8Array;
+  /** Which call the record belongs to (records of several calls interleave). */
+  readonly tag: number;
 }
 
 /** Indexes of a ring's two counters in a shared Int32Array of counters. */
@@ -60,7 +62,7 @@ export class ByteRing {
   }
 
   /** Writer: appends a record; answers undefined when the ring is full. The caller wakes the reader. */
-  write(kind: number, payload: Uint8Array = EMPTY): RecordRef | undefined {
+  write(kind: number, payload: Uint8Array = EMPTY, tag = 0): RecordRef | undefined {
     const length = payload.length;
     const inline = length <= this.maxInline;
     const size = HEADER_BYTES + align(inline ? length : 0);
@@ -75,6 +77,7 @@ export class ByteRing {
     }
     const word = offset / 4;
     this.words[word + 1] = kind;
+    this.words[word + 3] = tag;
     if (inline) {
       this.words[word + 2] = length;
       this.bytes.set(payload, offset + HEADER_BYTES);
@@ -110,12 +113,13 @@ export class ByteRing {
       }
       const kind = this.words[word + 1]!;
       const length = this.words[word + 2]!;
+      const tag = this.words[word + 3]!;
       const payload =
         length === OVERFLOW
           ? (receiveMessageOnPort(this.port)!.message as Uint8Array)
           : this.bytes.slice(offset + HEADER_BYTES, offset + HEADER_BYTES + length);
       this.consume((read + HEADER_BYTES + align(length === OVERFLOW ? 0 : length)) | 0);
-      if (state === RecordState.Staged) return { kind, payload };
+      if (state === RecordState.Staged) return { kind, payload, tag };
     }
   }
 

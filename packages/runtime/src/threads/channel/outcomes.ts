@@ -5,7 +5,10 @@ import { fromUtf8, utf8 } from "./fields.js";
 /** Outcome types by their number on the channel. */
 const KINDS = ["ok", "number", "plugin-error", "missing-export", "undecodable-request", "trap", "out-of-memory", "too-large"] as const;
 
-export function encodeOutcome(outcome: CallOutcome): RingMessage {
+/** An outcome as a record kind and payload. */
+export type OutcomeRecord = Pick<RingMessage, "kind" | "payload">;
+
+export function encodeOutcome(outcome: CallOutcome): OutcomeRecord {
   if (outcome.type === "timeout" || outcome.type === "closed") throw new Error(`a worker never reports a ${outcome.type} outcome`);
   const kind = KINDS.indexOf(outcome.type);
   switch (outcome.type) {
@@ -23,7 +26,7 @@ export function encodeOutcome(outcome: CallOutcome): RingMessage {
   }
 }
 
-export function decodeOutcome({ kind, payload }: RingMessage): CallOutcome {
+export function decodeOutcome({ kind, payload }: OutcomeRecord): CallOutcome {
   const type = KINDS[kind];
   switch (type) {
     case "ok":

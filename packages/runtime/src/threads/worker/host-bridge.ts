@@ -1,26 +1,46 @@
 import { fromUtf8, packFields } from "../channel/fields.js";
-import type { WorkerChannel } from "../channel/worker-channel.js";
+import { RecordKind } from "../channel/worker-channel.js";
+import type { RingMessage } from "../channel/byte-ring.js";
 import { TrapError } from "./trap.js";
 
-/** Host reply kinds on the channel. */
-export const HOST_REPLY_OK = 1;
-export const HOST_REPLY_ERROR = 0;
+interface WaitingCall {
+  readonly importName: string;
+  readonly resolve: (reply: Uint8Array) => void;
+  readonly reject: (error: Error) => void;
+}
 
 /**
- * Makes a host service call look synchronous to the plugin: the worker writes the
- * request into the channel's host slot and sleeps in `Atomics.wait`; the manager's thread,
- * woken by `Atomics.waitAsync`, runs the service and writes the reply. Only this worker
- * blocks. A host that never answers is cut off by the call's deadline, which terminates
- * the worker.
+ * Host services answered on the manager's thread. The running call's request goes out as
+ * a record tagged with the call's number and the call's stack suspends on the promise;
+ * the reply comes back on the work ring and settles it. A host that never answers is cut
+ * off by the call's deadline: the manager then replies with an error.
  */
 export class HostBridge {
-  constructor(private readonly channel: WorkerChannel) {}
+  private readonly waiting = new Map<number, WaitingCall>();
 
-  call(importName: string, request: Uint8Array): Uint8Array {
-    const reply = this.channel.askHost(packFields([importName], request));
-    if (reply.kind !== HOST_REPLY_OK) {
-      throw new TrapError(`host call env.${importName} failed: ${fromUtf8(reply.payload)}`);
-    }
-    return reply.payload;
+  constructor(
+    /** Writes a record to the manager. */
+    private readonly send: (kind: number, payload: Uint8Array, tag: number) => void,
+    /** The number of the call whose stack runs now. */
+    private readonly runningCall: () => number,
+  ) {}
+
+  call(importName: string, request: Uint8Array): Promise<Uint8Array> {
+    const tag = this.runningCall();
+    const promise = new Promise<Uint8Array>((resolve, reject) => {
+      this.waiting.set(tag, { importName, resolve, reject });
+    });
+    this.send(RecordKind.HostRequest, packFields([importName], request), tag);
+    return promise;
+  }
+
+  /** Settles the waiting host call a reply record answers; false when no call of its number waits. */
+  answer({ kind, payload, tag }: RingMessage): boolean {
+    const call = this.waiting.get(tag);
+    if (!call) return false;
+    this.waiting.delete(tag);
+    if (kind === RecordKind.HostReplyOk) call.resolve(payload);
+    else call.reject(new TrapError(`host call env.${call.importName} failed: ${fromUtf8(payload)}`));
+    return true;
   }
 }

@@ -7,6 +7,7 @@
  */
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import type { IdleInstances } from "./idle-instances.js";
 import type { PluginInstance } from "./plugin-instance.js";
 import type { PluginImage } from "./messages.js";
 import { WORKER_RESOURCE_LIMITS } from "../worker-limits.js";
@@ -30,7 +31,7 @@ export function keepsIdle(instance: PluginInstance, image: PluginImage): boolean
  * instance is dropped too: their tables live on that heap, and a worker whose heap runs
  * out inside the engine takes the whole process down.
  */
-export function relieveMemory(idle: Map<string, PluginInstance>): void {
+export function relieveMemory(idle: IdleInstances): void {
   if (getHeapStatistics().used_heap_size > HEAP_HIGH_WATER_BYTES) {
     idle.clear();
     droppedLargeMemory = true;

@@ -23,6 +23,8 @@ export interface PluginImage {
   readonly maxHostCallRequestBytes: number;
   /** An instance with more memory than this after a call is not kept idle. */
   readonly maxIdleMemoryBytes: number;
+  /** Idle instances a worker keeps of the plugin (its calls in flight at most). */
+  readonly maxIdleInstances: number;
 }
 
 /** Messages on the control port: what changes the worker's set of plugins. */

@@ -10,6 +10,7 @@ import {
   type MessageCodec,
 } from "@nd/protocol";
 import { createAssemblyScriptEnv } from "./assemblyscript-env.js";
+import { promising, suspending } from "./jspi.js";
 import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
 import { PluginMemory } from "./plugin-memory.js";
@@ -29,7 +30,14 @@ const responseCodecs = new Map<string, MessageCodec<unknown>>(
 
 export type LogWriter = (stream: StdStream | "trace", line: string) => void;
 
-/** One instantiated plugin module inside a worker. Thrown away after any trap. */
+type Export = (...args: number[]) => unknown;
+
+/**
+ * One instantiated plugin module inside a worker. Thrown away after any trap. When the
+ * module imports a host function answered on the manager's thread, its exports are
+ * entered with `promising`: a host call suspends the call's stack and the worker runs
+ * other calls (on other instances) until the reply.
+ */
 export class PluginInstance {
   /** False once the instance trapped or broke the contract; it must not be reused. */
   healthy = true;
@@ -37,6 +45,9 @@ export class PluginInstance {
   private readonly exports: WebAssembly.Exports;
   private readonly memory: PluginMemory;
   private readonly flushOutput: () => void;
+  private suspends = false;
+  /** Set while `_initialize` of a suspending instance has not finished. */
+  private initializing?: Promise<unknown>;
 
   constructor(
     private readonly image: PluginImage,
@@ -57,7 +68,9 @@ export class PluginInstance {
       traces.flush();
     };
     const initialize = this.exports[PLUGIN_EXPORTS.initialize];
-    if (typeof initialize === "function") this.guard(() => initialize());
+    if (typeof initialize !== "function") return;
+    if (this.suspends) this.initializing = promising(initialize as Export)().finally(this.flushOutput);
+    else this.guard(() => initialize());
   }
 
   /** The size of the instance's linear memory now. */
@@ -65,31 +78,49 @@ export class PluginInstance {
     return this.memory.byteLength;
   }
 
-  /** Calls a capability export with a protobuf request, or a no-argument export when `request` is undefined. */
-  call(exportName: string, request: Uint8Array | undefined): CallOutcome {
+  /**
+   * Calls a capability export with a protobuf request, or a no-argument export when
+   * `request` is undefined; the outcome is a promise when the instance may suspend.
+   */
+  call(exportName: string, request: Uint8Array | undefined): CallOutcome | Promise<CallOutcome> {
     this.lastUsed = Date.now();
     const fn = this.exports[exportName];
     if (typeof fn !== "function") return { type: "missing-export" };
+    if (this.suspends) return this.callSuspending(exportName, fn as Export, request);
     try {
-      if (request === undefined) return { type: "number", value: Number(fn()) };
-      return this.callWithRequest(exportName, fn as (ptr: number, len: number) => bigint, request);
+      const requestPtr = request && this.allocate(request);
+      return this.answerOf(exportName, request, requestPtr, (fn as Export)(requestPtr ?? 0, request?.length ?? 0));
     } catch (error) {
-      this.healthy = false;
-      return this.describeFailure(error);
+      return this.failed(error);
     } finally {
       this.flushOutput();
     }
   }
 
-  private callWithRequest(
-    exportName: string,
-    fn: (ptr: number, len: number) => bigint,
-    request: Uint8Array,
-  ): CallOutcome {
-    const requestPtr = this.allocate(request);
-    const result = fn(requestPtr, request.length);
-    this.free(requestPtr);
-    const { ptr, len, isError } = unpackPtrLen(BigInt(result));
+  private async callSuspending(exportName: string, fn: Export, request: Uint8Array | undefined): Promise<CallOutcome> {
+    try {
+      await this.initializing;
+      this.initializing = undefined;
+      const requestPtr = request && this.allocate(request);
+      const result = await promising(fn)(requestPtr ?? 0, request?.length ?? 0);
+      return this.answerOf(exportName, request, requestPtr, result);
+    } catch (error) {
+      return this.failed(error);
+    } finally {
+      this.flushOutput();
+    }
+  }
+
+  private failed(error: unknown): CallOutcome {
+    this.healthy = false;
+    return this.describeFailure(error);
+  }
+
+  /** Reads what an export returned: a number for a no-argument export, else the packed answer. */
+  private answerOf(exportName: string, request: Uint8Array | undefined, requestPtr: number | undefined, result: unknown): CallOutcome {
+    if (request === undefined) return { type: "number", value: Number(result) };
+    this.free(requestPtr!);
+    const { ptr, len, isError } = unpackPtrLen(BigInt(result as bigint));
     if (len > this.image.maxResultBytes) return this.refuseResult(len);
     const bytes = this.memory.read(ptr, len);
     if (ptr !== 0) this.free(ptr);
@@ -135,23 +166,30 @@ export class PluginInstance {
       if ((ALWAYS_PROVIDED_IMPORTS as readonly string[]).includes(name)) {
         env[name] = asEnv[name as keyof typeof asEnv] as WebAssembly.ImportValue;
       } else {
-        const answer = hostFunction(name);
-        env[name] = (ptr: number, len: number) => this.reply(ptr, len, answer, name);
+        env[name] = this.hostImport(hostFunction(name), name);
       }
     }
     return env;
   }
 
-  /** Answers a host function: reads the request, gets the reply, writes it into the plugin's memory. */
-  private reply(ptr: number, len: number, answer: (request: Uint8Array) => Uint8Array, importName: string): bigint {
+  /** A host function as the plugin imports it: reads the request, writes the reply into the plugin's memory. */
+  private hostImport(host: HostFunction, importName: string): WebAssembly.ImportValue {
+    const written = (response: Uint8Array) => packPtrLen(this.allocate(response), response.length);
+    const request = (ptr: number, len: number) => this.memory.read(ptr, this.checkedRequestLength(len, importName));
+    if (!host.suspends) return (ptr: number, len: number) => written(host.answer(request(ptr, len)));
+    this.suspends = true;
+    return suspending(async (ptr, len) => written(await host.answer(request(ptr, len))));
+  }
+
+  /** A request past maxHostCallRequestBytes is refused before it is read out of the plugin's memory. */
+  private checkedRequestLength(len: number, importName: string): number {
     const limit = this.image.maxHostCallRequestBytes;
     if (len > limit) {
       throw new LimitError(
         `its request of ${len} bytes to env.${importName} is larger than the limit of ${limit} bytes (maxHostCallRequestBytes)`,
       );
     }
-    const response = answer(this.memory.read(ptr, len));
-    return packPtrLen(this.allocate(response), response.length);
+    return len;
   }
 
   private allocate(bytes: Uint8Array): number {

@@ -1,41 +1,82 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
+import type { RingMessage } from "../channel/byte-ring.js";
 import { encodeOutcome } from "../channel/outcomes.js";
 import { WorkerChannel } from "../channel/worker-channel.js";
 import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
-import type { RingMessage } from "../channel/byte-ring.js";
 import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { keepsIdle, relieveMemory } from "./idle-memory.js";
+import { IdleInstances } from "./idle-instances.js";
+import { assertJspi } from "./jspi.js";
 import { PluginInstance } from "./plugin-instance.js";
 
 /**
- * A worker thread that runs plugin code, one call at a time, taking calls from the
- * channel's ring as long as the manager has staged some. It sleeps on the channel when
- * none is waiting, so it never returns to its event loop; plugin images arrive on the
- * control port. It keeps at most one idle instance per plugin, dropped after the idle TTL.
+ * A worker thread that runs plugin code. It takes records from the channel's work ring in
+ * order: a call to begin, or a host reply for a call whose stack is suspended. It runs
+ * each until it settles (the call returns, or its stack suspends in a host call), so one
+ * stack runs at a time while any number wait. It sleeps on the channel when the ring is
+ * empty; plugin images arrive on the control port.
  */
+assertJspi();
 const setup = workerData as WorkerSetup;
 const channel = new WorkerChannel(setup.channel, setup.spin);
-const bridge = new HostBridge(channel);
 const images = new Map<string, PluginImage>();
-const idle = new Map<string, PluginInstance>();
+const idle = new IdleInstances();
 const routes = new Map<number, { readonly pluginId: string; readonly exportName: string }>();
 const sweepEveryMs = Math.max(1000, setup.idleTtlMs / 2);
+/** Microtask turns to wait for a resumed stack to settle before yielding to the event loop. */
+const MICROTASK_TURNS = 64;
 
 const nap = new Int32Array(new SharedArrayBuffer(4));
 let controlSeen = 0;
+/** Records written to the manager: each work record ends in exactly one. */
+let written = 0;
+/** The number of the call whose stack runs now. */
+let running = 0;
+const bridge = new HostBridge(writeRecord, () => running);
 
-for (;;) {
-  const call = channel.calls.read();
-  if (call) {
-    if (channel.controlCount !== controlSeen) applyControlMessages();
-    const task = callTask(call);
-    writeResult(encodeOutcome(task ? runCall(task) : { type: "trap", message: `worker has no route ${call.kind >> 1}` }));
-    relieveMemory(idle);
-  } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
-    applyControlMessages();
-    dropExpiredInstances();
+void serve();
+
+async function serve(): Promise<never> {
+  for (;;) {
+    const work = channel.calls.read();
+    if (work) {
+      if (channel.controlCount !== controlSeen) applyControlMessages();
+      const before = written;
+      running = work.tag;
+      if (work.kind >= 0) beginCall(work);
+      else if (!bridge.answer(work)) writeOutcome(work.tag, { type: "trap", message: `worker has no call ${work.tag} waiting` });
+      if (written === before) await settled(before);
+      relieveMemory(idle);
+    } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
+      applyControlMessages();
+      idle.dropOlderThan(Date.now() - setup.idleTtlMs);
+    }
   }
+}
+
+/** Lets the running stack go on (it resumes in a microtask) until it returns or suspends again. */
+async function settled(before: number): Promise<void> {
+  for (let turn = 0; written === before; turn++) {
+    await (turn < MICROTASK_TURNS ? undefined : new Promise(setImmediate));
+  }
+}
+
+function beginCall(work: RingMessage): void {
+  const task = callTask(work);
+  if (!task) return writeOutcome(work.tag, { type: "trap", message: `worker has no route ${work.kind >> 1}` });
+  const image = images.get(task.pluginId);
+  if (!image) return writeOutcome(work.tag, { type: "trap", message: `worker has no module for plugin ${task.pluginId}` });
+  const instance = takeInstance(image);
+  if ("type" in instance) return writeOutcome(work.tag, instance);
+  const outcome = instance.call(task.exportName, task.request);
+  const end = (settledOutcome: CallOutcome) => {
+    // A plugin version dropped while the call waited in a host call keeps no instance.
+    if (keepsIdle(instance, image) && images.get(image.pluginId) === image) idle.put(image, instance);
+    writeOutcome(work.tag, settledOutcome);
+  };
+  if (outcome instanceof Promise) void outcome.then(end);
+  else end(outcome);
 }
 
 /** A call record's kind is its route number times two, plus one when a request follows. */
@@ -44,9 +85,15 @@ function callTask({ kind, payload }: RingMessage): CallTask | undefined {
   return route && { pluginId: route.pluginId, exportName: route.exportName, request: kind & 1 ? payload : undefined };
 }
 
-/** The manager stages at most as many calls as the ring holds results, so a full ring only means it is catching up. */
-function writeResult({ kind, payload }: RingMessage): void {
-  while (!channel.results.write(kind, payload)) Atomics.wait(nap, 0, 0, 1);
+function writeOutcome(tag: number, outcome: CallOutcome): void {
+  const { kind, payload } = encodeOutcome(outcome);
+  writeRecord(kind, payload, tag);
+}
+
+/** The manager reads records as they come, so a full ring only means it is catching up. */
+function writeRecord(kind: number, payload: Uint8Array, tag: number): void {
+  while (!channel.results.write(kind, payload, tag)) Atomics.wait(nap, 0, 0, 1);
+  written++;
   channel.signal();
 }
 
@@ -66,26 +113,13 @@ function applyControlMessages(): void {
 
 function forget(pluginId: string): void {
   images.delete(pluginId);
-  idle.delete(pluginId);
+  idle.drop(pluginId);
   for (const [route, target] of routes) if (target.pluginId === pluginId) routes.delete(route);
 }
 
-function runCall(task: CallTask): CallOutcome {
-  const image = images.get(task.pluginId);
-  if (!image) return { type: "trap", message: `worker has no module for plugin ${task.pluginId}` };
-  const instance = takeInstance(image);
-  if ("type" in instance) return instance;
-  const outcome = instance.call(task.exportName, task.request);
-  if (keepsIdle(instance, image)) idle.set(task.pluginId, instance);
-  return outcome;
-}
-
 function takeInstance(image: PluginImage): PluginInstance | CallOutcome {
-  const reusable = idle.get(image.pluginId);
-  if (reusable) {
-    idle.delete(image.pluginId);
-    return reusable;
-  }
+  const reusable = idle.take(image.pluginId);
+  if (reusable) return reusable;
   try {
     return new PluginInstance(image, hostFunctions(image, bridge), (stream, line) =>
       postLog({ type: "log", pluginName: image.pluginName, stream, line }),
@@ -98,11 +132,4 @@ function takeInstance(image: PluginImage): PluginInstance | CallOutcome {
 function postLog(line: LogLine): void {
   setup.logs.postMessage(line);
   channel.markLog();
-}
-
-function dropExpiredInstances(): void {
-  const cutoff = Date.now() - setup.idleTtlMs;
-  for (const [pluginId, instance] of idle) {
-    if (instance.lastUsed < cutoff) idle.delete(pluginId);
-  }
 }

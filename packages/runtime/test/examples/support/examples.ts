@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
-import { temporaryFolder } from "@nd/testing";
+import { goAvailableFor, temporaryFolder } from "@nd/testing";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { memoryLogger } from "../../support/wat-plugins.js";
 
@@ -74,6 +74,11 @@ export async function fakeUpstream(route: Route): Promise<FakeUpstream> {
  * manifest.json, with `permissions` merged over the manifest's own, so a test
  * can let the plugin reach the fake servers on 127.0.0.1.
  */
+/** Whether examples/<example> was built: a Go example is only when the build had a Go compiler. */
+export function exampleBuilt(example: string): boolean {
+  return !example.startsWith("go-") || goAvailableFor(`the tests of examples/${example}`);
+}
+
 export function examplePluginsFolder(example: string, permissions: Record<string, unknown>): string {
   const root = temporaryFolder(`nd-${example}-`);
   const folder = join(root, example);
