@@ -34,3 +34,4 @@ export { ERROR_BIT, packPtrLen, unpackPtrLen } from "./ptrlen.js";
 export type { PtrLen } from "./ptrlen.js";
 export { DecodeLimitError, decodeBounded } from "./bounded-decode.js";
 export type { DecodeLimits } from "./bounded-decode.js";
+export * as gen2 from "./gen2/index.js";
