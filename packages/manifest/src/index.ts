@@ -8,6 +8,15 @@ export type {
   SubsonicApiPermission,
   WebSocketPermission,
 } from "./types.js";
+export type {
+  KvStorePermission,
+  LibraryPermission,
+  ManifestV2,
+  PermissionsV2,
+  PluginConfigForm,
+  RequiredHostsPermission,
+  TaskQueuePermission,
+} from "./types-v2.js";
 export type { ManifestProblem } from "./problem.js";
 export type { ValidationResult } from "./validate.js";
 export { ManifestError } from "./errors.js";
