@@ -275,17 +275,15 @@ describe("nd serve", () => {
     await installAll(folder, dir, [runaway]);
     const server = await startServer({ folder, port: 0, logger: silent, workers: 1 });
     try {
-      const order: string[] = [];
-      const running = request(server, "/api/plugins/runaway/call/MetadataAgent.GetArtistBiography", "{}").then((reply) => {
-        order.push("call answered");
-        return reply;
-      });
+      const running = request(server, "/api/plugins/runaway/call/MetadataAgent.GetArtistBiography", "{}");
       await upstreamReached;
       let deadline: NodeJS.Timeout | undefined;
-      const deadlinePassed = new Promise<void>((resolve) => (deadline = setTimeout(resolve, 30_000)));
-      await Promise.race([server.close().then(() => order.push("closed")), deadlinePassed.then(() => order.push("deadline"))]);
+      const deadlinePassed = new Promise<string>((resolve) => (deadline = setTimeout(() => resolve("deadline"), 30_000)));
+      // Whether the client reads the answer before or after close() settles is up to the sockets;
+      // what matters is that close() did not wait for the call's deadline and the call was answered.
+      const first = await Promise.race([server.close().then(() => "closed"), deadlinePassed]);
       clearTimeout(deadline);
-      expect(order).toEqual(["call answered", "closed"]);
+      expect(first).toBe("closed");
       expect(await running).toMatchObject({ status: 404, body: { error: { kind: "PluginUnavailableError" } } });
       expect((await running).body.error.message).toContain("the plugin manager is closed");
     } finally {
