@@ -6,7 +6,7 @@ import type {
   WebSocketPermission,
 } from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
-import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
+import { type ArtworkService, createPluginArtworkService } from "./artwork/artwork-service.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
@@ -123,13 +123,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
         logger,
       )
     : undefined;
-  const artwork = granted("artwork") ? createArtworkService(options.artwork) : undefined;
-  if (artwork && !options.artwork.baseUrlGiven) {
-    host.warnOnce(
-      "artwork-base-url",
-      `artwork URLs start with ${options.artwork.baseUrl.origin}: no artwork.baseUrl (ShareURL) is configured`,
-    );
-  }
+  const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
   const subsonicapi = granted("subsonicapi")
     ? createSubsonicApiService(name, permissions.subsonicapi as SubsonicApiPermission, options.subsonicapi, logger)
     : undefined;

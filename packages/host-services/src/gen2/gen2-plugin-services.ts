@@ -1,11 +1,13 @@
 import type { PermissionsV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
+import { createPluginArtworkService } from "../artwork/artwork-service.js";
 import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
+type PermissionName = gen2.PermissionName;
 import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
 import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
@@ -75,12 +77,18 @@ export function buildGen2PluginServices(
 ): PluginHostServices {
   const pluginId = plugin.id ?? plugin.name;
   const permissions = plugin.permissions as PermissionsV2;
+  const granted = (permission: PermissionName) => isGranted(permissions, permission);
+  const { options } = host;
+  const cache = granted("cache") ? host.caches.acquire(pluginId, 2) : undefined;
+  const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
   const services: Gen2Services = {
     pluginId,
     permissions,
     access: plugin.access ?? NO_ACCESS,
     config: configMap(plugin.config),
-    logger: host.options.logger,
+    logger: options.logger,
+    artwork,
+    cache,
   };
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
@@ -96,6 +104,7 @@ export function buildGen2PluginServices(
     },
     close() {
       closing ??= (async () => {
+        if (cache) host.caches.release(pluginId, 2);
         onClose();
       })();
       return closing;

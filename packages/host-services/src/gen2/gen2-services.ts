@@ -1,4 +1,6 @@
 import type { PermissionsV2 } from "@nd/manifest";
+import type { ArtworkService } from "../artwork/artwork-service.js";
+import type { CacheService } from "../cache/cache-service.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { Logger } from "../options.js";
 import type { JsonRequest } from "./json-request.js";
@@ -16,6 +18,8 @@ export interface Gen2Services {
   /** The plugin's flattened config map, keys as stored. */
   readonly config: ReadonlyMap<string, string>;
   readonly logger: Logger;
+  readonly artwork?: ArtworkService;
+  readonly cache?: CacheService;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
+import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
@@ -7,4 +9,6 @@ import type { UserFunction } from "./gen2-services.js";
  */
 export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.freeze({
   ...CONFIG_FUNCTIONS,
+  ...ARTWORK_FUNCTIONS,
+  ...CACHE_FUNCTIONS,
 });
