@@ -1,4 +1,4 @@
-import type { PermissionsV2 } from "@nd/manifest";
+import type { PermissionsV2, RequiredHostsPermission } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import { createPluginArtworkService } from "../artwork/artwork-service.js";
 import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
@@ -6,9 +6,11 @@ import type { HostCallOptions } from "../host-call-options.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
+import { createGen2Http } from "./gen2-http.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
 type PermissionName = gen2.PermissionName;
 import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
+import { kernelHttpRequest } from "./kernel-http.js";
 import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
 
@@ -65,10 +67,6 @@ function configMap(config: Readonly<Record<string, string>>): ReadonlyMap<string
   return new Map(Object.entries(config).map(([key, value]) => [key, String(value)]));
 }
 
-async function kernelHttpRequest(importName: string): Promise<Uint8Array> {
-  throw new HostCallError(importName, "the kernel http_request is refused: not served by this host yet");
-}
-
 /** The services of one generation-2 plugin: JSON host functions over the shared service implementations. */
 export function buildGen2PluginServices(
   plugin: PluginDescription,
@@ -81,6 +79,9 @@ export function buildGen2PluginServices(
   const { options } = host;
   const cache = granted("cache") ? host.caches.acquire(pluginId, 2) : undefined;
   const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
+  const http = granted("http")
+    ? createGen2Http(pluginId, permissions.http as RequiredHostsPermission, host.network, options.http)
+    : undefined;
   const services: Gen2Services = {
     pluginId,
     permissions,
@@ -89,6 +90,7 @@ export function buildGen2PluginServices(
     logger: options.logger,
     artwork,
     cache,
+    http,
   };
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
@@ -97,13 +99,14 @@ export function buildGen2PluginServices(
     importNames: Object.freeze([...functions.keys()]),
     async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`${importName}: the services of plugin "${pluginId}" are closed`);
-      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(importName);
+      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(http, pluginId, request, options);
       const fn = functions.get(importName);
       if (!fn) throw unavailableUserFunction(pluginId, permissions, importName);
       return runUserFunction(fn, services, importName, request, options);
     },
     close() {
       closing ??= (async () => {
+        http?.abortAll();
         if (cache) host.caches.release(pluginId, 2);
         onClose();
       })();

@@ -1,6 +1,7 @@
 import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
 import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
+import { HTTP_FUNCTIONS } from "./http-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -11,4 +12,5 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...CONFIG_FUNCTIONS,
   ...ARTWORK_FUNCTIONS,
   ...CACHE_FUNCTIONS,
+  ...HTTP_FUNCTIONS,
 });

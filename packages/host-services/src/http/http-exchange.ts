@@ -27,7 +27,10 @@ export interface ExchangeAnswer {
 /** How an exchange may reach the network; shared by both generations' http services. */
 export interface ExchangePolicy {
   readonly network: NetworkAccess;
-  /** The scope each hop is checked and sent under (generation 2's depends on the hop's host). */
+  /**
+   * The scope each hop is checked and sent under (generation 2's depends on the hop's host); it
+   * may throw NetworkRefusedError to refuse the hop.
+   */
   scopeOf(url: URL): NetworkScope;
   /** 0: a redirect response is the answer. */
   readonly maxRedirects: number;
@@ -80,10 +83,10 @@ async function follow(first: Hop, policy: ExchangePolicy, signal: AbortSignal): 
   let hop = first;
   let lastRedirect: ExchangeAnswer | undefined;
   for (let redirects = 0; ; redirects++) {
-    const scope = policy.scopeOf(hop.url);
-    const dispatcher = network.dispatcher(scope.allowLocalNetwork);
     let response: Dispatcher.ResponseData;
     try {
+      const scope = policy.scopeOf(hop.url);
+      const dispatcher = network.dispatcher(scope.allowLocalNetwork);
       await network.check(hop.url, scope, hop.method as HttpMethod);
       response = await network.send(hop.url, scope, () =>
         request(hop.url, {
