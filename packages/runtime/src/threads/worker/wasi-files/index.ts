@@ -73,10 +73,13 @@ export function createLibraryFiles(
   };
 }
 
+const STDERR_FD = 2;
+const ERRNO_BADF = 8;
+
 /**
  * `wasiImports` with the library functions laid over it: a call about one of the mounts'
- * descriptors goes to `files`, any other (stdout, stderr, a descriptor that does not exist)
- * to `wasiImports`, which keeps answering everything else.
+ * descriptors goes to `files`, one about stdin, stdout or stderr to `wasiImports`, any other
+ * descriptor is EBADF. `wasiImports` keeps answering every other function.
  */
 export function withLibraryFiles(
   wasiImports: Record<string, (...args: never[]) => number | void>,
@@ -87,7 +90,7 @@ export function withLibraryFiles(
     const base = wasiImports[name] as (fd: number, ...rest: unknown[]) => number | void;
     const mine = own as (fd: number, ...rest: unknown[]) => number;
     routed[name] = ((fd: number, ...rest: unknown[]) =>
-      files.owns(fd) ? mine(fd, ...rest) : base(fd, ...rest)) as (...args: never[]) => number | void;
+      files.owns(fd) ? mine(fd, ...rest) : fd <= STDERR_FD ? base(fd, ...rest) : ERRNO_BADF) as (...args: never[]) => number | void;
   }
   return new Proxy(wasiImports, { get: (target, name) => (typeof name === "string" && routed[name]) || Reflect.get(target, name) });
 }
