@@ -43,6 +43,7 @@ import { moduleGeneration } from "./loading/generation.js";
 import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
 import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
 import { LOG_LEVELS, type PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
+import { libraryMounts } from "./managing/library-mounts.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
@@ -321,7 +322,7 @@ export class PluginManager {
   private async compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<PluginRecord | CompiledGen2Plugin> {
     const id = basename(folder.path);
     try {
-      return await compileGen2(folder, module);
+      return await compileGen2(folder, module, (message) => this.logger.warn(message, { plugin: id, folder: folder.path }));
     } catch (error) {
       return { generation: 2, id, folder, error: asPluginError(id, error) };
     }
@@ -430,10 +431,11 @@ export class PluginManager {
     let plugin: Gen2Plugin | undefined;
     try {
       const config = { ...this.options.pluginConfig?.[id] };
+      const access = this.options.pluginAccess?.(id);
       const target = { plugin: undefined as Gen2Plugin | undefined };
       const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input) => target.plugin!.callExport(exportName, input));
       const services = this.hostServices.forPlugin(
-        gen2Description({ id, manifest, config, access: this.options.pluginAccess?.(id), callbacks }),
+        gen2Description({ id, manifest, config, access, callbacks }),
       );
       const image: PluginImage = {
         ...this.imageLimits(id, compiled.module),
@@ -442,6 +444,7 @@ export class PluginManager {
           userImports: compiled.userImports,
           config,
           logLevel: LOG_LEVELS[this.options.pluginLogLevel ?? "info"],
+          libraryMounts: await libraryMounts(manifest, access, this.options.hostServices?.libraries),
         },
       };
       plugin = new Gen2Plugin(id, manifest, image, compiled.exportNames, services, this.runtime());

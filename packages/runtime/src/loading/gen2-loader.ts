@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { ManifestV2 } from "@nd/manifest";
+import { ManifestError, parseManifestV2WithWarnings, pluginIdProblem, validateManifestV2Exports, type ManifestV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import { PluginLoadError } from "../errors.js";
 import { MANIFEST_FILE, type PluginFolder } from "./discovery.js";
@@ -19,22 +19,21 @@ export interface CompiledGen2Plugin {
   readonly userImports: readonly string[];
 }
 
-/** Why a name cannot be a plugin ID, or undefined when it can. */
-export function pluginIdProblem(id: string): string | undefined {
-  if (id === "" || id === "." || id === "..") return `"${id}" is not a plugin ID`;
-  if (/[/\\\0]/.test(id)) return `the plugin ID "${id}" holds a path separator`;
-  return undefined;
-}
-
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
-export async function compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<CompiledGen2Plugin> {
+export async function compileGen2(
+  folder: PluginFolder,
+  module: WebAssembly.Module,
+  warn: (message: string) => void,
+): Promise<CompiledGen2Plugin> {
   const id = basename(folder.path);
   const idProblem = pluginIdProblem(id);
   if (idProblem) throw new PluginLoadError(id, idProblem);
-  const manifest = parseManifestV2(id, await readManifestText(folder, id), join(folder.filesPath, MANIFEST_FILE));
+  const manifest = readManifestV2(id, await readManifestText(folder, id), join(folder.filesPath, MANIFEST_FILE), warn);
   const [problem] = gen2ModuleProblems(module, id, manifest.permissions);
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  const [crossField] = validateManifestV2Exports(manifest, exportNames);
+  if (crossField) throw new PluginLoadError(id, `manifest validation: ${crossField.path ? `${crossField.path}: ` : ""}${crossField.message}`);
   return {
     generation: 2,
     folder,
@@ -56,24 +55,13 @@ async function readManifestText(folder: PluginFolder, id: string): Promise<strin
   }
 }
 
-/** The fields the runtime relies on: name, author and version are required strings, permissions an object. */
-function parseManifestV2(id: string, text: string, source: string): ManifestV2 {
-  let value: unknown;
+function readManifestV2(id: string, text: string, source: string, warn: (message: string) => void): ManifestV2 {
   try {
-    value = JSON.parse(text);
+    const { manifest, warnings } = parseManifestV2WithWarnings(text, source);
+    for (const warning of warnings) warn(`${source}: ${warning.message}`);
+    return manifest;
   } catch (error) {
-    throw new PluginLoadError(id, `${source}: not JSON (${(error as Error).message})`);
+    if (error instanceof ManifestError) throw new PluginLoadError(id, error.message);
+    throw error;
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new PluginLoadError(id, `${source}: not a JSON object`);
-  const manifest = value as Record<string, unknown>;
-  for (const field of ["name", "author", "version"]) {
-    if (typeof manifest[field] !== "string" || manifest[field] === "") {
-      throw new PluginLoadError(id, `${source}: "${field}" must be a non-empty string`);
-    }
-  }
-  const permissions = manifest.permissions;
-  if (permissions !== undefined && (typeof permissions !== "object" || permissions === null || Array.isArray(permissions))) {
-    throw new PluginLoadError(id, `${source}: "permissions" must be an object`);
-  }
-  return manifest as unknown as ManifestV2;
 }
