@@ -19,11 +19,12 @@ import {
   type ScrobblerClient,
   type WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
-import { discoverPluginFolders, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
+import { discoverPluginFolders, pluginIdOf, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
 import { PluginError, PluginLoadError, PluginNotImplementedError, PluginUnavailableError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
 import {
+  compileModuleBytes,
   compileModuleFile,
   compilePlugin,
   initialize,
@@ -38,7 +39,8 @@ import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool
 import { assertJspi } from "./threads/worker/jspi.js";
 import type { LogLine, PluginImage } from "./threads/worker/messages.js";
 import { Gen2Plugin } from "./calling/gen2-plugin.js";
-import { compileGen2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
+import { compileGen2, packageManifestV2, readFolderManifestV2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
+import { readAnyNdp } from "@nd/ndp";
 import { moduleGeneration } from "./loading/generation.js";
 import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
 import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
@@ -301,6 +303,7 @@ export class PluginManager {
   }
 
   private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin | CompiledGen2Plugin> {
+    if (folder.isPackage) return this.compilePackage(folder);
     const file = await compileModuleFile(folder, this.options);
     const generation = "module" in file ? moduleGeneration(file.module) : 1;
     if (generation === 2 && "module" in file) return this.compileGen2(folder, file.module);
@@ -320,12 +323,32 @@ export class PluginManager {
   }
 
   private async compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<PluginRecord | CompiledGen2Plugin> {
-    const id = basename(folder.path);
+    const id = pluginIdOf(folder);
     try {
-      return await compileGen2(folder, module, (message) => this.logger.warn(message, { plugin: id, folder: folder.path }));
+      return compileGen2(folder, module, await readFolderManifestV2(folder, this.warnFor(folder)));
     } catch (error) {
       return { generation: 2, id, folder, error: asPluginError(id, error) };
     }
+  }
+
+  /** A `<id>.ndp` package, read in place: generation 2 only (a generation-1 plugin is a folder). */
+  private async compilePackage(folder: PluginFolder): Promise<PluginRecord | CompiledGen2Plugin> {
+    const id = pluginIdOf(folder);
+    try {
+      const ndp = await readAnyNdp(folder.path);
+      if (ndp.generation !== 2) {
+        throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
+      }
+      const file = await compileModuleBytes(ndp.wasm, `${folder.path}:${WASM_FILE}`, this.options);
+      if ("problem" in file) throw new PluginLoadError(id, file.problem);
+      return compileGen2(folder, file.module, packageManifestV2(folder, ndp.manifest, this.warnFor(folder)));
+    } catch (error) {
+      return { generation: 2, id, folder, error: asPluginError(id, error) };
+    }
+  }
+
+  private warnFor(folder: PluginFolder): (message: string) => void {
+    return (message) => this.logger.warn(message, { plugin: pluginIdOf(folder), folder: folder.path });
   }
 
   /** Takes the plugin's name for its folder, or refuses it when another folder holds that name. */

@@ -1,9 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { ManifestError, parseManifestV2WithWarnings, pluginIdProblem, validateManifestV2Exports, type ManifestV2 } from "@nd/manifest";
+import { join } from "node:path";
+import {
+  ManifestError,
+  parseManifestV2WithWarnings,
+  pluginIdProblem,
+  validateManifestV2,
+  validateManifestV2Exports,
+  type ManifestV2,
+} from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import { PluginLoadError } from "../errors.js";
-import { MANIFEST_FILE, type PluginFolder } from "./discovery.js";
+import { MANIFEST_FILE, pluginIdOf, type PluginFolder } from "./discovery.js";
 import { gen2ModuleProblems, importsFrom } from "./gen2-linking.js";
 
 /** A generation-2 plugin read and compiled, not yet running. */
@@ -20,15 +27,10 @@ export interface CompiledGen2Plugin {
 }
 
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
-export async function compileGen2(
-  folder: PluginFolder,
-  module: WebAssembly.Module,
-  warn: (message: string) => void,
-): Promise<CompiledGen2Plugin> {
-  const id = basename(folder.path);
+export function compileGen2(folder: PluginFolder, module: WebAssembly.Module, manifest: ManifestV2): CompiledGen2Plugin {
+  const id = pluginIdOf(folder);
   const idProblem = pluginIdProblem(id);
   if (idProblem) throw new PluginLoadError(id, idProblem);
-  const manifest = readManifestV2(id, await readManifestText(folder, id), join(folder.filesPath, MANIFEST_FILE), warn);
   const [problem] = gen2ModuleProblems(module, id, manifest.permissions);
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
@@ -46,22 +48,32 @@ export async function compileGen2(
   };
 }
 
-async function readManifestText(folder: PluginFolder, id: string): Promise<string> {
+/** Reads and validates a plugin folder's generation-2 manifest.json; what it accepts but ignores goes to `warn`. */
+export async function readFolderManifestV2(folder: PluginFolder, warn: (message: string) => void): Promise<ManifestV2> {
+  const id = pluginIdOf(folder);
   const file = join(folder.filesPath, MANIFEST_FILE);
+  let text: string;
   try {
-    return await readFile(file, "utf8");
+    text = await readFile(file, "utf8");
   } catch (error) {
     throw new PluginLoadError(id, `cannot read ${file}: ${(error as Error).message}`);
   }
-}
-
-function readManifestV2(id: string, text: string, source: string, warn: (message: string) => void): ManifestV2 {
   try {
-    const { manifest, warnings } = parseManifestV2WithWarnings(text, source);
-    for (const warning of warnings) warn(`${source}: ${warning.message}`);
+    const { manifest, warnings } = parseManifestV2WithWarnings(text, file);
+    for (const warning of warnings) warn(`${file}: ${warning.message}`);
     return manifest;
   } catch (error) {
     if (error instanceof ManifestError) throw new PluginLoadError(id, error.message);
     throw error;
   }
+}
+
+/** Validates the manifest a `.ndp` package holds. */
+export function packageManifestV2(folder: PluginFolder, value: unknown, warn: (message: string) => void): ManifestV2 {
+  const source = `${folder.path}:${MANIFEST_FILE}`;
+  const result = validateManifestV2(value);
+  for (const warning of result.warnings) warn(`${source}: ${warning.message}`);
+  if (result.ok) return result.manifest;
+  const problems = result.problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
+  throw new PluginLoadError(pluginIdOf(folder), `${source} is not a valid generation-2 manifest: ${problems}`);
 }
