@@ -12,7 +12,6 @@ import {
 } from "@nd/host-services";
 import type { CapabilityName } from "@nd/protocol";
 import {
-  capabilityClient,
   type LifecycleManagementClient,
   type MetadataAgentClient,
   type SchedulerCallbackClient,
@@ -46,6 +45,8 @@ import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } 
 import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
 import { LOG_LEVELS, type PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
 import { libraryMounts } from "./managing/library-mounts.js";
+import { ClientViews } from "./managing/client-views.js";
+import type { LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
@@ -117,6 +118,11 @@ export class PluginManager {
   private generation = 0;
   private closed = false;
   private closing?: Promise<void>;
+  private readonly views = new ClientViews(
+    () => this.list(),
+    (...args) => this.call(...args),
+    (...args) => this.callExport(...args),
+  );
 
   constructor(options: PluginManagerOptions) {
     assertJspi();
@@ -219,24 +225,36 @@ export class PluginManager {
     return plugin;
   }
 
+  /** Metadata agents of both generations, behind generation 1's client. */
   metadataAgents(): MetadataAgentClient[] {
-    return this.clients("MetadataAgent");
+    return this.views.metadataAgents();
   }
 
+  /** Scrobblers of both generations, behind generation 1's client. */
   scrobblers(): ScrobblerClient[] {
-    return this.clients("Scrobbler");
+    return this.views.scrobblers();
   }
 
   schedulerCallbacks(): SchedulerCallbackClient[] {
-    return this.clients("SchedulerCallback");
+    return this.views.schedulerCallbacks();
   }
 
   webSocketCallbacks(): WebSocketCallbackClient[] {
-    return this.clients("WebSocketCallback");
+    return this.views.webSocketCallbacks();
   }
 
   lifecycleManagers(): LifecycleManagementClient[] {
-    return this.clients("LifecycleManagement");
+    return this.views.lifecycleManagers();
+  }
+
+  /** Generation-2 Lyrics plugins. */
+  lyricsProviders(): LyricsClient[] {
+    return this.views.lyricsProviders();
+  }
+
+  /** Generation-2 SonicSimilarity plugins. */
+  sonicSimilarity(): SonicSimilarityClient[] {
+    return this.views.sonicSimilarity();
   }
 
   /** Threads, CPU slots busy, threads waiting in host calls, idle threads and queued calls. */
@@ -289,12 +307,6 @@ export class PluginManager {
         this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
       },
     };
-  }
-
-  private clients<C>(capability: CapabilityName): C[] {
-    return this.list()
-      .filter((info) => info.state === "loaded" && info.generation === 1 && info.capabilities.includes(capability))
-      .map((info) => capabilityClient<C>(info.name, capability, (...args) => this.call(...args)));
   }
 
   private recordOf(name: string): PluginRecord | undefined {
