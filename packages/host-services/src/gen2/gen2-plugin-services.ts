@@ -6,6 +6,7 @@ import type { HostCallOptions } from "../host-call-options.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
+import { createSchedulerService, SCHEDULER_RULES_V063 } from "../scheduler/scheduler-service.js";
 import { createGen2Http } from "./gen2-http.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
 type PermissionName = gen2.PermissionName;
@@ -82,6 +83,16 @@ export function buildGen2PluginServices(
   const http = granted("http")
     ? createGen2Http(pluginId, permissions.http as RequiredHostsPermission, host.network, options.http)
     : undefined;
+  const callbacks = plugin.callbacks ?? {};
+  const scheduler = granted("scheduler")
+    ? createSchedulerService(
+        pluginId,
+        callbacks.onSchedulerCallback?.bind(callbacks),
+        options.scheduler,
+        options.logger,
+        SCHEDULER_RULES_V063,
+      )
+    : undefined;
   const services: Gen2Services = {
     pluginId,
     permissions,
@@ -91,6 +102,7 @@ export function buildGen2PluginServices(
     artwork,
     cache,
     http,
+    scheduler,
   };
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
@@ -106,6 +118,7 @@ export function buildGen2PluginServices(
     },
     close() {
       closing ??= (async () => {
+        scheduler?.close();
         http?.abortAll();
         if (cache) host.caches.release(pluginId, 2);
         onClose();

@@ -3,6 +3,7 @@ import type { ArtworkService } from "../artwork/artwork-service.js";
 import type { CacheService } from "../cache/cache-service.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { Logger } from "../options.js";
+import type { SchedulerService } from "../scheduler/scheduler-service.js";
 import type { Gen2Http } from "./gen2-http.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
@@ -22,6 +23,7 @@ export interface Gen2Services {
   readonly artwork?: ArtworkService;
   readonly cache?: CacheService;
   readonly http?: Gen2Http;
+  readonly scheduler?: SchedulerService;
 }
 
 /**

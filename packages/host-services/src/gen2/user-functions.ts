@@ -2,6 +2,7 @@ import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
 import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import { HTTP_FUNCTIONS } from "./http-functions.js";
+import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -13,4 +14,5 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...ARTWORK_FUNCTIONS,
   ...CACHE_FUNCTIONS,
   ...HTTP_FUNCTIONS,
+  ...SCHEDULER_FUNCTIONS,
 });
