@@ -24,6 +24,7 @@ import { createSchedulerService, type SchedulerService } from "./scheduler/sched
 import {
   createWebSocketService,
   type WebSocketCallbacks,
+  webSocketRulesV057,
   type WebSocketService,
 } from "./websocket/websocket-service.js";
 import { type GrantedServices, unavailableImport, wireHandlers } from "./wire-call.js";
@@ -116,7 +117,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
   const websocket = granted("websocket")
     ? createWebSocketService(
         name,
-        permissions.websocket as WebSocketPermission,
+        webSocketRulesV057(name, permissions.websocket as WebSocketPermission, network, options.websocket, logger),
         callbacks,
         network,
         options.websocket,

@@ -7,6 +7,7 @@ import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
 import { createSchedulerService, SCHEDULER_RULES_V063 } from "../scheduler/scheduler-service.js";
+import { createWebSocketService } from "../websocket/websocket-service.js";
 import { createGen2Http } from "./gen2-http.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
 type PermissionName = gen2.PermissionName;
@@ -14,6 +15,7 @@ import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
 import { kernelHttpRequest } from "./kernel-http.js";
 import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
+import { webSocketRulesV063 } from "./websocket-rules.js";
 
 /** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
 const isCallFailure = (error: unknown) =>
@@ -93,6 +95,16 @@ export function buildGen2PluginServices(
         SCHEDULER_RULES_V063,
       )
     : undefined;
+  const websocket = granted("websocket")
+    ? createWebSocketService(
+        pluginId,
+        webSocketRulesV063(pluginId, permissions.websocket as RequiredHostsPermission, options.websocket),
+        callbacks,
+        host.network,
+        options.websocket,
+        options.logger,
+      )
+    : undefined;
   const services: Gen2Services = {
     pluginId,
     permissions,
@@ -103,6 +115,7 @@ export function buildGen2PluginServices(
     cache,
     http,
     scheduler,
+    websocket,
   };
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
@@ -121,6 +134,7 @@ export function buildGen2PluginServices(
         scheduler?.close();
         http?.abortAll();
         if (cache) host.caches.release(pluginId, 2);
+        await websocket?.closeAll();
         onClose();
       })();
       return closing;

@@ -4,6 +4,7 @@ import type { CacheService } from "../cache/cache-service.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { Logger } from "../options.js";
 import type { SchedulerService } from "../scheduler/scheduler-service.js";
+import type { WebSocketService } from "../websocket/websocket-service.js";
 import type { Gen2Http } from "./gen2-http.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
@@ -24,6 +25,7 @@ export interface Gen2Services {
   readonly cache?: CacheService;
   readonly http?: Gen2Http;
   readonly scheduler?: SchedulerService;
+  readonly websocket?: WebSocketService;
 }
 
 /**

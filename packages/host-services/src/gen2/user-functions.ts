@@ -3,6 +3,7 @@ import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import { HTTP_FUNCTIONS } from "./http-functions.js";
 import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
+import { WEBSOCKET_FUNCTIONS } from "./websocket-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -15,4 +16,5 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...CACHE_FUNCTIONS,
   ...HTTP_FUNCTIONS,
   ...SCHEDULER_FUNCTIONS,
+  ...WEBSOCKET_FUNCTIONS,
 });
