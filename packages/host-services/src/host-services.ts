@@ -19,7 +19,11 @@ import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions } from "./options.js";
 import { isGranted } from "./permission-grant.js";
-import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
+import {
+  createSubsonicApiService,
+  type SubsonicApiService,
+  subsonicAuthorizerV057,
+} from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
   createWebSocketService,
@@ -126,7 +130,12 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
     : undefined;
   const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
   const subsonicapi = granted("subsonicapi")
-    ? createSubsonicApiService(name, permissions.subsonicapi as SubsonicApiPermission, options.subsonicapi, logger)
+    ? createSubsonicApiService(
+        name,
+        subsonicAuthorizerV057(permissions.subsonicapi as SubsonicApiPermission),
+        options.subsonicapi,
+        logger,
+      )
     : undefined;
 
   const services: GrantedServices = { http, cache, config, scheduler, websocket, artwork, subsonicapi };

@@ -3,6 +3,7 @@ import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import { HTTP_FUNCTIONS } from "./http-functions.js";
 import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
+import { SUBSONICAPI_FUNCTIONS } from "./subsonicapi-functions.js";
 import { WEBSOCKET_FUNCTIONS } from "./websocket-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
@@ -17,4 +18,5 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...HTTP_FUNCTIONS,
   ...SCHEDULER_FUNCTIONS,
   ...WEBSOCKET_FUNCTIONS,
+  ...SUBSONICAPI_FUNCTIONS,
 });
