@@ -37,7 +37,9 @@ export function gen2Callbacks(id: string, logger: Logger, closed: () => boolean,
     }
   };
   return {
-    onSchedulerCallback: deliver(Scheduler.callback),
+    // The scheduler hands over the payload as bytes; generation 2's request carries it as text.
+    onSchedulerCallback: ({ scheduleId, payload, isRecurring }) =>
+      deliver(Scheduler.callback)({ scheduleId, payload: new TextDecoder().decode(payload), isRecurring }),
     onTextMessage: deliver(WebSocket.onTextMessage),
     onBinaryMessage: ({ connectionId, data }) =>
       deliver(WebSocket.onBinaryMessage)({ connectionId, data: Buffer.from(data).toString("base64") }),
