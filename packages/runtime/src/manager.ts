@@ -468,10 +468,15 @@ export class PluginManager {
       const config = { ...this.options.pluginConfig?.[id] };
       const access = this.options.pluginAccess?.(id);
       const target = { plugin: undefined as Gen2Plugin | undefined };
-      const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input) => target.plugin!.callExport(exportName, input));
+      const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input, options) => target.plugin!.callExport(exportName, input, options));
       const services = this.hostServices.forPlugin(
         gen2Description({ id, manifest, config, access, callbacks }),
       );
+      const unserved = compiled.userImports.filter((name) => !services.importNames.includes(name));
+      if (unserved.length > 0) {
+        void services.close();
+        throw new PluginLoadError(id, `imports ${unserved.map((name) => `extism:host/user.${name}`).join(", ")}, which this host does not serve`);
+      }
       const image: PluginImage = {
         ...this.imageLimits(id, compiled.module),
         gen2: {
