@@ -5,7 +5,14 @@ import { pluginIdOf, WASM_FILE, type PluginFolder } from "../loading/discovery.j
 import { compileGen2, packageManifestV2, readFolderManifestV2, type CompiledGen2Plugin } from "../loading/gen2-loader.js";
 import { moduleGeneration } from "../loading/generation.js";
 import type { ModuleCaps } from "../loading/module-caps.js";
-import { compileModuleBytes, compileModuleFile, compilePlugin, readManifest, type CompiledPlugin } from "../loading/plugin-loader.js";
+import {
+  compileModuleBytes,
+  compileModuleFile,
+  compilePlugin,
+  readManifest,
+  type CompiledModule,
+  type CompiledPlugin,
+} from "../loading/plugin-loader.js";
 import type { Logger } from "../logger.js";
 import type { PluginRecord } from "./plugin-records.js";
 
@@ -26,7 +33,7 @@ export async function compileFolder(folder: PluginFolder, context: CompileContex
   if (folder.isPackage) return compilePackage(folder, context);
   const file = await compileModuleFile(folder, context.caps);
   const generation = "module" in file ? moduleGeneration(file.module) : 1;
-  if (generation === 2 && "module" in file) return compileGen2Folder(folder, file.module, context);
+  if (generation === 2 && "module" in file) return compileGen2Folder(folder, file, context);
   if (typeof generation === "string") {
     return { folder, error: new PluginLoadError(basename(folder.path), `${join(folder.filesPath, WASM_FILE)} ${generation}`) };
   }
@@ -42,10 +49,10 @@ export async function compileFolder(folder: PluginFolder, context: CompileContex
   }
 }
 
-async function compileGen2Folder(folder: PluginFolder, module: WebAssembly.Module, context: CompileContext): Promise<Compiled> {
+async function compileGen2Folder(folder: PluginFolder, file: CompiledModule, context: CompileContext): Promise<Compiled> {
   const id = pluginIdOf(folder);
   try {
-    return compileGen2(folder, module, await readFolderManifestV2(folder, warnFor(folder, context.logger)));
+    return compileGen2(folder, file, await readFolderManifestV2(folder, warnFor(folder, context.logger)));
   } catch (error) {
     return { generation: 2, id, folder, error: asPluginError(id, error) };
   }
@@ -61,7 +68,7 @@ async function compilePackage(folder: PluginFolder, context: CompileContext): Pr
     }
     const file = await compileModuleBytes(ndp.wasm, `${folder.path}:${WASM_FILE}`, context.caps);
     if ("problem" in file) throw new PluginLoadError(id, file.problem);
-    return compileGen2(folder, file.module, packageManifestV2(folder, ndp.manifest, warnFor(folder, context.logger)));
+    return compileGen2(folder, file, packageManifestV2(folder, ndp.manifest, warnFor(folder, context.logger)));
   } catch (error) {
     return { generation: 2, id, folder, error: asPluginError(id, error) };
   }
