@@ -2,7 +2,7 @@
 // (test/fixtures/go-wasi-files) using os.ReadDir, os.ReadFile and os.WriteFile as plugin code
 // does, and a WAT module calling path_open and fd_read directly with paths Go would clean up.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { goAvailableFor, temporaryFolder, watPlugin } from "@nd/testing";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -20,6 +20,8 @@ import {
 const FIXTURE = join(__dirname, "fixtures", "go-wasi-files");
 const ERRNO = { SUCCESS: 0, BADF: 8, MFILE: 33, NOENT: 44, ROFS: 69, NOTCAPABLE: 76 };
 const RIGHT_FD_READ = 2n;
+/** Enough entries that Go's 8 KiB fd_readdir buffer takes several calls. */
+const MANY_FILES = 500;
 const RIGHT_FD_WRITE = 64n;
 
 /** Two libraries and, beside them, a secret no plugin may read; links lead in and out. */
@@ -32,6 +34,9 @@ function libraries(): { mounts: LibraryMountSpec[]; writableRoot: string } {
   symlinkSync("album", join(one, "shortcut"));
   symlinkSync(outside, join(one, "escape"));
   symlinkSync(join(outside, "secret.txt"), join(one, "secret-link"));
+  symlinkSync(outside, join(two, "escape"));
+  mkdirSync(join(one, "many"));
+  for (let index = 0; index < MANY_FILES; index++) writeFileSync(join(one, "many", `track-${index}-${"x".repeat(40)}.flac`), "");
   return {
     mounts: [
       { guestPath: "/libraries/1", hostPath: one, writable: false },
@@ -75,7 +80,7 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
     run.flush();
     run.files.closeAll();
     const steps = Object.fromEntries(run.lines.map((line) => line.split(/: (.*)/s).slice(0, 2)));
-    expect(steps.list?.split(",").sort()).toEqual(["album/", "escape", "secret-link", "shortcut"]);
+    expect(steps.list?.split(",").sort()).toEqual(["album/", "escape", "many/", "secret-link", "shortcut"]);
     expect(steps.read).toBe("la la la");
     expect(steps.stat).toBe("8 bytes");
     expect(steps["symlink inside"]).toBe("la la la");
@@ -84,7 +89,14 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
     expect(steps["write read-only"]).toMatch(/^error: .*read-only file system/i);
     expect(steps["mkdir read-only"]).toMatch(/^error: .*read-only file system/i);
     expect(steps["write writable"]).toBe("written");
-    expect(readFileSync(join(writableRoot, "new.txt"), "utf8")).toBe("written by the plugin");
+    expect(steps["rename writable"]).toBe("renamed");
+    expect(steps["read back"]).toBe("written by the plugin");
+    expect(readFileSync(join(writableRoot, "renamed.txt"), "utf8")).toBe("written by the plugin");
+    expect(steps["mkdir and remove writable"]).toBe("done");
+    expect(steps["write through escaping symlink"]).toMatch(/^error: .*capabilities insufficient/i);
+    expect(existsSync(join(writableRoot, "..", "outside", "planted.txt"))).toBe(false);
+    expect(steps["rename across mounts"]).toMatch(/^error: /);
+    expect(steps["list many"]).toBe(String(MANY_FILES));
     expect(steps["outside mounts"]).toMatch(/^error: /);
     expect(run.lines.join("\n")).not.toContain("the host's secret");
   }, 60_000);
