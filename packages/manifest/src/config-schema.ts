@@ -39,13 +39,30 @@ function compileOnce(schema: Record<string, unknown>): CompiledConfigSchema {
     return { ok: false, message: `its $schema ${JSON.stringify(dialect)} is not one nd checks (${supported})` };
   }
   try {
-    return { ok: true, validate: newAjv(module, dialect).compile(schema) };
+    if (schema.$id !== undefined) return { ok: true, validate: newAjv(module, dialect).compile(schema) };
+    const ajv = sharedAjv(module, dialect);
+    const validate = ajv.compile(schema);
+    // The validator is kept here (per schema object); the shared ajv need not keep it too.
+    ajv.removeSchema(schema);
+    return { ok: true, validate };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
 }
 
-/** A fresh ajv per schema, so two plugins' schemas with the same `$id` never collide. */
+const shared = new Map<string, Ajv>();
+
+/** One ajv per dialect for schemas without `$id` (most): its meta-schema is compiled once. */
+function sharedAjv(module: string, dialect: string): Ajv {
+  let ajv = shared.get(dialect);
+  if (ajv === undefined) {
+    ajv = newAjv(module, dialect);
+    shared.set(dialect, ajv);
+  }
+  return ajv;
+}
+
+/** A fresh ajv for a schema with an `$id`, so two plugins' schemas with the same `$id` never collide. */
 function newAjv(module: string, dialect: string): Ajv {
   const load = createRequire(import.meta.url);
   const AjvOfDialect = (load(module) as { default: AjvClass }).default;
