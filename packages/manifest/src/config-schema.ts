@@ -38,10 +38,13 @@ function compileOnce(schema: Record<string, unknown>): CompiledConfigSchema {
     const supported = Object.keys(DIALECTS).join(", ");
     return { ok: false, message: `its $schema ${JSON.stringify(dialect)} is not one nd checks (${supported})` };
   }
+  const ajv = schema.$id === undefined ? sharedAjv(module, dialect) : newAjv(module, dialect);
+  if (!ajv.validateSchema(schema)) {
+    return { ok: false, message: ajv.errorsText(ajv.errors, { dataVar: "config.schema", separator: "; " }) };
+  }
   try {
-    if (schema.$id !== undefined) return { ok: true, validate: newAjv(module, dialect).compile(schema) };
-    const ajv = sharedAjv(module, dialect);
     const validate = ajv.compile(schema);
+    if (schema.$id !== undefined) return { ok: true, validate };
     // The validator is kept here (per schema object); the shared ajv need not keep it too.
     ajv.removeSchema(schema);
     return { ok: true, validate };

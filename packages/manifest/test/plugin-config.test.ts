@@ -62,3 +62,10 @@ describe("validatePluginConfig", () => {
     ]);
   });
 });
+
+test("a schema with a reference that leads nowhere cannot be used", () => {
+  const broken = { schema: { type: "object", properties: { a: { $ref: "#/$defs/missing" } } } };
+  expect(validatePluginConfig(broken, {})).toEqual([
+    { path: "", message: expect.stringMatching(/^the plugin's config schema cannot be used: can't resolve reference #\/\$defs\/missing/) },
+  ]);
+});

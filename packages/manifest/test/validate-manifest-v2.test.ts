@@ -118,7 +118,7 @@ describe("validateManifestV2 refuses", () => {
   test("a config.schema that is not a JSON Schema, and a config without schema", () => {
     const [problem] = problemsOf({ ...seed, config: { schema: { type: "objet" } } });
     expect(problem?.path).toBe("/config/schema");
-    expect(problem?.message).toMatch(/^config\.schema is not a usable JSON Schema: schema is invalid: data\/type/);
+    expect(problem?.message).toMatch(/^config\.schema is not a usable JSON Schema: config\.schema\/type must be equal to one of the allowed values;/);
     expect(problemsOf({ ...seed, config: { uiSchema: {} } })).toEqual([
       { path: "/config/schema", message: 'config is missing the required field "schema"' },
     ]);
