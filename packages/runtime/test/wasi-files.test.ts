@@ -18,7 +18,7 @@ import {
 } from "../src/threads/worker/wasi-files/index.js";
 
 const FIXTURE = join(__dirname, "fixtures", "go-wasi-files");
-const ERRNO = { SUCCESS: 0, BADF: 8, MFILE: 33, NOENT: 44, ROFS: 69, NOTCAPABLE: 76 };
+const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, MFILE: 33, NOENT: 44, ROFS: 69, NOTCAPABLE: 76 };
 const RIGHT_FD_READ = 2n;
 /** Enough entries that Go's 8 KiB fd_readdir buffer takes several calls. */
 const MANY_FILES = 500;
@@ -60,7 +60,7 @@ function instantiate(module: WebAssembly.Module, mounts: LibraryMountSpec[], lim
 const hasGo = goAvailableFor("the WASI library mount tests with Go (test/fixtures/go-wasi-files)", ["go"]);
 
 describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
-  let wasm: Uint8Array;
+  let wasm: Uint8Array<ArrayBuffer>;
 
   beforeAll(() => {
     const out = join(temporaryFolder("nd-go-wasi-files-"), "files.wasm");
@@ -70,7 +70,7 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
       encoding: "utf8",
     });
     if (build.status !== 0) throw new Error(`building the Go test program failed:\n${build.stdout}${build.stderr}`);
-    wasm = readFileSync(out);
+    wasm = Uint8Array.from(readFileSync(out));
   }, 300_000);
 
   test("lists and reads a mount, and cannot leave it or write to a read-only one", () => {
@@ -113,19 +113,24 @@ const DIRECT_CALLS = watPlugin(
     (i32.store (i32.const 600) (i32.const 2048))
     (i32.store (i32.const 604) (local.get $len))
     (call $fd_read (local.get $fd) (i32.const 600) (i32.const 1) (i32.const 620)))
-  (func (export "bytes_read") (result i32) (i32.load (i32.const 620)))`,
+  (func (export "bytes_read") (result i32) (i32.load (i32.const 620)))
+  (func (export "pread") (param $fd i32) (param $offset i64) (result i32)
+    (i32.store (i32.const 600) (i32.const 2048))
+    (i32.store (i32.const 604) (i32.const 16))
+    (call $fd_pread (local.get $fd) (i32.const 600) (i32.const 1) (local.get $offset) (i32.const 620)))`,
   {
     imports: `
     (import "wasi_snapshot_preview1" "path_open"
       (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-    (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))`,
+    (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_pread" (func $fd_pread (param i32 i32 i32 i64 i32) (result i32)))`,
     prefixes: [],
   },
 );
 
 function directCalls(limits?: Partial<LibraryFileLimits>) {
   const { mounts } = libraries();
-  const run = instantiate(new WebAssembly.Module(DIRECT_CALLS), mounts, limits);
+  const run = instantiate(new WebAssembly.Module(Uint8Array.from(DIRECT_CALLS)), mounts, limits);
   const exports = run.instance.exports as Record<string, (...args: never[]) => number>;
   const open = (path: string, options: { dir?: number; oflags?: number; rights?: bigint } = {}) => {
     const bytes = new TextEncoder().encode(path);
@@ -168,6 +173,16 @@ describe("path_open and fd_read called directly", () => {
     expect((run.exports.read as (fd: number, len: number) => number)(fd, 100)).toBe(ERRNO.SUCCESS);
     expect((run.exports.bytes_read as () => number)()).toBe(3);
     expect(new TextDecoder().decode(new Uint8Array(run.memory.buffer, 2048, 3))).toBe("la ");
+  });
+
+  test("fd_pread reads at an offset, and refuses a negative one", () => {
+    const run = directCalls();
+    expect(run.open("album/song.txt")).toBe(ERRNO.SUCCESS);
+    const fd = (run.exports.opened as () => number)();
+    const pread = run.exports.pread as (fd: number, offset: bigint) => number;
+    expect(pread(fd, 3n)).toBe(ERRNO.SUCCESS);
+    expect(new TextDecoder().decode(new Uint8Array(run.memory.buffer, 2048, (run.exports.bytes_read as () => number)()))).toBe("la la");
+    expect(pread(fd, -1n)).toBe(ERRNO.INVAL);
   });
 
   test("open files are bounded per instance, and closeAll frees them", () => {
