@@ -69,6 +69,17 @@ describe("validateManifestV2 accepts what Navidrome v0.63 accepts", () => {
     ]);
   });
 
+  test("a websocket permission without requiredHosts is a warning: every connection will be refused", () => {
+    const result = validateManifestV2({ ...seed, permissions: { websocket: { reason: "live updates" } } });
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      {
+        path: "/permissions/websocket",
+        message: "permissions.websocket lists no requiredHosts, so every connection will be refused",
+      },
+    ]);
+  });
+
   test("a website that is not an absolute URL is a warning", () => {
     const result = validateManifestV2({ ...seed, website: "example.com" });
     expect(result.ok).toBe(true);
