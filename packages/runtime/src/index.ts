@@ -1,5 +1,5 @@
 export { PluginManager } from "./manager.js";
-export { checkPluginModule } from "./loading/module-check.js";
+export { checkPluginModule, checkPluginModuleV2 } from "./loading/module-check.js";
 export type { ModuleCaps } from "./loading/module-caps.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type { Gen1PluginInfo, Gen2PluginInfo } from "./managing/plugin-records.js";

@@ -1,4 +1,5 @@
 import {
+  checkPluginModuleV2,
   PermissionError,
   PluginCallError,
   PluginLoadError,
@@ -88,6 +89,20 @@ test("a kernel or host function imported with another signature fails the load, 
   const [first, second] = manager.list();
   expect(first?.error?.message).toContain("imports extism:host/env.var_get as (i32) -> i64, but the host's is (i64) -> i64");
   expect(second?.error?.message).toContain("imports extism:host/user.config_get as (i64, i64) -> i64, but the host's is (i64) -> i64");
+});
+
+test("checkPluginModuleV2 finds what loading would refuse, without running the plugin", async () => {
+  const manifest = { name: "checked", author: "me", version: "1.0.0" };
+  const greedy = gen2WatPlugin(GEN2_ECHO("nd_scheduler_callback"), {
+    imports: `(import "extism:host/user" "kvstore_get" (func $kvstore_get (param i64) (result i64)))`,
+  });
+  const problems = await checkPluginModuleV2(greedy, manifest);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain('without the "kvstore" permission');
+  expect(await checkPluginModuleV2(greedy, { ...manifest, permissions: { kvstore: {} } })).toEqual([]);
+  expect(await checkPluginModuleV2(watModule(`(module (memory (export "memory") 1))`), manifest)).toEqual([
+    expect.stringContaining("neither a generation-1 plugin"),
+  ]);
 });
 
 describe("the kernel", () => {
