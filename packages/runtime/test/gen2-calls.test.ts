@@ -215,8 +215,9 @@ describe("calls", () => {
       { imports: `(import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))` },
     );
     const pluginConfig = { configured: { apikey: "s3cret", empty: "" } };
-    const { manager } = await start(pluginsFolder([gen2Plugin("configured", wasm)]), { pluginConfig });
+    const { manager, lines } = await start(pluginsFolder([gen2Plugin("configured", wasm)]), { pluginConfig });
     expect(text(await manager.callExport("configured", "nd_test_config", "apikey"))).toBe("s3cret");
+    expect(lines.some((line) => line.startsWith("warn: plugin configured: the plugin has no configurable options"))).toBe(true);
     await expect(manager.callExport("configured", "nd_test_config", "empty")).rejects.toThrow("exited with code 1");
     await expect(manager.callExport("configured", "nd_test_config", "constructor")).rejects.toThrow("exited with code 1");
   });
