@@ -17,7 +17,7 @@ const decoder = new TextDecoder();
 export class TestKernel {
   readonly config = new Map<string, string>();
   readonly userFunctions = new Map<string, UserFunction>();
-  readonly hostCalls: { name: string; request: unknown }[] = [];
+  readonly hostCalls: { name: string; request: unknown; raw: string }[] = [];
   readonly logs: { level: string; message: string }[] = [];
   logLevel = 0;
   private blocks = new Map<bigint, Uint8Array>();
@@ -70,8 +70,9 @@ export class TestKernel {
   }
 
   private serve(name: string, handle: bigint): bigint {
-    const request = JSON.parse(this.text(handle)) as unknown;
-    this.hostCalls.push({ name, request });
+    const raw = this.text(handle);
+    const request = JSON.parse(raw) as unknown;
+    this.hostCalls.push({ name, request, raw });
     const handler = this.userFunctions.get(name);
     if (!handler) throw new Error(`test kernel has no handler for ${name}`);
     return this.alloc(encoder.encode(JSON.stringify(handler(request))));

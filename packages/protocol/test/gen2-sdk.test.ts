@@ -1,0 +1,140 @@
+// Drives a generation-2 AssemblyScript plugin (test/assembly/gen2-contract-plugin.ts),
+// compiled against assembly/gen2/, through a tiny Extism kernel: JSON in, JSON out,
+// return codes, errors, and host calls of extism:host/user.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { gen2 } from "../src/index.js";
+import { Gen2Compiler, packageDir } from "./support/compile-gen2.js";
+import { TestKernel } from "./support/extism-kernel.js";
+import { join } from "node:path";
+
+const compiler = new Gen2Compiler();
+let module: WebAssembly.Module;
+let kernel: TestKernel;
+
+beforeAll(async () => {
+  module = await compiler.compile(join(packageDir, "test", "assembly", "gen2-contract-plugin.ts"));
+}, 120_000);
+
+afterAll(() => compiler.dispose());
+
+beforeEach(() => {
+  kernel = new TestKernel();
+});
+
+const track = {
+  id: "t1", title: "Jóga \"live\"", album: "Homogenic", artist: "Björk", albumArtist: "Björk",
+  artists: [{ name: "Björk" }], albumArtists: [], duration: 305.5, trackNumber: 3, discNumber: 1,
+};
+
+describe("module shape", () => {
+  test("exports every function of the capabilities it re-exports, and imports nothing from env", () => {
+    const exported = WebAssembly.Module.exports(module).map((e) => e.name);
+    const expected = ["MetadataAgent", "Scrobbler", "SonicSimilarity", "TaskWorker"] as const;
+    expect(gen2.detectCapabilities(exported)).toEqual(expected);
+    for (const capability of expected) {
+      for (const exportName of Object.values(gen2.CAPABILITIES[capability])) expect(exported).toContain(exportName);
+    }
+    expect(exported).toContain("_initialize");
+    const modules = new Set(WebAssembly.Module.imports(module).map((i) => i.module));
+    expect([...modules].sort()).toEqual([gen2.KERNEL_MODULE, gen2.USER_MODULE]);
+  });
+
+  test("imports only the host functions it calls", () => {
+    const user = WebAssembly.Module.imports(module).filter((i) => i.module === gen2.USER_MODULE).map((i) => i.name);
+    expect(user.sort()).toEqual(["kvstore_set", "matcher_matchsongs", "users_getusers"]);
+  });
+});
+
+describe("answers", () => {
+  test("a JSON object in, a JSON object out, escapes and non-ASCII intact", () => {
+    const result = kernel.call(module, "nd_get_artist_biography", { id: "a1", name: "Björk \"<&>\" ✓", mbid: "87c5" });
+    expect(result).toEqual({ rc: 0, output: expect.any(String), error: null });
+    expect(result.output).toContain("\\u003c\\u0026\\u003e");
+    expect(JSON.parse(result.output)).toEqual({ biography: "bio of Björk \"<&>\" ✓ (87c5)" });
+  });
+
+  test("keys match case-insensitively, as Go decodes them; unknown keys are ignored", () => {
+    expect(kernel.call(module, "nd_scrobbler_is_authorized", { UserName: "alice", extra: [1, { a: null }] }).output).toBe("true");
+    expect(kernel.call(module, "nd_scrobbler_is_authorized", { username: "bob" }).output).toBe("false");
+  });
+
+  test("omitempty fields are left out; required ones are written even when empty", () => {
+    const { output } = kernel.call(module, "nd_get_similar_artists", { id: "", name: "Low", limit: 2 });
+    expect(output).toBe('{"artists":[{"name":"Low 0"},{"id":"id-1","name":"Low 1"}]}');
+    expect(kernel.call(module, "nd_get_similar_artists", { id: "", name: "Low", limit: 0 }).output).toBe('{"artists":[]}');
+  });
+
+  test("numbers keep their width: uint32, float32 and float64", () => {
+    const song = { name: "s", durationMs: 4_294_967_295, duration: 0.25, artists: [] };
+    const { output } = kernel.call(module, "nd_get_sonic_similar_tracks", { song, count: 3 });
+    expect(JSON.parse(output)).toEqual({
+      matches: [0, 0.5, 1].map((similarity) => ({ song: { name: "s", durationMs: 4_294_967_295, duration: 0.25 }, similarity })),
+    });
+  });
+
+  test("a bare string answer, from a base64 payload", () => {
+    const payload = Buffer.from("héllo").toString("base64");
+    const result = kernel.call(module, "nd_task_execute", { queueName: "q", taskId: "t", payload, attempt: 1 });
+    expect(result).toEqual({ rc: 0, output: '"ran héllo in q"', error: null });
+  });
+
+  test("an error is set with rc -1", () => {
+    expect(kernel.call(module, "nd_get_artist_biography", { id: "", name: "" })).toEqual({ rc: -1, output: "", error: "no name" });
+    const payload = Buffer.from("fail").toString("base64");
+    expect(kernel.call(module, "nd_task_execute", { payload, attempt: 2 }).error).toBe("failed on attempt 2");
+  });
+
+  test("a method the plugin does not override answers -2 without an error", () => {
+    for (const exportName of ["nd_get_album_info", "nd_scrobbler_now_playing", "nd_get_similar_songs_by_artist"]) {
+      expect(kernel.call(module, exportName, { name: "x" })).toEqual({ rc: gen2.RETURN_CODES.notImplemented, output: "", error: null });
+    }
+  });
+
+  test("input that is not JSON is an error naming the export", () => {
+    for (const input of ["{", '{"name": "x",}', '"unterminated', "[1, 2", "nul"]) {
+      expect(kernel.call(module, "nd_get_artist_biography", input)).toEqual({
+        rc: -1,
+        output: "",
+        error: "nd_get_artist_biography: the input is not JSON",
+      });
+    }
+  });
+});
+
+describe("host calls", () => {
+  test("a request goes out as JSON (bytes in base64, int64 exact), {} answers success, nothing is output", () => {
+    kernel.userFunctions.set("kvstore_set", () => ({}));
+    const timestamp = "9007199254740993"; // 2^53 + 1: a double would round it
+    const input = `{"username":"alice","track":${JSON.stringify(track)},"timestamp":${timestamp}}`;
+    expect(kernel.call(module, "nd_scrobbler_scrobble", input)).toEqual({ rc: 0, output: "", error: null });
+    expect(kernel.hostCalls).toHaveLength(1);
+    const { name, request } = kernel.hostCalls[0]!;
+    expect(name).toBe("kvstore_set");
+    expect(request).toEqual({ key: "last:alice", value: Buffer.from(`Jóga "live"|${timestamp}`).toString("base64") });
+  });
+
+  test("an {error} answer becomes the call's error, prefixed with the function", () => {
+    kernel.userFunctions.set("kvstore_set", () => ({ error: "storage limit exceeded" }));
+    const result = kernel.call(module, "nd_scrobbler_scrobble", { username: "a", track, timestamp: 1 });
+    expect(result).toEqual({ rc: -1, output: "", error: "kvstore_set: storage limit exceeded" });
+  });
+
+  test("functions without parameters send {}; null slots of an array stay null", () => {
+    kernel.userFunctions.set("users_getusers", () => ({ result: [{ userName: "alice", name: "Alice", isAdmin: true }] }));
+    kernel.userFunctions.set("matcher_matchsongs", () => ({
+      results: [null, { id: "mf-9", title: "Found", averageRating: 4.5, libraryId: 1 }],
+    }));
+    const result = kernel.call(module, "nd_find_sonic_path", { startSong: { name: "a" }, endSong: { name: "b", isrc: "X" }, count: 2 });
+    expect(JSON.parse(result.output)).toEqual({ matches: [{ song: { id: "mf-9", name: "Found" }, similarity: 4.5 }] });
+    expect(kernel.hostCalls.map((c) => c.raw)).toEqual([
+      "{}",
+      '{"songs":[{"name":"a"},{"name":"b","isrc":"X"}],"opts":{"username":"alice"}}',
+    ]);
+  });
+
+  test("an answer that is not a JSON object is an error, not a trap", () => {
+    kernel.userFunctions.set("users_getusers", () => [1, 2]);
+    const result = kernel.call(module, "nd_find_sonic_path", { startSong: { name: "a" }, endSong: { name: "b" }, count: 1 });
+    expect(result.error).toBe("users_getusers: the host's answer is not a JSON object");
+  });
+});
