@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { gen2 } from "../src/index.js";
 import { Gen2Compiler, packageDir } from "./support/compile-gen2.js";
 import { TestKernel } from "./support/extism-kernel.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const compiler = new Gen2Compiler();
@@ -137,4 +138,26 @@ describe("host calls", () => {
     const result = kernel.call(module, "nd_find_sonic_path", { startSong: { name: "a" }, endSong: { name: "b" }, count: 1 });
     expect(result.error).toBe("users_getusers: the host's answer is not a JSON object");
   });
+});
+
+describe("README.md", () => {
+  test("the generation-2 plugin of the README compiles, imports only cache_getstring and answers", async () => {
+    const readme = readFileSync(join(packageDir, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Generation 2"));
+    const source = /```typescript\n([\s\S]*?)```/.exec(section)![1]!;
+    const entryFile = join(compiler.folder, "readme-gen2-plugin.ts");
+    writeFileSync(entryFile, source);
+    const readmeModule = await compiler.compile(entryFile);
+    const user = WebAssembly.Module.imports(readmeModule).filter((i) => i.module === gen2.USER_MODULE);
+    expect(user.map((i) => i.name)).toEqual(["cache_getstring"]);
+
+    kernel.userFunctions.set("cache_getstring", (request) =>
+      (request as { key: string }).key === "bio:a1" ? { value: "Cached.", exists: true } : {},
+    );
+    const ask = (input: unknown) => kernel.call(readmeModule, "nd_get_artist_biography", input);
+    expect(ask({ id: "a1", name: "Nina" }).output).toBe('{"biography":"Cached."}');
+    expect(ask({ id: "a2", name: "Nina" }).output).toBe('{"biography":"Nina makes music."}');
+    expect(ask({ id: "a3", name: "" })).toEqual({ rc: -1, output: "", error: "no artist name" });
+    expect(kernel.call(readmeModule, "nd_get_artist_url", { id: "a1", name: "Nina" }).rc).toBe(gen2.RETURN_CODES.notImplemented);
+  }, 120_000);
 });

@@ -18,6 +18,11 @@ export const GEN2_FLAGS = [
 export class Gen2Compiler {
   private readonly workDir = mkdtempSync(join(tmpdir(), "nd-gen2-sdk-test-"));
 
+  /** A scratch folder for entry files, removed by dispose(). */
+  get folder(): string {
+    return this.workDir;
+  }
+
   constructor() {
     mkdirSync(join(this.workDir, "packages", "@nd"), { recursive: true });
     symlinkSync(packageDir, join(this.workDir, "packages", "@nd", "protocol"), "dir");
