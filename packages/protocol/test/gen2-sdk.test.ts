@@ -2,6 +2,7 @@
 // compiled against assembly/gen2/, through a tiny Extism kernel: JSON in, JSON out,
 // return codes, errors, and host calls of extism:host/user.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { loadGen2Schemas } from "../scripts/gen2/schemas.mjs";
 import { gen2 } from "../src/index.js";
 import { Gen2Compiler, packageDir } from "./support/compile-gen2.js";
 import { TestKernel } from "./support/extism-kernel.js";
@@ -159,5 +160,49 @@ describe("README.md", () => {
     expect(ask({ id: "a2", name: "Nina" }).output).toBe('{"biography":"Nina makes music."}');
     expect(ask({ id: "a3", name: "" })).toEqual({ rc: -1, output: "", error: "no artist name" });
     expect(kernel.call(readmeModule, "nd_get_artist_url", { id: "a1", name: "Nina" }).rc).toBe(gen2.RETURN_CODES.notImplemented);
+  }, 120_000);
+});
+
+describe("every generated export and host function", () => {
+  /** A plugin that re-exports every capability and calls every host function once, in order. */
+  function everythingPlugin(): { source: string; order: string[] } {
+    const model = loadGen2Schemas(join(packageDir, "..", "..", "proto", "gen2"));
+    const calls = model.services.flatMap((service) => {
+      const namespace = service.title.replace(/ host service$/, "") + "Service";
+      return service.functions.map((f) => ({ service: service.name, namespace, f }));
+    });
+    const types = new Set(calls.flatMap(({ f }) => (f.request ? [f.request] : [])));
+    const source = [
+      `import { ${[...types].join(", ")} } from "@nd/protocol/assembly/gen2";`,
+      ...[...new Set(calls.map((c) => `import { ${c.namespace} } from "@nd/protocol/assembly/gen2/host/${c.service}";`))],
+      ...model.capabilities.map((c) => `export * from "@nd/protocol/assembly/gen2/exports/${c.file.replace(".schema.json", "")}";`),
+      `export function nd_test_every_host_function(): i32 {`,
+      ...calls.map(({ namespace, f }) => `  if (!${namespace}.${f.method}(${f.request ? `new ${f.request}()` : ""}).isOk) return 1;`),
+      `  return 0;`,
+      `}`,
+    ].join("\n");
+    return { source, order: calls.map(({ f }) => f.wasmName) };
+  }
+
+  test("all compile, link only what is called, answer -2 when not implemented and round-trip {} with the host", async () => {
+    const entryFile = join(compiler.folder, "everything-plugin.ts");
+    const { source, order } = everythingPlugin();
+    writeFileSync(entryFile, source);
+    const everything = await compiler.compile(entryFile);
+
+    const allFunctions = Object.values(gen2.HOST_SERVICES).flatMap((service) => [...service.functions]);
+    const user = WebAssembly.Module.imports(everything).filter((i) => i.module === gen2.USER_MODULE).map((i) => i.name);
+    expect(user.sort()).toEqual([...allFunctions].sort());
+
+    const allExports = Object.values(gen2.CAPABILITIES).flatMap((methods) => Object.values(methods));
+    for (const exportName of allExports) {
+      expect(kernel.call(everything, exportName, {}), exportName).toEqual({ rc: -2, output: "", error: null });
+    }
+
+    for (const name of allFunctions) kernel.userFunctions.set(name, () => ({}));
+    expect(kernel.call(everything, "nd_test_every_host_function").rc).toBe(0);
+    expect(kernel.hostCalls.map((c) => c.name)).toEqual(order);
+    expect(kernel.hostCalls.find((c) => c.name === "users_getusers")?.raw).toBe("{}");
+    expect(kernel.hostCalls.find((c) => c.name === "http_send")?.raw).toBe('{"request":{"method":"","url":""}}');
   }, 120_000);
 });

@@ -6,7 +6,7 @@ export interface Gen2Call {
 }
 export interface Gen2Model {
   shapes: { name: string; file: string }[];
-  capabilities: { name: string; file: string; exports: Gen2Call[] }[];
-  services: { name: string; file: string; functions: Gen2Call[] }[];
+  capabilities: { name: string; file: string; title: string; exports: Gen2Call[] }[];
+  services: { name: string; file: string; title: string; functions: Gen2Call[] }[];
 }
 export function loadGen2Schemas(gen2Dir: string): Gen2Model;
