@@ -115,10 +115,10 @@ describe("host calls", () => {
     expect(request).toEqual({ key: "last:alice", value: Buffer.from(`Jóga "live"|${timestamp}`).toString("base64") });
   });
 
-  test("an {error} answer becomes the call's error, prefixed with the function", () => {
+  test("an {error} answer becomes the Result's error, prefixed with the function", () => {
     kernel.userFunctions.set("kvstore_set", () => ({ error: "storage limit exceeded" }));
     const result = kernel.call(module, "nd_scrobbler_scrobble", { username: "a", track, timestamp: 1 });
-    expect(result).toEqual({ rc: -1, output: "", error: "kvstore_set: storage limit exceeded" });
+    expect(result).toEqual({ rc: -1, output: "", error: "scrobbler(retry_later) kvstore_set: storage limit exceeded" });
   });
 
   test("functions without parameters send {}; null slots of an array stay null", () => {

@@ -7,6 +7,7 @@ import { Empty } from "./gen/types";
 
 export { Result };
 export { NOT_IMPLEMENTED } from "../errors";
+export { SCROBBLER_NOT_AUTHORIZED, SCROBBLER_RETRY_LATER, SCROBBLER_UNRECOVERABLE } from "./errors";
 export * from "./gen/types";
 export * from "./gen/capabilities/lifecycle";
 export * from "./gen/capabilities/lyrics";

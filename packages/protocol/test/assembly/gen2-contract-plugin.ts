@@ -13,6 +13,7 @@ import {
   MatchSongsRequest,
   MetadataAgent,
   Result,
+  SCROBBLER_RETRY_LATER,
   ScrobbleRequest,
   Scrobbler,
   SimilarArtistsRequest,
@@ -64,7 +65,7 @@ class Scrobbles extends Scrobbler {
   scrobble(request: ScrobbleRequest): Result<Empty> {
     const value = request.track.title + "|" + request.timestamp.toString();
     const stored = KVStoreService.set(new KvSetRequest("last:" + request.username, Uint8Array.wrap(String.UTF8.encode(value))));
-    return stored.isOk ? done() : stored.forward<Empty>();
+    return stored.isOk ? done() : Result.fail<Empty>(SCROBBLER_RETRY_LATER + " " + stored.errorText);
   }
 }
 
