@@ -92,8 +92,19 @@ describe("answers", () => {
     }
   });
 
+  test("escapes: \\u sequences and surrogate pairs in, control characters escaped out", () => {
+    const result = kernel.call(module, "nd_get_artist_biography", '{"id":"","name":"a\\u0001\\ud83d\\ude00😀\\/\\t"}');
+    expect(result.output).toBe('{"biography":"bio of a\\u0001😀😀/\\t ()"}');
+  });
+
+  test("nesting deeper than 64 levels is refused, 64 is read", () => {
+    const nested = (depth: number) => `{"id":"","name":"n","x":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+    expect(kernel.call(module, "nd_get_artist_biography", nested(64)).rc).toBe(0);
+    expect(kernel.call(module, "nd_get_artist_biography", nested(65)).error).toBe("nd_get_artist_biography: the input is not JSON");
+  });
+
   test("input that is not JSON is an error naming the export", () => {
-    for (const input of ["{", '{"name": "x",}', '"unterminated', "[1, 2", "nul"]) {
+    for (const input of ["{", '{"name": "x",}', '"unterminated', "[1, 2", "nul", '{"limit": 1-2}', '{"limit": 01}', '{"limit": 1.}', '{"limit": .5}', "{} {}"]) {
       expect(kernel.call(module, "nd_get_artist_biography", input)).toEqual({
         rc: -1,
         output: "",

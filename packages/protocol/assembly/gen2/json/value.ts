@@ -199,8 +199,7 @@ class Parser {
       this.position++;
     }
     const text = this.source.substring(start, this.position);
-    if (isNaN(F64.parseFloat(text))) return this.fail();
-    return new JsonValue(JsonKind.Number, text);
+    return isJsonNumber(text) ? new JsonValue(JsonKind.Number, text) : this.fail();
   }
 
   /** Reads a string token (the position is at its opening quote). */
@@ -256,4 +255,31 @@ function isHex(text: string): bool {
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
   }
   return true;
+}
+
+function digitsFrom(text: string, start: i32): i32 {
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+  return end;
+}
+
+/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+function isJsonNumber(text: string): bool {
+  let i = text.length > 0 && text.charCodeAt(0) == 0x2d ? 1 : 0;
+  const integerEnd = digitsFrom(text, i);
+  if (integerEnd == i || (text.charCodeAt(i) == 0x30 && integerEnd > i + 1)) return false;
+  i = integerEnd;
+  if (i < text.length && text.charCodeAt(i) == 0x2e) {
+    const fractionEnd = digitsFrom(text, i + 1);
+    if (fractionEnd == i + 1) return false;
+    i = fractionEnd;
+  }
+  if (i < text.length && (text.charCodeAt(i) | 0x20) == 0x65) {
+    i++;
+    if (i < text.length && (text.charCodeAt(i) == 0x2b || text.charCodeAt(i) == 0x2d)) i++;
+    const exponentEnd = digitsFrom(text, i);
+    if (exponentEnd == i) return false;
+    i = exponentEnd;
+  }
+  return i == text.length;
 }
