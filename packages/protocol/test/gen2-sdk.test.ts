@@ -67,11 +67,12 @@ describe("answers", () => {
   });
 
   test("numbers keep their width: uint32, float32 and float64", () => {
-    const song = { name: "s", durationMs: 4_294_967_295, duration: 0.25, artists: [] };
+    const song = { name: "s", durationMs: 4_294_967_295, duration: 305.4, artists: [] };
     const { output } = kernel.call(module, "nd_get_sonic_similar_tracks", { song, count: 3 });
     expect(JSON.parse(output)).toEqual({
-      matches: [0, 0.5, 1].map((similarity) => ({ song: { name: "s", durationMs: 4_294_967_295, duration: 0.25 }, similarity })),
+      matches: [0, 0.5, 1].map((similarity) => ({ song: { name: "s", durationMs: 4_294_967_295, duration: 305.4 }, similarity })),
     });
+    expect(output).toContain('"duration":305.4,'); // float32's shortest digits, not 305.3999938964844
   });
 
   test("a bare string answer, from a base64 payload", () => {

@@ -72,7 +72,7 @@ export function writeI64(w: JsonWriter, value: i64): void {
 }
 
 export function writeF32(w: JsonWriter, value: f32): void {
-  w.float(<f64>value);
+  w.float32(value);
 }
 
 export function writeF64(w: JsonWriter, value: f64): void {
@@ -91,7 +91,7 @@ export function writeArray<T>(w: JsonWriter, items: Array<T>, write: (w: JsonWri
 
 export function writeMap<T>(w: JsonWriter, map: Map<string, T>, write: (w: JsonWriter, item: T) => void): void {
   w.beginObject();
-  const keys = map.keys();
+  const keys = map.keys().sort(); // as Go writes maps
   for (let i = 0; i < keys.length; i++) {
     w.key(keys[i]);
     write(w, map.get(keys[i]));

@@ -53,11 +53,14 @@ export class JsonWriter {
     this.raw(value.toString());
   }
 
-  /** A float; non-finite values, which JSON cannot hold, are written as 0. */
+  /** A float64; non-finite values, which JSON cannot hold, are written as 0. */
   float(value: f64): void {
-    if (!isFinite(value)) this.raw("0");
-    else if (value == Math.trunc(value) && Math.abs(value) < 1e15) this.raw((<i64>value).toString());
-    else this.raw(value.toString());
+    this.raw(isWhole(value) ? (<i64>value).toString() : isFinite(value) ? value.toString() : "0");
+  }
+
+  /** A float32, with the shortest digits that read back as the same float32 (0.1, not 0.100000001). */
+  float32(value: f32): void {
+    this.raw(isWhole(value) ? (<i64>value).toString() : isFinite(value) ? value.toString() : "0");
   }
 
   null(): void {
@@ -83,6 +86,10 @@ export class JsonWriter {
     if (this.filled[depth - 1]) this.parts.push(",");
     else this.filled[depth - 1] = true;
   }
+}
+
+function isWhole<T extends number>(value: T): bool {
+  return isFinite(value) && value == Math.trunc(<f64>value) && Math.abs(<f64>value) < 1e15;
 }
 
 function quote(value: string): string {
