@@ -146,6 +146,19 @@ describe("host calls", () => {
     ]);
   });
 
+  test("Extism's own http_request: request JSON and body out, status, headers and body back", () => {
+    const seen: unknown[] = [];
+    kernel.kernelHttp = (request, body) => {
+      seen.push({ request, body });
+      return { status: 201, headers: { "content-type": "text/plain" }, body: "https://artists.test/ñ" };
+    };
+    const result = kernel.call(module, "nd_get_artist_url", { id: "a1", name: "Ñu" });
+    expect(result).toEqual({ rc: 0, output: '{"url":"201 text/plain https://artists.test/ñ"}', error: null });
+    expect(seen).toEqual([
+      { request: { url: "https://upstream.test/url", method: "POST", headers: { "X-Artist": "a1" } }, body: "Ñu" },
+    ]);
+  });
+
   test("an answer that is not a JSON object is an error, not a trap", () => {
     kernel.userFunctions.set("users_getusers", () => [1, 2]);
     const result = kernel.call(module, "nd_find_sonic_path", { startSong: { name: "a" }, endSong: { name: "b" }, count: 1 });

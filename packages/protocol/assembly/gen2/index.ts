@@ -18,6 +18,7 @@ export * from "./gen/capabilities/sonic_similarity";
 export * from "./gen/capabilities/task_worker";
 export * from "./gen/capabilities/websocket_callback";
 export { configValue, log, LogLevel } from "./kernel";
+export { ExtismHttpResponse, extismHttpRequest } from "./http";
 export { JsonKind, JsonValue, parseJson } from "./json/value";
 export { JsonWriter } from "./json/writer";
 export { decodeBase64, encodeBase64 } from "./base64";

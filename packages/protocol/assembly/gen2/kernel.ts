@@ -12,6 +12,9 @@ declare function extism_free(handle: u64): void;
 @external("extism:host/env", "length")
 declare function extism_length(handle: u64): u64;
 // @ts-ignore: decorator
+@external("extism:host/env", "length_unsafe")
+declare function extism_length_unsafe(handle: u64): u64;
+// @ts-ignore: decorator
 @external("extism:host/env", "load_u8")
 declare function extism_load_u8(handle: u64): u8;
 // @ts-ignore: decorator
@@ -76,6 +79,19 @@ export function bytesOf(handle: u64): Uint8Array {
   const words = length & ~7;
   for (let i: u64 = 0; i < words; i += 8) store<u64>(bytes.dataStart + <usize>i, extism_load_u64(handle + i));
   for (let i = words; i < length; i++) bytes[<i32>i] = extism_load_u8(handle + i);
+  return bytes;
+}
+
+/**
+ * The bytes of a block the kernel's HTTP functions answered, read without the length
+ * check (as the PDKs do), then freed. Empty for 0.
+ */
+export function takeBlockUnchecked(handle: u64): Uint8Array {
+  if (handle == 0) return new Uint8Array(0);
+  const length = <i32>extism_length_unsafe(handle);
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = extism_load_u8(handle + <u64>i);
+  extism_free(handle);
   return bytes;
 }
 

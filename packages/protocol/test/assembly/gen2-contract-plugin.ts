@@ -5,6 +5,7 @@ import {
   ArtistBiographyResponse,
   ArtistRef,
   ArtistRequest,
+  ArtistUrlResponse,
   Empty,
   IsAuthorizedRequest,
   IsAuthorizedResponse,
@@ -28,6 +29,7 @@ import {
   TaskExecuteResponse,
   TaskWorker,
   done,
+  extismHttpRequest,
   registerMetadataAgent,
   registerScrobbler,
   registerSonicSimilarity,
@@ -46,6 +48,17 @@ class Agent extends MetadataAgent {
   getArtistBiography(request: ArtistRequest): Result<ArtistBiographyResponse> {
     if (request.name == "") return Result.fail<ArtistBiographyResponse>("no name");
     return Result.ok(new ArtistBiographyResponse("bio of " + request.name + " (" + request.mbid + ")"));
+  }
+
+  // Extism's own HTTP: POSTs the name, answers "<status> <content-type> <body>".
+  getArtistUrl(request: ArtistRequest): Result<ArtistUrlResponse> {
+    const headers = new Map<string, string>();
+    headers.set("X-Artist", request.id);
+    const body = Uint8Array.wrap(String.UTF8.encode(request.name));
+    const response = extismHttpRequest("https://upstream.test/url", "POST", headers, body);
+    const contentType = response.headers.has("content-type") ? response.headers.get("content-type") : "";
+    const text = String.UTF8.decode(response.body.buffer);
+    return Result.ok(new ArtistUrlResponse(response.status.toString() + " " + contentType + " " + text));
   }
 
   getSimilarArtists(request: SimilarArtistsRequest): Result<SimilarArtistsResponse> {

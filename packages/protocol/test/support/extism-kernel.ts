@@ -5,6 +5,12 @@ import { gen2 } from "../../src/index.js";
 
 export type UserFunction = (request: unknown) => unknown;
 
+/** The kernel's http_request as a test answers it: request JSON and body in, a response out. */
+export type KernelHttp = (
+  request: { url: string; method: string; headers: Record<string, string> },
+  body: string,
+) => { status: number; headers: Record<string, string>; body: string };
+
 export interface CallResult {
   rc: number;
   output: string;
@@ -20,6 +26,8 @@ export class TestKernel {
   readonly hostCalls: { name: string; request: unknown; raw: string }[] = [];
   readonly logs: { level: string; message: string }[] = [];
   logLevel = 0;
+  kernelHttp: KernelHttp | undefined;
+  private lastHttp: { status: number; headers: Record<string, string> } | undefined;
   private blocks = new Map<bigint, Uint8Array>();
   private nextBlock = 1n;
   private input = new Uint8Array(0);
@@ -123,6 +131,15 @@ export class TestKernel {
         const value = this.config.get(this.text(handle));
         return value === undefined ? 0n : this.alloc(encoder.encode(value));
       },
+      length_unsafe: (handle: bigint) => BigInt(this.block(handle).bytes.length - Number(handle & 0xffff_ffffn)),
+      http_request: (request: bigint, body: bigint) => {
+        if (!this.kernelHttp) throw new Error("test kernel refuses http_request");
+        const answer = this.kernelHttp(JSON.parse(this.text(request)), body === 0n ? "" : this.text(body));
+        this.lastHttp = answer;
+        return this.alloc(encoder.encode(answer.body));
+      },
+      http_status_code: () => this.lastHttp?.status ?? 0,
+      http_headers: () => (this.lastHttp ? this.alloc(encoder.encode(JSON.stringify(this.lastHttp.headers))) : 0n),
       get_log_level: () => this.logLevel,
       log_debug: this.log("debug"),
       log_info: this.log("info"),
