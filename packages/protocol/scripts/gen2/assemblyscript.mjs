@@ -144,8 +144,14 @@ function writeStatements(field, helpers) {
     ];
   }
   if (field.required) return [key, writeValue(`m.${field.name}`)];
-  const isSet = field.type.kind === "array" ? (v) => `${v}.length > 0` : field.type.kind === "map" ? (v) => `${v}.size > 0` : scalarOf(field.type).isSet;
-  return [`if (${isSet(`m.${field.name}`)}) {`, `  ${key}`, `  ${writeValue(`m.${field.name}`)}`, `}`];
+  return [`if (${isSet(field.type, `m.${field.name}`)}) {`, `  ${key}`, `  ${writeValue(`m.${field.name}`)}`, `}`];
+}
+
+/** The test that an omitempty field differs from its zero value. */
+function isSet(type, value) {
+  if (type.kind === "array") return `${value}.length > 0`;
+  if (type.kind === "map") return `${value}.size > 0`;
+  return scalarOf(type).isSet(value);
 }
 
 function docLines(text, indent) {
