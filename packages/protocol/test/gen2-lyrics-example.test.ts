@@ -1,5 +1,6 @@
 // The example examples/as-gen2-lyrics, compiled with its own asconfig.json, called as
 // Navidrome calls a Lyrics plugin, with LRCLIB (the public internet) answered in-test.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { gen2 } from "../src/index.js";
@@ -67,6 +68,14 @@ describe("as-gen2-lyrics", () => {
       .filter((i) => i.module === gen2.USER_MODULE)
       .map((i) => gen2.findHostFunction(i.name)?.permission);
     expect(new Set(permissions)).toEqual(new Set([null, "http", "cache"]));
+
+    const manifest = JSON.parse(readFileSync(join(exampleDir, "manifest.json"), "utf8")) as {
+      capabilities?: unknown;
+      permissions: Record<string, { requiredHosts?: string[] }>;
+    };
+    expect(manifest.capabilities).toBeUndefined();
+    expect(Object.keys(manifest.permissions).sort()).toEqual(["cache", "http"]);
+    expect(manifest.permissions.http?.requiredHosts).toEqual([new URL("https://lrclib.net/api/get").hostname]);
   });
 
   test("asks LRCLIB once, prefers synced lyrics, and caches them for the configured hours", () => {
