@@ -75,7 +75,7 @@ describe("as-gen2-lyrics", () => {
     };
     expect(manifest.capabilities).toBeUndefined();
     expect(Object.keys(manifest.permissions).sort()).toEqual(["cache", "http"]);
-    expect(manifest.permissions.http?.requiredHosts).toEqual([new URL("https://lrclib.net/api/get").hostname]);
+    expect(manifest.permissions.http?.requiredHosts).toEqual(["lrclib.net"]);
   });
 
   test("asks LRCLIB once, prefers synced lyrics, and caches them for the configured hours", () => {
