@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
 import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
+import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./gen2/providers.js";
 import type { SubsonicApiHandler } from "./subsonicapi/subsonicapi-service.js";
 
 /** Where the services report what plugins cannot see (callback failures, skipped runs). */
@@ -20,6 +21,9 @@ export interface Logger {
  * pass them on, or connect to an address of your choosing (a test upstream).
  */
 export type WebSocketConnector = (options: NetConnectOpts & { servername?: string }) => Socket;
+
+/** Whether this host fires one run of a schedule (`pluginId` is generation 1's plugin name). */
+export type BeforeFire = (scheduleId: string, nominalFireTimeMs: number, pluginId: string) => Promise<boolean>;
 
 /** Host-wide settings, given once to `createHostServices`. Every field is optional except where noted. */
 export interface HostServicesOptions {
@@ -50,6 +54,12 @@ export interface HostServicesOptions {
     maxPayloadBytes?: number;
     /** Longest schedule id, in UTF-8 bytes. Default 256. */
     maxScheduleIdBytes?: number;
+    /**
+     * Asked before each run fires, with the run's nominal time (its planned second): answer false to
+     * skip it here. A store shared by several hosts makes a run fire once per cluster this way.
+     * A hook that rejects lets the run fire. Default: every run fires.
+     */
+    beforeFire?: BeforeFire;
   };
   websocket?: {
     /** Open (or opening) connections per plugin. Default 8. */
@@ -92,6 +102,12 @@ export interface HostServicesOptions {
     /** Largest JSON answer, in UTF-8 bytes. Default 10 MiB. */
     maxResponseBytes?: number;
   };
+  /** Generation 2: the music server's users (users and subsonicapi services). Without it there are none. */
+  users?: UsersProvider;
+  /** Generation 2: the music server's libraries (library service). Without it there are none. */
+  libraries?: LibrariesProvider;
+  /** Generation 2: matches songs against the library (matcher service). Without it every match fails. */
+  matcher?: MatcherProvider;
   /** Name resolution for http and websocket; default the system resolver. */
   dnsLookup?: DnsLookup;
   logger?: Logger;
@@ -106,7 +122,12 @@ export interface ResolvedOptions {
     maxRedirects: number;
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
-  scheduler: { maxJobsPerPlugin: number; maxPayloadBytes: number; maxScheduleIdBytes: number };
+  scheduler: {
+    maxJobsPerPlugin: number;
+    maxPayloadBytes: number;
+    maxScheduleIdBytes: number;
+    beforeFire: BeforeFire | undefined;
+  };
   websocket: {
     maxConnectionsPerPlugin: number;
     maxMessageBytes: number;
@@ -120,6 +141,9 @@ export interface ResolvedOptions {
   /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
   artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
   subsonicapi: { handler: SubsonicApiHandler | undefined; timeoutMs: number; maxResponseBytes: number };
+  users: UsersProvider | undefined;
+  libraries: LibrariesProvider | undefined;
+  matcher: MatcherProvider | undefined;
   dnsLookup: DnsLookup;
   logger: Logger;
 }
@@ -220,6 +244,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin"),
       maxPayloadBytes: count(scheduler.maxPayloadBytes, 64 * 1024, "scheduler.maxPayloadBytes"),
       maxScheduleIdBytes: count(scheduler.maxScheduleIdBytes, 256, "scheduler.maxScheduleIdBytes"),
+      beforeFire: scheduler.beforeFire,
     },
     websocket: {
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),
@@ -234,6 +259,9 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       timeoutMs: count(subsonicapi.timeoutMs, 10_000, "subsonicapi.timeoutMs"),
       maxResponseBytes: count(subsonicapi.maxResponseBytes, 10 * MIB, "subsonicapi.maxResponseBytes"),
     },
+    users: options.users,
+    libraries: options.libraries,
+    matcher: options.matcher,
     dnsLookup: options.dnsLookup ?? systemDnsLookup,
     logger: options.logger ?? silentLogger,
   };
