@@ -4,6 +4,7 @@ export type { ModuleCaps } from "./loading/module-caps.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type { Gen1PluginInfo, Gen2PluginInfo } from "./managing/plugin-records.js";
 export type { PluginAccess } from "./managing/gen2-start.js";
+export type { PackageReader } from "./managing/plugin-compiler.js";
 export type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
 export { scrobblerErrorKind } from "./calling/gen2-clients.js";
 export type {

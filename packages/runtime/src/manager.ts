@@ -17,7 +17,7 @@ import { consoleLogger, type Logger } from "./logger.js";
 import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
 import { ClientViews } from "./managing/client-views.js";
 import type { PluginAccess } from "./managing/gen2-start.js";
-import { asRecord, compileFolder, type Compiled } from "./managing/plugin-compiler.js";
+import { asRecord, compileFolder, type Compiled, type PackageReader } from "./managing/plugin-compiler.js";
 import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
 import { PluginStarter } from "./managing/plugin-starter.js";
 import type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
@@ -28,6 +28,8 @@ import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
   readonly folder: string;
+  /** Reads the `<id>.ndp` packages of the plugins folder in place (e.g. `readAnyNdp` of @nd/ndp); without it they fail to load, saying so. */
+  readonly readPackage?: PackageReader;
   /**
    * `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each generation-1 plugin (keys lowercased).
    * For a generation-2 plugin, keyed by its ID: the flattened config `config_get` and the Config service read.
@@ -297,7 +299,7 @@ export class PluginManager {
   }
 
   private compile(folder: PluginFolder): Promise<Compiled> {
-    return compileFolder(folder, { caps: this.options, logger: this.logger });
+    return compileFolder(folder, { caps: this.options, logger: this.logger, readPackage: this.options.readPackage });
   }
 
   private recordOf(name: string): PluginRecord | undefined {

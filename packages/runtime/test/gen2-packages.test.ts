@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeNdp } from "@nd/ndp";
+import { readAnyNdp, writeNdp } from "@nd/ndp";
 import { PluginManager } from "@nd/runtime";
 import { GEN2_ECHO, gen2WatPlugin, pluginsFolder, watPlugin } from "@nd/testing";
 import { afterEach, expect, test } from "vitest";
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function start(folder: string) {
   const { logger, lines } = memoryLogger();
-  const manager = new PluginManager({ folder, workers: 1, logger });
+  const manager = new PluginManager({ folder, workers: 1, logger, readPackage: readAnyNdp });
   managers.push(manager);
   await manager.start();
   return { manager, lines };

@@ -1,5 +1,4 @@
 import { basename, join } from "node:path";
-import { readAnyNdp } from "@nd/ndp";
 import { PluginError, PluginLoadError } from "../errors.js";
 import { pluginIdOf, WASM_FILE, type PluginFolder } from "../loading/discovery.js";
 import { compileGen2, packageManifestV2, readFolderManifestV2, type CompiledGen2Plugin } from "../loading/gen2-loader.js";
@@ -19,10 +18,18 @@ import type { PluginRecord } from "./plugin-records.js";
 /** A plugin folder or package read and compiled, or the record of why it failed. */
 export type Compiled = PluginRecord | CompiledPlugin | CompiledGen2Plugin;
 
-/** What compiling needs from the manager: the module caps and where warnings go. */
+/**
+ * Reads a `.ndp` package in place: its parsed manifest.json and its plugin.wasm bytes. The
+ * runtime does not read zip files itself (that is @nd/ndp's job, a layer below it): a host
+ * that serves packages passes one, such as `readAnyNdp` of @nd/ndp.
+ */
+export type PackageReader = (path: string) => Promise<{ readonly manifest: unknown; readonly wasm: Uint8Array }>;
+
+/** What compiling needs from the manager: the module caps, where warnings go, and how to read packages. */
 export interface CompileContext {
   readonly caps: ModuleCaps;
   readonly logger: Logger;
+  readonly readPackage?: PackageReader;
 }
 
 /**
@@ -62,12 +69,15 @@ async function compileGen2Folder(folder: PluginFolder, file: CompiledModule, con
 async function compilePackage(folder: PluginFolder, context: CompileContext): Promise<Compiled> {
   const id = pluginIdOf(folder);
   try {
-    const ndp = await readAnyNdp(folder.path);
-    if (ndp.generation !== 2) {
-      throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
+    if (!context.readPackage) {
+      throw new PluginLoadError(id, `${folder.path} is a package, and this host reads none: give PluginManager the readPackage option (readAnyNdp of @nd/ndp)`);
     }
+    const ndp = await context.readPackage(folder.path);
     const file = await compileModuleBytes(ndp.wasm, `${folder.path}:${WASM_FILE}`, context.caps);
     if ("problem" in file) throw new PluginLoadError(id, file.problem);
+    if (moduleGeneration(file.module) !== 2) {
+      throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
+    }
     return compileGen2(folder, file, packageManifestV2(folder, ndp.manifest, warnFor(folder, context.logger)));
   } catch (error) {
     return { generation: 2, id, folder, error: asPluginError(id, error) };

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { readAnyNdp } from "@nd/ndp";
 import { PluginCallError, PluginManager, PluginNotImplementedError } from "@nd/runtime";
 import { pluginsFolder } from "@nd/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -28,6 +29,7 @@ describe.skipIf(!existsSync(PACKAGE))("the Go generation-2 testbed", () => {
     copyFileSync(PACKAGE, join(folder, "testbed.ndp"));
     manager = new PluginManager({
       folder,
+      readPackage: readAnyNdp,
       workers: 1,
       logger,
       pluginConfig: { testbed: { authorized: "true", key1: "v1" } },
