@@ -17,6 +17,7 @@ export type NdpErrorKind =
   | "missing-file"
   | "not-wasm"
   | "invalid-manifest"
+  | "wrong-generation"
   | "target-exists";
 
 /** A package (or a folder to pack, or an extraction target) that cannot be used. */

@@ -3,7 +3,7 @@ import { lstat, mkdtemp, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { NdpError } from "./errors.js";
 import type { NdpLimits } from "./limits.js";
-import { loadNdp, type NdpPackage } from "./read.js";
+import { loadNdp, type AnyNdpPackage } from "./read.js";
 import type { PackageContents } from "./zip-reader.js";
 
 export interface ExtractOptions extends NdpLimits {
@@ -20,7 +20,7 @@ export async function extractNdp(
   file: string | Uint8Array,
   targetDir: string,
   options: ExtractOptions = {},
-): Promise<NdpPackage> {
+): Promise<AnyNdpPackage> {
   const { replace = false, ...limits } = options;
   const { ndp, contents } = await loadNdp(file, limits);
   const target = resolve(targetDir);

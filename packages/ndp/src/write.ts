@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { Manifest } from "@nd/manifest";
+import type { Manifest, ManifestV2 } from "@nd/manifest";
 import yazl from "yazl";
 import { NdpError } from "./errors.js";
 import { PACKAGE_FILES, REQUIRED_FILES, type PackageFileName } from "./layout.js";
@@ -11,7 +11,7 @@ import { loadNdp } from "./read.js";
 /** The files of a package to write, given directly instead of as a folder. */
 export interface NdpSource {
   /** An object is written as 2-space JSON; a string is written as given. */
-  manifest: Manifest | string;
+  manifest: Manifest | ManifestV2 | string;
   wasm: Uint8Array;
   readme?: string | Uint8Array;
   license?: string | Uint8Array;
@@ -22,8 +22,8 @@ const COMPRESSION_LEVEL = 9;
 
 /**
  * Builds a package from a plugin folder (manifest.json and plugin.wasm required, README.md
- * and LICENSE taken when present) or from its files. The result is verified exactly as
- * readNdp would verify it, with the default limits, before anything is written. Same
+ * and LICENSE taken when present) or from its files, of either generation. The result is
+ * verified exactly as readAnyNdp would verify it, with the default limits, before anything is written. Same
  * inputs give the same bytes. With `outFile`, the file is replaced atomically.
  */
 export async function writeNdp(source: string | NdpSource, outFile?: string): Promise<Uint8Array> {

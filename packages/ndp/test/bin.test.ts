@@ -16,7 +16,7 @@ test("ndp pack writes <folder>/<folder>.ndp and ndp verify reads it back", async
   await writeFile(join(folder, "manifest.json"), MANIFEST_TEXT);
   await writeFile(join(folder, "plugin.wasm"), ANSWER_MODULE);
   const packed = await run(process.execPath, [bin, "pack", folder]);
-  expect(packed.stdout).toContain(`${MANIFEST.name} ${MANIFEST.version}, wasm sha256 `);
+  expect(packed.stdout).toContain(`${MANIFEST.name} ${MANIFEST.version}, generation 1, wasm sha256 `);
   expect((await readNdp(join(folder, "my-plugin.ndp"))).manifest.name).toBe(MANIFEST.name);
   const verified = await run(process.execPath, [bin, "verify", join(folder, "my-plugin.ndp")]);
   expect(verified.stdout).toBe(packed.stdout);
