@@ -2,6 +2,9 @@ export { PluginManager } from "./manager.js";
 export { checkPluginModule } from "./loading/module-check.js";
 export type { ModuleCaps } from "./loading/module-caps.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
+export type { Gen1PluginInfo, Gen2PluginInfo } from "./managing/plugin-records.js";
+export type { PluginAccess } from "./managing/gen2-start.js";
+export type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
 export type {
   CapabilityClient,
   DeepPartial,

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import {
   createHostServices,
   type HostServices,
@@ -10,7 +10,6 @@ import {
   pluginConfigAsSeen,
   recoverSharedCache,
 } from "@nd/host-services";
-import type { Manifest } from "@nd/manifest";
 import type { CapabilityName } from "@nd/protocol";
 import {
   capabilityClient,
@@ -21,11 +20,11 @@ import {
   type WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
 import { discoverPluginFolders, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
-import { PluginError, PluginLoadError, PluginUnavailableError } from "./errors.js";
-import { grantedPermissions } from "./loading/linking.js";
+import { PluginError, PluginLoadError, PluginNotImplementedError, PluginUnavailableError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
 import {
+  compileModuleFile,
   compilePlugin,
   initialize,
   mapWithLimit,
@@ -37,12 +36,21 @@ import { Plugin, type PluginRuntime } from "./calling/plugin.js";
 import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
 import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
 import { assertJspi } from "./threads/worker/jspi.js";
-import type { LogLine } from "./threads/worker/messages.js";
+import type { LogLine, PluginImage } from "./threads/worker/messages.js";
+import { Gen2Plugin } from "./calling/gen2-plugin.js";
+import { compileGen2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
+import { moduleGeneration } from "./loading/generation.js";
+import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
+import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
+import { LOG_LEVELS, type PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
   readonly folder: string;
-  /** `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each plugin (keys lowercased). */
+  /**
+   * `[PluginConfig.<name>]` maps: what OnInit and ConfigService see for each generation-1 plugin (keys lowercased).
+   * For a generation-2 plugin, keyed by its ID: the flattened config `config_get` and the Config service read.
+   */
   readonly pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Settings of the host services (http limits, artwork base URL and secret, ...). */
   readonly hostServices?: HostServicesOptions;
@@ -77,36 +85,15 @@ export interface PluginManagerOptions {
   /** How long `close()` lets running calls finish before ending them. Default 5 000 ms. */
   readonly closeGraceMs?: number;
   readonly logger?: Logger;
+  /** Generation 2: the users and libraries each plugin may see (by plugin ID), from the embedding host's config. Default: none. */
+  readonly pluginAccess?: (id: string) => PluginAccess | undefined;
+  /** Generation 2: the lowest level of the plugins' kernel logs that reaches the logger. Default "info". */
+  readonly pluginLogLevel?: PluginLogLevel;
   /** Told of every call when it ends (plugin, method, milliseconds, outcome), e.g. to feed a latency histogram. */
   readonly onCall?: (call: CallObservation) => void;
 }
 
-export type PluginState = "loading" | "loaded" | "failed";
-
-/** What `list()` tells about each plugin folder. */
-export interface PluginInfo {
-  /** The manifest name, or the folder's name when the manifest could not be read. */
-  readonly name: string;
-  readonly folder: string;
-  readonly isSymlink: boolean;
-  readonly state: PluginState;
-  /** Why the plugin failed; on a loaded plugin, why its last reload failed (the running version stayed). */
-  readonly error?: PluginError;
-  /** The error the loaded version's OnInit answered; the plugin stays loaded and callable. */
-  readonly initError?: PluginError;
-  readonly manifest?: Manifest;
-  readonly capabilities: readonly CapabilityName[];
-  /** Granted permissions this host knows (unknown keys are left out). */
-  readonly permissions: readonly string[];
-}
-
-interface PluginRecord {
-  readonly folder: PluginFolder;
-  readonly manifest?: Manifest;
-  readonly plugin?: Plugin;
-  readonly error?: PluginError;
-  readonly initError?: PluginError;
-}
+export type { PluginInfo, PluginState };
 
 /**
  * Discovers, loads and calls the plugins of one folder. Plugin code runs on a
@@ -122,7 +109,7 @@ export class PluginManager {
   /** Incomplete subfolders already reported (path and missing files), so each is said once. */
   private readonly incompleteReported = new Set<string>();
   /** Every plugin version that may still run, keyed by id: current ones and those finishing after a reload. */
-  private readonly versions = new Map<string, Plugin>();
+  private readonly versions = new Map<string, Plugin | Gen2Plugin>();
   private pool?: WorkerPool;
   private generation = 0;
   private closed = false;
@@ -149,7 +136,7 @@ export class PluginManager {
   }
 
   list(): PluginInfo[] {
-    return [...this.records.values()].map(describe).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.records.values()].map(describe).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /**
@@ -199,12 +186,34 @@ export class PluginManager {
 
   /** Calls one method of a loaded plugin; rejects with a PluginError. */
   async call(name: string, capability: CapabilityName, method: string, request: unknown = {}): Promise<unknown> {
+    const plugin = this.loaded(name);
+    if (plugin.generation === 2) {
+      throw new PluginNotImplementedError(name, `${name} is a generation-2 plugin: call its exports with callExport(), or use the typed clients`);
+    }
+    return plugin.call(capability, method, request);
+  }
+
+  /**
+   * Calls an export of a loaded generation-2 plugin with `input` (JSON text or bytes) and
+   * resolves with its output bytes; rejects with a PluginError (PluginNotImplementedError
+   * for return code -2, PluginNotFoundError for a missing export, PluginCallError for the
+   * plugin's error text or another non-zero code).
+   */
+  async callExport(id: string, exportName: string, input: Uint8Array | string = new Uint8Array()): Promise<Uint8Array> {
+    const plugin = this.loaded(id);
+    if (plugin.generation !== 2) {
+      throw new PluginNotImplementedError(id, `${id} is a generation-1 plugin: call its capabilities with call()`);
+    }
+    return plugin.callExport(exportName, typeof input === "string" ? new TextEncoder().encode(input) : input);
+  }
+
+  private loaded(name: string): Plugin | Gen2Plugin {
     const plugin = this.recordOf(name)?.plugin;
     if (!plugin || this.closed) {
       const why = this.closed ? "the plugin manager is closed" : `no loaded plugin named "${name}"`;
       throw new PluginUnavailableError(name, why);
     }
-    return plugin.call(capability, method, request);
+    return plugin;
   }
 
   metadataAgents(): MetadataAgentClient[] {
@@ -272,8 +281,8 @@ export class PluginManager {
         }
         this.logger.debug(`worker thread ${threadId} stopped; caches it held are usable again`, { threadId });
       },
-      log: ({ pluginName, stream, line }: LogLine) => {
-        const level = stream === "stderr" ? "warn" : "info";
+      log: ({ pluginName, stream, line, level: kernelLevel }: LogLine) => {
+        const level = stream === "log" ? loggerLevel(kernelLevel) : stream === "stderr" ? "warn" : "info";
         this.logger[level](`[${pluginName}] ${line}`, { plugin: pluginName, stream });
       },
     };
@@ -281,20 +290,26 @@ export class PluginManager {
 
   private clients<C>(capability: CapabilityName): C[] {
     return this.list()
-      .filter((info) => info.state === "loaded" && info.capabilities.includes(capability))
+      .filter((info) => info.state === "loaded" && info.generation === 1 && info.capabilities.includes(capability))
       .map((info) => capabilityClient<C>(info.name, capability, (...args) => this.call(...args)));
   }
 
   private recordOf(name: string): PluginRecord | undefined {
-    for (const record of this.records.values()) if (nameOf(record) === name) return record;
+    for (const record of this.records.values()) if (idOf(record) === name) return record;
     return undefined;
   }
 
-  private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin> {
+  private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin | CompiledGen2Plugin> {
+    const file = await compileModuleFile(folder, this.options);
+    const generation = "module" in file ? moduleGeneration(file.module) : 1;
+    if (generation === 2 && "module" in file) return this.compileGen2(folder, file.module);
+    if (typeof generation === "string") {
+      return { folder, error: new PluginLoadError(basename(folder.path), `${join(folder.filesPath, WASM_FILE)} ${generation}`) };
+    }
     try {
       const manifest = await readManifest(folder, (message) => this.logger.warn(message, { folder: folder.path }));
       try {
-        return await compilePlugin(folder, manifest, this.options);
+        return compilePlugin(folder, manifest, file);
       } catch (error) {
         return { folder, manifest, error: asPluginError(manifest.name, error) };
       }
@@ -303,24 +318,34 @@ export class PluginManager {
     }
   }
 
+  private async compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<PluginRecord | CompiledGen2Plugin> {
+    const id = basename(folder.path);
+    try {
+      return await compileGen2(folder, module);
+    } catch (error) {
+      return { generation: 2, id, folder, error: asPluginError(id, error) };
+    }
+  }
+
   /** Takes the plugin's name for its folder, or refuses it when another folder holds that name. */
-  private claim(record: PluginRecord | CompiledPlugin): PluginRecord | CompiledPlugin {
-    const name = record.manifest?.name;
+  private claim<R extends PluginRecord | CompiledPlugin | CompiledGen2Plugin>(record: R): R | PluginRecord {
+    const name = "generation" in record && record.generation === 2 ? record.id : record.manifest?.name;
     const holder = name === undefined ? undefined : this.recordOf(name);
     if (name && holder && holder.folder.path !== record.folder.path) {
       const message = `another plugin named "${name}" is in ${holder.folder.path}; refusing ${record.folder.path}`;
-      return { folder: record.folder, manifest: record.manifest, error: new PluginLoadError(name, message) };
+      return { ...asRecord(record), plugin: undefined, error: new PluginLoadError(name, message) } as PluginRecord;
     }
-    if (!this.records.has(record.folder.path)) this.records.set(record.folder.path, { folder: record.folder, manifest: record.manifest });
+    if (!this.records.has(record.folder.path)) this.records.set(record.folder.path, asRecord(record));
     return record;
   }
 
-  private async activate(compiled: PluginRecord | CompiledPlugin): Promise<PluginRecord> {
+  private async activate(compiled: PluginRecord | CompiledPlugin | CompiledGen2Plugin): Promise<PluginRecord> {
     return this.install(await this.startCompiled(compiled));
   }
 
-  private startCompiled(compiled: PluginRecord | CompiledPlugin): Promise<PluginRecord> {
-    return "module" in compiled ? this.startPlugin(compiled) : Promise.resolve(compiled);
+  private startCompiled(compiled: PluginRecord | CompiledPlugin | CompiledGen2Plugin): Promise<PluginRecord> {
+    if (!("module" in compiled)) return Promise.resolve(compiled);
+    return "generation" in compiled ? this.startGen2(compiled) : this.startPlugin(compiled);
   }
 
   /** Makes a record the folder's current one, retiring the version it replaces. */
@@ -336,7 +361,7 @@ export class PluginManager {
   private keepRunning(running: PluginRecord, error: PluginError | undefined): PluginInfo {
     const record = { ...running, error };
     this.records.set(running.folder.path, record);
-    const name = nameOf(running);
+    const name = idOf(running);
     this.logger.error(`plugin ${name}: reload failed, version ${running.manifest?.version} keeps running: ${error?.message}`, {
       plugin: name,
       folder: running.folder.path,
@@ -370,12 +395,25 @@ export class PluginManager {
       callbacks: this.callbacksOf(manifest.name, (capability, method, request) => target.plugin!.call(capability, method, request)),
     });
     const image = {
-      pluginId: `${manifest.name}#${++this.generation}`,
-      pluginName: manifest.name,
-      module: compiled.module,
+      ...this.imageLimits(manifest.name, compiled.module),
       envImports: compiled.envImports,
       localReplies: await localReplies(services, compiled.envImports),
       sharedCache: services.cache?.shared,
+    };
+    const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
+    target.plugin = plugin;
+    this.versions.set(plugin.id, plugin);
+    return plugin;
+  }
+
+  /** What every image carries, both generations alike: its identity, module and limits. */
+  private imageLimits(name: string, module: WebAssembly.Module) {
+    return {
+      pluginId: `${name}#${++this.generation}`,
+      pluginName: name,
+      module,
+      envImports: [],
+      localReplies: {},
       memoryLimitBytes: this.options.memoryLimitBytes,
       maxResultBytes: this.options.maxResultBytes,
       maxResultEntries: this.options.maxResultEntries,
@@ -383,11 +421,38 @@ export class PluginManager {
       maxHostCallRequestBytes: this.options.maxHostCallRequestBytes,
       maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
       maxIdleInstances: this.options.maxInstancesPerPlugin,
-    };
-    const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
-    target.plugin = plugin;
-    this.versions.set(plugin.id, plugin);
-    return plugin;
+    } satisfies PluginImage;
+  }
+
+  /** Starts a generation-2 plugin: its services, its image, then nd_on_init (a failure is logged; the plugin stays). */
+  private async startGen2(compiled: CompiledGen2Plugin): Promise<PluginRecord> {
+    const { folder, id, manifest } = compiled;
+    let plugin: Gen2Plugin | undefined;
+    try {
+      const config = { ...this.options.pluginConfig?.[id] };
+      const target = { plugin: undefined as Gen2Plugin | undefined };
+      const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input) => target.plugin!.callExport(exportName, input));
+      const services = this.hostServices.forPlugin(
+        gen2Description({ id, manifest, config, access: this.options.pluginAccess?.(id), callbacks }),
+      );
+      const image: PluginImage = {
+        ...this.imageLimits(id, compiled.module),
+        gen2: {
+          kernelImports: compiled.kernelImports,
+          userImports: compiled.userImports,
+          config,
+          logLevel: LOG_LEVELS[this.options.pluginLogLevel ?? "info"],
+        },
+      };
+      plugin = new Gen2Plugin(id, manifest, image, compiled.exportNames, services, this.runtime());
+      target.plugin = plugin;
+      this.versions.set(plugin.id, plugin);
+      const initError = await initializeGen2(plugin);
+      return { generation: 2, id, folder, manifest, plugin, ...(initError && { initError }) };
+    } catch (error) {
+      if (plugin) void this.retire(plugin);
+      return { generation: 2, id, folder, manifest, error: asPluginError(id, error) };
+    }
   }
 
   private configOf(name: string): Record<string, string> {
@@ -424,11 +489,11 @@ export class PluginManager {
   private unload(path: string, record: PluginRecord): void {
     this.records.delete(path);
     if (record.plugin) void this.retire(record.plugin);
-    this.logger.info(`plugin ${nameOf(record)} unloaded`, { plugin: nameOf(record), folder: path });
+    this.logger.info(`plugin ${idOf(record)} unloaded`, { plugin: idOf(record), folder: path });
   }
 
   /** Lets an old version finish its calls, then frees it everywhere. */
-  private async retire(plugin: Plugin): Promise<void> {
+  private async retire(plugin: Plugin | Gen2Plugin): Promise<void> {
     await plugin.idle();
     await plugin.services.close();
     this.versions.delete(plugin.id);
@@ -438,15 +503,15 @@ export class PluginManager {
   private report(record: PluginRecord): void {
     const info = describe(record);
     if (info.state === "loaded") {
-      this.logger.info(`plugin ${info.name} ${record.manifest?.version} loaded`, { plugin: info.name, folder: info.folder });
+      this.logger.info(`plugin ${info.id} ${record.manifest?.version} loaded`, { plugin: info.id, folder: info.folder });
       if (info.initError) {
-        this.logger.error(`plugin ${info.name}: OnInit failed, the plugin stays loaded: ${info.initError.message}`, {
-          plugin: info.name,
+        this.logger.error(`plugin ${info.id}: OnInit failed, the plugin stays loaded: ${info.initError.message}`, {
+          plugin: info.id,
           folder: info.folder,
         });
       }
     } else {
-      this.logger.error(`plugin ${info.name} failed: ${info.error?.message}`, { plugin: info.name, folder: info.folder });
+      this.logger.error(`plugin ${info.id} failed: ${info.error?.message}`, { plugin: info.id, folder: info.folder });
     }
   }
 }
@@ -470,24 +535,17 @@ async function withinGrace(work: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The manifest name, or the folder's name when the manifest could not be read. */
-function nameOf(record: PluginRecord): string {
-  return record.manifest?.name ?? basename(record.folder.path);
+/** A compiled plugin's record before it runs, or the record itself. */
+function asRecord(record: PluginRecord | CompiledPlugin | CompiledGen2Plugin): PluginRecord {
+  if ("generation" in record && record.generation === 2) {
+    return { generation: 2, id: record.id, folder: record.folder, manifest: record.manifest };
+  }
+  return { folder: record.folder, manifest: record.manifest as PluginRecord["manifest"] & CompiledPlugin["manifest"] } as PluginRecord;
 }
 
-function describe(record: PluginRecord): PluginInfo {
-  const manifest = record.manifest;
-  return {
-    name: nameOf(record),
-    folder: record.folder.path,
-    isSymlink: record.folder.isSymlink,
-    state: record.plugin ? "loaded" : record.error ? "failed" : "loading",
-    error: record.error,
-    ...(record.initError && { initError: record.initError }),
-    manifest,
-    capabilities: [...new Set(manifest?.capabilities)],
-    permissions: manifest ? grantedPermissions(manifest.permissions) : [],
-  };
+/** The logger method a kernel log level goes to (the logger has no trace). */
+function loggerLevel(level: LogLine["level"]): "debug" | "info" | "warn" | "error" {
+  return level === undefined || level === "trace" ? "debug" : level;
 }
 
 function asPluginError(plugin: string, error: unknown): PluginError {

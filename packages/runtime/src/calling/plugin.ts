@@ -1,10 +1,10 @@
 import type { PluginHostServices } from "@nd/host-services";
 import type { Manifest } from "@nd/manifest";
 import { CAPABILITIES, encodeMessage, type CapabilityName, type MessageCodec } from "@nd/protocol";
-import { PluginBusyError, PluginNotImplementedError } from "../errors.js";
+import { PluginNotImplementedError } from "../errors.js";
+import { CallGate } from "./call-gate.js";
 import type { CallResultKind, Metrics } from "./metrics.js";
 import { callFailure, pluginAnswerError, resultKindOf } from "./plugin-errors.js";
-import { Semaphore } from "./semaphore.js";
 import type { WorkerPool } from "../threads/worker-pool.js";
 import type { CallOutcome, PluginImage } from "../threads/worker/messages.js";
 
@@ -34,7 +34,8 @@ export interface PluginRuntime {
 
 /** One loaded version of a plugin: its compiled module, services and call path. */
 export class Plugin {
-  private readonly semaphore: Semaphore;
+  readonly generation = 1;
+  private readonly gate: CallGate;
 
   constructor(
     readonly manifest: Manifest,
@@ -43,7 +44,7 @@ export class Plugin {
     readonly services: PluginHostServices,
     private readonly runtime: PluginRuntime,
   ) {
-    this.semaphore = new Semaphore(runtime.settings.maxInstances, runtime.settings.maxQueued);
+    this.gate = new CallGate(image.pluginId, manifest.name, runtime);
   }
 
   get id(): string {
@@ -93,7 +94,7 @@ export class Plugin {
 
   /** Resolves when no call of this version is running or waiting. */
   idle(): Promise<void> {
-    return this.semaphore.idle();
+    return this.gate.idle();
   }
 
   /** The decoded response, or the error the plugin answered or the call ended with. */
@@ -106,28 +107,11 @@ export class Plugin {
     return response;
   }
 
-  private busy(): PluginBusyError {
-    const { maxInstances, maxQueued } = this.runtime.settings;
-    return new PluginBusyError(
-      this.name,
-      `${maxInstances} calls are running and ${maxQueued} waiting (maxQueuedCallsPerPlugin); try again later`,
-    );
-  }
-
   private record(label: string, started: number, result: CallResultKind): void {
     this.runtime.metrics.record(this.name, label, performance.now() - started, result);
   }
 
-  private async run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
-    if (!this.semaphore.tryAcquire()) {
-      if (!this.semaphore.canWait) throw this.busy();
-      await this.semaphore.acquire();
-    }
-    try {
-      const { pool, settings } = this.runtime;
-      return await pool.run({ pluginId: this.id, exportName, request, timeoutMs: settings.callTimeoutMs });
-    } finally {
-      this.semaphore.release();
-    }
+  private run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
+    return this.gate.run(exportName, request);
   }
 }

@@ -31,17 +31,23 @@ export async function readManifest(folder: PluginFolder, warn: (message: string)
   }
 }
 
-/** Compiles plugin.wasm with its memory and tables capped, and checks its imports against the manifest. */
-export async function compilePlugin(folder: PluginFolder, manifest: Manifest, caps: ModuleCaps): Promise<CompiledPlugin> {
-  const name = manifest.name;
+/** A folder's plugin.wasm compiled with its memory and tables capped, or why it could not be. */
+export type ModuleFile = { readonly module: WebAssembly.Module } | { readonly problem: string };
+
+export async function compileModuleFile(folder: PluginFolder, caps: ModuleCaps): Promise<ModuleFile> {
   const file = join(folder.filesPath, WASM_FILE);
-  let module: WebAssembly.Module;
   try {
-    module = await compileCapped(await readFile(file), caps);
+    return { module: await compileCapped(await readFile(file), caps) };
   } catch (error) {
     const why = error instanceof ModuleCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
-    throw new PluginLoadError(name, `${file}: ${why}`);
+    return { problem: `${file}: ${why}` };
   }
+}
+
+/** Checks a compiled generation-1 module's imports and exports against its manifest. */
+export function compilePlugin(folder: PluginFolder, manifest: Manifest, file: ModuleFile): CompiledPlugin {
+  if ("problem" in file) throw new PluginLoadError(manifest.name, file.problem);
+  const { module } = file;
   const [problem] = moduleProblems(module, manifest);
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));

@@ -25,6 +25,11 @@ export function keepsIdle(instance: PluginInstance, image: PluginImage): boolean
   return instance.healthy;
 }
 
+/** An instance thrown away after its call (generation 2's are, always): a large one's memory is freed soon. */
+export function noteDropped(memoryBytes: number, image: PluginImage): void {
+  if (memoryBytes > image.maxIdleMemoryBytes) droppedLargeMemory = true;
+}
+
 /**
  * Called after each call, once no stack frame holds its instance: frees the memory of a
  * large instance just dropped. When the worker's heap is past half its limit, every idle

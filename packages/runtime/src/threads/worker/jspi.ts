@@ -24,6 +24,11 @@ export function suspending(fn: (ptr: number, len: number) => Promise<bigint>): W
   return new jspi.Suspending!(fn) as unknown as WebAssembly.ImportValue;
 }
 
+/** `suspending` for any signature (generation 2's imports take and answer i64 values as bigint). */
+export function suspendingImport<A extends unknown[]>(fn: (...args: A) => Promise<unknown>): WebAssembly.ImportValue {
+  return new jspi.Suspending!(fn as unknown as (...args: never[]) => Promise<unknown>) as unknown as WebAssembly.ImportValue;
+}
+
 /** An export whose stack may suspend in a `suspending` import: the call resolves when it returns. */
 export function promising<F extends (...args: never[]) => unknown>(fn: F): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
   return jspi.promising!(fn);

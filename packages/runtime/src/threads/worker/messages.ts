@@ -1,6 +1,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { SharedCacheHandle } from "@nd/host-services/shared-cache";
 import type { ChannelEnds } from "../channel/worker-channel.js";
+import type { KernelLogLevel } from "./gen2/log-levels.js";
 
 /** What the worker needs to instantiate a plugin; sent before its first call on that worker. */
 export interface PluginImage {
@@ -25,6 +26,20 @@ export interface PluginImage {
   readonly maxIdleMemoryBytes: number;
   /** Idle instances a worker keeps of the plugin (its calls in flight at most). */
   readonly maxIdleInstances: number;
+  /** Set for a generation-2 module: every call gets a fresh instance with an Extism kernel. */
+  readonly gen2?: Gen2Image;
+}
+
+/** What a generation-2 instance is linked with. */
+export interface Gen2Image {
+  /** `extism:host/env` functions the module imports (checked against the kernel at load). */
+  readonly kernelImports: readonly string[];
+  /** `extism:host/user` functions the module imports (all granted, checked at load). */
+  readonly userImports: readonly string[];
+  /** The plugin's config as strings: what the kernel's `config_get` reads. */
+  readonly config: Readonly<Record<string, string>>;
+  /** `get_log_level`'s answer: logs below it are dropped. */
+  readonly logLevel: number;
 }
 
 /** Messages on the control port: what changes the worker's set of plugins. */
@@ -56,11 +71,13 @@ export type CallOutcome =
   /** The manager closed before the call finished (from the manager). */
   | { readonly type: "closed" };
 
-/** A line a plugin wrote to stdout or stderr, or traced; posted on the log port. */
+/** A line a plugin wrote to stdout or stderr, traced, or logged through the Extism kernel; posted on the log port. */
 export interface LogLine {
   readonly type: "log";
   readonly pluginName: string;
-  readonly stream: "stdout" | "stderr" | "trace";
+  readonly stream: "stdout" | "stderr" | "trace" | "log";
+  /** The level of a kernel log line (stream "log"). */
+  readonly level?: KernelLogLevel;
   readonly line: string;
 }
 

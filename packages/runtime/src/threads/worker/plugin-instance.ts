@@ -10,6 +10,7 @@ import {
   type MessageCodec,
 } from "@nd/protocol";
 import { createAssemblyScriptEnv } from "./assemblyscript-env.js";
+import { failureOutcome } from "./failure-outcome.js";
 import { promising, suspending } from "./jspi.js";
 import type { HostFunction } from "./host-functions.js";
 import type { CallOutcome, PluginImage } from "./messages.js";
@@ -20,7 +21,6 @@ import { createWasi, type StdStream } from "./wasi.js";
 import { utf8 } from "../channel/fields.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
-const MEMORY_HEADROOM = 16 * 1024 * 1024;
 
 const responseCodecs = new Map<string, MessageCodec<unknown>>(
   Object.values(CAPABILITIES).flatMap((capability) =>
@@ -211,12 +211,6 @@ export class PluginInstance {
   }
 
   private describeFailure(error: unknown): CallOutcome {
-    if (error instanceof LimitError) return { type: "too-large", message: error.message };
-    const message = error instanceof Error ? error.message : String(error);
-    const nearCap = this.memory.byteLength + MEMORY_HEADROOM >= this.image.memoryLimitBytes;
-    if (nearCap || /out of memory/i.test(message)) {
-      return { type: "out-of-memory", message: `${message} (memory ${this.memory.byteLength} bytes, cap ${this.image.memoryLimitBytes})` };
-    }
-    return { type: "trap", message };
+    return failureOutcome(error, this.memory.byteLength, this.image.memoryLimitBytes);
   }
 }

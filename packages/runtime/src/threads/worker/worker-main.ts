@@ -4,11 +4,12 @@ import { encodeOutcome } from "../channel/outcomes.js";
 import { WorkerChannel } from "../channel/worker-channel.js";
 import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
-import type { CallOutcome, CallTask, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./messages.js";
-import { keepsIdle, relieveMemory } from "./idle-memory.js";
+import { Gen2Instance } from "./gen2/gen2-instance.js";
+import type { CallOutcome, CallTask, ControlMessage, Gen2Image, LogLine, PluginImage, WorkerSetup } from "./messages.js";
+import { keepsIdle, noteDropped, relieveMemory } from "./idle-memory.js";
 import { IdleInstances } from "./idle-instances.js";
 import { assertJspi } from "./jspi.js";
-import { PluginInstance } from "./plugin-instance.js";
+import { PluginInstance, type LogWriter } from "./plugin-instance.js";
 
 /**
  * A worker thread that runs plugin code. It takes records from the channel's work ring in
@@ -67,6 +68,7 @@ function beginCall(work: RingMessage): void {
   if (!task) return writeOutcome(work.tag, { type: "trap", message: `worker has no route ${work.kind >> 1}` });
   const image = images.get(task.pluginId);
   if (!image) return writeOutcome(work.tag, { type: "trap", message: `worker has no module for plugin ${task.pluginId}` });
+  if (image.gen2) return beginGen2Call(work.tag, { ...image, gen2: image.gen2 }, task);
   const instance = takeInstance(image);
   if ("type" in instance) return writeOutcome(work.tag, instance);
   const outcome = instance.call(task.exportName, task.request);
@@ -77,6 +79,26 @@ function beginCall(work: RingMessage): void {
   };
   if (outcome instanceof Promise) void outcome.then(end);
   else end(outcome);
+}
+
+/** A generation-2 call: a fresh instance, thrown away once the call ends. */
+function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, task: CallTask): void {
+  let instance: Gen2Instance;
+  try {
+    instance = new Gen2Instance(image, (name, request) => bridge.call(name, request), logWriter(image), (level, line) =>
+      postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
+    );
+  } catch (error) {
+    return writeOutcome(tag, { type: "trap", message: `could not start an instance: ${(error as Error).message}` });
+  }
+  void instance.call(task.exportName, task.request ?? new Uint8Array()).then((outcome) => {
+    noteDropped(instance.memoryBytes, image);
+    writeOutcome(tag, outcome);
+  });
+}
+
+function logWriter(image: PluginImage): LogWriter {
+  return (stream, line) => postLog({ type: "log", pluginName: image.pluginName, stream, line });
 }
 
 /** A call record's kind is its route number times two, plus one when a request follows. */
@@ -121,9 +143,7 @@ function takeInstance(image: PluginImage): PluginInstance | CallOutcome {
   const reusable = idle.take(image.pluginId);
   if (reusable) return reusable;
   try {
-    return new PluginInstance(image, hostFunctions(image, bridge), (stream, line) =>
-      postLog({ type: "log", pluginName: image.pluginName, stream, line }),
-    );
+    return new PluginInstance(image, hostFunctions(image, bridge), logWriter(image));
   } catch (error) {
     return { type: "trap", message: `could not start an instance: ${(error as Error).message}` };
   }

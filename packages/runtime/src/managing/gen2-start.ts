@@ -1,0 +1,86 @@
+import type { PluginCallbacks, PluginDescription } from "@nd/host-services";
+import type { ManifestV2 } from "@nd/manifest";
+import { gen2 } from "@nd/protocol";
+import type { Gen2Plugin } from "../calling/gen2-plugin.js";
+import { PluginError, PluginLoadError } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+/** The users and libraries a generation-2 plugin may see, from the embedding host's config. */
+export interface PluginAccess {
+  readonly users: "all" | readonly string[];
+  readonly libraries: "all" | readonly number[];
+  readonly writeAccess: boolean;
+}
+
+const NO_ACCESS: PluginAccess = { users: [], libraries: [], writeAccess: false };
+
+/** WebSocket callbacks get a 30 s limit of their own, as in Navidrome. */
+export const WEBSOCKET_CALLBACK_TIMEOUT_MS = 30_000;
+
+interface Gen2Identity {
+  readonly id: string;
+  readonly manifest: ManifestV2;
+  readonly config: Record<string, string>;
+  readonly access: PluginAccess | undefined;
+  readonly callbacks: PluginCallbacks;
+}
+
+/** How the host services know a generation-2 plugin: its ID, its display name, its grants and scopes. */
+export function gen2Description({ id, manifest, config, access, callbacks }: Gen2Identity): PluginDescription {
+  const description = {
+    generation: 2,
+    id,
+    name: manifest.name,
+    permissions: manifest.permissions ?? {},
+    access: access ?? NO_ACCESS,
+    config,
+    callbacks,
+  };
+  // The generation-2 fields arrive with the host services' generation-2 seam; until then they are extra keys.
+  return description as unknown as PluginDescription;
+}
+
+type CallExport = (exportName: string, input: Uint8Array) => Promise<Uint8Array>;
+
+/** Events of the host services, delivered to the plugin's `nd_*` callback exports; failures are logged. */
+export function gen2Callbacks(id: string, logger: Logger, closed: () => boolean, call: CallExport): PluginCallbacks {
+  const { Scheduler, WebSocket, TaskWorker } = gen2.CAPABILITIES;
+  const deliver = (exportName: string) => async (request: object) => {
+    if (closed()) return;
+    try {
+      await call(exportName, json(request));
+    } catch (error) {
+      logger.error(`plugin ${id}: ${exportName} failed: ${(error as Error).message}`, { plugin: id });
+    }
+  };
+  const callbacks = {
+    onSchedulerCallback: deliver(Scheduler.callback),
+    onTextMessage: deliver(WebSocket.onTextMessage),
+    onBinaryMessage: ({ connectionId, data }: { connectionId: string; data: Uint8Array }) =>
+      deliver(WebSocket.onBinaryMessage)({ connectionId, data: Buffer.from(data).toString("base64") }),
+    onError: deliver(WebSocket.onError),
+    onClose: deliver(WebSocket.onClose),
+    onTaskExecute: async ({ queueName, taskId, payload, attempt }: { queueName: string; taskId: string; payload: Uint8Array; attempt: number }) => {
+      const request = { queueName, taskId, payload: Buffer.from(payload).toString("base64"), attempt };
+      const output = await call(TaskWorker.execute, json(request));
+      return output.length === 0 ? "" : String(JSON.parse(new TextDecoder().decode(output)));
+    },
+  };
+  return callbacks as unknown as PluginCallbacks;
+}
+
+/** Runs `nd_on_init` with `{}` when exported; answers its error (the plugin stays loaded, as in Navidrome). */
+export async function initializeGen2(plugin: Gen2Plugin): Promise<PluginError | undefined> {
+  const onInit = gen2.CAPABILITIES.Lifecycle.onInit;
+  if (!plugin.exports(onInit)) return undefined;
+  try {
+    await plugin.callExport(onInit, json({}));
+    return undefined;
+  } catch (error) {
+    return error instanceof PluginError ? error : new PluginLoadError(plugin.name, String(error));
+  }
+}
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(value));
+}

@@ -1,0 +1,121 @@
+import { gen2 } from "@nd/protocol";
+import { failureOutcome } from "../failure-outcome.js";
+import { promising } from "../jspi.js";
+import { LogLines } from "../log-lines.js";
+import type { CallOutcome, PluginImage } from "../messages.js";
+import type { LogWriter } from "../plugin-instance.js";
+import { PluginMemory } from "../plugin-memory.js";
+import { ExitError } from "../trap.js";
+import { createWasi } from "../wasi.js";
+import { utf8 } from "../../channel/fields.js";
+import { Kernel } from "./kernel.js";
+import type { KernelLogLevel } from "./log-levels.js";
+import { userFunctions } from "./user-functions.js";
+
+const WASI_MODULE = "wasi_snapshot_preview1";
+
+/** Writes a kernel log line at its level. */
+export type KernelLogWriter = (level: KernelLogLevel, line: string) => void;
+
+type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>;
+
+/**
+ * One generation-2 instance: made for one call and thrown away after it, as Navidrome does
+ * (Go plugins register their handlers in `_initialize`; Extism variables never outlive a
+ * call). Its exports are entered with `promising`, so host calls suspend its stack.
+ */
+export class Gen2Instance {
+  private readonly exports: WebAssembly.Exports;
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: Kernel;
+  private readonly wasiMemory: PluginMemory;
+  private readonly flushOutput: () => void;
+
+  constructor(
+    private readonly image: PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> },
+    hostCall: HostCall,
+    log: LogWriter,
+    kernelLog: KernelLogWriter,
+  ) {
+    const { kernelImports, userImports, config, logLevel } = image.gen2;
+    const logs = kernelLogLines(kernelLog);
+    this.kernel = new Kernel({
+      config,
+      logLevel,
+      room: () => image.memoryLimitBytes - this.linearBytes,
+      log: (level, text) => logs[level].push(utf8(`${text}\n`)),
+      hostCall,
+    });
+    const wasi = createWasi(() => this.wasiMemory, log);
+    const instance = new WebAssembly.Instance(image.module, {
+      [gen2.KERNEL_MODULE]: this.kernel.imports(kernelImports),
+      [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes),
+      [WASI_MODULE]: wasi.imports,
+    });
+    this.exports = instance.exports;
+    const memory = this.exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error("the module does not export its memory");
+    this.memory = memory;
+    this.wasiMemory = new PluginMemory(memory);
+    this.flushOutput = () => {
+      wasi.flush();
+      for (const lines of Object.values(logs)) lines.flush();
+    };
+  }
+
+  /** Linear memory and kernel blocks together: what the memory cap bounds. */
+  get memoryBytes(): number {
+    return this.linearBytes + this.kernel.arena.bytes;
+  }
+
+  private get linearBytes(): number {
+    // The kernel may ask before the instance exists (a start function allocating).
+    return this.memory?.buffer.byteLength ?? 0;
+  }
+
+  /**
+   * Runs the initializer, then the export with `input`. The plugin's error text wins over
+   * the return code; a non-zero code comes back as a "number" outcome.
+   */
+  async call(exportName: string, input: Uint8Array): Promise<CallOutcome> {
+    const fn = this.exports[exportName];
+    if (typeof fn !== "function") return { type: "missing-export" };
+    try {
+      this.kernel.setInput(input);
+      const initializer = gen2.INITIALIZERS.map((name) => this.exports[name]).find((e) => typeof e === "function");
+      if (initializer) await runToExit(initializer as () => unknown);
+      const code = await runToExit(fn as () => unknown);
+      return this.outcome(code);
+    } catch (error) {
+      return failureOutcome(error, this.memoryBytes, this.image.memoryLimitBytes);
+    } finally {
+      this.flushOutput();
+    }
+  }
+
+  private outcome(code: number): CallOutcome {
+    const limit = this.image.maxResultBytes;
+    if (this.kernel.outputLength > limit) {
+      return { type: "too-large", message: `its output of ${this.kernel.outputLength} bytes is larger than the limit of ${limit} bytes (maxResultBytes)` };
+    }
+    const { error, output } = this.kernel.result();
+    if (error) return { type: "plugin-error", message: new TextDecoder().decode(error.subarray(0, limit)) };
+    if (code !== gen2.RETURN_CODES.ok) return { type: "number", value: code };
+    return { type: "ok", bytes: output };
+  }
+}
+
+/** Runs an export to its end; WASI `proc_exit(0)` is a normal end, as in Extism. */
+async function runToExit(fn: () => unknown): Promise<number> {
+  try {
+    return Number(await promising(fn)()) | 0;
+  } catch (error) {
+    if (error instanceof ExitError && error.code === 0) return 0;
+    throw error;
+  }
+}
+
+function kernelLogLines(write: KernelLogWriter): Record<KernelLogLevel, LogLines> {
+  const levels: KernelLogLevel[] = ["trace", "debug", "info", "warn", "error"];
+  return Object.fromEntries(levels.map((level) => [level, new LogLines((line) => write(level, line))])) as Record<KernelLogLevel, LogLines>;
+}
