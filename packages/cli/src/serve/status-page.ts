@@ -113,6 +113,7 @@ function callForm(loaded: readonly PluginInfo[]): SafeHtml {
 }
 
 function methodsOf(plugin: PluginInfo): string[] {
+  if (plugin.generation === 2) return [];
   return plugin.capabilities.flatMap((capability) => Object.keys(CAPABILITIES[capability].methods).map((method) => `${capability}.${method}`));
 }
 

@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseManifest, type Manifest, type ManifestV2 } from "@nd/manifest";
+import { moduleGeneration, parseManifestV2Shape, readAnyNdp } from "@nd/ndp";
+import { gen2 } from "@nd/protocol";
+import { checkPluginModule } from "@nd/runtime";
+import { failure } from "./errors.js";
+import { pathProblem } from "./path-arguments.js";
+
+export const MANIFEST_FILE = "manifest.json";
+export const WASM_FILE = "plugin.wasm";
+
+/** A plugin's manifest and module, of either generation (read from the module, never guessed from names). */
+export type PluginFiles =
+  | { readonly generation: 1; readonly manifest: Manifest; readonly wasm: Uint8Array }
+  | { readonly generation: 2; readonly manifest: ManifestV2; readonly wasm: Uint8Array };
+
+/** A module that does not compile is taken as generation 1, whose checks then say what is wrong with it. */
+export function generationOf(wasm: Uint8Array): 1 | 2 {
+  try {
+    return moduleGeneration(wasm);
+  } catch {
+    return 1;
+  }
+}
+
+/** Reads a plugin folder: plugin.wasm first (it says the generation), then manifest.json by that generation's rules. */
+export async function readPluginFolder(folder: string): Promise<PluginFiles> {
+  const wasm = await readFile(join(folder, WASM_FILE)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${join(folder, WASM_FILE)} does not exist; build the plugin first`, error);
+    throw error;
+  });
+  const path = join(folder, MANIFEST_FILE);
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
+    throw pathProblem(path, "manifest", error);
+  });
+  const bytes = new Uint8Array(wasm);
+  return generationOf(bytes) === 2
+    ? { generation: 2, manifest: parseManifestV2Shape(text), wasm: bytes }
+    : { generation: 1, manifest: parseManifest(text, path), wasm: bytes };
+}
+
+/** Reads a .ndp package of either generation. */
+export async function readPluginPackage(file: string): Promise<PluginFiles> {
+  const ndp = await readAnyNdp(file);
+  return ndp.generation === 2
+    ? { generation: 2, manifest: ndp.manifest, wasm: ndp.wasm }
+    : { generation: 1, manifest: ndp.manifest, wasm: ndp.wasm };
+}
+
+/** Capabilities: declared in a generation-1 manifest, detected from the `nd_*` exports of a generation-2 module. */
+export function capabilitiesOf(files: PluginFiles): string[] {
+  if (files.generation === 1) return [...new Set(files.manifest.capabilities)];
+  return gen2.detectCapabilities(exportNames(files.wasm));
+}
+
+/** Permission keys the manifest grants. */
+export function permissionNamesOf(files: { readonly manifest: Manifest | ManifestV2 }): string[] {
+  return Object.keys(files.manifest.permissions ?? {});
+}
+
+/**
+ * What would keep the plugin from loading, one sentence each; empty when it would load.
+ * Generation 2: the module compiles, and every `extism:host/user` import is a host function
+ * whose permission the manifest grants (config needs none).
+ */
+export async function pluginProblems(files: PluginFiles): Promise<string[]> {
+  if (files.generation === 1) return checkPluginModule(files.wasm, files.manifest);
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(files.wasm as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    return [`plugin.wasm is not a valid WebAssembly module: ${(error as Error).message}`];
+  }
+  const granted = new Set(Object.keys(files.manifest.permissions ?? {}));
+  const problems: string[] = [];
+  for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+    if (from !== gen2.USER_MODULE) continue;
+    const hostFunction = gen2.findHostFunction(name);
+    if (!hostFunction) problems.push(`imports ${from}.${name}, which is not a host function`);
+    else if (hostFunction.permission && !granted.has(hostFunction.permission)) {
+      problems.push(`imports ${from}.${name} of the ${hostFunction.service} service without the "${hostFunction.permission}" permission`);
+    }
+  }
+  return problems;
+}
+
+function exportNames(wasm: Uint8Array): string[] {
+  try {
+    return WebAssembly.Module.exports(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>)).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
