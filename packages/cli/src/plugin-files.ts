@@ -15,6 +15,12 @@ export type PluginFiles =
   | { readonly generation: 1; readonly manifest: Manifest; readonly wasm: Uint8Array }
   | { readonly generation: 2; readonly manifest: ManifestV2; readonly wasm: Uint8Array };
 
+/** Why a folder is no plugin, worded as the host's warning is. */
+export function missingFilesReason(missing: readonly string[]): string {
+  const hint = missing.length === 1 && missing[0] === WASM_FILE ? " (not built yet?)" : "";
+  return `it has no ${missing.join(" and no ")}${hint}; a plugin folder holds ${MANIFEST_FILE} and ${WASM_FILE}`;
+}
+
 /** A module that does not compile is taken as generation 1, whose checks then say what is wrong with it. */
 export function generationOf(wasm: Uint8Array): 1 | 2 {
   try {
@@ -24,16 +30,16 @@ export function generationOf(wasm: Uint8Array): 1 | 2 {
   }
 }
 
-/** Reads a plugin folder: plugin.wasm first (it says the generation), then manifest.json by that generation's rules. */
+/** Reads a plugin folder: manifest.json by the rules of the generation its plugin.wasm says. */
 export async function readPluginFolder(folder: string): Promise<PluginFiles> {
-  const wasm = await readFile(join(folder, WASM_FILE)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") throw failure(`${join(folder, WASM_FILE)} does not exist; build the plugin first`, error);
-    throw error;
-  });
   const path = join(folder, MANIFEST_FILE);
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
     throw pathProblem(path, "manifest", error);
+  });
+  const wasm = await readFile(join(folder, WASM_FILE)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw failure(`${folder} is not a plugin: ${missingFilesReason([WASM_FILE])}`, error);
+    throw error;
   });
   const bytes = new Uint8Array(wasm);
   return generationOf(bytes) === 2

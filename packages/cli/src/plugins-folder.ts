@@ -1,11 +1,10 @@
-import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseManifest, type Manifest, type ManifestV2 } from "@nd/manifest";
+import type { Manifest, ManifestV2 } from "@nd/manifest";
 import { failure } from "./errors.js";
-import { pathProblem } from "./path-arguments.js";
-import { MANIFEST_FILE, readPluginFolder, readPluginPackage, WASM_FILE, type PluginFiles } from "./plugin-files.js";
+import { MANIFEST_FILE, missingFilesReason, readPluginFolder, readPluginPackage, WASM_FILE, type PluginFiles } from "./plugin-files.js";
 
-export { MANIFEST_FILE, WASM_FILE };
+export { MANIFEST_FILE, missingFilesReason, WASM_FILE };
 /** A generation-2 plugin may be a package read in place: `<id>.ndp` in the plugins folder. */
 export const PACKAGE_SUFFIX = ".ndp";
 /** The optional files of a plugin folder, listed by `info`. */
@@ -106,21 +105,7 @@ async function describePackage(path: string, id: string, skipped?: SkippedEntry[
   }
 }
 
-/** Why a folder is no plugin, worded as the host's warning is. */
-export function missingFilesReason(missing: readonly string[]): string {
-  const hint = missing.length === 1 && missing[0] === WASM_FILE ? " (not built yet?)" : "";
-  return `it has no ${missing.join(" and no ")}${hint}; a plugin folder holds ${MANIFEST_FILE} and ${WASM_FILE}`;
-}
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-export async function readManifestFile(folder: string): Promise<Manifest> {
-  const path = join(folder, MANIFEST_FILE);
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
-    throw pathProblem(path, "manifest", error);
-  });
-  return parseManifest(text, path);
 }
