@@ -5,6 +5,7 @@ export type HostServicesErrorKind =
   | "host-call"
   | "network-refused"
   | "artwork-token"
+  | "service"
   | "closed";
 
 /** Base class of every error this package throws. */
@@ -40,10 +41,11 @@ export class PermissionError extends HostServicesError {
   readonly importName: string;
   readonly permission: string;
 
-  constructor(pluginName: string, importName: string, permission: string) {
+  /** `module` is the import module: "env" for generation 1, "extism:host/user" for generation 2. */
+  constructor(pluginName: string, importName: string, permission: string, module = "env") {
     super(
       "permission",
-      `plugin "${pluginName}" called env.${importName}, which needs the "${permission}" permission; ` +
+      `plugin "${pluginName}" called ${module}.${importName}, which needs the "${permission}" permission; ` +
         `add "${permission}": {} to the permissions of its manifest.json`,
     );
     this.importName = importName;
@@ -72,5 +74,15 @@ export class NetworkRefusedError extends HostServicesError {
 export class ArtworkTokenError extends HostServicesError {
   constructor(message: string) {
     super("artwork-token", message);
+  }
+}
+
+/**
+ * A generation-2 host function that failed as a service (a refused request, an unknown id, a
+ * field of the wrong type): the plugin receives `{"error": message}`, not a trap.
+ */
+export class ServiceError extends HostServicesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("service", message, options);
   }
 }

@@ -3,18 +3,22 @@ import { describeValue, quote } from "./describe-value.js";
 import { childPointer, readableLocation } from "./location.js";
 import type { ManifestProblem } from "./problem.js";
 
-type Sentence = (error: ErrorObject, label: string, root: unknown) => string;
+type Sentence = (error: ErrorObject, label: string) => string;
 
 /**
  * Turns ajv's raw errors into problems an author can act on: one per place in the
  * manifest (the first failing rule there), in the order ajv found them.
  */
-export function problemsFromAjvErrors(errors: readonly ErrorObject[], root: unknown): ManifestProblem[] {
+export function problemsFromAjvErrors(
+  errors: readonly ErrorObject[],
+  root: unknown,
+  rootLabel = "the manifest",
+): ManifestProblem[] {
   const byPath = new Map<string, ManifestProblem>();
   for (const error of errors) {
     if (error.keyword === "propertyNames") continue; // its inner errors name the key
     const path = problemPath(error);
-    if (!byPath.has(path)) byPath.set(path, { path, message: sentenceFor(error, root) });
+    if (!byPath.has(path)) byPath.set(path, { path, message: sentenceFor(error, root, rootLabel) });
   }
   return [...byPath.values()];
 }
@@ -32,13 +36,13 @@ function namedChild(error: ErrorObject): string | undefined {
   return undefined;
 }
 
-function sentenceFor(error: ErrorObject, root: unknown): string {
-  const place = readableLocation(error.instancePath, root);
+function sentenceFor(error: ErrorObject, root: unknown, rootLabel: string): string {
+  const place = readableLocation(error.instancePath, root, rootLabel);
   const label = error.propertyName === undefined ? place : `${place} key ${quote(error.propertyName)}`;
   const custom = customMessage(error);
   if (custom !== undefined) return `${label} ${custom}${gotSuffix(error)}`;
   const sentence = SENTENCES[error.keyword] ?? fallbackSentence;
-  return sentence(error, label, root);
+  return sentence(error, label);
 }
 
 /** The schema's own wording for this rule (`x-messages`), when it has one. */
@@ -86,6 +90,11 @@ const SENTENCES: Record<string, Sentence> = {
   minProperties: (error, label) => `${label} must have at least ${String(error.params.limit)} entries`,
   maxProperties: (error, label) =>
     `${label} must have at most ${String(error.params.limit)} entries; got ${lengthOf(error.data)}`,
+  minLength: (error, label) =>
+    `${label} must be at least ${String(error.params.limit)} characters long; got ${lengthOf(error.data)} characters`,
+  minimum: (error, label) => `${label} must be at least ${String(error.params.limit)}; got ${describeValue(error.data)}`,
+  maximum: (error, label) => `${label} must be at most ${String(error.params.limit)}; got ${describeValue(error.data)}`,
+  const: (error, label) => `${label} must be ${describeValue(error.params.allowedValue)}; got ${describeValue(error.data)}`,
   maxLength: (error, label) =>
     `${label} must be at most ${String(error.params.limit)} characters long; got ${lengthOf(error.data)} characters`,
   uniqueItems: (error, label) => {

@@ -14,16 +14,16 @@ export function childPointer(pointer: string, key: string | number): string {
 
 /**
  * How a message names a place in the manifest, the way an author reads it:
- * `capabilities[1]`, `permissions.http.allowedUrls["https://x/*"]`, or "the manifest".
+ * `capabilities[1]`, `permissions.http.allowedUrls["https://x/*"]`, or `rootLabel` for the whole.
  */
-export function readableLocation(pointer: string, root: unknown): string {
+export function readableLocation(pointer: string, root: unknown, rootLabel = "the manifest"): string {
   let label = "";
   let container = root;
   for (const segment of pointerSegments(pointer)) {
     label += Array.isArray(container) ? `[${segment}]` : propertyAccess(segment, label === "");
     container = childOf(container, segment);
   }
-  return label === "" ? "the manifest" : label;
+  return label === "" ? rootLabel : label;
 }
 
 function propertyAccess(key: string, first: boolean): string {

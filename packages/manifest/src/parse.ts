@@ -25,6 +25,19 @@ export function parseManifestWithWarnings(
   text: string,
   source = "manifest.json",
 ): { manifest: Manifest; warnings: ManifestProblem[] } {
+  return parseManifestText(text, source, validateManifest);
+}
+
+type Validation<T> =
+  | { ok: true; manifest: T; warnings: ManifestProblem[] }
+  | { ok: false; problems: ManifestProblem[]; warnings: ManifestProblem[] };
+
+/** Parses a manifest's text and validates it with `validate` (the rules of one generation). */
+export function parseManifestText<T>(
+  text: string,
+  source: string,
+  validate: (value: unknown) => Validation<T>,
+): { manifest: T; warnings: ManifestProblem[] } {
   if (typeof text !== "string") throw new TypeError(`parseManifest expects the manifest's text as a string; got ${typeof text}`);
   if (text.length > MAX_MANIFEST_LENGTH) {
     const message = `the manifest is ${text.length} characters long; the limit is ${MAX_MANIFEST_LENGTH}`;
@@ -33,7 +46,7 @@ export function parseManifestWithWarnings(
   const json = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   const value = parseJson(json, source);
   const hidden = hiddenJsonFindings(json, value);
-  const result = validateManifest(value);
+  const result = validate(value);
   const problems = [...hidden.problems, ...(result.ok ? [] : result.problems)];
   if (!result.ok || problems.length > 0) throw invalidManifest(source, problems);
   return { manifest: result.manifest, warnings: [...hidden.warnings, ...result.warnings] };

@@ -13,7 +13,7 @@ export function compiledManifestSchema(): ValidateFunction {
   return validate;
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);

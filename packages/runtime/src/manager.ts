@@ -19,11 +19,12 @@ import {
   type ScrobblerClient,
   type WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
-import { discoverPluginFolders, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
+import { discoverPluginFolders, pluginIdOf, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
 import { PluginError, PluginLoadError, PluginNotImplementedError, PluginUnavailableError } from "./errors.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
 import {
+  compileModuleBytes,
   compileModuleFile,
   compilePlugin,
   initialize,
@@ -38,11 +39,13 @@ import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool
 import { assertJspi } from "./threads/worker/jspi.js";
 import type { LogLine, PluginImage } from "./threads/worker/messages.js";
 import { Gen2Plugin } from "./calling/gen2-plugin.js";
-import { compileGen2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
+import { compileGen2, packageManifestV2, readFolderManifestV2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
+import { readAnyNdp } from "@nd/ndp";
 import { moduleGeneration } from "./loading/generation.js";
 import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
 import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
 import { LOG_LEVELS, type PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
+import { libraryMounts } from "./managing/library-mounts.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
@@ -300,6 +303,7 @@ export class PluginManager {
   }
 
   private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin | CompiledGen2Plugin> {
+    if (folder.isPackage) return this.compilePackage(folder);
     const file = await compileModuleFile(folder, this.options);
     const generation = "module" in file ? moduleGeneration(file.module) : 1;
     if (generation === 2 && "module" in file) return this.compileGen2(folder, file.module);
@@ -319,12 +323,32 @@ export class PluginManager {
   }
 
   private async compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<PluginRecord | CompiledGen2Plugin> {
-    const id = basename(folder.path);
+    const id = pluginIdOf(folder);
     try {
-      return await compileGen2(folder, module);
+      return compileGen2(folder, module, await readFolderManifestV2(folder, this.warnFor(folder)));
     } catch (error) {
       return { generation: 2, id, folder, error: asPluginError(id, error) };
     }
+  }
+
+  /** A `<id>.ndp` package, read in place: generation 2 only (a generation-1 plugin is a folder). */
+  private async compilePackage(folder: PluginFolder): Promise<PluginRecord | CompiledGen2Plugin> {
+    const id = pluginIdOf(folder);
+    try {
+      const ndp = await readAnyNdp(folder.path);
+      if (ndp.generation !== 2) {
+        throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
+      }
+      const file = await compileModuleBytes(ndp.wasm, `${folder.path}:${WASM_FILE}`, this.options);
+      if ("problem" in file) throw new PluginLoadError(id, file.problem);
+      return compileGen2(folder, file.module, packageManifestV2(folder, ndp.manifest, this.warnFor(folder)));
+    } catch (error) {
+      return { generation: 2, id, folder, error: asPluginError(id, error) };
+    }
+  }
+
+  private warnFor(folder: PluginFolder): (message: string) => void {
+    return (message) => this.logger.warn(message, { plugin: pluginIdOf(folder), folder: folder.path });
   }
 
   /** Takes the plugin's name for its folder, or refuses it when another folder holds that name. */
@@ -430,10 +454,11 @@ export class PluginManager {
     let plugin: Gen2Plugin | undefined;
     try {
       const config = { ...this.options.pluginConfig?.[id] };
+      const access = this.options.pluginAccess?.(id);
       const target = { plugin: undefined as Gen2Plugin | undefined };
       const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input) => target.plugin!.callExport(exportName, input));
       const services = this.hostServices.forPlugin(
-        gen2Description({ id, manifest, config, access: this.options.pluginAccess?.(id), callbacks }),
+        gen2Description({ id, manifest, config, access, callbacks }),
       );
       const image: PluginImage = {
         ...this.imageLimits(id, compiled.module),
@@ -442,6 +467,7 @@ export class PluginManager {
           userImports: compiled.userImports,
           config,
           logLevel: LOG_LEVELS[this.options.pluginLogLevel ?? "info"],
+          libraryMounts: await libraryMounts(manifest, access, this.options.hostServices?.libraries),
         },
       };
       plugin = new Gen2Plugin(id, manifest, image, compiled.exportNames, services, this.runtime());

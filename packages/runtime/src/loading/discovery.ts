@@ -1,8 +1,10 @@
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 export const WASM_FILE = "plugin.wasm";
 export const MANIFEST_FILE = "manifest.json";
+/** A generation-2 package, read in place; its plugin ID is the file name without it. */
+export const PACKAGE_SUFFIX = ".ndp";
 
 /** A folder that holds a plugin: `plugin.wasm` and `manifest.json`. */
 export interface PluginFolder {
@@ -11,6 +13,13 @@ export interface PluginFolder {
   readonly isSymlink: boolean;
   /** Where its files are, as messages name them: a link's target, the folder its author edits. */
   readonly filesPath: string;
+  /** True for a `<id>.ndp` file: its manifest and module are read from the package, never extracted. */
+  readonly isPackage?: boolean;
+}
+
+/** A plugin's ID: its folder's name, or its package's file name without `.ndp`. */
+export function pluginIdOf(folder: PluginFolder): string {
+  return folder.isPackage ? basename(folder.path, PACKAGE_SUFFIX) : basename(folder.path);
 }
 
 /** A subfolder of the plugins folder left out because it lacks a plugin's files. */
@@ -21,7 +30,8 @@ export interface IncompleteFolder {
 }
 
 /**
- * Lists the subfolders of `root` (symlinked ones included) that hold a plugin,
+ * Lists the subfolders of `root` (symlinked ones included) that hold a plugin, and its
+ * `<id>.ndp` packages (non-recursive, the suffix case-sensitive, as Navidrome scans),
  * sorted by path so that load order, and so which of two same-named plugins wins,
  * does not depend on the file system. Subfolders lacking a plugin's files are left out
  * and, when `incomplete` is given, pushed to it.
@@ -35,7 +45,10 @@ export async function discoverPluginFolders(root: string, incomplete?: Incomplet
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".")) continue;
     const path = join(root, entry.name);
-    if (!(await isDirectory(path))) continue;
+    if (!(await isDirectory(path))) {
+      if (entry.name.endsWith(PACKAGE_SUFFIX) && (await isFile(path))) folders.push({ path, isSymlink: false, filesPath: path, isPackage: true });
+      continue;
+    }
     const missing = await missingFiles(path);
     if (missing.length === 0) {
       const isSymlink = (await lstat(path)).isSymbolicLink();
@@ -44,6 +57,10 @@ export async function discoverPluginFolders(root: string, incomplete?: Incomplet
     else incomplete?.push({ path, missing });
   }
   return folders;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -1,9 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import type { ManifestV2 } from "@nd/manifest";
+import { join } from "node:path";
+import {
+  ManifestError,
+  parseManifestV2WithWarnings,
+  pluginIdProblem,
+  validateManifestV2,
+  validateManifestV2Exports,
+  type ManifestV2,
+} from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import { PluginLoadError } from "../errors.js";
-import { MANIFEST_FILE, type PluginFolder } from "./discovery.js";
+import { MANIFEST_FILE, pluginIdOf, type PluginFolder } from "./discovery.js";
 import { gen2ModuleProblems, importsFrom } from "./gen2-linking.js";
 
 /** A generation-2 plugin read and compiled, not yet running. */
@@ -19,22 +26,16 @@ export interface CompiledGen2Plugin {
   readonly userImports: readonly string[];
 }
 
-/** Why a name cannot be a plugin ID, or undefined when it can. */
-export function pluginIdProblem(id: string): string | undefined {
-  if (id === "" || id === "." || id === "..") return `"${id}" is not a plugin ID`;
-  if (/[/\\\0]/.test(id)) return `the plugin ID "${id}" holds a path separator`;
-  return undefined;
-}
-
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
-export async function compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<CompiledGen2Plugin> {
-  const id = basename(folder.path);
+export function compileGen2(folder: PluginFolder, module: WebAssembly.Module, manifest: ManifestV2): CompiledGen2Plugin {
+  const id = pluginIdOf(folder);
   const idProblem = pluginIdProblem(id);
   if (idProblem) throw new PluginLoadError(id, idProblem);
-  const manifest = parseManifestV2(id, await readManifestText(folder, id), join(folder.filesPath, MANIFEST_FILE));
   const [problem] = gen2ModuleProblems(module, id, manifest.permissions);
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  const [crossField] = validateManifestV2Exports(manifest, exportNames);
+  if (crossField) throw new PluginLoadError(id, `manifest validation: ${crossField.path ? `${crossField.path}: ` : ""}${crossField.message}`);
   return {
     generation: 2,
     folder,
@@ -47,33 +48,32 @@ export async function compileGen2(folder: PluginFolder, module: WebAssembly.Modu
   };
 }
 
-async function readManifestText(folder: PluginFolder, id: string): Promise<string> {
+/** Reads and validates a plugin folder's generation-2 manifest.json; what it accepts but ignores goes to `warn`. */
+export async function readFolderManifestV2(folder: PluginFolder, warn: (message: string) => void): Promise<ManifestV2> {
+  const id = pluginIdOf(folder);
   const file = join(folder.filesPath, MANIFEST_FILE);
+  let text: string;
   try {
-    return await readFile(file, "utf8");
+    text = await readFile(file, "utf8");
   } catch (error) {
     throw new PluginLoadError(id, `cannot read ${file}: ${(error as Error).message}`);
   }
+  try {
+    const { manifest, warnings } = parseManifestV2WithWarnings(text, file);
+    for (const warning of warnings) warn(`${file}: ${warning.message}`);
+    return manifest;
+  } catch (error) {
+    if (error instanceof ManifestError) throw new PluginLoadError(id, error.message);
+    throw error;
+  }
 }
 
-/** The fields the runtime relies on: name, author and version are required strings, permissions an object. */
-function parseManifestV2(id: string, text: string, source: string): ManifestV2 {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new PluginLoadError(id, `${source}: not JSON (${(error as Error).message})`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new PluginLoadError(id, `${source}: not a JSON object`);
-  const manifest = value as Record<string, unknown>;
-  for (const field of ["name", "author", "version"]) {
-    if (typeof manifest[field] !== "string" || manifest[field] === "") {
-      throw new PluginLoadError(id, `${source}: "${field}" must be a non-empty string`);
-    }
-  }
-  const permissions = manifest.permissions;
-  if (permissions !== undefined && (typeof permissions !== "object" || permissions === null || Array.isArray(permissions))) {
-    throw new PluginLoadError(id, `${source}: "permissions" must be an object`);
-  }
-  return manifest as unknown as ManifestV2;
+/** Validates the manifest a `.ndp` package holds. */
+export function packageManifestV2(folder: PluginFolder, value: unknown, warn: (message: string) => void): ManifestV2 {
+  const source = `${folder.path}:${MANIFEST_FILE}`;
+  const result = validateManifestV2(value);
+  for (const warning of result.warnings) warn(`${source}: ${warning.message}`);
+  if (result.ok) return result.manifest;
+  const problems = result.problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
+  throw new PluginLoadError(pluginIdOf(folder), `${source} is not a valid generation-2 manifest: ${problems}`);
 }

@@ -36,11 +36,22 @@ export type ModuleFile = { readonly module: WebAssembly.Module } | { readonly pr
 
 export async function compileModuleFile(folder: PluginFolder, caps: ModuleCaps): Promise<ModuleFile> {
   const file = join(folder.filesPath, WASM_FILE);
+  let bytes: Uint8Array;
   try {
-    return { module: await compileCapped(await readFile(file), caps) };
+    bytes = await readFile(file);
+  } catch (error) {
+    return { problem: `${file}: cannot be read (${(error as Error).message})` };
+  }
+  return compileModuleBytes(bytes, file, caps);
+}
+
+/** Module bytes compiled with their caps; `source` names them in the problem. */
+export async function compileModuleBytes(bytes: Uint8Array, source: string, caps: ModuleCaps): Promise<ModuleFile> {
+  try {
+    return { module: await compileCapped(bytes, caps) };
   } catch (error) {
     const why = error instanceof ModuleCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
-    return { problem: `${file}: ${why}` };
+    return { problem: `${source}: ${why}` };
   }
 }
 

@@ -1,18 +1,11 @@
-import type { PluginCallbacks, PluginDescription } from "@nd/host-services";
+import type { PluginAccess, PluginCallbacks, PluginDescription } from "@nd/host-services";
 import type { ManifestV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import type { Gen2Plugin } from "../calling/gen2-plugin.js";
 import { PluginError, PluginLoadError } from "../errors.js";
 import type { Logger } from "../logger.js";
 
-/** The users and libraries a generation-2 plugin may see, from the embedding host's config. */
-export interface PluginAccess {
-  readonly users: "all" | readonly string[];
-  readonly libraries: "all" | readonly number[];
-  readonly writeAccess: boolean;
-}
-
-const NO_ACCESS: PluginAccess = { users: [], libraries: [], writeAccess: false };
+export type { PluginAccess };
 
 /** WebSocket callbacks get a 30 s limit of their own, as in Navidrome. */
 export const WEBSOCKET_CALLBACK_TIMEOUT_MS = 30_000;
@@ -27,17 +20,7 @@ interface Gen2Identity {
 
 /** How the host services know a generation-2 plugin: its ID, its display name, its grants and scopes. */
 export function gen2Description({ id, manifest, config, access, callbacks }: Gen2Identity): PluginDescription {
-  const description = {
-    generation: 2,
-    id,
-    name: manifest.name,
-    permissions: manifest.permissions ?? {},
-    access: access ?? NO_ACCESS,
-    config,
-    callbacks,
-  };
-  // The generation-2 fields arrive with the host services' generation-2 seam; until then they are extra keys.
-  return description as unknown as PluginDescription;
+  return { generation: 2, id, name: manifest.name, permissions: manifest.permissions ?? {}, ...(access && { access }), config, callbacks };
 }
 
 type CallExport = (exportName: string, input: Uint8Array) => Promise<Uint8Array>;
@@ -53,20 +36,19 @@ export function gen2Callbacks(id: string, logger: Logger, closed: () => boolean,
       logger.error(`plugin ${id}: ${exportName} failed: ${(error as Error).message}`, { plugin: id });
     }
   };
-  const callbacks = {
+  return {
     onSchedulerCallback: deliver(Scheduler.callback),
     onTextMessage: deliver(WebSocket.onTextMessage),
-    onBinaryMessage: ({ connectionId, data }: { connectionId: string; data: Uint8Array }) =>
+    onBinaryMessage: ({ connectionId, data }) =>
       deliver(WebSocket.onBinaryMessage)({ connectionId, data: Buffer.from(data).toString("base64") }),
     onError: deliver(WebSocket.onError),
     onClose: deliver(WebSocket.onClose),
-    onTaskExecute: async ({ queueName, taskId, payload, attempt }: { queueName: string; taskId: string; payload: Uint8Array; attempt: number }) => {
+    onTaskExecute: async ({ queueName, taskId, payload, attempt }) => {
       const request = { queueName, taskId, payload: Buffer.from(payload).toString("base64"), attempt };
       const output = await call(TaskWorker.execute, json(request));
       return output.length === 0 ? "" : String(JSON.parse(new TextDecoder().decode(output)));
     },
   };
-  return callbacks as unknown as PluginCallbacks;
 }
 
 /** Runs `nd_on_init` with `{}` when exported; answers its error (the plugin stays loaded, as in Navidrome). */

@@ -2,6 +2,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { SharedCacheHandle } from "@nd/host-services/shared-cache";
 import type { ChannelEnds } from "../channel/worker-channel.js";
 import type { KernelLogLevel } from "./gen2/log-levels.js";
+import type { LibraryMountSpec } from "./wasi-files/index.js";
 
 /** What the worker needs to instantiate a plugin; sent before its first call on that worker. */
 export interface PluginImage {
@@ -40,6 +41,8 @@ export interface Gen2Image {
   readonly config: Readonly<Record<string, string>>;
   /** `get_log_level`'s answer: logs below it are dropped. */
   readonly logLevel: number;
+  /** Library folders shown through WASI (the library permission with `filesystem`). */
+  readonly libraryMounts: readonly LibraryMountSpec[];
 }
 
 /** Messages on the control port: what changes the worker's set of plugins. */

@@ -7,6 +7,7 @@ import type { LogWriter } from "../plugin-instance.js";
 import { PluginMemory } from "../plugin-memory.js";
 import { ExitError } from "../trap.js";
 import { createWasi } from "../wasi.js";
+import { createLibraryFiles, withLibraryFiles } from "../wasi-files/index.js";
 import { utf8 } from "../../channel/fields.js";
 import { Kernel } from "./kernel.js";
 import type { KernelLogLevel } from "./log-levels.js";
@@ -30,6 +31,7 @@ export class Gen2Instance {
   private readonly kernel: Kernel;
   private readonly wasiMemory: PluginMemory;
   private readonly flushOutput: () => void;
+  private readonly closeFiles: () => void;
 
   constructor(
     private readonly image: PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> },
@@ -37,7 +39,7 @@ export class Gen2Instance {
     log: LogWriter,
     kernelLog: KernelLogWriter,
   ) {
-    const { kernelImports, userImports, config, logLevel } = image.gen2;
+    const { kernelImports, userImports, config, logLevel, libraryMounts } = image.gen2;
     const logs = kernelLogLines(kernelLog);
     this.kernel = new Kernel({
       config,
@@ -47,10 +49,12 @@ export class Gen2Instance {
       hostCall,
     });
     const wasi = createWasi(() => this.wasiMemory, log);
+    const files = libraryMounts.length > 0 ? createLibraryFiles(libraryMounts, () => this.memory) : undefined;
+    this.closeFiles = () => files?.closeAll();
     const instance = new WebAssembly.Instance(image.module, {
       [gen2.KERNEL_MODULE]: this.kernel.imports(kernelImports),
       [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes),
-      [WASI_MODULE]: wasi.imports,
+      [WASI_MODULE]: files ? withLibraryFiles(wasi.imports, files) : wasi.imports,
     });
     this.exports = instance.exports;
     const memory = this.exports.memory;
@@ -90,6 +94,7 @@ export class Gen2Instance {
       return failureOutcome(error, this.memoryBytes, this.image.memoryLimitBytes);
     } finally {
       this.flushOutput();
+      this.closeFiles();
     }
   }
 

@@ -1,0 +1,16 @@
+import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
+import { CACHE_FUNCTIONS } from "./cache-functions.js";
+import { CONFIG_FUNCTIONS } from "./config-functions.js";
+import { HTTP_FUNCTIONS } from "./http-functions.js";
+import type { UserFunction } from "./gen2-services.js";
+
+/**
+ * Every `extism:host/user` function nd serves, by import name. A service's functions are
+ * linked for a plugin when its permission (gen2.HOST_SERVICES) is granted.
+ */
+export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.freeze({
+  ...CONFIG_FUNCTIONS,
+  ...ARTWORK_FUNCTIONS,
+  ...CACHE_FUNCTIONS,
+  ...HTTP_FUNCTIONS,
+});

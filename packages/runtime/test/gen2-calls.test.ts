@@ -1,0 +1,168 @@
+import {
+  PermissionError,
+  PluginCallError,
+  PluginLoadError,
+  PluginManager,
+  PluginNotFoundError,
+  PluginNotImplementedError,
+} from "@nd/runtime";
+import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder, watModule } from "@nd/testing";
+import { afterEach, describe, expect, test } from "vitest";
+import { memoryLogger } from "./support/wat-plugins.js";
+
+const managers: PluginManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.close()));
+});
+
+async function start(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
+  const { logger, lines } = memoryLogger();
+  const manager = new PluginManager({ folder, workers: 1, logger, ...options });
+  managers.push(manager);
+  await manager.start();
+  return { manager, lines };
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** An export answering `code` after setting `error` as its error text when given. */
+function answers(exportName: string, code: number, error?: string): string {
+  return `
+  (data (i32.const 512) "${error ?? ""}")
+  (func (export "${exportName}") (result i32)
+    ${error === undefined ? "" : `(call $fail (i32.const 512) (i32.const ${error.length}))`}
+    (i32.const ${code}))`;
+}
+
+describe("loading", () => {
+  test("a module importing extism:host/env is generation 2: its ID is its folder's name, its capabilities come from its exports", async () => {
+    const wasm = gen2WatPlugin(GEN2_ECHO("nd_get_artist_biography") + GEN2_ECHO("nd_test_echo"));
+    const { manager } = await start(pluginsFolder([gen2Plugin("echo-agent", wasm)]));
+    const [info] = manager.list();
+    expect(info).toMatchObject({
+      generation: 2,
+      id: "echo-agent",
+      name: "echo-agent (display)",
+      state: "loaded",
+      capabilities: ["MetadataAgent"],
+    });
+  });
+
+  test("a module of neither generation is refused, saying what it found", async () => {
+    const bare = watModule(`(module (memory (export "memory") 1) (func (export "run")))`);
+    const { manager } = await start(pluginsFolder([{ name: "bare", wasm: bare }]));
+    expect(manager.list()[0]?.error).toBeInstanceOf(PluginLoadError);
+    expect(manager.list()[0]?.error?.message).toMatch(/neither a generation-1 plugin .* exports memory, run/);
+  });
+
+  test("importing a host function of a service not granted fails the load, naming the import, the service and the permission", async () => {
+    const wasm = gen2WatPlugin(GEN2_ECHO("nd_test"), {
+      imports: `(import "extism:host/user" "kvstore_get" (func $kvstore_get (param i64) (result i64)))`,
+    });
+    const { manager } = await start(pluginsFolder([gen2Plugin("greedy", wasm)]));
+    const error = manager.list()[0]?.error;
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error?.message).toContain("extism:host/user.kvstore_get");
+    expect(error?.message).toContain("kvstore service");
+    expect(error?.message).toContain('"kvstore" permission');
+    expect(error?.message).toContain("function not exported in module extism:host/user");
+  });
+
+  test("importing a function the kernel does not have fails the load", async () => {
+    const wasm = gen2WatPlugin(GEN2_ECHO("nd_test"), {
+      imports: `(import "extism:host/env" "teleport" (func $teleport (param i64) (result i64)))`,
+    });
+    const { manager } = await start(pluginsFolder([gen2Plugin("odd-kernel", wasm)]));
+    expect(manager.list()[0]?.error?.message).toContain("extism:host/env.teleport, which is not a function of the Extism kernel");
+  });
+});
+
+describe("calls", () => {
+  test("callExport gives the input and answers the output", async () => {
+    const { manager } = await start(pluginsFolder([gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]));
+    expect(text(await manager.callExport("echo", "nd_test_echo", '{"hello":"world"}'))).toBe('{"hello":"world"}');
+    expect(text(await manager.callExport("echo", "nd_test_echo", new Uint8Array()))).toBe("");
+  });
+
+  test("an error text wins over the return code, even 0", async () => {
+    const wasm = gen2WatPlugin(answers("nd_test_fail", 0, "it broke"));
+    const { manager } = await start(pluginsFolder([gen2Plugin("failing", wasm)]));
+    const call = manager.callExport("failing", "nd_test_fail", "{}");
+    await expect(call).rejects.toBeInstanceOf(PluginCallError);
+    await expect(call).rejects.toThrow("plugin call failed: it broke");
+  });
+
+  test("return code -2 is PluginNotImplementedError and is left out of the metrics; others are failures with the code", async () => {
+    const wasm = gen2WatPlugin(answers("nd_test_unimplemented", -2) + answers("nd_test_one", 1) + answers("nd_test_minus_one", -1));
+    const { manager } = await start(pluginsFolder([gen2Plugin("codes", wasm)]));
+    await expect(manager.callExport("codes", "nd_test_unimplemented")).rejects.toBeInstanceOf(PluginNotImplementedError);
+    await expect(manager.callExport("codes", "nd_test_one")).rejects.toThrow("plugin call exited with code 1");
+    await expect(manager.callExport("codes", "nd_test_minus_one")).rejects.toThrow("plugin call exited with code 4294967295");
+    const methods = manager.metrics("codes").map((m) => m.method).sort();
+    expect(methods).toEqual(["nd_test_minus_one", "nd_test_one"]);
+  });
+
+  test("a missing export is PluginNotFoundError", async () => {
+    const { manager } = await start(pluginsFolder([gen2Plugin("small", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]));
+    await expect(manager.callExport("small", "nd_get_artist_mbid", "{}")).rejects.toBeInstanceOf(PluginNotFoundError);
+    expect(manager.metrics("small")).toEqual([]);
+  });
+
+  test("every call gets a fresh instance whose _initialize runs before the export", async () => {
+    const wasm = gen2WatPlugin(`
+      (global $calls (mut i32) (i32.const 0))
+      (func (export "_initialize") (global.set $calls (i32.add (global.get $calls) (i32.const 1))))
+      (func (export "nd_test_count") (result i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (i32.store8 (i32.const 0) (i32.add (i32.const 48) (global.get $calls)))
+        (call $output (i32.const 0) (i32.const 1))
+        (i32.const 0))`);
+    const { manager } = await start(pluginsFolder([gen2Plugin("counter", wasm)]));
+    for (let i = 0; i < 3; i++) expect(text(await manager.callExport("counter", "nd_test_count"))).toBe("2");
+  });
+
+  test("the kernel's config_get reads the plugin's config by ID; an empty value reads as absent", async () => {
+    const wasm = gen2WatPlugin(
+      `(func (export "nd_test_config") (result i32)
+        (local $value i64)
+        (local.set $value (call $config_get (call $to_block (i32.const 1024) (call $input (i32.const 1024)))))
+        (if (i64.eqz (local.get $value)) (then (return (i32.const 1))))
+        (call $output (i32.const 2048) (call $from_block (local.get $value) (i32.const 2048)))
+        (i32.const 0))`,
+      { imports: `(import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))` },
+    );
+    const pluginConfig = { configured: { apikey: "s3cret", empty: "" } };
+    const { manager } = await start(pluginsFolder([gen2Plugin("configured", wasm)]), { pluginConfig });
+    expect(text(await manager.callExport("configured", "nd_test_config", "apikey"))).toBe("s3cret");
+    await expect(manager.callExport("configured", "nd_test_config", "empty")).rejects.toThrow("exited with code 1");
+    await expect(manager.callExport("configured", "nd_test_config", "constructor")).rejects.toThrow("exited with code 1");
+  });
+
+  test("kernel logs reach the host's logger at their level, tagged with the plugin ID; those below the level are dropped", async () => {
+    const wasm = gen2WatPlugin(
+      `(data (i32.const 512) "hello from the plugin")
+       (data (i32.const 600) "debug detail")
+       (func (export "nd_test_log") (result i32)
+        (call $log_warn (call $to_block (i32.const 512) (i32.const 21)))
+        (call $log_debug (call $to_block (i32.const 600) (i32.const 12)))
+        (i32.const 0))`,
+      {
+        imports: `(import "extism:host/env" "log_warn" (func $log_warn (param i64)))
+          (import "extism:host/env" "log_debug" (func $log_debug (param i64)))`,
+      },
+    );
+    const { manager, lines } = await start(pluginsFolder([gen2Plugin("chatty", wasm)]));
+    await manager.callExport("chatty", "nd_test_log");
+    expect(lines).toContain("warn: [chatty] hello from the plugin");
+    expect(lines.some((line) => line.includes("debug detail"))).toBe(false);
+  });
+
+  test("nd_on_init runs at load; its failure is kept and the plugin stays loaded", async () => {
+    const wasm = gen2WatPlugin(answers("nd_on_init", 1, "no api key") + GEN2_ECHO("nd_test_echo"));
+    const { manager } = await start(pluginsFolder([gen2Plugin("needs-key", wasm)]));
+    const [info] = manager.list();
+    expect(info?.state).toBe("loaded");
+    expect(info?.initError?.message).toContain("no api key");
+    expect(text(await manager.callExport("needs-key", "nd_test_echo", "ok"))).toBe("ok");
+  });
+});

@@ -1,0 +1,86 @@
+import { PluginLimitError, PluginManager, PluginMemoryError, PluginTimeoutError } from "@nd/runtime";
+import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder } from "@nd/testing";
+import { afterEach, expect, test } from "vitest";
+import { memoryLogger } from "./support/wat-plugins.js";
+
+const MIB = 1024 * 1024;
+const managers: PluginManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.close()));
+});
+
+async function start(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
+  const { logger, lines } = memoryLogger();
+  const manager = new PluginManager({ folder, workers: 1, logger, ...options });
+  managers.push(manager);
+  await manager.start();
+  return { manager, lines };
+}
+
+const RUNAWAY = `(func (export "nd_test_spin") (result i32) (loop $forever (br $forever)) (i32.const 0))`;
+
+test("a runaway loop ends at its deadline and another plugin's call still answers", async () => {
+  const folder = pluginsFolder([
+    gen2Plugin("runaway", gen2WatPlugin(RUNAWAY)),
+    gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo"))),
+  ]);
+  const { manager } = await start(folder, { callTimeoutMs: 300 });
+  const spinning = manager.callExport("runaway", "nd_test_spin");
+  const echoed = await manager.callExport("echo", "nd_test_echo", "still here");
+  expect(new TextDecoder().decode(echoed)).toBe("still here");
+  await expect(spinning).rejects.toBeInstanceOf(PluginTimeoutError);
+  expect(new TextDecoder().decode(await manager.callExport("echo", "nd_test_echo", "after"))).toBe("after");
+});
+
+test("growing linear memory past the cap fails the call with PluginMemoryError", async () => {
+  const grow = gen2WatPlugin(`
+    (func (export "nd_test_grow") (result i32)
+      (loop $more (br_if $more (i32.ne (memory.grow (i32.const 16)) (i32.const -1))))
+      unreachable)`);
+  const { manager } = await start(pluginsFolder([gen2Plugin("grower", grow)]), { memoryLimitBytes: 32 * MIB });
+  await expect(manager.callExport("grower", "nd_test_grow")).rejects.toBeInstanceOf(PluginMemoryError);
+});
+
+test("allocating kernel blocks forever fails the call with PluginMemoryError; the host stays well", async () => {
+  const hoard = gen2WatPlugin(`
+    (func (export "nd_test_hoard") (result i32)
+      (loop $more (drop (call $alloc (i64.const 1048576))) (br $more))
+      (i32.const 0))`);
+  const folder = pluginsFolder([gen2Plugin("hoarder", hoard), gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]);
+  const { manager } = await start(folder, { memoryLimitBytes: 32 * MIB });
+  const failure = manager.callExport("hoarder", "nd_test_hoard");
+  await expect(failure).rejects.toBeInstanceOf(PluginMemoryError);
+  await expect(failure).rejects.toThrow("out of memory");
+  expect(new TextDecoder().decode(await manager.callExport("echo", "nd_test_echo", "fine"))).toBe("fine");
+});
+
+test("an output larger than maxResultBytes is refused", async () => {
+  const huge = gen2WatPlugin(`
+    (func (export "nd_test_huge") (result i32)
+      (call $output_set (call $alloc (i64.const 2097152)) (i64.const 2097152))
+      (i32.const 0))`);
+  const { manager } = await start(pluginsFolder([gen2Plugin("huge", huge)]), { maxResultBytes: MIB });
+  const failure = manager.callExport("huge", "nd_test_huge");
+  await expect(failure).rejects.toBeInstanceOf(PluginLimitError);
+  await expect(failure).rejects.toThrow("maxResultBytes");
+});
+
+test("a log flood is cut to a bounded number of lines per call", async () => {
+  const flood = gen2WatPlugin(
+    `(data (i32.const 512) "again")
+     (func (export "nd_test_flood") (result i32)
+      (local $n i32)
+      (local.set $n (i32.const 5000))
+      (loop $more
+        (call $log_info (call $to_block (i32.const 512) (i32.const 5)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $more (local.get $n)))
+      (i32.const 0))`,
+    { imports: `(import "extism:host/env" "log_info" (func $log_info (param i64)))` },
+  );
+  const { manager, lines } = await start(pluginsFolder([gen2Plugin("flood", flood)]));
+  await manager.callExport("flood", "nd_test_flood");
+  const logged = lines.filter((line) => line.startsWith("info: [flood]"));
+  expect(logged.length).toBeLessThanOrEqual(1001);
+  expect(logged.at(-1)).toContain("4000 more lines cut");
+});

@@ -1,0 +1,52 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeNdp } from "@nd/ndp";
+import { PluginManager } from "@nd/runtime";
+import { GEN2_ECHO, gen2WatPlugin, pluginsFolder, watPlugin } from "@nd/testing";
+import { afterEach, expect, test } from "vitest";
+import { memoryLogger } from "./support/wat-plugins.js";
+
+const managers: PluginManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.close()));
+});
+
+async function start(folder: string) {
+  const { logger, lines } = memoryLogger();
+  const manager = new PluginManager({ folder, workers: 1, logger });
+  managers.push(manager);
+  await manager.start();
+  return { manager, lines };
+}
+
+const manifest = { name: "Packaged echo", author: "nd tests", version: "2.0.0" };
+
+test("a <id>.ndp file in the plugins folder is read in place: its ID is the file name, the manifest name is for display", async () => {
+  const folder = pluginsFolder([]);
+  const wasm = gen2WatPlugin(GEN2_ECHO("nd_test_echo"));
+  writeFileSync(join(folder, "packaged.ndp"), await writeNdp({ manifest, wasm }));
+  const { manager } = await start(folder);
+  expect(manager.list()).toEqual([
+    expect.objectContaining({ id: "packaged", name: "Packaged echo", generation: 2, state: "loaded", folder: join(folder, "packaged.ndp") }),
+  ]);
+  expect(new TextDecoder().decode(await manager.callExport("packaged", "nd_test_echo", "in place"))).toBe("in place");
+});
+
+test("a package with a broken manifest fails alone; the suffix is case-sensitive", async () => {
+  const folder = pluginsFolder([]);
+  const wasm = gen2WatPlugin(GEN2_ECHO("nd_test_echo"));
+  writeFileSync(join(folder, "broken.ndp"), await writeNdp({ manifest: '{"name":"x"}', wasm }).catch(() => new Uint8Array([1, 2, 3])));
+  writeFileSync(join(folder, "ignored.NDP"), await writeNdp({ manifest, wasm }));
+  writeFileSync(join(folder, "good.ndp"), await writeNdp({ manifest, wasm }));
+  const { manager } = await start(folder);
+  const states = Object.fromEntries(manager.list().map((info) => [info.id, info.state]));
+  expect(states).toEqual({ broken: "failed", good: "loaded" });
+});
+
+test("a generation-1 module in a package is refused: generation-1 plugins are folders", async () => {
+  const folder = pluginsFolder([]);
+  const gen1 = { ...manifest, description: "gen 1", capabilities: ["MetadataAgent"], permissions: {} };
+  writeFileSync(join(folder, "old.ndp"), await writeNdp({ manifest: gen1, wasm: watPlugin("") }));
+  const { manager } = await start(folder);
+  expect(manager.list()[0]?.error?.message).toContain("generation-1 plugins are installed as folders");
+});
