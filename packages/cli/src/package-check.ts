@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { pluginIdProblem } from "@nd/manifest";
 import { failure } from "./errors.js";
 import { pluginProblems, readPluginPackage, type PluginFiles } from "./plugin-files.js";
 import { PACKAGE_SUFFIX } from "./plugins-folder.js";
@@ -34,10 +35,9 @@ export function packageFileName(id: string): string {
   return `${id}${PACKAGE_SUFFIX}`;
 }
 
-/** An ID becomes a file name in the plugins folder: no separators, no dot names, nothing hidden. */
 function checkedPluginId(id: string): string {
-  if (id === "" || id.startsWith(".") || /[/\\\0]/.test(id)) {
-    throw failure(`${JSON.stringify(id)} cannot be a plugin ID: it becomes a file name in the plugins folder (give another with --id)`);
-  }
+  const problem = pluginIdProblem(id);
+  if (problem) throw failure(`${problem} (give another with --id)`);
+  if (id.startsWith(".")) throw failure(`the plugin ID ${JSON.stringify(id)} starts with "." and would be a hidden file (give another with --id)`);
   return id;
 }

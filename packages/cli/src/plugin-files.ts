@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseManifest, type Manifest, type ManifestV2 } from "@nd/manifest";
-import { moduleGeneration, parseManifestV2Shape, readAnyNdp } from "@nd/ndp";
+import { parseManifest, parseManifestV2, validateManifestV2Exports, type Manifest, type ManifestV2 } from "@nd/manifest";
+import { moduleGeneration, readAnyNdp } from "@nd/ndp";
 import { gen2 } from "@nd/protocol";
 import { checkPluginModule } from "@nd/runtime";
 import { failure } from "./errors.js";
@@ -43,7 +43,7 @@ export async function readPluginFolder(folder: string): Promise<PluginFiles> {
   });
   const bytes = new Uint8Array(wasm);
   return generationOf(bytes) === 2
-    ? { generation: 2, manifest: parseManifestV2Shape(text), wasm: bytes }
+    ? { generation: 2, manifest: parseManifestV2(text, path), wasm: bytes }
     : { generation: 1, manifest: parseManifest(text, path), wasm: bytes };
 }
 
@@ -68,8 +68,9 @@ export function permissionNamesOf(files: { readonly manifest: Manifest | Manifes
 
 /**
  * What would keep the plugin from loading, one sentence each; empty when it would load.
- * Generation 2: the module compiles, and every `extism:host/user` import is a host function
- * whose permission the manifest grants (config needs none).
+ * Generation 2: the module compiles, every `extism:host/user` import is a host function
+ * whose permission the manifest grants (config needs none), and Navidrome's rules tying
+ * permissions to exports hold.
  */
 export async function pluginProblems(files: PluginFiles): Promise<string[]> {
   if (files.generation === 1) return checkPluginModule(files.wasm, files.manifest);
@@ -89,6 +90,8 @@ export async function pluginProblems(files: PluginFiles): Promise<string[]> {
       problems.push(`imports ${from}.${name} of the ${hostFunction.service} service without the "${hostFunction.permission}" permission`);
     }
   }
+  const exported = WebAssembly.Module.exports(module).map((entry) => entry.name);
+  problems.push(...validateManifestV2Exports(files.manifest, exported).map((problem) => problem.message));
   return problems;
 }
 
