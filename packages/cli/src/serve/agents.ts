@@ -1,5 +1,6 @@
 import type { CapabilityName } from "@nd/protocol";
 import { PluginError, type Logger, type PluginManager } from "@nd/runtime";
+import { askGen2Agent } from "./gen2-agent.js";
 
 /** Which plugin gave an answer. */
 export interface Answer<T> {
@@ -18,8 +19,8 @@ export interface AgentFailure {
 type Json = Record<string, unknown>;
 
 /**
- * Asks MetadataAgent plugins the way a music server does: for each piece of information,
- * the agents in order, the first with an answer wins. `order` names agents asked first;
+ * Asks MetadataAgent plugins of both generations the way a music server does: for each piece
+ * of information, the agents in order, the first with an answer wins. `order` names agents asked first;
  * the others follow by name.
  */
 export class AgentChain {
@@ -34,10 +35,14 @@ export class AgentChain {
   agents(): string[] {
     const names = this.manager
       .list()
-      .filter((info) => info.state === "loaded" && info.capabilities.includes("MetadataAgent"))
-      .map((info) => info.name);
+      .filter((info) => info.state === "loaded" && (info.capabilities as readonly string[]).includes("MetadataAgent"))
+      .map((info) => info.id);
     const rank = (name: string) => (this.order.includes(name) ? this.order.indexOf(name) : this.order.length);
     return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  }
+
+  private generationOf(id: string): 1 | 2 | undefined {
+    return this.manager.list().find((info) => info.id === id)?.generation;
   }
 
   async first<T>(method: string, request: Json, pick: (response: Json) => T | undefined): Promise<Answer<T> | undefined> {
@@ -51,6 +56,7 @@ export class AgentChain {
 
   private async ask(plugin: string, capability: CapabilityName, method: string, request: Json): Promise<Json | undefined> {
     try {
+      if (this.generationOf(plugin) === 2) return await askGen2Agent(this.manager, plugin, method, request);
       return (await this.manager.call(plugin, capability, method, request)) as Json;
     } catch (error) {
       if (!(error instanceof PluginError)) throw error;
@@ -112,7 +118,8 @@ export interface ScrobbleRequest {
 export async function fanOutScrobble(manager: PluginManager, request: ScrobbleRequest, nowPlaying: boolean): Promise<ScrobbleResult[]> {
   const method = nowPlaying ? "NowPlaying" : "Scrobble";
   if (request.timestamp === 0n) request.timestamp = BigInt(Math.floor(Date.now() / 1000));
-  const scrobblers = manager.list().filter((info) => info.state === "loaded" && info.capabilities.includes("Scrobbler"));
+  // Generation-2 scrobblers are not fanned out here yet: their requests (TrackInfo) differ from generation 1's.
+  const scrobblers = manager.list().filter((info) => info.state === "loaded" && info.generation === 1 && info.capabilities.includes("Scrobbler"));
   return Promise.all(
     scrobblers.map(async ({ name }): Promise<ScrobbleResult> => {
       try {

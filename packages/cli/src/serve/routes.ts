@@ -150,7 +150,9 @@ function requireOne(url: URL, names: string[]): void {
 
 function listPlugins(manager: PluginManager): unknown {
   return manager.list().map((info) => ({
-    name: info.name,
+    name: info.id,
+    generation: info.generation,
+    ...(info.generation === 2 && info.manifest && { displayName: info.manifest.name }),
     version: info.manifest?.version,
     state: info.state,
     ...(info.error && { error: { kind: info.error.kind, message: info.error.message } }),
@@ -158,7 +160,7 @@ function listPlugins(manager: PluginManager): unknown {
     capabilities: info.capabilities,
     permissions: info.permissions,
     dev: info.isSymlink,
-    metrics: manager.metrics(info.name),
+    metrics: manager.metrics(info.id),
   }));
 }
 

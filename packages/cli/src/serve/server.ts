@@ -92,7 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pollIntervalMs: options.pollIntervalMs,
     onChange: async ({ changed, setChanged }) => {
       if (setChanged) await host.rescan();
-      const names = new Map(host.manager.list().map((info) => [info.folder, info.name]));
+      const names = new Map(host.manager.list().map((info) => [info.folder, info.id]));
       for (const path of changed) await host.reload(names.get(path) ?? path);
     },
   });
