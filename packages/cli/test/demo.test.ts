@@ -47,8 +47,8 @@ describe("nd serve --demo", () => {
 
   test("installs every built example and loads it", () => {
     const assemblyScript = ["as-echo", "as-metadata-agent", "as-scrobbler", "as-subsonic-relay"];
-    expect(demo.installed).toEqual([...assemblyScript, ...(goExamples ? ["go-coverart", "go-echo", "go-live-events"] : [])]);
-    expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
+    expect(demo.installed).toEqual([...assemblyScript, ...(goExamples ? ["go-coverart", "go-echo", "go-gen2-agent", "go-live-events"] : [])]);
+    expect(demo.server.plugins().map((plugin) => [plugin.id, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
     expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
   });
 

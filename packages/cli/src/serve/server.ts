@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
-import { loadConfig, MIN_TOKEN_LENGTH, type HostConfig } from "../config.js";
+import { loadConfig, MIN_TOKEN_LENGTH, redactedStoreUrl, type HostConfig } from "../config.js";
 import { CliError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { managerOptions } from "../manager.js";
@@ -15,6 +15,7 @@ import { PluginLogs } from "./plugin-logs.js";
 import { ServerMetrics } from "./prometheus.js";
 import type { AccessPolicy } from "./request-guard.js";
 import { handle } from "./routes.js";
+import { musicServerProviders } from "./subsonic-providers.js";
 
 export interface ServerOptions {
   /** The plugins folder; created (mode 0700) when missing. Default: the config's. */
@@ -75,13 +76,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await ensurePluginsFolder(folder);
   const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
+  logger.info(config.store ? `plugin state: shared store at ${redactedStoreUrl(config.store.url)}` : `plugin state: SQLite under ${config.dataFolder}/plugin-state`);
   const metrics = new ServerMetrics((): object => host.manager.poolStats());
   const host = new PluginHost(
     {
       ...base,
       onCall: metrics.observe,
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
-      hostServices: { ...base.hostServices, ...options.hostServices },
+      hostServices: { ...base.hostServices, ...musicServerProviders(config.subsonic, logger), ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
