@@ -20,13 +20,13 @@ async function demoSubsonic(): Promise<DemoSubsonic> {
   return server;
 }
 
-test("asked as the first admin account: users from getUsers, libraries from getMusicFolders, songs matched with search3; the log says which", async () => {
+test("asked as the first admin account: users from getUsers, libraries from getMusicFolders, songs matched with search3; the source says which", async () => {
   const subsonic = await demoSubsonic();
   const { lines, logger } = recordingLogger();
 
-  const providers = musicServerProviders(subsonic.config, logger);
+  const { providers, source } = musicServerProviders(subsonic.config, logger);
 
-  expect(lines).toEqual([`info generation-2 users, libraries and matcher: from the Subsonic server ${subsonic.url} (getUsers, getMusicFolders, search3) as admin`]);
+  expect(source).toBe(`the Subsonic server ${subsonic.url} (getUsers, getMusicFolders, search3) as admin`);
   expect(await providers.users.listUsers()).toEqual([
     { id: "demo", userName: "demo", name: "demo", isAdmin: false },
     { id: "admin", userName: "admin", name: "admin", isAdmin: true },
@@ -52,18 +52,19 @@ test("when the server refuses getUsers (no admin account), the users are the con
   const { lines, logger } = recordingLogger();
   const config = { ...subsonic.config, users: { demo: subsonic.config.users.demo! } };
 
-  const users = await musicServerProviders(config, logger).users.listUsers();
+  const users = await musicServerProviders(config, logger).providers.users.listUsers();
 
   expect(users).toEqual([{ id: "demo", userName: "demo", name: "demo", isAdmin: false }]);
-  expect(lines[1]).toMatch(/^warn users for generation-2 plugins: from \[Subsonic.Users\] in the config, since the Subsonic server refused getUsers: /);
+  expect(lines[0]).toMatch(/^warn users for generation-2 plugins: from \[Subsonic.Users\] in the config, since the Subsonic server refused getUsers: /);
 });
 
-test("without a [Subsonic] server the providers answer nothing, and the log says so", async () => {
+test("without a [Subsonic] server the providers answer nothing, and the source says so", async () => {
   const { lines, logger } = recordingLogger();
 
-  const providers = musicServerProviders(undefined, logger);
+  const { providers, source } = musicServerProviders(undefined, logger);
 
   expect(await providers.users.listUsers()).toEqual([]);
   expect(await providers.matcher.matchSongs([{ name: "x" }], { libraryIds: "all" })).toEqual([null]);
-  expect(lines).toEqual(["info generation-2 users, libraries and matcher: none (no [Subsonic] server with an account in the config)"]);
+  expect(source).toBe("none (no [Subsonic] server with an account in the config)");
+  expect(lines).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
 import { loadConfig, MIN_TOKEN_LENGTH, redactedStoreUrl, type HostConfig } from "../config.js";
@@ -76,14 +77,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await ensurePluginsFolder(folder);
   const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
-  logger.info(config.store ? `plugin state: shared store at ${redactedStoreUrl(config.store.url)}` : `plugin state: SQLite under ${config.dataFolder}/plugin-state`);
+  const musicServer = musicServerProviders(config.subsonic, logger);
   const metrics = new ServerMetrics((): object => host.manager.poolStats());
   const host = new PluginHost(
     {
       ...base,
       onCall: metrics.observe,
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
-      hostServices: { ...base.hostServices, ...musicServerProviders(config.subsonic, logger), ...options.hostServices },
+      hostServices: { ...base.hostServices, ...musicServer.providers, ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
@@ -124,7 +125,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
   const url = `http://${formatHost(address)}:${port}`;
-  logger.info(`nd serve listening on ${url} with plugins from ${folder}`, { url, folder, token: access.token !== undefined });
+  const state = config.store ? `the shared store ${redactedStoreUrl(config.store.url)}` : `SQLite under ${join(config.dataFolder, "plugin-state")}`;
+  logger.info(`nd serve listening on ${url} with plugins from ${folder}; generation-2 users, libraries and matcher from ${musicServer.source}; plugin state in ${state}`, {
+    url,
+    folder,
+    token: access.token !== undefined,
+  });
   let closing: Promise<void> | undefined;
   return {
     url,

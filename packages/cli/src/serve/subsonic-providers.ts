@@ -10,6 +10,12 @@ export interface MusicServerProviders {
   readonly matcher: MatcherProvider;
 }
 
+/** The providers, and where they get their answers from, in words for the log. */
+export interface MusicServerSource {
+  readonly providers: MusicServerProviders;
+  readonly source: string;
+}
+
 type Json = Record<string, unknown>;
 type Ask = (endpoint: string, params: Record<string, string>, username?: string) => Promise<Json>;
 
@@ -21,21 +27,26 @@ const SEARCH_CANDIDATES = "20";
  * Providers answered by the Subsonic server `nd serve` forwards to, asked as its first admin
  * account in `[Subsonic.Users]` (else its first account): users from getUsers (or, when the
  * server refuses that, the configured accounts), libraries from getMusicFolders, songs matched
- * with search3. Without a `[Subsonic]` server, empty providers. `logger` is told which.
+ * with search3. Without a `[Subsonic]` server, empty providers. `source` says which; `logger`
+ * is told when the users come from the config instead.
  */
-export function musicServerProviders(server: SubsonicServerConfig | undefined, logger: Logger): MusicServerProviders {
+export function musicServerProviders(server: SubsonicServerConfig | undefined, logger: Logger): MusicServerSource {
   const accounts = Object.entries(server?.users ?? {});
   const account = accounts.find(([, settings]) => settings.admin)?.[0] ?? accounts[0]?.[0];
   if (!server || account === undefined) {
-    logger.info("generation-2 users, libraries and matcher: none (no [Subsonic] server with an account in the config)");
-    return { users: { listUsers: async () => [] }, libraries: { listLibraries: async () => [] }, matcher: { matchSongs: async (songs) => songs.map(() => null) } };
+    return {
+      providers: { users: { listUsers: async () => [] }, libraries: { listLibraries: async () => [] }, matcher: { matchSongs: async (songs) => songs.map(() => null) } },
+      source: "none (no [Subsonic] server with an account in the config)",
+    };
   }
-  logger.info(`generation-2 users, libraries and matcher: from the Subsonic server ${server.url} (getUsers, getMusicFolders, search3) as ${account}`);
   const ask = subsonicAsker(server, account);
   return {
-    users: { listUsers: () => listUsers(ask, server, logger) },
-    libraries: { listLibraries: () => listLibraries(ask) },
-    matcher: { matchSongs: (songs, options) => Promise.all(songs.map((song) => matchSong(ask, song, options.libraryIds, options.username))) },
+    providers: {
+      users: { listUsers: () => listUsers(ask, server, logger) },
+      libraries: { listLibraries: () => listLibraries(ask) },
+      matcher: { matchSongs: (songs, options) => Promise.all(songs.map((song) => matchSong(ask, song, options.libraryIds, options.username))) },
+    },
+    source: `the Subsonic server ${server.url} (getUsers, getMusicFolders, search3) as ${account}`,
   };
 }
 
