@@ -5,6 +5,21 @@ export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js
 export type { Gen1PluginInfo, Gen2PluginInfo } from "./managing/plugin-records.js";
 export type { PluginAccess } from "./managing/gen2-start.js";
 export type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
+export { scrobblerErrorKind } from "./calling/gen2-clients.js";
+export type { LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
+export type {
+  ArtistRef as Gen2ArtistRef,
+  LyricsRequest,
+  LyricsResponse,
+  LyricsText,
+  ScrobblerErrorKind,
+  SonicMatch,
+  SonicMatchesResponse,
+  SonicPathRequest,
+  SonicSimilarTracksRequest,
+  SongRef as Gen2SongRef,
+  TrackInfo as Gen2TrackInfo,
+} from "./calling/gen2-shapes.js";
 export type {
   CapabilityClient,
   DeepPartial,

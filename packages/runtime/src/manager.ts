@@ -1,51 +1,31 @@
 import { availableParallelism } from "node:os";
-import { basename, join } from "node:path";
-import {
-  createHostServices,
-  type HostServices,
-  type HostServicesOptions,
-  type PluginCallbacks,
-  type PluginHostServices,
-  ownPluginConfig,
-  pluginConfigAsSeen,
-  recoverSharedCache,
-} from "@nd/host-services";
+import { createHostServices, type HostServices, type HostServicesOptions, recoverSharedCache } from "@nd/host-services";
 import type { CapabilityName } from "@nd/protocol";
-import {
-  capabilityClient,
-  type LifecycleManagementClient,
-  type MetadataAgentClient,
-  type SchedulerCallbackClient,
-  type ScrobblerClient,
-  type WebSocketCallbackClient,
+import type {
+  LifecycleManagementClient,
+  MetadataAgentClient,
+  SchedulerCallbackClient,
+  ScrobblerClient,
+  WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
-import { discoverPluginFolders, pluginIdOf, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
-import { PluginError, PluginLoadError, PluginNotImplementedError, PluginUnavailableError } from "./errors.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import type { LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
+import type { Gen2Plugin } from "./calling/gen2-plugin.js";
 import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
-import {
-  compileModuleBytes,
-  compileModuleFile,
-  compilePlugin,
-  initialize,
-  mapWithLimit,
-  readManifest,
-  verifyCapabilities,
-  type CompiledPlugin,
-} from "./loading/plugin-loader.js";
-import { Plugin, type PluginRuntime } from "./calling/plugin.js";
+import type { Plugin } from "./calling/plugin.js";
+import { PluginError, PluginLoadError, PluginNotImplementedError, PluginUnavailableError } from "./errors.js";
+import { discoverPluginFolders, WASM_FILE, type IncompleteFolder, type PluginFolder } from "./loading/discovery.js";
+import { mapWithLimit } from "./loading/plugin-loader.js";
+import { consoleLogger, type Logger } from "./logger.js";
 import { resolveManagerOptions, type ResolvedManagerOptions } from "./manager-options.js";
-import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
-import { assertJspi } from "./threads/worker/jspi.js";
-import type { LogLine, PluginImage } from "./threads/worker/messages.js";
-import { Gen2Plugin } from "./calling/gen2-plugin.js";
-import { compileGen2, packageManifestV2, readFolderManifestV2, type CompiledGen2Plugin } from "./loading/gen2-loader.js";
-import { readAnyNdp } from "@nd/ndp";
-import { moduleGeneration } from "./loading/generation.js";
+import { ClientViews } from "./managing/client-views.js";
+import type { PluginAccess } from "./managing/gen2-start.js";
+import { asRecord, compileFolder, type Compiled } from "./managing/plugin-compiler.js";
 import { describe, idOf, type PluginInfo, type PluginRecord, type PluginState } from "./managing/plugin-records.js";
-import { gen2Callbacks, gen2Description, initializeGen2, type PluginAccess } from "./managing/gen2-start.js";
-import { LOG_LEVELS, type PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
-import { libraryMounts } from "./managing/library-mounts.js";
+import { PluginStarter } from "./managing/plugin-starter.js";
+import type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
+import { assertJspi } from "./threads/worker/jspi.js";
+import type { LogLine } from "./threads/worker/messages.js";
+import { WorkerPool, type PoolHost, type PoolStats } from "./threads/worker-pool.js";
 
 export interface PluginManagerOptions {
   /** The plugins folder: each subfolder (or symlink to one) with plugin.wasm + manifest.json is a plugin. */
@@ -107,6 +87,7 @@ export class PluginManager {
   private readonly logger: Logger;
   private readonly hostServices: HostServices;
   private readonly metricsStore: Metrics;
+  private readonly starter: PluginStarter;
   /** Keyed by folder path. */
   private readonly records = new Map<string, PluginRecord>();
   /** Incomplete subfolders already reported (path and missing files), so each is said once. */
@@ -114,9 +95,13 @@ export class PluginManager {
   /** Every plugin version that may still run, keyed by id: current ones and those finishing after a reload. */
   private readonly versions = new Map<string, Plugin | Gen2Plugin>();
   private pool?: WorkerPool;
-  private generation = 0;
   private closed = false;
   private closing?: Promise<void>;
+  private readonly views = new ClientViews(
+    () => this.list(),
+    (...args) => this.call(...args),
+    (...args) => this.callExport(...args),
+  );
 
   constructor(options: PluginManagerOptions) {
     assertJspi();
@@ -124,6 +109,16 @@ export class PluginManager {
     this.logger = options.logger ?? consoleLogger;
     this.hostServices = createHostServices({ logger: this.logger, ...options.hostServices });
     this.metricsStore = new Metrics(options.onCall);
+    this.starter = new PluginStarter({
+      options: this.options,
+      logger: this.logger,
+      hostServices: this.hostServices,
+      metrics: this.metricsStore,
+      pool: () => this.pool!,
+      closed: () => this.closed,
+      register: (plugin) => void this.versions.set(plugin.id, plugin),
+      retire: (plugin) => this.retire(plugin),
+    });
   }
 
   /** Loads every plugin of the folder. A plugin that fails is reported in `list()`; the others load. */
@@ -150,7 +145,7 @@ export class PluginManager {
   async reload(name: string): Promise<PluginInfo> {
     const old = this.recordOf(name);
     if (!old) throw new PluginUnavailableError(name, `no plugin named "${name}" in ${this.options.folder}`);
-    const next = await this.startCompiled(this.claim(await this.compile(old.folder)));
+    const next = await this.starter.start(this.claim(await this.compile(old.folder)));
     if (!next.plugin && old.plugin) return this.keepRunning(old, next.error);
     const record = this.install(next);
     this.logger.info(`plugin ${name} reloaded`, { plugin: name, state: describe(record).state });
@@ -219,24 +214,36 @@ export class PluginManager {
     return plugin;
   }
 
+  /** Metadata agents of both generations, behind generation 1's client. */
   metadataAgents(): MetadataAgentClient[] {
-    return this.clients("MetadataAgent");
+    return this.views.metadataAgents();
   }
 
+  /** Scrobblers of both generations, behind generation 1's client. */
   scrobblers(): ScrobblerClient[] {
-    return this.clients("Scrobbler");
+    return this.views.scrobblers();
   }
 
   schedulerCallbacks(): SchedulerCallbackClient[] {
-    return this.clients("SchedulerCallback");
+    return this.views.schedulerCallbacks();
   }
 
   webSocketCallbacks(): WebSocketCallbackClient[] {
-    return this.clients("WebSocketCallback");
+    return this.views.webSocketCallbacks();
   }
 
   lifecycleManagers(): LifecycleManagementClient[] {
-    return this.clients("LifecycleManagement");
+    return this.views.lifecycleManagers();
+  }
+
+  /** Generation-2 Lyrics plugins. */
+  lyricsProviders(): LyricsClient[] {
+    return this.views.lyricsProviders();
+  }
+
+  /** Generation-2 SonicSimilarity plugins. */
+  sonicSimilarity(): SonicSimilarityClient[] {
+    return this.views.sonicSimilarity();
   }
 
   /** Threads, CPU slots busy, threads waiting in host calls, idle threads and queued calls. */
@@ -291,10 +298,8 @@ export class PluginManager {
     };
   }
 
-  private clients<C>(capability: CapabilityName): C[] {
-    return this.list()
-      .filter((info) => info.state === "loaded" && info.generation === 1 && info.capabilities.includes(capability))
-      .map((info) => capabilityClient<C>(info.name, capability, (...args) => this.call(...args)));
+  private compile(folder: PluginFolder): Promise<Compiled> {
+    return compileFolder(folder, { caps: this.options, logger: this.logger });
   }
 
   private recordOf(name: string): PluginRecord | undefined {
@@ -302,57 +307,8 @@ export class PluginManager {
     return undefined;
   }
 
-  private async compile(folder: PluginFolder): Promise<PluginRecord | CompiledPlugin | CompiledGen2Plugin> {
-    if (folder.isPackage) return this.compilePackage(folder);
-    const file = await compileModuleFile(folder, this.options);
-    const generation = "module" in file ? moduleGeneration(file.module) : 1;
-    if (generation === 2 && "module" in file) return this.compileGen2(folder, file.module);
-    if (typeof generation === "string") {
-      return { folder, error: new PluginLoadError(basename(folder.path), `${join(folder.filesPath, WASM_FILE)} ${generation}`) };
-    }
-    try {
-      const manifest = await readManifest(folder, (message) => this.logger.warn(message, { folder: folder.path }));
-      try {
-        return compilePlugin(folder, manifest, file);
-      } catch (error) {
-        return { folder, manifest, error: asPluginError(manifest.name, error) };
-      }
-    } catch (error) {
-      return { folder, error: asPluginError(basename(folder.path), error) };
-    }
-  }
-
-  private async compileGen2(folder: PluginFolder, module: WebAssembly.Module): Promise<PluginRecord | CompiledGen2Plugin> {
-    const id = pluginIdOf(folder);
-    try {
-      return compileGen2(folder, module, await readFolderManifestV2(folder, this.warnFor(folder)));
-    } catch (error) {
-      return { generation: 2, id, folder, error: asPluginError(id, error) };
-    }
-  }
-
-  /** A `<id>.ndp` package, read in place: generation 2 only (a generation-1 plugin is a folder). */
-  private async compilePackage(folder: PluginFolder): Promise<PluginRecord | CompiledGen2Plugin> {
-    const id = pluginIdOf(folder);
-    try {
-      const ndp = await readAnyNdp(folder.path);
-      if (ndp.generation !== 2) {
-        throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
-      }
-      const file = await compileModuleBytes(ndp.wasm, `${folder.path}:${WASM_FILE}`, this.options);
-      if ("problem" in file) throw new PluginLoadError(id, file.problem);
-      return compileGen2(folder, file.module, packageManifestV2(folder, ndp.manifest, this.warnFor(folder)));
-    } catch (error) {
-      return { generation: 2, id, folder, error: asPluginError(id, error) };
-    }
-  }
-
-  private warnFor(folder: PluginFolder): (message: string) => void {
-    return (message) => this.logger.warn(message, { plugin: pluginIdOf(folder), folder: folder.path });
-  }
-
   /** Takes the plugin's name for its folder, or refuses it when another folder holds that name. */
-  private claim<R extends PluginRecord | CompiledPlugin | CompiledGen2Plugin>(record: R): R | PluginRecord {
+  private claim<R extends Compiled>(record: R): R | PluginRecord {
     const name = "generation" in record && record.generation === 2 ? record.id : record.manifest?.name;
     const holder = name === undefined ? undefined : this.recordOf(name);
     if (name && holder && holder.folder.path !== record.folder.path) {
@@ -363,13 +319,8 @@ export class PluginManager {
     return record;
   }
 
-  private async activate(compiled: PluginRecord | CompiledPlugin | CompiledGen2Plugin): Promise<PluginRecord> {
-    return this.install(await this.startCompiled(compiled));
-  }
-
-  private startCompiled(compiled: PluginRecord | CompiledPlugin | CompiledGen2Plugin): Promise<PluginRecord> {
-    if (!("module" in compiled)) return Promise.resolve(compiled);
-    return "generation" in compiled ? this.startGen2(compiled) : this.startPlugin(compiled);
+  private async activate(compiled: Compiled): Promise<PluginRecord> {
+    return this.install(await this.starter.start(compiled));
   }
 
   /** Makes a record the folder's current one, retiring the version it replaces. */
@@ -391,125 +342,6 @@ export class PluginManager {
       folder: running.folder.path,
     });
     return describe(record);
-  }
-
-  private async startPlugin(compiled: CompiledPlugin): Promise<PluginRecord> {
-    const { folder, manifest } = compiled;
-    let plugin: Plugin | undefined;
-    try {
-      plugin = await this.createPlugin(compiled);
-      await verifyCapabilities(plugin);
-      const initError = await initialize(plugin, this.configOf(manifest.name));
-      return { folder, manifest, plugin, ...(initError && { initError }) };
-    } catch (error) {
-      if (plugin) void this.retire(plugin);
-      return { folder, manifest, error: asPluginError(manifest.name, error) };
-    }
-  }
-
-  /** Gives a compiled plugin its host services (which may refuse its permissions) and registers it. */
-  private async createPlugin(compiled: CompiledPlugin): Promise<Plugin> {
-    const { manifest } = compiled;
-    // Callbacks go to this very version: events may arrive while OnInit still runs.
-    const target = { plugin: undefined as Plugin | undefined };
-    const services = this.hostServices.forPlugin({
-      name: manifest.name,
-      permissions: manifest.permissions,
-      config: this.configOf(manifest.name),
-      callbacks: this.callbacksOf(manifest.name, (capability, method, request) => target.plugin!.call(capability, method, request)),
-    });
-    const image = {
-      ...this.imageLimits(manifest.name, compiled.module),
-      envImports: compiled.envImports,
-      localReplies: await localReplies(services, compiled.envImports),
-      sharedCache: services.cache?.shared,
-    };
-    const plugin = new Plugin(manifest, image, compiled.exportNames, services, this.runtime());
-    target.plugin = plugin;
-    this.versions.set(plugin.id, plugin);
-    return plugin;
-  }
-
-  /** What every image carries, both generations alike: its identity, module and limits. */
-  private imageLimits(name: string, module: WebAssembly.Module) {
-    return {
-      pluginId: `${name}#${++this.generation}`,
-      pluginName: name,
-      module,
-      envImports: [],
-      localReplies: {},
-      memoryLimitBytes: this.options.memoryLimitBytes,
-      maxResultBytes: this.options.maxResultBytes,
-      maxResultEntries: this.options.maxResultEntries,
-      maxResultMessages: this.options.maxResultMessages,
-      maxHostCallRequestBytes: this.options.maxHostCallRequestBytes,
-      maxIdleMemoryBytes: this.options.maxIdleMemoryBytes,
-      maxIdleInstances: this.options.maxInstancesPerPlugin,
-    } satisfies PluginImage;
-  }
-
-  /** Starts a generation-2 plugin: its services, its image, then nd_on_init (a failure is logged; the plugin stays). */
-  private async startGen2(compiled: CompiledGen2Plugin): Promise<PluginRecord> {
-    const { folder, id, manifest } = compiled;
-    let plugin: Gen2Plugin | undefined;
-    try {
-      const config = { ...this.options.pluginConfig?.[id] };
-      const access = this.options.pluginAccess?.(id);
-      const target = { plugin: undefined as Gen2Plugin | undefined };
-      const callbacks = gen2Callbacks(id, this.logger, () => this.closed, (exportName, input) => target.plugin!.callExport(exportName, input));
-      const services = this.hostServices.forPlugin(
-        gen2Description({ id, manifest, config, access, callbacks }),
-      );
-      const image: PluginImage = {
-        ...this.imageLimits(id, compiled.module),
-        gen2: {
-          kernelImports: compiled.kernelImports,
-          userImports: compiled.userImports,
-          config,
-          logLevel: LOG_LEVELS[this.options.pluginLogLevel ?? "info"],
-          libraryMounts: await libraryMounts(manifest, access, this.options.hostServices?.libraries),
-        },
-      };
-      plugin = new Gen2Plugin(id, manifest, image, compiled.exportNames, services, this.runtime());
-      target.plugin = plugin;
-      this.versions.set(plugin.id, plugin);
-      const initError = await initializeGen2(plugin);
-      return { generation: 2, id, folder, manifest, plugin, ...(initError && { initError }) };
-    } catch (error) {
-      if (plugin) void this.retire(plugin);
-      return { generation: 2, id, folder, manifest, error: asPluginError(id, error) };
-    }
-  }
-
-  private configOf(name: string): Record<string, string> {
-    return pluginConfigAsSeen(ownPluginConfig(this.options.pluginConfig, name));
-  }
-
-  private runtime(): PluginRuntime {
-    const { callTimeoutMs, maxInstancesPerPlugin, memoryLimitBytes, maxQueuedCallsPerPlugin } = this.options;
-    const settings = { callTimeoutMs, maxInstances: maxInstancesPerPlugin, maxQueued: maxQueuedCallsPerPlugin, memoryLimitBytes };
-    return { pool: this.pool!, metrics: this.metricsStore, settings };
-  }
-
-  private callbacksOf(
-    name: string,
-    call: (capability: CapabilityName, method: string, request: unknown) => Promise<unknown>,
-  ): PluginCallbacks {
-    const deliver = (capability: CapabilityName, method: string) => async (request: unknown) => {
-      if (this.closed) return;
-      try {
-        await call(capability, method, request);
-      } catch (error) {
-        this.logger.warn(`plugin ${name}: ${capability}.${method} failed: ${(error as Error).message}`, { plugin: name });
-      }
-    };
-    return {
-      onSchedulerCallback: deliver("SchedulerCallback", "OnSchedulerCallback"),
-      onTextMessage: deliver("WebSocketCallback", "OnTextMessage"),
-      onBinaryMessage: deliver("WebSocketCallback", "OnBinaryMessage"),
-      onError: deliver("WebSocketCallback", "OnError"),
-      onClose: deliver("WebSocketCallback", "OnClose"),
-    };
   }
 
   private unload(path: string, record: PluginRecord): void {
@@ -542,17 +374,6 @@ export class PluginManager {
   }
 }
 
-/** Host functions whose reply is fixed for a load (the plugin's config), answered inside the worker. */
-const LOCALLY_ANSWERED = ["get_config", "get_plugin_config"];
-
-async function localReplies(services: PluginHostServices, envImports: readonly string[]): Promise<Record<string, Uint8Array>> {
-  const replies: Record<string, Uint8Array> = {};
-  for (const name of envImports.filter((name) => LOCALLY_ANSWERED.includes(name))) {
-    replies[name] = await services.call(name, new Uint8Array());
-  }
-  return replies;
-}
-
 /** Resolves when `work` does, or after `ms`, whichever comes first. */
 async function withinGrace(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -561,19 +382,8 @@ async function withinGrace(work: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A compiled plugin's record before it runs, or the record itself. */
-function asRecord(record: PluginRecord | CompiledPlugin | CompiledGen2Plugin): PluginRecord {
-  if ("generation" in record && record.generation === 2) {
-    return { generation: 2, id: record.id, folder: record.folder, manifest: record.manifest };
-  }
-  return { folder: record.folder, manifest: record.manifest as PluginRecord["manifest"] & CompiledPlugin["manifest"] } as PluginRecord;
-}
-
 /** The logger method a kernel log level goes to (the logger has no trace). */
 function loggerLevel(level: LogLine["level"]): "debug" | "info" | "warn" | "error" {
   return level === undefined || level === "trace" ? "debug" : level;
 }
 
-function asPluginError(plugin: string, error: unknown): PluginError {
-  return error instanceof PluginError ? error : new PluginLoadError(plugin, (error as Error).message ?? String(error));
-}

@@ -77,6 +77,74 @@ describe("loading", () => {
   });
 });
 
+test("a kernel or host function imported with another signature fails the load, naming both", async () => {
+  const kernel = gen2WatPlugin(GEN2_ECHO("nd_test"), {
+    imports: `(import "extism:host/env" "var_get" (func $var_get (param i32) (result i64)))`,
+  });
+  const user = gen2WatPlugin(GEN2_ECHO("nd_test"), {
+    imports: `(import "extism:host/user" "config_get" (func $config_get (param i64 i64) (result i64)))`,
+  });
+  const { manager } = await start(pluginsFolder([gen2Plugin("kernel-sig", kernel), gen2Plugin("user-sig", user)]));
+  const [first, second] = manager.list();
+  expect(first?.error?.message).toContain("imports extism:host/env.var_get as (i32) -> i64, but the host's is (i64) -> i64");
+  expect(second?.error?.message).toContain("imports extism:host/user.config_get as (i64, i64) -> i64, but the host's is (i64) -> i64");
+});
+
+describe("the kernel", () => {
+  test("variables live for one call; u64 loads and stores are little-endian; error_get and input_offset answer", async () => {
+    const wasm = gen2WatPlugin(
+      `(data (i32.const 512) "key")
+       (func (export "nd_test_vars") (result i32)
+         (local $key i64) (local $value i64) (local $seen i64)
+         (local.set $key (call $to_block (i32.const 512) (i32.const 3)))
+         (local.set $seen (call $var_get (local.get $key)))
+         (local.set $value (call $alloc (i64.const 8)))
+         (call $store_u64 (local.get $value) (i64.const 0x0102030405060708))
+         (call $var_set (local.get $key) (local.get $value))
+         ;; byte 0 of a little-endian u64 is its lowest
+         (if (i32.ne (call $load_u8 (local.get $value)) (i32.const 8)) (then (return (i32.const 3))))
+         (if (i64.ne (call $load_u64 (call $var_get (local.get $key))) (i64.const 0x0102030405060708)) (then (return (i32.const 4))))
+         (if (i64.ne (call $error_get) (i64.const 0)) (then (return (i32.const 5))))
+         (if (i64.ne (call $length (call $input_offset)) (call $input_length)) (then (return (i32.const 6))))
+         (i32.wrap_i64 (local.get $seen)))`,
+      {
+        imports: `(import "extism:host/env" "var_get" (func $var_get (param i64) (result i64)))
+          (import "extism:host/env" "var_set" (func $var_set (param i64 i64)))
+          (import "extism:host/env" "load_u64" (func $load_u64 (param i64) (result i64)))
+          (import "extism:host/env" "store_u64" (func $store_u64 (param i64 i64)))
+          (import "extism:host/env" "error_get" (func $error_get (result i64)))
+          (import "extism:host/env" "input_offset" (func $input_offset (result i64)))`,
+      },
+    );
+    const { manager } = await start(pluginsFolder([gen2Plugin("vars", wasm)]));
+    // A variable set by the first call is gone for the second: var_get answers 0, the call returns 0.
+    for (let i = 0; i < 2; i++) expect(await manager.callExport("vars", "nd_test_vars", "some input")).toEqual(new Uint8Array());
+  });
+
+  test("a handle naming no block traps the call", async () => {
+    const wasm = gen2WatPlugin(`(func (export "nd_test_wild") (result i32) (drop (call $load_u8 (i64.const 0x7fff000000001234))) (i32.const 0))`);
+    const { manager } = await start(pluginsFolder([gen2Plugin("wild", wasm)]));
+    await expect(manager.callExport("wild", "nd_test_wild")).rejects.toThrow("names no block");
+  });
+
+  test("variables past 1 MiB trap the call", async () => {
+    const wasm = gen2WatPlugin(
+      `(data (i32.const 512) "k0")
+       (func (export "nd_test_hog") (result i32)
+         (local $i i32)
+         (loop $more
+           (i32.store8 (i32.const 513) (i32.add (i32.const 48) (local.get $i)))
+           (call $var_set (call $to_block (i32.const 512) (i32.const 2)) (call $alloc (i64.const 300000)))
+           (local.set $i (i32.add (local.get $i) (i32.const 1)))
+           (br_if $more (i32.lt_u (local.get $i) (i32.const 5))))
+         (i32.const 0))`,
+      { imports: `(import "extism:host/env" "var_set" (func $var_set (param i64 i64)))` },
+    );
+    const { manager } = await start(pluginsFolder([gen2Plugin("hog", wasm)]));
+    await expect(manager.callExport("hog", "nd_test_hog")).rejects.toThrow("variables would pass 1048576 bytes");
+  });
+});
+
 describe("calls", () => {
   test("callExport gives the input and answers the output", async () => {
     const { manager } = await start(pluginsFolder([gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]));

@@ -50,3 +50,24 @@ test("a generation-1 module in a package is refused: generation-1 plugins are fo
   const { manager } = await start(folder);
   expect(manager.list()[0]?.error?.message).toContain("generation-1 plugins are installed as folders");
 });
+
+test("reload by ID picks up a changed package; a folder and a package with one ID: the first in path order wins", async () => {
+  const folder = pluginsFolder([]);
+  const answer = (text: string) =>
+    gen2WatPlugin(`(data (i32.const 512) "${text}") (func (export "nd_test_say") (result i32) (call $output (i32.const 512) (i32.const ${text.length})) (i32.const 0))`);
+  writeFileSync(join(folder, "talker.ndp"), await writeNdp({ manifest, wasm: answer("first") }));
+  const { manager } = await start(folder);
+  const say = async () => new TextDecoder().decode(await manager.callExport("talker", "nd_test_say"));
+  expect(await say()).toBe("first");
+  writeFileSync(join(folder, "talker.ndp"), await writeNdp({ manifest, wasm: answer("second") }));
+  await expect(manager.reload("talker")).resolves.toMatchObject({ id: "talker", state: "loaded" });
+  expect(await say()).toBe("second");
+
+  const twins = pluginsFolder([{ name: "twin", wasm: answer("folder"), manifest }]);
+  writeFileSync(join(twins, "twin.ndp"), await writeNdp({ manifest, wasm: answer("package") }));
+  const { manager: second } = await start(twins);
+  expect(second.list().map(({ folder: path, state }) => ({ path, state }))).toEqual([
+    { path: join(twins, "twin"), state: "loaded" },
+    { path: join(twins, "twin.ndp"), state: "failed" },
+  ]);
+});

@@ -2,6 +2,12 @@ import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
 import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import { HTTP_FUNCTIONS } from "./http-functions.js";
+import { LIBRARY_FUNCTIONS } from "./library-functions.js";
+import { MATCHER_FUNCTIONS } from "./matcher-functions.js";
+import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
+import { SUBSONICAPI_FUNCTIONS } from "./subsonicapi-functions.js";
+import { USERS_FUNCTIONS } from "./users-functions.js";
+import { WEBSOCKET_FUNCTIONS } from "./websocket-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -13,4 +19,10 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...ARTWORK_FUNCTIONS,
   ...CACHE_FUNCTIONS,
   ...HTTP_FUNCTIONS,
+  ...SCHEDULER_FUNCTIONS,
+  ...WEBSOCKET_FUNCTIONS,
+  ...SUBSONICAPI_FUNCTIONS,
+  ...USERS_FUNCTIONS,
+  ...LIBRARY_FUNCTIONS,
+  ...MATCHER_FUNCTIONS,
 });

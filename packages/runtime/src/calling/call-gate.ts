@@ -18,14 +18,16 @@ export class CallGate {
     this.semaphore = new Semaphore(runtime.settings.maxInstances, runtime.settings.maxQueued);
   }
 
-  async run(exportName: string, request: Uint8Array | undefined): Promise<CallOutcome> {
+  /** Runs one call; `timeoutMs` may only shorten the host's deadline. */
+  async run(exportName: string, request: Uint8Array | undefined, timeoutMs?: number): Promise<CallOutcome> {
     if (!this.semaphore.tryAcquire()) {
       if (!this.semaphore.canWait) throw this.busy();
       await this.semaphore.acquire();
     }
     try {
       const { pool, settings } = this.runtime;
-      return await pool.run({ pluginId: this.pluginId, exportName, request, timeoutMs: settings.callTimeoutMs });
+      const deadline = Math.min(timeoutMs ?? settings.callTimeoutMs, settings.callTimeoutMs);
+      return await pool.run({ pluginId: this.pluginId, exportName, request, timeoutMs: deadline });
     } finally {
       this.semaphore.release();
     }

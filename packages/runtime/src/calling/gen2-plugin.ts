@@ -45,12 +45,12 @@ export class Gen2Plugin {
    * text wins over the return code; -2 is PluginNotImplementedError, a missing export
    * PluginNotFoundError (neither counted in the metrics).
    */
-  async callExport(exportName: string, input: Uint8Array): Promise<Uint8Array> {
+  async callExport(exportName: string, input: Uint8Array, options: { timeoutMs?: number } = {}): Promise<Uint8Array> {
     if (!this.exportNames.has(exportName)) {
       throw new PluginNotFoundError(this.name, `function not found: ${exportName} (${this.name} does not export it)`);
     }
     const started = performance.now();
-    const outcome = await this.gate.run(exportName, input);
+    const outcome = await this.gate.run(exportName, input, options.timeoutMs);
     try {
       const output = this.outputOf(exportName, outcome);
       this.record(exportName, started, "ok");

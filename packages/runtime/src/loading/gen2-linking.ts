@@ -23,7 +23,12 @@ export function importsFrom(module: WebAssembly.Module, from: string): string[] 
  * config always does), names that are no host function, kernel imports the kernel does not
  * have or with another signature, imports of other modules, and a missing memory export.
  */
-export function gen2ModuleProblems(module: WebAssembly.Module, plugin: string, permissions: PermissionsV2 | undefined): PluginError[] {
+export function gen2ModuleProblems(
+  module: WebAssembly.Module,
+  plugin: string,
+  permissions: PermissionsV2 | undefined,
+  signatures?: ReadonlyMap<string, string>,
+): PluginError[] {
   const granted = new Set<string>(grantedPermissionsV2(permissions));
   const problems: PluginError[] = [];
   for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
@@ -31,6 +36,10 @@ export function gen2ModuleProblems(module: WebAssembly.Module, plugin: string, p
       problems.push(new PluginLoadError(plugin, `imports ${kind} ${from}.${name}, which the host does not provide`));
     } else if (from === gen2.KERNEL_MODULE && !Object.hasOwn(gen2.KERNEL_FUNCTIONS, name)) {
       problems.push(new PluginLoadError(plugin, `imports ${from}.${name}, which is not a function of the Extism kernel`));
+    } else if (from !== WASI_MODULE && !signatureMatches(from, name, signatures)) {
+      const expected = expectedSignature(from, name);
+      const found = signatures?.get(`${from}\0${name}`);
+      problems.push(new PluginLoadError(plugin, `imports ${from}.${name} as ${found}, but the host's is ${expected}`));
     } else if (from === gen2.USER_MODULE) {
       const fn = gen2.findHostFunction(name);
       if (!fn) problems.push(new PluginLoadError(plugin, `imports ${from}.${name}, which is not a host function (${MISSING})`));
@@ -49,4 +58,14 @@ export function gen2ModuleProblems(module: WebAssembly.Module, plugin: string, p
     problems.push(new PluginLoadError(plugin, `does not export the memory "memory"`));
   }
   return problems;
+}
+
+/** Every `extism:host/user` function is `(i64) -> i64`; the kernel's are in gen2.KERNEL_FUNCTIONS. */
+function expectedSignature(from: string, name: string): string {
+  return from === gen2.KERNEL_MODULE ? gen2.KERNEL_FUNCTIONS[name as gen2.KernelFunctionName] : "(i64) -> i64";
+}
+
+function signatureMatches(from: string, name: string, signatures: ReadonlyMap<string, string> | undefined): boolean {
+  const found = signatures?.get(`${from}\0${name}`);
+  return found === undefined || found === expectedSignature(from, name);
 }

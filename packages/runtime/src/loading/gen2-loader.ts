@@ -12,6 +12,8 @@ import { gen2 } from "@nd/protocol";
 import { PluginLoadError } from "../errors.js";
 import { MANIFEST_FILE, pluginIdOf, type PluginFolder } from "./discovery.js";
 import { gen2ModuleProblems, importsFrom } from "./gen2-linking.js";
+import { functionImportSignatures } from "./import-signatures.js";
+import type { CompiledModule } from "./plugin-loader.js";
 
 /** A generation-2 plugin read and compiled, not yet running. */
 export interface CompiledGen2Plugin {
@@ -27,11 +29,12 @@ export interface CompiledGen2Plugin {
 }
 
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
-export function compileGen2(folder: PluginFolder, module: WebAssembly.Module, manifest: ManifestV2): CompiledGen2Plugin {
+export function compileGen2(folder: PluginFolder, file: CompiledModule, manifest: ManifestV2): CompiledGen2Plugin {
+  const { module } = file;
   const id = pluginIdOf(folder);
   const idProblem = pluginIdProblem(id);
   if (idProblem) throw new PluginLoadError(id, idProblem);
-  const [problem] = gen2ModuleProblems(module, id, manifest.permissions);
+  const [problem] = gen2ModuleProblems(module, id, manifest.permissions, functionImportSignatures(file.bytes));
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
   const [crossField] = validateManifestV2Exports(manifest, exportNames);

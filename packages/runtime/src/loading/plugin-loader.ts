@@ -32,7 +32,13 @@ export async function readManifest(folder: PluginFolder, warn: (message: string)
 }
 
 /** A folder's plugin.wasm compiled with its memory and tables capped, or why it could not be. */
-export type ModuleFile = { readonly module: WebAssembly.Module } | { readonly problem: string };
+export type ModuleFile = CompiledModule | { readonly problem: string };
+
+/** A module compiled from `bytes` (kept for what the JavaScript API does not tell, such as import types). */
+export interface CompiledModule {
+  readonly module: WebAssembly.Module;
+  readonly bytes: Uint8Array;
+}
 
 export async function compileModuleFile(folder: PluginFolder, caps: ModuleCaps): Promise<ModuleFile> {
   const file = join(folder.filesPath, WASM_FILE);
@@ -48,7 +54,7 @@ export async function compileModuleFile(folder: PluginFolder, caps: ModuleCaps):
 /** Module bytes compiled with their caps; `source` names them in the problem. */
 export async function compileModuleBytes(bytes: Uint8Array, source: string, caps: ModuleCaps): Promise<ModuleFile> {
   try {
-    return { module: await compileCapped(bytes, caps) };
+    return { module: await compileCapped(bytes, caps), bytes };
   } catch (error) {
     const why = error instanceof ModuleCapError ? error.message : `not a valid WebAssembly module (${(error as Error).message})`;
     return { problem: `${source}: ${why}` };

@@ -23,26 +23,28 @@ export function gen2Description({ id, manifest, config, access, callbacks }: Gen
   return { generation: 2, id, name: manifest.name, permissions: manifest.permissions ?? {}, ...(access && { access }), config, callbacks };
 }
 
-type CallExport = (exportName: string, input: Uint8Array) => Promise<Uint8Array>;
+type CallExport = (exportName: string, input: Uint8Array, options?: { timeoutMs?: number }) => Promise<Uint8Array>;
 
 /** Events of the host services, delivered to the plugin's `nd_*` callback exports; failures are logged. */
 export function gen2Callbacks(id: string, logger: Logger, closed: () => boolean, call: CallExport): PluginCallbacks {
   const { Scheduler, WebSocket, TaskWorker } = gen2.CAPABILITIES;
-  const deliver = (exportName: string) => async (request: object) => {
+  const deliver = (exportName: string, timeoutMs?: number) => async (request: object) => {
     if (closed()) return;
     try {
-      await call(exportName, json(request));
+      await call(exportName, json(request), { timeoutMs });
     } catch (error) {
       logger.error(`plugin ${id}: ${exportName} failed: ${(error as Error).message}`, { plugin: id });
     }
   };
   return {
-    onSchedulerCallback: deliver(Scheduler.callback),
-    onTextMessage: deliver(WebSocket.onTextMessage),
+    // The scheduler hands over the payload as bytes; generation 2's request carries it as text.
+    onSchedulerCallback: ({ scheduleId, payload, isRecurring }) =>
+      deliver(Scheduler.callback)({ scheduleId, payload: new TextDecoder().decode(payload), isRecurring }),
+    onTextMessage: deliver(WebSocket.onTextMessage, WEBSOCKET_CALLBACK_TIMEOUT_MS),
     onBinaryMessage: ({ connectionId, data }) =>
-      deliver(WebSocket.onBinaryMessage)({ connectionId, data: Buffer.from(data).toString("base64") }),
-    onError: deliver(WebSocket.onError),
-    onClose: deliver(WebSocket.onClose),
+      deliver(WebSocket.onBinaryMessage, WEBSOCKET_CALLBACK_TIMEOUT_MS)({ connectionId, data: Buffer.from(data).toString("base64") }),
+    onError: deliver(WebSocket.onError, WEBSOCKET_CALLBACK_TIMEOUT_MS),
+    onClose: deliver(WebSocket.onClose, WEBSOCKET_CALLBACK_TIMEOUT_MS),
     onTaskExecute: async ({ queueName, taskId, payload, attempt }) => {
       const request = { queueName, taskId, payload: Buffer.from(payload).toString("base64"), attempt };
       const output = await call(TaskWorker.execute, json(request));

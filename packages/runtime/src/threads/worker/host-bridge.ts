@@ -4,6 +4,7 @@ import type { RingMessage } from "../channel/byte-ring.js";
 import { TrapError } from "./trap.js";
 
 interface WaitingCall {
+  /** As messages name it: `env.<name>`, `extism:host/user.<name>`. */
   readonly importName: string;
   readonly resolve: (reply: Uint8Array) => void;
   readonly reject: (error: Error) => void;
@@ -25,10 +26,10 @@ export class HostBridge {
     private readonly runningCall: () => number,
   ) {}
 
-  call(importName: string, request: Uint8Array): Promise<Uint8Array> {
+  call(importName: string, request: Uint8Array, module = "env"): Promise<Uint8Array> {
     const tag = this.runningCall();
     const promise = new Promise<Uint8Array>((resolve, reject) => {
-      this.waiting.set(tag, { importName, resolve, reject });
+      this.waiting.set(tag, { importName: `${module}.${importName}`, resolve, reject });
     });
     this.send(RecordKind.HostRequest, packFields([importName], request), tag);
     return promise;
@@ -40,7 +41,7 @@ export class HostBridge {
     if (!call) return false;
     this.waiting.delete(tag);
     if (kind === RecordKind.HostReplyOk) call.resolve(payload);
-    else call.reject(new TrapError(`host call env.${call.importName} failed: ${fromUtf8(payload)}`));
+    else call.reject(new TrapError(`host call ${call.importName} failed: ${fromUtf8(payload)}`));
     return true;
   }
 }

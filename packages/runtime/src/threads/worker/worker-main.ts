@@ -1,4 +1,5 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
+import { gen2 } from "@nd/protocol";
 import type { RingMessage } from "../channel/byte-ring.js";
 import { encodeOutcome } from "../channel/outcomes.js";
 import { WorkerChannel } from "../channel/worker-channel.js";
@@ -85,7 +86,9 @@ function beginCall(work: RingMessage): void {
 function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, task: CallTask): void {
   let instance: Gen2Instance;
   try {
-    instance = new Gen2Instance(image, (name, request) => bridge.call(name, request), logWriter(image), (level, line) =>
+    const hostCall = (name: string, request: Uint8Array) =>
+      bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? gen2.KERNEL_MODULE : gen2.USER_MODULE);
+    instance = new Gen2Instance(image, hostCall, logWriter(image), (level, line) =>
       postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
     );
   } catch (error) {
