@@ -1,6 +1,5 @@
 import type { CapabilityName } from "@nd/protocol";
 import { PluginError, type Logger, type PluginManager } from "@nd/runtime";
-import { askGen2Agent } from "./gen2-agent.js";
 
 /** Which plugin gave an answer. */
 export interface Answer<T> {
@@ -45,6 +44,13 @@ export class AgentChain {
     return this.manager.list().find((info) => info.id === id)?.generation;
   }
 
+  /** A generation-2 agent, through the runtime's client that speaks generation 1's shapes over its `nd_*` exports. */
+  private async askThroughClient(plugin: string, method: string, request: Json): Promise<Json | undefined> {
+    const client = this.manager.metadataAgents().find((candidate) => candidate.pluginName === plugin) as unknown as Record<string, (request: Json) => Promise<Json>> | undefined;
+    const call = client?.[`${method[0]!.toLowerCase()}${method.slice(1)}`];
+    return call ? call(request) : undefined;
+  }
+
   async first<T>(method: string, request: Json, pick: (response: Json) => T | undefined): Promise<Answer<T> | undefined> {
     for (const plugin of this.agents()) {
       const response = await this.ask(plugin, "MetadataAgent", method, request);
@@ -56,7 +62,7 @@ export class AgentChain {
 
   private async ask(plugin: string, capability: CapabilityName, method: string, request: Json): Promise<Json | undefined> {
     try {
-      if (this.generationOf(plugin) === 2) return await askGen2Agent(this.manager, plugin, method, request);
+      if (this.generationOf(plugin) === 2) return await this.askThroughClient(plugin, method, request);
       return (await this.manager.call(plugin, capability, method, request)) as Json;
     } catch (error) {
       if (!(error instanceof PluginError)) throw error;
