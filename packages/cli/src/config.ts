@@ -27,6 +27,8 @@ export interface HostConfig {
    * (numbers, booleans, arrays, tables) as compact JSON, tables with sorted keys.
    */
   readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `[PluginConfig.<id>]` with its TOML values as they are, before flattening: what a generation-2 config form is checked against. */
+  readonly pluginConfigValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `[PluginAccess.<id>]`: the users and libraries each generation-2 plugin may see, and whether it may write to library mounts. */
   readonly pluginAccess: Readonly<Record<string, PluginAccess>>;
   /** `[Store] URL`, else `ND_STORE_URL`: a Redis or Valkey server shared by replicas; without it, SQLite under `<DataFolder>/plugin-state/`. */
@@ -133,7 +135,7 @@ function configFrom(document: Record<string, unknown>, base: string, file: strin
     folder,
     ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
     agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
-    pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file, warnings),
+    ...pluginConfigOf(valueOf(document, "PluginConfig"), file, warnings),
     pluginAccess: pluginAccessOf(valueOf(document, "PluginAccess"), file, warnings),
     ...(store !== undefined && { store }),
     ...(shareUrl !== undefined && { shareUrl }),
@@ -258,17 +260,25 @@ function ownEntries(values: Record<string, unknown>, name: string, file: string,
   });
 }
 
-function pluginConfigOf(value: unknown, file: string, warnings: string[]): Record<string, Record<string, string>> {
+function pluginConfigOf(
+  value: unknown,
+  file: string,
+  warnings: string[],
+): { pluginConfig: Record<string, Record<string, string>>; pluginConfigValues: Record<string, Record<string, unknown>> } {
   const result: Record<string, Record<string, string>> = Object.create(null);
+  const values: Record<string, Record<string, unknown>> = Object.create(null);
   for (const [plugin, settings] of ownEntries(table(value, "[PluginConfig]", file), "PluginConfig", file, warnings)) {
     const settingsOfPlugin: Record<string, string> = Object.create(null);
+    const valuesOfPlugin: Record<string, unknown> = Object.create(null);
     const where = `PluginConfig.${plugin}`;
     for (const [key, setting] of ownEntries(table(settings, `[${where}]`, file), where, file, warnings)) {
       settingsOfPlugin[key] = flattenedSetting(setting);
+      valuesOfPlugin[key] = setting;
     }
     result[plugin] = settingsOfPlugin;
+    values[plugin] = valuesOfPlugin;
   }
-  return result;
+  return { pluginConfig: result, pluginConfigValues: values };
 }
 
 /** Navidrome v0.63's flattening of a plugin's config into strings (dates, which JSON has not, as TOML writes them). */

@@ -23,9 +23,9 @@ function agentManifest(version: string) {
   };
 }
 
-async function agentPackage(dir: string, version: string): Promise<string> {
+async function agentPackage(dir: string, version: string, manifest: object = agentManifest(version)): Promise<string> {
   const file = join(dir, `agent-${version}.ndp`);
-  await writeNdp({ manifest: agentManifest(version), wasm: readFileSync(agentWasm) }, file);
+  await writeNdp({ manifest: manifest as never, wasm: readFileSync(agentWasm) }, file);
   return file;
 }
 
@@ -116,5 +116,25 @@ describe("generation-2 plugins through nd plugin", () => {
     const refused = await nd(["plugin", "install", file, "--id", "../escape", "--folder", folder]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('must not contain "/"');
+  });
+
+  goTest("validate: a package or folder by the host's rules, an installed plugin's [PluginConfig.<id>] by its config form", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    const file = await agentPackage(dir, "1.0.0");
+    expect(await nd(["plugin", "validate", file, "--folder", folder])).toEqual({ code: 0, stdout: "Agent under test (generation 2): valid\n", stderr: "" });
+
+    const scheduling = { ...agentManifest("1.0.0"), permissions: { ...agentManifest("1.0.0").permissions, scheduler: {} } };
+    const refused = await nd(["plugin", "validate", await agentPackage(dir, "2.0.0", scheduling), "--json"]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ generation: 2, valid: false, problems: [expect.stringContaining("nd_scheduler_callback")] });
+
+    await nd(["plugin", "install", file, "--folder", folder]);
+    const config = join(dir, "nd.toml");
+    writeFileSync(config, "[PluginConfig.agent]\nwikipedia_url = 5\n");
+    const badConfig = await nd(["plugin", "validate", "agent", "--folder", folder, "--config", config]);
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stdout).toMatch(/^agent \(generation 2\): invalid\n {2}\[PluginConfig\.agent\]\/wikipedia_url: .*string/);
+    expect(badConfig.stderr).toBe("nd: agent would not load as it is (1 problem)\n");
   });
 });

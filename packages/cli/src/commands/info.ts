@@ -1,12 +1,13 @@
 import { stat } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { readAnyNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
 import { capabilitiesOf, pluginProblems, readPluginFolder, type PluginFiles } from "../plugin-files.js";
-import { findInstalled, MANIFEST_FILE } from "../plugins-folder.js";
+import { findInstalled } from "../plugins-folder.js";
+import { targetKind } from "../plugin-target.js";
 import { checkPathArgument } from "../path-arguments.js";
 import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 
@@ -31,19 +32,6 @@ export function infoCommand(io: CliIo): Command {
       if (context.json) writeJson(io.stdout, details);
       else printDetails(io, details, kind === "package" ? "package size" : "files size");
     });
-}
-
-/**
- * A .ndp file, a plugin folder (holding manifest.json, or any folder written as a path), or
- * else the name of an installed plugin.
- */
-async function targetKind(path: string, target: string): Promise<"package" | "folder" | "name"> {
-  if (path.endsWith(".ndp")) return "package";
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isFile()) return "package";
-  if (!info?.isDirectory()) return "name";
-  const writtenAsPath = target.includes("/") || target.includes(sep);
-  return writtenAsPath || (await stat(join(path, MANIFEST_FILE)).catch(() => undefined))?.isFile() ? "folder" : "name";
 }
 
 async function installedWithManifest(folder: string, name: string) {

@@ -85,6 +85,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       folder,
       agents: AGENT_ORDER,
       pluginConfig: demoPluginConfig(upstreams),
+      pluginConfigValues: demoPluginConfig(upstreams),
       pluginAccess: {},
       subsonic: subsonic.config,
       warnings: [],
