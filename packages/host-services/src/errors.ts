@@ -5,7 +5,8 @@ export type HostServicesErrorKind =
   | "host-call"
   | "network-refused"
   | "artwork-token"
-  | "closed";
+  | "closed"
+  | "store";
 
 /** Base class of every error this package throws. */
 export class HostServicesError extends Error {
@@ -72,5 +73,21 @@ export class NetworkRefusedError extends HostServicesError {
 export class ArtworkTokenError extends HostServicesError {
   constructor(message: string) {
     super("artwork-token", message);
+  }
+}
+
+/**
+ * Why a kvstore or task queue request failed: `unavailable` (the store cannot be reached in time),
+ * `limit` (a quota or cap), `invalid` (a bad key, name or payload), `not-found`, `conflict`.
+ * The message is the text the plugin receives.
+ */
+export type StoreErrorReason = "unavailable" | "limit" | "invalid" | "not-found" | "conflict";
+
+export class StoreError extends HostServicesError {
+  readonly reason: StoreErrorReason;
+
+  constructor(reason: StoreErrorReason, message: string, options?: ErrorOptions) {
+    super("store", message, options);
+    this.reason = reason;
   }
 }
