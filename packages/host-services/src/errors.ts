@@ -5,8 +5,8 @@ export type HostServicesErrorKind =
   | "host-call"
   | "network-refused"
   | "artwork-token"
-  | "closed"
-  | "store";
+  | "service"
+  | "closed";
 
 /** Base class of every error this package throws. */
 export class HostServicesError extends Error {
@@ -41,10 +41,11 @@ export class PermissionError extends HostServicesError {
   readonly importName: string;
   readonly permission: string;
 
-  constructor(pluginName: string, importName: string, permission: string) {
+  /** `module` is the import module: "env" for generation 1, "extism:host/user" for generation 2. */
+  constructor(pluginName: string, importName: string, permission: string, module = "env") {
     super(
       "permission",
-      `plugin "${pluginName}" called env.${importName}, which needs the "${permission}" permission; ` +
+      `plugin "${pluginName}" called ${module}.${importName}, which needs the "${permission}" permission; ` +
         `add "${permission}": {} to the permissions of its manifest.json`,
     );
     this.importName = importName;
@@ -77,17 +78,27 @@ export class ArtworkTokenError extends HostServicesError {
 }
 
 /**
+ * A generation-2 host function that failed as a service (a refused request, an unknown id, a
+ * field of the wrong type): the plugin receives `{"error": message}`, not a trap.
+ */
+export class ServiceError extends HostServicesError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("service", message, options);
+  }
+}
+
+/**
  * Why a kvstore or task queue request failed: `unavailable` (the store cannot be reached in time),
  * `limit` (a quota or cap), `invalid` (a bad key, name or payload), `not-found`, `conflict`.
- * The message is the text the plugin receives.
+ * A service failure: the plugin receives `{"error": message}`.
  */
 export type StoreErrorReason = "unavailable" | "limit" | "invalid" | "not-found" | "conflict";
 
-export class StoreError extends HostServicesError {
+export class StoreError extends ServiceError {
   readonly reason: StoreErrorReason;
 
   constructor(reason: StoreErrorReason, message: string, options?: ErrorOptions) {
-    super("store", message, options);
+    super(message, options);
     this.reason = reason;
   }
 }

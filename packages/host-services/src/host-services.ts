@@ -1,14 +1,24 @@
-import type { HttpPermission, Permissions, SubsonicApiPermission, WebSocketPermission } from "@nd/manifest";
+import type {
+  HttpPermission,
+  Permissions,
+  PermissionsV2,
+  SubsonicApiPermission,
+  WebSocketPermission,
+} from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
 import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
 import { ServicesClosedError } from "./errors.js";
+import { buildGen2PluginServices } from "./gen2/gen2-plugin-services.js";
+import type { PluginAccess } from "./gen2/plugin-access.js";
+import type { HostContext } from "./host-context.js";
 import type { HostCallOptions } from "./host-call-options.js";
 import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
-import { type HostServicesOptions, resolveOptions, type ResolvedOptions } from "./options.js";
+import { type HostServicesOptions, resolveOptions } from "./options.js";
+import { isGranted } from "./permission-grant.js";
 import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
@@ -22,14 +32,32 @@ import type * as Messages from "./messages.js";
 /** How services call back into the plugin (the runtime implements these with the plugin's exports). */
 export interface PluginCallbacks extends WebSocketCallbacks {
   onSchedulerCallback?(request: Messages.SchedulerCallbackRequest): Promise<void>;
+  /** Generation 2's TaskWorker (`nd_task_execute`): answers the task's message, rejects to fail the attempt. */
+  onTaskExecute?(request: TaskExecuteRequest): Promise<string>;
+}
+
+/** One attempt of a queued task (generation 2). */
+export interface TaskExecuteRequest {
+  queueName: string;
+  taskId: string;
+  payload: Uint8Array;
+  /** 1 for the first attempt. */
+  attempt: number;
 }
 
 /** What a host knows of one plugin when it creates the plugin's services. */
 export interface PluginDescription {
-  /** The manifest name: the plugin's identity. */
+  /** The manifest name: generation 1's identity; a display name in generation 2. */
   name: string;
-  permissions: Permissions;
-  /** Its `[PluginConfig.<name>]` map. */
+  /** Default 1. */
+  generation?: 1 | 2;
+  /** Generation 2's identity (the file or folder name): Subsonic `c`, store namespace, logs. Default `name`. */
+  id?: string;
+  /** Generation 2's scopes, from the embedding host's configuration. Default: no users, no libraries, read only. */
+  access?: PluginAccess;
+  /** Permissions when generation is 1, PermissionsV2 when it is 2. */
+  permissions: Permissions | PermissionsV2;
+  /** Generation 1: its `[PluginConfig.<name>]` map. Generation 2: its config flattened to strings, keys as stored. */
   config: Record<string, string>;
   callbacks?: PluginCallbacks;
 }
@@ -43,11 +71,16 @@ export interface PluginHostServices {
   readonly websocket?: WebSocketService;
   readonly artwork?: ArtworkService;
   readonly subsonicapi?: SubsonicApiService;
-  /** Names of the `env` imports this plugin may link: every function of every granted service. */
+  /**
+   * Names of the imports this plugin may link: every function of every granted service (`env`
+   * functions for generation 1, `extism:host/user` functions for generation 2).
+   */
   readonly importNames: readonly string[];
   /**
-   * Wire entry for runtimes: decodes the protobuf request of `env.<importName>`, runs the service and
-   * answers the encoded response. Throws PermissionError for a function of a service not granted and
+   * Wire entry for runtimes. Generation 1: decodes the protobuf request of `env.<importName>`, runs the
+   * service and answers the encoded response. Generation 2: the request is the UTF-8 JSON of
+   * `extism:host/user.<importName>` and the answer its JSON envelope (`{"error"}` on a service
+   * failure); `gen2.KERNEL_HTTP_REQUEST` is the kernel's `http_request`, which rejects when refused. Throws PermissionError for a function of a service not granted and
    * HostCallError for an unknown name or bytes that do not decode. `options.signal` ends the
    * host work the call started (an HTTP request, a WebSocket handshake) when it is aborted.
    */
@@ -66,22 +99,9 @@ export interface HostServices {
   close(): Promise<void>;
 }
 
-function isGranted(permissions: Permissions, name: PermissionName): boolean {
-  const value = permissions[name];
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** What the services of every plugin share: the resolved options, the network, the caches by plugin name, and one-time warnings. */
-interface HostContext {
-  readonly options: ResolvedOptions;
-  readonly network: NetworkAccess;
-  readonly caches: PluginCaches;
-  /** Logs a warning the first time `key` is given, and never again. */
-  warnOnce(key: string, message: string): void;
-}
-
 function buildPluginServices(plugin: PluginDescription, host: HostContext, onClose: () => void): PluginHostServices {
-  const { name, permissions, callbacks = {} } = plugin;
+  const { name, callbacks = {} } = plugin;
+  const permissions = plugin.permissions as Permissions;
   const { options, network, caches } = host;
   const granted = (permission: PermissionName) => isGranted(permissions, permission);
   const logger = options.logger;
@@ -166,7 +186,8 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
   return {
     forPlugin(plugin) {
       if (closed) throw new ServicesClosedError(`cannot serve plugin "${plugin.name}": these host services are closed`);
-      const services = buildPluginServices(plugin, context, () => live.delete(services));
+      const build = plugin.generation === 2 ? buildGen2PluginServices : buildPluginServices;
+      const services = build(plugin, context, () => live.delete(services));
       live.add(services);
       return services;
     },

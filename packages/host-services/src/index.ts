@@ -1,5 +1,23 @@
 export { createHostServices } from "./host-services.js";
-export type { HostServices, PluginCallbacks, PluginDescription, PluginHostServices } from "./host-services.js";
+export type {
+  HostServices,
+  PluginCallbacks,
+  PluginDescription,
+  PluginHostServices,
+  TaskExecuteRequest,
+} from "./host-services.js";
+export type { PluginAccess } from "./gen2/plugin-access.js";
+export type {
+  ArtistRef,
+  LibrariesProvider,
+  LibraryInfo,
+  MatcherProvider,
+  MatchOptions,
+  SongRef,
+  Track,
+  UserInfo,
+  UsersProvider,
+} from "./gen2/providers.js";
 export type { HostServicesOptions, Logger, WebSocketConnector } from "./options.js";
 export type { HostCallOptions } from "./host-call-options.js";
 export type { DnsLookup, ResolvedAddress } from "./network/dns.js";
@@ -30,6 +48,7 @@ export {
   HostCallError,
   HostServicesError,
   PermissionError,
+  ServiceError,
   ServicesClosedError,
 } from "./errors.js";
 export type { HostServicesErrorKind } from "./errors.js";

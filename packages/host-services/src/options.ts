@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
 import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
+import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./gen2/providers.js";
 import type { SubsonicApiHandler } from "./subsonicapi/subsonicapi-service.js";
 
 /** Where the services report what plugins cannot see (callback failures, skipped runs). */
@@ -92,6 +93,12 @@ export interface HostServicesOptions {
     /** Largest JSON answer, in UTF-8 bytes. Default 10 MiB. */
     maxResponseBytes?: number;
   };
+  /** Generation 2: the music server's users (users and subsonicapi services). Without it there are none. */
+  users?: UsersProvider;
+  /** Generation 2: the music server's libraries (library service). Without it there are none. */
+  libraries?: LibrariesProvider;
+  /** Generation 2: matches songs against the library (matcher service). Without it every match fails. */
+  matcher?: MatcherProvider;
   /** Name resolution for http and websocket; default the system resolver. */
   dnsLookup?: DnsLookup;
   logger?: Logger;
@@ -120,6 +127,9 @@ export interface ResolvedOptions {
   /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
   artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
   subsonicapi: { handler: SubsonicApiHandler | undefined; timeoutMs: number; maxResponseBytes: number };
+  users: UsersProvider | undefined;
+  libraries: LibrariesProvider | undefined;
+  matcher: MatcherProvider | undefined;
   dnsLookup: DnsLookup;
   logger: Logger;
 }
@@ -234,6 +244,9 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       timeoutMs: count(subsonicapi.timeoutMs, 10_000, "subsonicapi.timeoutMs"),
       maxResponseBytes: count(subsonicapi.maxResponseBytes, 10 * MIB, "subsonicapi.maxResponseBytes"),
     },
+    users: options.users,
+    libraries: options.libraries,
+    matcher: options.matcher,
     dnsLookup: options.dnsLookup ?? systemDnsLookup,
     logger: options.logger ?? silentLogger,
   };

@@ -1,0 +1,104 @@
+import type { PermissionsV2 } from "@nd/manifest";
+import { gen2 } from "@nd/protocol";
+import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
+import type { HostCallOptions } from "../host-call-options.js";
+import type { HostContext } from "../host-context.js";
+import type { PluginDescription, PluginHostServices } from "../host-services.js";
+import { isGranted } from "../permission-grant.js";
+import type { Gen2Services, UserFunction } from "./gen2-services.js";
+import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
+import { NO_ACCESS } from "./plugin-access.js";
+import { USER_FUNCTIONS } from "./user-functions.js";
+
+/** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
+const isCallFailure = (error: unknown) =>
+  error instanceof HostCallError || error instanceof PermissionError || error instanceof ServicesClosedError;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function runUserFunction(
+  fn: UserFunction,
+  services: Gen2Services,
+  importName: string,
+  request: Uint8Array,
+  options: HostCallOptions,
+): Promise<Uint8Array> {
+  const parsed = parseRequest(importName, request);
+  try {
+    return encodeSuccess(await fn(services, parsed, options));
+  } catch (error) {
+    if (isCallFailure(error)) throw error;
+    if (!(error instanceof HostServicesError)) {
+      services.logger.debug(`plugin ${services.pluginId}: ${importName} failed`, { error: errorText(error) });
+    }
+    return encodeError(errorText(error));
+  }
+}
+
+/** The error for a user function this plugin cannot call: not granted, not served by nd, or unknown. */
+function unavailableUserFunction(pluginId: string, permissions: PermissionsV2, importName: string): Error {
+  const fn = gen2.findHostFunction(importName);
+  if (!fn) return new HostCallError(importName, `${gen2.USER_MODULE}.${importName} is not a host function of any service`);
+  if (fn.permission !== null && !isGranted(permissions, fn.permission)) {
+    return new PermissionError(pluginId, importName, fn.permission, gen2.USER_MODULE);
+  }
+  return new HostCallError(importName, `${gen2.USER_MODULE}.${importName} (${fn.service}) is not served by this host`);
+}
+
+/** The user functions whose service is granted: config always, the others by permission. */
+function grantedFunctions(permissions: PermissionsV2): Map<string, UserFunction> {
+  const granted = new Map<string, UserFunction>();
+  for (const [importName, fn] of Object.entries(USER_FUNCTIONS)) {
+    const permission = gen2.findHostFunction(importName)?.permission;
+    if (permission === null || (permission !== undefined && isGranted(permissions, permission))) {
+      granted.set(importName, fn);
+    }
+  }
+  return granted;
+}
+
+function configMap(config: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(config).map(([key, value]) => [key, String(value)]));
+}
+
+async function kernelHttpRequest(importName: string): Promise<Uint8Array> {
+  throw new HostCallError(importName, "the kernel http_request is refused: not served by this host yet");
+}
+
+/** The services of one generation-2 plugin: JSON host functions over the shared service implementations. */
+export function buildGen2PluginServices(
+  plugin: PluginDescription,
+  host: HostContext,
+  onClose: () => void,
+): PluginHostServices {
+  const pluginId = plugin.id ?? plugin.name;
+  const permissions = plugin.permissions as PermissionsV2;
+  const services: Gen2Services = {
+    pluginId,
+    permissions,
+    access: plugin.access ?? NO_ACCESS,
+    config: configMap(plugin.config),
+    logger: host.options.logger,
+  };
+  const functions = grantedFunctions(permissions);
+  let closing: Promise<void> | undefined;
+
+  return {
+    importNames: Object.freeze([...functions.keys()]),
+    async call(importName, request, options = {}) {
+      if (closing) throw new ServicesClosedError(`${importName}: the services of plugin "${pluginId}" are closed`);
+      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(importName);
+      const fn = functions.get(importName);
+      if (!fn) throw unavailableUserFunction(pluginId, permissions, importName);
+      return runUserFunction(fn, services, importName, request, options);
+    },
+    close() {
+      closing ??= (async () => {
+        onClose();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { PermissionsV2 } from "@nd/manifest";
+import type { HostCallOptions } from "../host-call-options.js";
+import type { Logger } from "../options.js";
+import type { JsonRequest } from "./json-request.js";
+import type { PluginAccess } from "./plugin-access.js";
+
+/**
+ * What a generation-2 host function works with: the plugin's identity, grants and config, and
+ * the services its permissions created (absent when not granted; a handler runs only when its
+ * service is granted).
+ */
+export interface Gen2Services {
+  readonly pluginId: string;
+  readonly permissions: PermissionsV2;
+  readonly access: PluginAccess;
+  /** The plugin's flattened config map, keys as stored. */
+  readonly config: ReadonlyMap<string, string>;
+  readonly logger: Logger;
+}
+
+/**
+ * One `extism:host/user` function: reads its request, runs the service, answers the success
+ * fields (the envelope applies omitempty). A ServiceError (or any error of the service) becomes
+ * `{"error": message}`.
+ */
+export type UserFunction = (services: Gen2Services, request: JsonRequest, options: HostCallOptions) => Promise<object>;

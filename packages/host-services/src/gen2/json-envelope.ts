@@ -1,0 +1,72 @@
+import { HostCallError } from "../errors.js";
+import { type JsonObject, JsonNumber, JsonRequest, type JsonValue } from "./json-request.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+// Node 24's JSON.rawJSON writes bigint values (int64 results) as their exact digits.
+const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+type Reviver = (key: string, value: unknown, context: { source?: string }) => unknown;
+
+const keepNumberText: Reviver = (_key, value, context) =>
+  typeof value === "number" ? new JsonNumber(context.source ?? String(value)) : value;
+
+/**
+ * Reads the request block of `extism:host/user.<importName>`: UTF-8 JSON of an object (empty or
+ * `null` = no fields). Bytes that are not JSON, or JSON that is not an object, throw HostCallError.
+ */
+export function parseRequest(importName: string, request: Uint8Array): JsonRequest {
+  let parsed: JsonValue;
+  try {
+    const text = utf8.decode(request);
+    parsed = text.trim() === "" ? null : (JSON.parse(text, keepNumberText as never) as JsonValue);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HostCallError(importName, `${importName}: the ${request.byteLength} request bytes are not JSON: ${reason}`, {
+      cause: error,
+    });
+  }
+  if (parsed === null) return new JsonRequest({});
+  if (typeof parsed !== "object" || Array.isArray(parsed) || parsed instanceof JsonNumber) {
+    throw new HostCallError(importName, `${importName}: the request must be a JSON object`);
+  }
+  return new JsonRequest(parsed as JsonObject);
+}
+
+/** Whether Go's `omitempty` drops this value: false, 0, "", null, an empty array or map. */
+export function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === 0n || value === "") {
+    return true;
+  }
+  if (Array.isArray(value) || value instanceof Uint8Array) return value.length === 0;
+  if (typeof value === "object") return Object.keys(value).length === 0;
+  return false;
+}
+
+/** A copy of `fields` without the ones `omitempty` drops. */
+export function omitEmpty<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyValue(value))) as Partial<T>;
+}
+
+function stringify(value: unknown): string {
+  // The holder's own value, not its toJSON() (a Buffer's would be {type, data}).
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
+    const own = this[key];
+    if (typeof own === "bigint") return rawJson(own.toString());
+    if (own instanceof Uint8Array) return Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString("base64");
+    return item;
+  });
+}
+
+/**
+ * The success envelope: the result fields with `omitempty` applied at the top level (nested
+ * objects carry their own rules). Uint8Array values become base64, bigint values exact digits.
+ */
+export function encodeSuccess(fields: object): Uint8Array {
+  return encoder.encode(stringify(omitEmpty(fields)));
+}
+
+/** The failure envelope: exactly `{"error":"<text>"}`. */
+export function encodeError(text: string): Uint8Array {
+  return encoder.encode(JSON.stringify({ error: text }));
+}

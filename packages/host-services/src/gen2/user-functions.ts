@@ -1,0 +1,10 @@
+import { CONFIG_FUNCTIONS } from "./config-functions.js";
+import type { UserFunction } from "./gen2-services.js";
+
+/**
+ * Every `extism:host/user` function nd serves, by import name. A service's functions are
+ * linked for a plugin when its permission (gen2.HOST_SERVICES) is granted.
+ */
+export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.freeze({
+  ...CONFIG_FUNCTIONS,
+});
