@@ -19,6 +19,7 @@ import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions } from "./options.js";
 import { isGranted } from "./permission-grant.js";
+import { createStoreBackend } from "./store/store-backend.js";
 import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
@@ -175,6 +176,7 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
     options: resolved,
     network,
     caches: new PluginCaches(resolved.cache),
+    store: createStoreBackend(resolved.store, resolved.logger),
     warnOnce(key, message) {
       if (warned.has(key)) return;
       warned.add(key);
@@ -194,7 +196,7 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
     async close() {
       closed = true;
       await Promise.all([...live].map((services) => services.close()));
-      await network.close();
+      await Promise.all([network.close(), context.store.close()]);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Gen2Services, UserFunction } from "./gen2-services.js";
 import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
 import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
+import { createPluginStoreServices } from "../store/plugin-store-services.js";
 
 /** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
 const isCallFailure = (error: unknown) =>
@@ -75,7 +76,15 @@ export function buildGen2PluginServices(
 ): PluginHostServices {
   const pluginId = plugin.id ?? plugin.name;
   const permissions = plugin.permissions as PermissionsV2;
+  const onTaskExecute = plugin.callbacks?.onTaskExecute?.bind(plugin.callbacks);
+  const stores = createPluginStoreServices(pluginId, permissions, onTaskExecute, {
+    store: host.store,
+    options: host.options.store,
+    logger: host.options.logger,
+  });
   const services: Gen2Services = {
+    kvstore: stores.kvstore,
+    taskqueue: stores.taskqueue,
     pluginId,
     permissions,
     access: plugin.access ?? NO_ACCESS,
@@ -96,6 +105,7 @@ export function buildGen2PluginServices(
     },
     close() {
       closing ??= (async () => {
+        await stores.close();
         onClose();
       })();
       return closing;

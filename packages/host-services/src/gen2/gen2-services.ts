@@ -1,6 +1,8 @@
 import type { PermissionsV2 } from "@nd/manifest";
 import type { HostCallOptions } from "../host-call-options.js";
+import type { KvStoreService } from "../kvstore/kvstore-service.js";
 import type { Logger } from "../options.js";
+import type { TaskQueueService } from "../taskqueue/taskqueue-service.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
 
@@ -16,6 +18,8 @@ export interface Gen2Services {
   /** The plugin's flattened config map, keys as stored. */
   readonly config: ReadonlyMap<string, string>;
   readonly logger: Logger;
+  readonly kvstore?: KvStoreService;
+  readonly taskqueue?: TaskQueueService;
 }
 
 /**

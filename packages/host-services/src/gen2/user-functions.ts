@@ -1,4 +1,6 @@
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
+import { KVSTORE_FUNCTIONS } from "../kvstore/kvstore-functions.js";
+import { TASK_FUNCTIONS } from "../taskqueue/task-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -7,4 +9,6 @@ import type { UserFunction } from "./gen2-services.js";
  */
 export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.freeze({
   ...CONFIG_FUNCTIONS,
+  ...KVSTORE_FUNCTIONS,
+  ...TASK_FUNCTIONS,
 });

@@ -26,10 +26,15 @@ function checkKey(key: string): void {
   }
 }
 
-export function createKvStoreService(records: KvRecords, maxBytes: number, now: () => number = Date.now): KvStoreService {
+/** `open` gives the plugin's records, opening its store on first use. */
+export function createKvStoreService(
+  open: () => Promise<KvRecords>,
+  maxBytes: number,
+  now: () => number = Date.now,
+): KvStoreService {
   async function put(key: string, value: Uint8Array, expiresAtMs: number | undefined): Promise<void> {
     checkKey(key);
-    const result = await records.put(key, value, expiresAtMs, maxBytes, now());
+    const result = await (await open()).put(key, value, expiresAtMs, maxBytes, now());
     if (!result.written) {
       throw new StoreError(
         "limit",
@@ -44,15 +49,15 @@ export function createKvStoreService(records: KvRecords, maxBytes: number, now: 
       if (!(ttlSeconds > 0)) throw new StoreError("invalid", "ttlSeconds must be greater than 0");
       await put(key, value, now() + ttlSeconds * 1000);
     },
-    get: (key) => records.get(key, now()),
-    getMany: (keys) => records.getMany(keys, now()),
-    has: async (key) => (await records.get(key, now())) !== undefined,
-    list: (prefix) => records.list(prefix, now()),
-    delete: (key) => records.delete(key),
+    get: async (key) => (await open()).get(key, now()),
+    getMany: async (keys) => (await open()).getMany(keys, now()),
+    has: async (key) => (await (await open()).get(key, now())) !== undefined,
+    list: async (prefix) => (await open()).list(prefix, now()),
+    delete: async (key) => (await open()).delete(key),
     async deleteByPrefix(prefix) {
       if (prefix.length === 0) throw new StoreError("invalid", "prefix cannot be empty");
-      return records.deleteByPrefix(prefix, now());
+      return (await open()).deleteByPrefix(prefix, now());
     },
-    storageUsed: () => records.bytesUsed(now()),
+    storageUsed: async () => (await open()).bytesUsed(now()),
   };
 }

@@ -36,7 +36,7 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
       const [queueName, status, message, attempt] = await unavailableOnFailure(
         redis.hmget(tasks + taskId, "queue", "status", "message", "attempt"),
       );
-      if (queueName === null || status === null) return undefined;
+      if (!queueName || !status) return undefined;
       return { id: taskId, queueName, status: status as TaskStatus, message: message ?? "", attempt: Number(attempt) };
     },
     async cancel(taskId, now) {

@@ -7,6 +7,7 @@ import { redisTaskRecords } from "./redis-tasks.js";
 import { openPluginDatabase, pluginDatabasePath } from "./sqlite-database.js";
 import { sqliteKvRecords } from "./sqlite-kv.js";
 import { sqliteTaskRecords } from "./sqlite-tasks.js";
+import type { ResolvedStoreOptions } from "./store-options.js";
 
 /** Where every plugin's state lives, for the whole host. */
 export interface StoreBackend {
@@ -18,25 +19,21 @@ export interface StoreBackend {
   close(): Promise<void>;
 }
 
-export interface StoreSettings {
-  dataFolder: string | undefined;
-  url: string | undefined;
-  /** Deadline of one Redis command. */
-  timeoutMs: number;
-}
-
-export function createStoreBackend(settings: StoreSettings, logger: Logger): StoreBackend {
+/** Nothing connects or opens before a plugin first uses its store. */
+export function createStoreBackend(settings: ResolvedStoreOptions, logger: Logger): StoreBackend {
   if (settings.url !== undefined) return redisBackend(settings.url, settings.timeoutMs, logger);
-  if (settings.dataFolder === undefined) {
-    logger.warn("no store dataFolder or url is configured: plugin kvstore and task queues live in memory and end with the host");
-  }
-  return sqliteBackend(settings.dataFolder);
+  return sqliteBackend(settings.dataFolder, logger);
 }
 
-function sqliteBackend(dataFolder: string | undefined): StoreBackend {
+function sqliteBackend(dataFolder: string | undefined, logger: Logger): StoreBackend {
+  let warned = false;
   return {
     shared: false,
     async open(pluginId) {
+      if (dataFolder === undefined && !warned) {
+        warned = true;
+        logger.warn("no store dataFolder or url is configured: plugin kvstore and task queues are kept in memory until unload");
+      }
       const location = dataFolder === undefined ? ":memory:" : pluginDatabasePath(dataFolder, pluginId);
       const db = openPluginDatabase(location);
       return {

@@ -29,7 +29,8 @@ export interface ClosableTaskQueueService extends TaskQueueService {
 
 export interface TaskQueueSettings {
   pluginId: string;
-  records: TaskRecords;
+  /** The plugin's task records, its store opened on first use. */
+  open: () => Promise<TaskRecords>;
   /** The manifest's `taskqueue.maxConcurrency`: workers over all the plugin's queues. */
   maxConcurrency: number;
   /** Undefined: the plugin has no TaskWorker, tasks wait. */
@@ -48,13 +49,13 @@ interface Queue {
 }
 
 export function createTaskQueueService(settings: TaskQueueSettings): ClosableTaskQueueService {
-  const { pluginId, records, limits, logger } = settings;
+  const { pluginId, open, limits, logger } = settings;
   const now = settings.now ?? Date.now;
   const owner = randomUUID();
   const queues = new Map<string, Queue>();
   let closed = false;
 
-  const sweep = (name: string, config: QueueConfig) =>
+  const sweep = (records: TaskRecords, name: string, config: QueueConfig) =>
     records.sweep(name, now() - config.retentionMs).catch((error) =>
       logger.error("sweeping finished tasks failed", { plugin: pluginId, queue: name, error: String(error) }),
     );
@@ -84,19 +85,32 @@ export function createTaskQueueService(settings: TaskQueueSettings): ClosableTas
   return {
     async createQueue(name, requested) {
       checkName(name);
+      const records = await open();
+      if (closed) throw new StoreError("unavailable", `the task queues of plugin "${pluginId}" are closed`);
       if (queues.has(name)) throw new StoreError("conflict", `queue "${name}" already exists`);
       if (queues.size >= limits.maxQueues) {
         throw new StoreError("limit", `too many queues: a plugin may create at most ${limits.maxQueues}`);
       }
       const config = queueConfig(requested);
       config.concurrency = allotConcurrency(config.concurrency);
-      await records.reviveRunning(name, !settings.shared, now());
-      const workers = settings.execute
-        ? new QueueWorkers(name, config, { ...limits, pluginId, owner, records, execute: settings.execute, logger, now })
-        : undefined;
-      const timer = setInterval(() => sweep(name, config), SWEEP_INTERVAL_MS).unref();
-      queues.set(name, { config, workers, sweep: timer });
-      void sweep(name, config);
+      const queue: Queue = {
+        config,
+        workers: undefined,
+        sweep: setInterval(() => sweep(records, name, config), SWEEP_INTERVAL_MS).unref(),
+      };
+      queues.set(name, queue);
+      try {
+        await records.reviveRunning(name, !settings.shared, now());
+      } catch (error) {
+        clearInterval(queue.sweep);
+        queues.delete(name);
+        throw error;
+      }
+      if (settings.execute && !closed) {
+        const execute = settings.execute;
+        queue.workers = new QueueWorkers(name, config, { ...limits, pluginId, owner, records, execute, logger, now });
+      }
+      void sweep(records, name, config);
     },
     async enqueue(queueName, payload) {
       const queue = queueOf(queueName);
@@ -107,19 +121,19 @@ export function createTaskQueueService(settings: TaskQueueSettings): ClosableTas
         );
       }
       const id = randomUUID();
-      if (!(await records.add({ id, queueName, payload }, limits.maxLiveTasks, now()))) {
+      if (!(await (await open()).add({ id, queueName, payload }, limits.maxLiveTasks, now()))) {
         throw new StoreError("limit", `too many queued tasks: a plugin may have at most ${limits.maxLiveTasks} pending or running`);
       }
       queue.workers?.wake();
       return id;
     },
     async get(taskId) {
-      const task = await records.get(taskId);
+      const task = await (await open()).get(taskId);
       if (!task) throw new StoreError("not-found", `task "${taskId}" not found`);
       return { status: task.status, message: task.message, attempt: task.attempt };
     },
     async cancel(taskId) {
-      const status = await records.cancel(taskId, now());
+      const status = await (await open()).cancel(taskId, now());
       if (status === undefined) throw new StoreError("not-found", `task "${taskId}" not found`);
       if (status !== "pending") {
         throw new StoreError("conflict", `task "${taskId}" cannot be cancelled (status: ${status})`);
@@ -127,7 +141,7 @@ export function createTaskQueueService(settings: TaskQueueSettings): ClosableTas
     },
     async clearQueue(queueName) {
       queueOf(queueName);
-      return records.clearQueue(queueName, now());
+      return (await open()).clearQueue(queueName, now());
     },
     async close() {
       if (closed) return;
