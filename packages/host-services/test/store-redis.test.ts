@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import {
+  claimScheduleTick,
+  createHostServices,
+  createStoreBackend,
+  type HostServices,
+  type Logger,
+  type PluginHostServices,
+  resolveStoreOptions,
+} from "../src/index.js";
+import { redisAvailableFor, startRedis, type TestRedis } from "./support/redis-server.js";
+
+const encoder = new TextEncoder();
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function call(services: PluginHostServices, name: string, request: object = {}): Promise<Record<string, unknown>> {
+  const answer = await services.call(name, encoder.encode(JSON.stringify(request)));
+  return JSON.parse(new TextDecoder().decode(answer)) as Record<string, unknown>;
+}
+
+describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one Redis", () => {
+  let redis: TestRedis;
+  let hosts: HostServices[] = [];
+  const host = (extra: object = {}) => {
+    const created = createHostServices({ store: { url: redis.url, taskPollIntervalMs: 20, timeoutMs: 500, ...extra } });
+    hosts.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((each) => each.close()));
+    await redis.close();
+  });
+
+  test("share kvstore values and quota", async () => {
+    const permissions = { kvstore: { maxSize: "6B" } };
+    const [one, two] = [host(), host()].map((each) =>
+      each.forPlugin({ name: "shared", id: "shared-kv", generation: 2, permissions, config: {} }),
+    );
+    await call(one!, "kvstore_set", { key: "greeting", value: b64("hello") });
+    expect(await call(two!, "kvstore_get", { key: "greeting" })).toEqual({ value: b64("hello"), exists: true });
+    expect((await call(two!, "kvstore_set", { key: "more", value: b64("xy") })).error).toMatch(/^storage limit exceeded/);
+  });
+
+  test("100 tasks enqueued through both hosts run exactly once each", async () => {
+    const runs: { host: number; taskId: string }[] = [];
+    const plugins = [host(), host()].map((each, index) =>
+      each.forPlugin({
+        name: "worker",
+        id: "shared-tasks",
+        generation: 2,
+        permissions: { taskqueue: { maxConcurrency: 4 } },
+        config: {},
+        callbacks: {
+          async onTaskExecute(request) {
+            runs.push({ host: index, taskId: request.taskId });
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            return "ok";
+          },
+        },
+      }),
+    );
+    for (const plugin of plugins) await call(plugin, "task_createqueue", { name: "jobs", config: { concurrency: 4 } });
+    const ids: string[] = [];
+    for (let index = 0; index < 100; index++) {
+      const answer = await call(plugins[index % 2]!, "task_enqueue", { queueName: "jobs", payload: b64(String(index)) });
+      ids.push(answer.result as string);
+    }
+    await vi.waitFor(
+      async () => {
+        for (const taskId of ids) expect((await call(plugins[0]!, "task_get", { taskId })).result).toMatchObject({ status: "completed" });
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    expect(runs.map((run) => run.taskId).sort()).toEqual([...ids].sort());
+  });
+
+  test("a task held by a host that died runs on another host once its lease ends", async () => {
+    const dead = createStoreBackend(resolveStoreOptions({ url: redis.url }), silent);
+    const store = await dead.open("lease-plugin");
+    await store.tasks.add({ id: "orphan", queueName: "jobs", payload: encoder.encode("p") }, 10, Date.now());
+    const claimed = await store.tasks.claim("jobs", { owner: "dead-host", untilMs: Date.now() + 300 }, Date.now());
+    expect(claimed).toMatchObject({ id: "orphan", attempt: 1 });
+    await dead.close();
+
+    const attempts: number[] = [];
+    const alive = host().forPlugin({
+      name: "lease",
+      id: "lease-plugin",
+      generation: 2,
+      permissions: { taskqueue: {} },
+      config: {},
+      callbacks: {
+        async onTaskExecute(request) {
+          attempts.push(request.attempt);
+          return "rescued";
+        },
+      },
+    });
+    await call(alive, "task_createqueue", { name: "jobs", config: {} });
+    expect((await call(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "running" });
+    await vi.waitFor(
+      async () => expect((await call(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "completed" }),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(attempts).toEqual([1]);
+  });
+
+  test("a schedule tick is claimed by one host only", async () => {
+    const backends = [0, 1].map(() => createStoreBackend(resolveStoreOptions({ url: redis.url }), silent));
+    const tick = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const claims = await Promise.all(
+      [...backends, ...backends].map((backend) => claimScheduleTick(backend, "clock", "every-minute", tick, 60_000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimScheduleTick(backends[1]!, "clock", "every-minute", tick + 60_000, 60_000)).toBe(true);
+    await Promise.all(backends.map((backend) => backend.close()));
+  });
+
+  test("with Redis down a call answers 'store unavailable' within its deadline, and works again after a restart", async () => {
+    const plugin = host().forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
+    expect(await call(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});
+    await redis.stop();
+    const deadline = new Promise((resolve) => setTimeout(() => resolve("deadline passed"), 3000));
+    const answer = await Promise.race([call(plugin, "kvstore_get", { key: "k" }), deadline]);
+    expect(answer).toMatchObject({ error: expect.stringMatching(/^store unavailable: /) });
+    expect(JSON.stringify(answer)).not.toContain(redis.url);
+    await redis.start();
+    await vi.waitFor(async () => expect(await call(plugin, "kvstore_set", { key: "k", value: b64("after") })).toEqual({}), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await call(plugin, "kvstore_get", { key: "k" })).toEqual({ value: b64("after"), exists: true });
+  });
+});
