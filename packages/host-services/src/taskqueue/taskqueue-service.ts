@@ -4,6 +4,7 @@ import type { Logger } from "../options.js";
 import type { TaskRecords, TaskStatus } from "../store/plugin-store.js";
 import { type QueueConfig, queueConfig } from "./queue-config.js";
 import { QueueWorkers, type TaskExecutor } from "./queue-workers.js";
+import { newTaskId } from "./task-id.js";
 
 /** Navidrome's bounds of a queue name and a task payload. */
 export const MAX_QUEUE_NAME_BYTES = 128;
@@ -120,7 +121,7 @@ export function createTaskQueueService(settings: TaskQueueSettings): ClosableTas
           `payload size ${payload.byteLength} exceeds the maximum of ${MAX_PAYLOAD_BYTES} bytes`,
         );
       }
-      const id = randomUUID();
+      const id = newTaskId(now());
       if (!(await (await open()).add({ id, queueName, payload }, limits.maxLiveTasks, now()))) {
         throw new StoreError("limit", `too many queued tasks: a plugin may have at most ${limits.maxLiveTasks} pending or running`);
       }
