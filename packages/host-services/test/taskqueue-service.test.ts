@@ -106,6 +106,26 @@ describe.each(backends)("task queue on %s", (backend) => {
     expect(runs.filter((run) => run.taskId === broken).map((run) => run.attempt)).toEqual([1, 2]);
   });
 
+  test("delayMs spaces the starts of runs across the queue's workers", async () => {
+    const starts: number[] = [];
+    const plugin = taskPlugin(
+      host,
+      freshId(),
+      {
+        async onTaskExecute() {
+          starts.push(Date.now());
+          return "ok";
+        },
+      },
+      2,
+    );
+    await call(plugin, "task_createqueue", { name: "slow", config: { concurrency: 2, delayMs: 150 } });
+    const ids = [await enqueue(plugin, "slow", "1"), await enqueue(plugin, "slow", "2"), await enqueue(plugin, "slow", "3")];
+    for (const taskId of ids) await settled(plugin, taskId);
+    const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
+    expect(gaps.every((gap) => gap >= 140)).toBe(true);
+  });
+
   test("queue rules: names, duplicates, unknown queues, payload size, concurrency budget and the queue cap", async () => {
     const plugin = taskPlugin(host, freshId(), undefined, 3);
     expect(await call(plugin, "task_createqueue", { name: "", config: {} })).toEqual({
