@@ -6,7 +6,7 @@ import type {
   WebSocketPermission,
 } from "@nd/manifest";
 import type { PermissionName } from "@nd/protocol";
-import { type ArtworkService, createArtworkService } from "./artwork/artwork-service.js";
+import { type ArtworkService, createPluginArtworkService } from "./artwork/artwork-service.js";
 import type { CacheService } from "./cache/cache-service.js";
 import { PluginCaches } from "./cache/plugin-caches.js";
 import { type ConfigService, createConfigService } from "./config/config-service.js";
@@ -19,6 +19,7 @@ import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions } from "./options.js";
 import { isGranted } from "./permission-grant.js";
+import { clusterScheduleGate } from "./store/schedule-tick.js";
 import { createStoreBackend } from "./store/store-backend.js";
 import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
@@ -124,13 +125,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
         logger,
       )
     : undefined;
-  const artwork = granted("artwork") ? createArtworkService(options.artwork) : undefined;
-  if (artwork && !options.artwork.baseUrlGiven) {
-    host.warnOnce(
-      "artwork-base-url",
-      `artwork URLs start with ${options.artwork.baseUrl.origin}: no artwork.baseUrl (ShareURL) is configured`,
-    );
-  }
+  const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
   const subsonicapi = granted("subsonicapi")
     ? createSubsonicApiService(name, permissions.subsonicapi as SubsonicApiPermission, options.subsonicapi, logger)
     : undefined;
@@ -170,13 +165,16 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
 /** Creates the host-wide services; call `forPlugin` once per loaded plugin. */
 export function createHostServices(options?: HostServicesOptions): HostServices {
   const resolved = resolveOptions(options);
+  const store = createStoreBackend(resolved.store, resolved.logger);
+  // A host's own hook wins; otherwise a shared store makes each run fire once per cluster.
+  resolved.scheduler.beforeFire ??= clusterScheduleGate(store);
   const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
   const warned = new Set<string>();
   const context: HostContext = {
     options: resolved,
     network,
     caches: new PluginCaches(resolved.cache),
-    store: createStoreBackend(resolved.store, resolved.logger),
+    store,
     warnOnce(key, message) {
       if (warned.has(key)) return;
       warned.add(key);

@@ -23,6 +23,9 @@ export interface Logger {
  */
 export type WebSocketConnector = (options: NetConnectOpts & { servername?: string }) => Socket;
 
+/** Whether this host fires one run of a schedule (`pluginId` is generation 1's plugin name). */
+export type BeforeFire = (scheduleId: string, nominalFireTimeMs: number, pluginId: string) => Promise<boolean>;
+
 /** Host-wide settings, given once to `createHostServices`. Every field is optional except where noted. */
 export interface HostServicesOptions {
   http?: {
@@ -52,6 +55,12 @@ export interface HostServicesOptions {
     maxPayloadBytes?: number;
     /** Longest schedule id, in UTF-8 bytes. Default 256. */
     maxScheduleIdBytes?: number;
+    /**
+     * Asked before each run fires, with the run's nominal time (its planned second): answer false to
+     * skip it here. A store shared by several hosts makes a run fire once per cluster this way.
+     * A hook that rejects lets the run fire. Default: every run fires.
+     */
+    beforeFire?: BeforeFire;
   };
   websocket?: {
     /** Open (or opening) connections per plugin. Default 8. */
@@ -116,7 +125,12 @@ export interface ResolvedOptions {
     maxRedirects: number;
   };
   cache: { maxBytesPerPlugin: number; defaultTtlSeconds: number; sweepIntervalSeconds: number };
-  scheduler: { maxJobsPerPlugin: number; maxPayloadBytes: number; maxScheduleIdBytes: number };
+  scheduler: {
+    maxJobsPerPlugin: number;
+    maxPayloadBytes: number;
+    maxScheduleIdBytes: number;
+    beforeFire: BeforeFire | undefined;
+  };
   websocket: {
     maxConnectionsPerPlugin: number;
     maxMessageBytes: number;
@@ -234,6 +248,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
       maxJobsPerPlugin: count(scheduler.maxJobsPerPlugin, 100, "scheduler.maxJobsPerPlugin"),
       maxPayloadBytes: count(scheduler.maxPayloadBytes, 64 * 1024, "scheduler.maxPayloadBytes"),
       maxScheduleIdBytes: count(scheduler.maxScheduleIdBytes, 256, "scheduler.maxScheduleIdBytes"),
+      beforeFire: scheduler.beforeFire,
     },
     websocket: {
       maxConnectionsPerPlugin: count(websocket.maxConnectionsPerPlugin, 8, "websocket.maxConnectionsPerPlugin"),

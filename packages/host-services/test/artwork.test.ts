@@ -116,7 +116,7 @@ describe("artwork tokens", () => {
   });
 
   test("a signed token of an unknown kind is refused", () => {
-    const odd = createArtworkToken({ kind: "playlist" as "album", id: "p" }, secret);
-    expect(() => verifyArtworkToken(odd, secret)).toThrow('artwork token names an unknown kind "playlist"');
+    const odd = createArtworkToken({ kind: "video" as "album", id: "p" }, secret);
+    expect(() => verifyArtworkToken(odd, secret)).toThrow('artwork token names an unknown kind "video"');
   });
 });

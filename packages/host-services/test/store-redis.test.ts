@@ -121,6 +121,29 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     await Promise.all(backends.map((backend) => backend.close()));
   });
 
+  test("a recurring schedule on both hosts fires each run on one host only", async () => {
+    const fired: { host: number; at: number }[] = [];
+    const plugins = [host(), host()].map((each, index) =>
+      each.forPlugin({
+        name: "clock",
+        id: "cluster-clock",
+        generation: 2,
+        permissions: { scheduler: {} },
+        config: {},
+        callbacks: { onSchedulerCallback: async () => void fired.push({ host: index, at: Date.now() }) },
+      }),
+    );
+    for (const plugin of plugins) {
+      const request = { cronExpression: "* * * * * *", payload: "tick", scheduleId: "every-second" };
+      expect(await call(plugin, "scheduler_schedulerecurring", request)).toEqual({ newScheduleId: "every-second" });
+    }
+    await vi.waitFor(() => expect(fired.length).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 50 });
+    for (const plugin of plugins) await plugin.close();
+    // A run fired by both hosts would show as two callbacks a few milliseconds apart; runs are a second apart.
+    const times = fired.map((run) => run.at).sort((a, b) => a - b);
+    expect(times.slice(1).every((time, index) => time - times[index]! > 500)).toBe(true);
+  });
+
   test("with Redis down a call answers 'store unavailable' within its deadline, and works again after a restart", async () => {
     const plugin = host().forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
     expect(await call(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});

@@ -1,3 +1,4 @@
+import type { HostContext } from "../host-context.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ArtworkKind, createArtworkToken } from "./artwork-token.js";
 import type * as Messages from "../messages.js";
@@ -9,6 +10,8 @@ export interface ArtworkService {
   getArtistUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
   getAlbumUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
   getTrackUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
+  /** Generation 2 only (artwork_getplaylisturl). */
+  getPlaylistUrl(request: UrlRequest): Promise<Messages.GetArtworkUrlResponse>;
 }
 
 export function createArtworkService(settings: ResolvedOptions["artwork"]): ArtworkService {
@@ -25,5 +28,18 @@ export function createArtworkService(settings: ResolvedOptions["artwork"]): Artw
     getArtistUrl: (request) => urlOf("artist", request),
     getAlbumUrl: (request) => urlOf("album", request),
     getTrackUrl: (request) => urlOf("track", request),
+    getPlaylistUrl: (request) => urlOf("playlist", request),
   };
+}
+
+/** The artwork service of a plugin granted `artwork`; warns once per host when no base URL is configured. */
+export function createPluginArtworkService(host: HostContext): ArtworkService {
+  const settings = host.options.artwork;
+  if (!settings.baseUrlGiven) {
+    host.warnOnce(
+      "artwork-base-url",
+      `artwork URLs start with ${settings.baseUrl.origin}: no artwork.baseUrl (ShareURL) is configured`,
+    );
+  }
+  return createArtworkService(settings);
 }

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ArtworkTokenError } from "../errors.js";
 
-export const ARTWORK_KINDS = ["artist", "album", "track"] as const;
+/** "playlist" only from generation 2's artwork_getplaylisturl. */
+export const ARTWORK_KINDS = ["artist", "album", "track", "playlist"] as const;
 export type ArtworkKind = (typeof ARTWORK_KINDS)[number];
 
 /** What an artwork token carries: which image a share URL points at. */

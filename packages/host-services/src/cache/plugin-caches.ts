@@ -1,6 +1,8 @@
 import type { ResolvedOptions } from "../options.js";
 import { type ClosableCacheService, createCacheService } from "./cache-service.js";
 
+type Generation = 1 | 2;
+
 interface Held {
   readonly cache: ClosableCacheService;
   users: number;
@@ -13,25 +15,31 @@ interface Held {
  * permission). No plugin can reach another name's cache.
  */
 export class PluginCaches {
-  private readonly held = new Map<string, Held>();
+  // By generation, then name (generation 2: the plugin id): the two never share a cache.
+  private readonly held = new Map<Generation, Map<string, Held>>([
+    [1, new Map()],
+    [2, new Map()],
+  ]);
 
   constructor(private readonly limits: ResolvedOptions["cache"]) {}
 
   /** The plugin's cache, created on first use; give it back with `release` when done. */
-  acquire(pluginName: string): ClosableCacheService {
-    let entry = this.held.get(pluginName);
+  acquire(pluginName: string, generation: Generation = 1): ClosableCacheService {
+    const held = this.held.get(generation)!;
+    let entry = held.get(pluginName);
     if (!entry) {
       entry = { cache: createCacheService(this.limits), users: 0 };
-      this.held.set(pluginName, entry);
+      held.set(pluginName, entry);
     }
     entry.users++;
     return entry.cache;
   }
 
-  release(pluginName: string): void {
-    const entry = this.held.get(pluginName);
+  release(pluginName: string, generation: Generation = 1): void {
+    const held = this.held.get(generation)!;
+    const entry = held.get(pluginName);
     if (!entry || --entry.users > 0) return;
-    this.held.delete(pluginName);
+    held.delete(pluginName);
     entry.cache.close();
   }
 }

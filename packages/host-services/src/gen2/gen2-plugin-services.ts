@@ -1,15 +1,20 @@
-import type { PermissionsV2 } from "@nd/manifest";
+import type { PermissionsV2, RequiredHostsPermission } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
+import { createPluginArtworkService } from "../artwork/artwork-service.js";
 import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
+import { createPluginStoreServices } from "../store/plugin-store-services.js";
+import { createSchedulerService, SCHEDULER_RULES_V063 } from "../scheduler/scheduler-service.js";
+import { createGen2Http } from "./gen2-http.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
+type PermissionName = gen2.PermissionName;
 import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
+import { kernelHttpRequest } from "./kernel-http.js";
 import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
-import { createPluginStoreServices } from "../store/plugin-store-services.js";
 
 /** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
 const isCallFailure = (error: unknown) =>
@@ -64,10 +69,6 @@ function configMap(config: Readonly<Record<string, string>>): ReadonlyMap<string
   return new Map(Object.entries(config).map(([key, value]) => [key, String(value)]));
 }
 
-async function kernelHttpRequest(importName: string): Promise<Uint8Array> {
-  throw new HostCallError(importName, "the kernel http_request is refused: not served by this host yet");
-}
-
 /** The services of one generation-2 plugin: JSON host functions over the shared service implementations. */
 export function buildGen2PluginServices(
   plugin: PluginDescription,
@@ -76,20 +77,41 @@ export function buildGen2PluginServices(
 ): PluginHostServices {
   const pluginId = plugin.id ?? plugin.name;
   const permissions = plugin.permissions as PermissionsV2;
-  const onTaskExecute = plugin.callbacks?.onTaskExecute?.bind(plugin.callbacks);
-  const stores = createPluginStoreServices(pluginId, permissions, onTaskExecute, {
+  const granted = (permission: PermissionName) => isGranted(permissions, permission);
+  const { options } = host;
+  const callbacks = plugin.callbacks ?? {};
+  // First: an invalid kvstore maxSize fails the load before anything else is acquired.
+  const stores = createPluginStoreServices(pluginId, permissions, callbacks.onTaskExecute?.bind(callbacks), {
     store: host.store,
-    options: host.options.store,
-    logger: host.options.logger,
+    options: options.store,
+    logger: options.logger,
   });
+  const cache = granted("cache") ? host.caches.acquire(pluginId, 2) : undefined;
+  const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
+  const http = granted("http")
+    ? createGen2Http(pluginId, permissions.http as RequiredHostsPermission, host.network, options.http)
+    : undefined;
+  const scheduler = granted("scheduler")
+    ? createSchedulerService(
+        pluginId,
+        callbacks.onSchedulerCallback?.bind(callbacks),
+        options.scheduler,
+        options.logger,
+        SCHEDULER_RULES_V063,
+      )
+    : undefined;
   const services: Gen2Services = {
-    kvstore: stores.kvstore,
-    taskqueue: stores.taskqueue,
     pluginId,
     permissions,
     access: plugin.access ?? NO_ACCESS,
     config: configMap(plugin.config),
-    logger: host.options.logger,
+    logger: options.logger,
+    artwork,
+    cache,
+    http,
+    scheduler,
+    kvstore: stores.kvstore,
+    taskqueue: stores.taskqueue,
   };
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
@@ -98,13 +120,16 @@ export function buildGen2PluginServices(
     importNames: Object.freeze([...functions.keys()]),
     async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`${importName}: the services of plugin "${pluginId}" are closed`);
-      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(importName);
+      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(http, pluginId, request, options);
       const fn = functions.get(importName);
       if (!fn) throw unavailableUserFunction(pluginId, permissions, importName);
       return runUserFunction(fn, services, importName, request, options);
     },
     close() {
       closing ??= (async () => {
+        scheduler?.close();
+        http?.abortAll();
+        if (cache) host.caches.release(pluginId, 2);
         await stores.close();
         onClose();
       })();

@@ -1,7 +1,11 @@
 import type { PermissionsV2 } from "@nd/manifest";
+import type { ArtworkService } from "../artwork/artwork-service.js";
+import type { CacheService } from "../cache/cache-service.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { KvStoreService } from "../kvstore/kvstore-service.js";
 import type { Logger } from "../options.js";
+import type { SchedulerService } from "../scheduler/scheduler-service.js";
+import type { Gen2Http } from "./gen2-http.js";
 import type { TaskQueueService } from "../taskqueue/taskqueue-service.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
@@ -18,6 +22,10 @@ export interface Gen2Services {
   /** The plugin's flattened config map, keys as stored. */
   readonly config: ReadonlyMap<string, string>;
   readonly logger: Logger;
+  readonly artwork?: ArtworkService;
+  readonly cache?: CacheService;
+  readonly http?: Gen2Http;
+  readonly scheduler?: SchedulerService;
   readonly kvstore?: KvStoreService;
   readonly taskqueue?: TaskQueueService;
 }

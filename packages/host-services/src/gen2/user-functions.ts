@@ -1,4 +1,8 @@
+import { ARTWORK_FUNCTIONS } from "./artwork-functions.js";
+import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
+import { HTTP_FUNCTIONS } from "./http-functions.js";
+import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
 import { KVSTORE_FUNCTIONS } from "../kvstore/kvstore-functions.js";
 import { TASK_FUNCTIONS } from "../taskqueue/task-functions.js";
 import type { UserFunction } from "./gen2-services.js";
@@ -9,6 +13,10 @@ import type { UserFunction } from "./gen2-services.js";
  */
 export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.freeze({
   ...CONFIG_FUNCTIONS,
+  ...ARTWORK_FUNCTIONS,
+  ...CACHE_FUNCTIONS,
+  ...HTTP_FUNCTIONS,
+  ...SCHEDULER_FUNCTIONS,
   ...KVSTORE_FUNCTIONS,
   ...TASK_FUNCTIONS,
 });

@@ -9,6 +9,7 @@ import {
   nodeCronField,
   type ParsedField,
   parseField,
+  SECONDS,
 } from "./cron-field.js";
 import { parseGoDuration } from "./go-duration.js";
 
@@ -39,8 +40,20 @@ const DESCRIPTORS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
 };
 
+/** What robfig/cron's parser is told to accept beyond the five standard fields. */
+export interface CronRules {
+  /** A sixth, leading seconds field may be given (`cron.SecondOptional`); five fields run at second 0. */
+  readonly optionalSeconds: boolean;
+}
+
+/** Generation 1's dialect (Navidrome v0.57): five fields. */
+export const STANDARD_CRON: CronRules = { optionalSeconds: false };
+
 const FIVE_FIELDS: readonly FieldSpec[] = [MINUTES, HOURS, DAYS_OF_MONTH, MONTHS, DAYS_OF_WEEK];
 const SHAPE = "expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @daily or @every 5m";
+const SHAPE_WITH_SECONDS =
+  "expected five or six fields ([second] minute hour day-of-month month day-of-week) or a descriptor such as @daily or @every 5m";
+const shapeOf = (rules: CronRules) => (rules.optionalSeconds ? SHAPE_WITH_SECONDS : SHAPE);
 const EVERY = "@every ";
 /** The white space of Go's strings.Fields and strings.TrimSpace (unicode.IsSpace). */
 const GO_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -99,30 +112,35 @@ function neverDue(fields: readonly ParsedField[], eitherDay: boolean): boolean {
   return eitherDay ? noDays && noWeekdays : noDays || noWeekdays;
 }
 
-function fieldsPlan(fieldTexts: readonly string[], timezone: string | undefined): CronPlan | string {
-  if (fieldTexts.length !== 5) return SHAPE;
+function fieldsPlan(fieldTexts: readonly string[], timezone: string | undefined, rules: CronRules): CronPlan | string {
+  const withSeconds = rules.optionalSeconds && fieldTexts.length === 6;
+  if (fieldTexts.length !== 5 && !withSeconds) return shapeOf(rules);
   const budget: ExpansionBudget = { limit: MAX_CRON_EXPANSION, remaining: MAX_CRON_EXPANSION };
+  const parse = (text: string, spec: FieldSpec) => parseField(text, spec, budget);
+  const seconds = withSeconds ? parse(fieldTexts[0] ?? "", SECONDS) : undefined;
+  if (typeof seconds === "string") return seconds;
   const fields: ParsedField[] = [];
   for (const [index, spec] of FIVE_FIELDS.entries()) {
-    const parsed = parseField(fieldTexts[index] ?? "", spec, budget);
+    const parsed = parse(fieldTexts[index + (withSeconds ? 1 : 0)] ?? "", spec);
     if (typeof parsed === "string") return parsed;
     fields.push(parsed);
   }
   const [, , days, , weekdays] = fields as [ParsedField, ParsedField, ParsedField, ParsedField, ParsedField];
   const eitherDay = !days.star && !weekdays.star;
-  if (neverDue(fields, eitherDay)) return { kind: "cron", timezone, ...NEVER };
+  if (neverDue(fields, eitherDay) || seconds?.values.size === 0) return { kind: "cron", timezone, ...NEVER };
   const spelt = fields.map((field, index) => (eitherDay && (index === 2 || index === 4) ? "*" : nodeCronField(field)));
-  const plan = { kind: "cron" as const, expression: ["0", ...spelt].join(" "), timezone };
+  const secondsField = seconds ? nodeCronField(seconds) : "0";
+  const plan = { kind: "cron" as const, expression: [secondsField, ...spelt].join(" "), timezone };
   return eitherDay ? { ...plan, runsOn: dayFilter(days, weekdays, timezone) } : plan;
 }
 
-function descriptorPlan(text: string, timezone: string | undefined): CronPlan | string {
+function descriptorPlan(text: string, timezone: string | undefined, rules: CronRules): CronPlan | string {
   if (text.startsWith(EVERY)) return everyPlan(text.slice(EVERY.length));
   const descriptor = DESCRIPTORS[text];
   if (descriptor === undefined) {
     return `unknown descriptor "${text}"; use @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>`;
   }
-  return fieldsPlan(descriptor.split(" "), timezone);
+  return fieldsPlan(descriptor.split(" "), timezone, rules);
 }
 
 /** Splits a leading `CRON_TZ=<zone> ` or `TZ=<zone> ` off, as robfig/cron does (up to the first space). */
@@ -139,18 +157,18 @@ function withoutZonePrefix(expression: string): { text: string; timezone: string
  * Reads a cron expression exactly as robfig/cron v3's standard parser (Navidrome's cron library)
  * does: five fields, names of months and days, ranges, steps, `?`, the descriptors and
  * `@every <Go duration>`, and a leading `CRON_TZ=<zone>` or `TZ=<zone>`; nothing else (six fields
- * are refused, as plugins probing the dialect expect). Expressions longer than
+ * are refused, as plugins probing the dialect expect, unless `rules` allow a seconds field). Expressions longer than
  * MAX_CRON_EXPRESSION_LENGTH, or expanding to more than MAX_CRON_EXPANSION values, are refused
  * before they cost more. Answers the plan, or why the expression is refused.
  */
-export function parseCronDialect(expression: string): CronPlan | string {
+export function parseCronDialect(expression: string, rules: CronRules = STANDARD_CRON): CronPlan | string {
   if (expression.length > MAX_CRON_EXPRESSION_LENGTH) {
     return `the expression is ${expression.length} characters long; at most ${MAX_CRON_EXPRESSION_LENGTH} are read`;
   }
-  if (expression === "") return SHAPE;
+  if (expression === "") return shapeOf(rules);
   const prefixed = withoutZonePrefix(expression);
   if (typeof prefixed === "string") return prefixed;
   const { text, timezone } = prefixed;
-  if (text.startsWith("@")) return descriptorPlan(text, timezone);
-  return fieldsPlan(text.split(GO_FIELD_SEPARATOR).filter((field) => field !== ""), timezone);
+  if (text.startsWith("@")) return descriptorPlan(text, timezone, rules);
+  return fieldsPlan(text.split(GO_FIELD_SEPARATOR).filter((field) => field !== ""), timezone, rules);
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { schedule as ScheduleCron } from "node-cron";
+
+type TaskContext = Parameters<Extract<Parameters<typeof ScheduleCron>[1], (...args: never[]) => unknown>>[0];
 import { loadCron } from "../lazy-modules.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { type CronPlan, MAX_CRON_EXPRESSION_LENGTH, parseCronDialect } from "./cron-dialect.js";
+import { parseCronDialectV063 } from "./cron-dialect-v063.js";
 import { startEveryTimer } from "./every-timer.js";
 import { startOneTimeTimer } from "./one-time-timer.js";
 import type * as Messages from "../messages.js";
@@ -27,11 +30,33 @@ interface Job {
   stop(): void;
 }
 
+/** What differs between the generations' schedulers. */
+export interface SchedulerRules {
+  parseCron(expression: string): CronPlan | string;
+  /** The error for an id already scheduled; absent: the new job replaces the old one. */
+  duplicateId?(id: string): string;
+  notFound(id: string): string;
+}
+
+/** Generation 1 (Navidrome v0.57): five-field cron, a live id is replaced. */
+export const SCHEDULER_RULES_V057: SchedulerRules = {
+  parseCron: (expression) => parseCronDialect(expression),
+  notFound: (id) => `no scheduled job with id "${id}"`,
+};
+
+/** Generation 2 (Navidrome v0.63): optional seconds and bare durations, a live id is an error. */
+export const SCHEDULER_RULES_V063: SchedulerRules = {
+  parseCron: parseCronDialectV063,
+  duplicateId: (id) => `schedule ID "${id}" already exists`,
+  notFound: (id) => `schedule ID "${id}" not found`,
+};
+
 export function createSchedulerService(
   pluginName: string,
   callback: SchedulerCallback | undefined,
   limits: ResolvedOptions["scheduler"],
   logger: Logger,
+  rules: SchedulerRules = SCHEDULER_RULES_V057,
 ): ClosableSchedulerService {
   const jobs = new Map<string, Job>();
   const cron = loadCron();
@@ -44,8 +69,28 @@ export function createSchedulerService(
     debug: (message: string | Error) => logger.debug(String(message), { plugin: pluginName }),
   };
 
-  async function deliver(deliverTo: SchedulerCallback, request: Messages.SchedulerCallbackRequest): Promise<void> {
+  /** Asks the host's beforeFire hook whether this replica fires the run; a failing hook lets it fire. */
+  async function firesHere(scheduleId: string, nominalMs: number): Promise<boolean> {
+    if (!limits.beforeFire) return true;
     try {
+      return await limits.beforeFire(scheduleId, nominalMs, pluginName);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error("scheduler beforeFire hook failed; the run fires", { plugin: pluginName, scheduleId, error: reason });
+      return true;
+    }
+  }
+
+  async function deliver(
+    deliverTo: SchedulerCallback,
+    request: Messages.SchedulerCallbackRequest,
+    nominalMs: number,
+  ): Promise<void> {
+    try {
+      if (!(await firesHere(request.scheduleId, nominalMs))) {
+        logger.debug("a run fires elsewhere (beforeFire said no)", { plugin: pluginName, scheduleId: request.scheduleId });
+        return;
+      }
       await deliverTo(request);
     } catch (error) {
       logger.error("scheduler callback failed", {
@@ -68,6 +113,7 @@ export function createSchedulerService(
       return `payload of ${payload.byteLength} bytes is larger than the limit of ${limits.maxPayloadBytes} bytes (scheduler.maxPayloadBytes)`;
     }
     if (!callback) return `plugin "${pluginName}" does not implement SchedulerCallback, so a job could never run`;
+    if (jobs.has(id) && rules.duplicateId) return rules.duplicateId(id);
     if (!jobs.has(id) && jobs.size >= limits.maxJobsPerPlugin) {
       return `plugin "${pluginName}" already has ${limits.maxJobsPerPlugin} scheduled jobs, the most allowed`;
     }
@@ -87,19 +133,24 @@ export function createSchedulerService(
       delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id, input);
     if (problem || !callback) return { scheduleId: "", error: problem ?? "" };
     const payload = input.payload ?? new Uint8Array();
+    const dueMs = Date.now() + delaySeconds * 1000;
     const job: Job = {
       stop: startOneTimeTimer(delaySeconds * 1000, () => {
         if (jobs.get(id) === job) jobs.delete(id);
-        void deliver(callback, { scheduleId: id, payload, isRecurring: false });
+        void deliver(callback, { scheduleId: id, payload, isRecurring: false }, dueMs);
       }),
     };
     return install(id, job);
   }
 
   /** A cron run that is skipped while the previous run of the same job is still busy. */
-  function withoutOverlap(deliverTo: SchedulerCallback, id: string, payload: Uint8Array): () => Promise<void> {
+  function withoutOverlap(
+    deliverTo: SchedulerCallback,
+    id: string,
+    payload: Uint8Array,
+  ): (nominalMs: number) => Promise<void> {
     let running = false;
-    return async () => {
+    return async (nominalMs) => {
       if (running) {
         logger.warn("skipped a run of a recurring job still busy with its previous run", {
           plugin: pluginName,
@@ -109,17 +160,24 @@ export function createSchedulerService(
       }
       running = true;
       try {
-        await deliver(deliverTo, { scheduleId: id, payload, isRecurring: true });
+        await deliver(deliverTo, { scheduleId: id, payload, isRecurring: true }, nominalMs);
       } finally {
         running = false;
       }
     };
   }
 
-  function startPlan(plan: CronPlan, id: string, run: () => Promise<void>, scheduleCron: typeof ScheduleCron): Job {
-    if (plan.kind === "every") return { stop: startEveryTimer(plan.intervalMs, () => void run()) };
+  function startPlan(
+    plan: CronPlan,
+    id: string,
+    run: (nominalMs: number) => Promise<void>,
+    scheduleCron: typeof ScheduleCron,
+  ): Job {
+    if (plan.kind === "every") return { stop: startEveryTimer(plan.intervalMs, (plannedMs) => void run(plannedMs)) };
     const runsOn = plan.runsOn;
-    const runOnDay = runsOn ? () => (runsOn(new Date()) ? run() : undefined) : run;
+    // The tick's own second, so every replica names the same run.
+    const runTick = (context: TaskContext) => run(Math.floor(context.date.getTime() / 1000) * 1000);
+    const runOnDay = runsOn ? (context: TaskContext) => (runsOn(new Date()) ? runTick(context) : undefined) : runTick;
     const task = scheduleCron(plan.expression, runOnDay, {
       name: `${pluginName}/${id}`,
       logger: cronLogger,
@@ -135,7 +193,7 @@ export function createSchedulerService(
     const { schedule: scheduleCron } = await cron;
     const id = input.scheduleId || randomUUID();
     const expression = input.cronExpression ?? "";
-    const plan = parseCronDialect(expression);
+    const plan = rules.parseCron(expression);
     const shown = expression.length <= MAX_CRON_EXPRESSION_LENGTH ? ` "${expression}"` : "";
     const problem = typeof plan === "string" ? `invalid cron expression${shown}: ${plan}` : refusal(id, input);
     if (problem || !callback || typeof plan === "string") return { scheduleId: "", error: problem ?? "" };
@@ -152,7 +210,7 @@ export function createSchedulerService(
   async function cancelSchedule(input: Partial<Messages.CancelRequest>): Promise<Messages.CancelResponse> {
     const id = input.scheduleId ?? "";
     const job = jobs.get(id);
-    if (!job) return { success: false, error: `no scheduled job with id "${id}"` };
+    if (!job) return { success: false, error: rules.notFound(id) };
     job.stop();
     jobs.delete(id);
     return { success: true, error: "" };
