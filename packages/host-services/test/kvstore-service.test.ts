@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -126,6 +126,19 @@ describe("kvstore on SQLite files", () => {
       const second = createHostServices({ store: { dataFolder: folder } });
       expect(await call(kvPlugin(second, "keeper"), "kvstore_get", { key: "k" })).toEqual({ value: b64("kept"), exists: true });
       await second.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test("plugin ids such as '..' or 'a/b' stay folders inside plugin-state", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "nd-kv-"));
+    try {
+      const host = createHostServices({ store: { dataFolder: folder } });
+      for (const id of ["..", ".", "a/b"]) await call(kvPlugin(host, id), "kvstore_set", { key: "k", value: b64(id) });
+      await host.close();
+      expect(readdirSync(join(folder, "plugin-state")).sort()).toEqual(["%2E", "%2E%2E", "a%2Fb"]);
+      expect(readdirSync(folder)).toEqual(["plugin-state"]);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
+import { ConfigurationError } from "../errors.js";
 
 /** Bumped with every change of the tables below; kept in `PRAGMA user_version`. */
 const SCHEMA_VERSION = 1;
@@ -34,9 +35,16 @@ function sqliteModule(): typeof import("node:sqlite") {
   return process.getBuiltinModule("node:sqlite") as typeof import("node:sqlite");
 }
 
+/** A plugin id as one folder name: URI-encoded, and never "", "." or "..". */
+function folderName(pluginId: string): string {
+  if (pluginId === "") throw new ConfigurationError("a plugin with a store needs a non-empty id");
+  const encoded = encodeURIComponent(pluginId);
+  return /^\.+$/.test(encoded) ? encoded.replaceAll(".", "%2E") : encoded;
+}
+
 /** The path of a plugin's database: `<dataFolder>/plugin-state/<encoded id>/state.db`, its folder made 0700. */
 export function pluginDatabasePath(dataFolder: string, pluginId: string): string {
-  const folder = join(dataFolder, "plugin-state", encodeURIComponent(pluginId));
+  const folder = join(dataFolder, "plugin-state", folderName(pluginId));
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   chmodSync(folder, 0o700);
   return join(folder, "state.db");

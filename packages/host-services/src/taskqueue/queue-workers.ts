@@ -104,7 +104,7 @@ export class QueueWorkers {
     const { records, owner, now, leaseMs } = this.settings;
     const renewal = setInterval(() => {
       records.renew(task.id, this.lease()).catch((error) => this.report("renewing a task lease failed", error));
-    }, leaseMs / 3);
+    }, leaseMs / 3).unref();
     let outcome: TaskOutcome;
     try {
       const message = await this.settings.execute({

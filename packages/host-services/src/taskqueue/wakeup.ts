@@ -11,7 +11,8 @@ export class Wakeup {
         this.sleepers.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      // Idle workers do not keep the process alive: the host decides its lifetime.
+      const timer = setTimeout(done, Math.max(0, ms)).unref();
       this.sleepers.add(done);
     });
   }
