@@ -26,10 +26,10 @@ const UNITS: Record<string, number> = {
 
 /**
  * The manifest's `kvstore.maxSize` in bytes, read as Navidrome does (SI units: "10KB" is 10 000
- * bytes, "1MiB" 1 048 576; case and a space before the unit do not matter). Absent: 1 MiB.
+ * bytes, "1MiB" 1 048 576; case and a space before the unit do not matter). Absent or empty: 1 MiB.
  */
 export function kvStoreMaxBytes(maxSize: string | undefined): number {
-  if (maxSize === undefined) return DEFAULT_KVSTORE_MAX_BYTES;
+  if (maxSize === undefined || maxSize === "") return DEFAULT_KVSTORE_MAX_BYTES;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(maxSize);
   const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
   if (!match || unit === undefined) {
