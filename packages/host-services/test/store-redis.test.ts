@@ -144,6 +144,20 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     expect(times.slice(1).every((time, index) => time - times[index]! > 500)).toBe(true);
   });
 
+  test("closing the host closes its Redis connection", async () => {
+    const { Redis } = await import("ioredis");
+    const observer = new Redis(redis.url);
+    const clients = async () => (await observer.client("LIST")).toString().trim().split("\n").length;
+    const before = await clients();
+    const closing = createHostServices({ store: { url: redis.url } });
+    const plugin = closing.forPlugin({ name: "p", id: "closing", generation: 2, permissions: { kvstore: {} }, config: {} });
+    await call(plugin, "kvstore_set", { key: "k", value: b64("v") });
+    expect(await clients()).toBe(before + 1);
+    await closing.close();
+    await vi.waitFor(async () => expect(await clients()).toBe(before), { timeout: 5000, interval: 20 });
+    observer.disconnect();
+  });
+
   test("with Redis down a call answers 'store unavailable' within its deadline, and works again after a restart", async () => {
     const plugin = host().forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
     expect(await call(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});
