@@ -19,13 +19,18 @@ import { createHttpService, type HttpService } from "./http/http-service.js";
 import { NetworkAccess } from "./network/network-access.js";
 import { type HostServicesOptions, resolveOptions } from "./options.js";
 import { isGranted } from "./permission-grant.js";
+import {
+  createSubsonicApiService,
+  type SubsonicApiService,
+  subsonicAuthorizerV057,
+} from "./subsonicapi/subsonicapi-service.js";
 import { clusterScheduleGate } from "./store/schedule-tick.js";
 import { createStoreBackend } from "./store/store-backend.js";
-import { createSubsonicApiService, type SubsonicApiService } from "./subsonicapi/subsonicapi-service.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
   createWebSocketService,
   type WebSocketCallbacks,
+  webSocketRulesV057,
   type WebSocketService,
 } from "./websocket/websocket-service.js";
 import { type GrantedServices, unavailableImport, wireHandlers } from "./wire-call.js";
@@ -118,7 +123,7 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
   const websocket = granted("websocket")
     ? createWebSocketService(
         name,
-        permissions.websocket as WebSocketPermission,
+        webSocketRulesV057(name, permissions.websocket as WebSocketPermission, network, options.websocket, logger),
         callbacks,
         network,
         options.websocket,
@@ -127,7 +132,12 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
     : undefined;
   const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
   const subsonicapi = granted("subsonicapi")
-    ? createSubsonicApiService(name, permissions.subsonicapi as SubsonicApiPermission, options.subsonicapi, logger)
+    ? createSubsonicApiService(
+        name,
+        subsonicAuthorizerV057(permissions.subsonicapi as SubsonicApiPermission),
+        options.subsonicapi,
+        logger,
+      )
     : undefined;
 
   const services: GrantedServices = { http, cache, config, scheduler, websocket, artwork, subsonicapi };

@@ -147,7 +147,7 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
   test("closing the host closes its Redis connection", async () => {
     const { Redis } = await import("ioredis");
     const observer = new Redis(redis.url);
-    const clients = async () => (await observer.client("LIST")).toString().trim().split("\n").length;
+    const clients = async () => String(await observer.client("LIST")).trim().split("\n").length;
     const before = await clients();
     const closing = createHostServices({ store: { url: redis.url } });
     const plugin = closing.forPlugin({ name: "p", id: "closing", generation: 2, permissions: { kvstore: {} }, config: {} });

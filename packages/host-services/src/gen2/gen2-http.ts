@@ -4,7 +4,14 @@ import { exchange, type ExchangeAnswer, type ExchangePolicy, type Hop } from "..
 import { loadUndici } from "../lazy-modules.js";
 import type { NetworkAccess, NetworkScope } from "../network/network-access.js";
 import type { ResolvedOptions } from "../options.js";
-import { compileRequiredHosts, type HostPatternStyle, type HostVerdict, patternHostname } from "./required-hosts.js";
+import {
+  ANY_PUBLIC_HOST,
+  compileRequiredHosts,
+  type HostPatternStyle,
+  type HostVerdict,
+  NO_HOST,
+  patternHostname,
+} from "./required-hosts.js";
 
 /** v0.63 follows up to 5 redirects, then answers the last redirect response. */
 const MAX_REDIRECTS = 5;
@@ -30,9 +37,6 @@ export interface Gen2Http {
   /** Ends every request in flight (unload). */
   abortAll(): void;
 }
-
-const ANY_PUBLIC_HOST: HostVerdict = { allowed: true, mayBeLocal: false };
-const NO_HOST: HostVerdict = { allowed: false, mayBeLocal: false };
 
 export function createGen2Http(
   pluginId: string,

@@ -1,19 +1,14 @@
-import type { PermissionsV2, RequiredHostsPermission } from "@nd/manifest";
+import type { PermissionsV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
-import { createPluginArtworkService } from "../artwork/artwork-service.js";
 import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
-import { createPluginStoreServices } from "../store/plugin-store-services.js";
-import { createSchedulerService, SCHEDULER_RULES_V063 } from "../scheduler/scheduler-service.js";
-import { createGen2Http } from "./gen2-http.js";
+import { createGen2Services } from "./create-gen2-services.js";
 import type { Gen2Services, UserFunction } from "./gen2-services.js";
-type PermissionName = gen2.PermissionName;
 import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
 import { kernelHttpRequest } from "./kernel-http.js";
-import { NO_ACCESS } from "./plugin-access.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
 
 /** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
@@ -65,54 +60,14 @@ function grantedFunctions(permissions: PermissionsV2): Map<string, UserFunction>
   return granted;
 }
 
-function configMap(config: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
-  return new Map(Object.entries(config).map(([key, value]) => [key, String(value)]));
-}
-
 /** The services of one generation-2 plugin: JSON host functions over the shared service implementations. */
 export function buildGen2PluginServices(
   plugin: PluginDescription,
   host: HostContext,
   onClose: () => void,
 ): PluginHostServices {
-  const pluginId = plugin.id ?? plugin.name;
-  const permissions = plugin.permissions as PermissionsV2;
-  const granted = (permission: PermissionName) => isGranted(permissions, permission);
-  const { options } = host;
-  const callbacks = plugin.callbacks ?? {};
-  // First: an invalid kvstore maxSize fails the load before anything else is acquired.
-  const stores = createPluginStoreServices(pluginId, permissions, callbacks.onTaskExecute?.bind(callbacks), {
-    store: host.store,
-    options: options.store,
-    logger: options.logger,
-  });
-  const cache = granted("cache") ? host.caches.acquire(pluginId, 2) : undefined;
-  const artwork = granted("artwork") ? createPluginArtworkService(host) : undefined;
-  const http = granted("http")
-    ? createGen2Http(pluginId, permissions.http as RequiredHostsPermission, host.network, options.http)
-    : undefined;
-  const scheduler = granted("scheduler")
-    ? createSchedulerService(
-        pluginId,
-        callbacks.onSchedulerCallback?.bind(callbacks),
-        options.scheduler,
-        options.logger,
-        SCHEDULER_RULES_V063,
-      )
-    : undefined;
-  const services: Gen2Services = {
-    pluginId,
-    permissions,
-    access: plugin.access ?? NO_ACCESS,
-    config: configMap(plugin.config),
-    logger: options.logger,
-    artwork,
-    cache,
-    http,
-    scheduler,
-    kvstore: stores.kvstore,
-    taskqueue: stores.taskqueue,
-  };
+  const { services, close } = createGen2Services(plugin, host);
+  const { pluginId, permissions } = services;
   const functions = grantedFunctions(permissions);
   let closing: Promise<void> | undefined;
 
@@ -120,19 +75,13 @@ export function buildGen2PluginServices(
     importNames: Object.freeze([...functions.keys()]),
     async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`${importName}: the services of plugin "${pluginId}" are closed`);
-      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(http, pluginId, request, options);
+      if (importName === gen2.KERNEL_HTTP_REQUEST) return kernelHttpRequest(services.http, pluginId, request, options);
       const fn = functions.get(importName);
       if (!fn) throw unavailableUserFunction(pluginId, permissions, importName);
       return runUserFunction(fn, services, importName, request, options);
     },
     close() {
-      closing ??= (async () => {
-        scheduler?.close();
-        http?.abortAll();
-        if (cache) host.caches.release(pluginId, 2);
-        await stores.close();
-        onClose();
-      })();
+      closing ??= close().then(onClose);
       return closing;
     },
   };

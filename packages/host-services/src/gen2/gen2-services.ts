@@ -5,10 +5,13 @@ import type { HostCallOptions } from "../host-call-options.js";
 import type { KvStoreService } from "../kvstore/kvstore-service.js";
 import type { Logger } from "../options.js";
 import type { SchedulerService } from "../scheduler/scheduler-service.js";
+import type { SubsonicApiService } from "../subsonicapi/subsonicapi-service.js";
+import type { WebSocketService } from "../websocket/websocket-service.js";
 import type { Gen2Http } from "./gen2-http.js";
 import type { TaskQueueService } from "../taskqueue/taskqueue-service.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
+import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./providers.js";
 
 /**
  * What a generation-2 host function works with: the plugin's identity, grants and config, and
@@ -26,6 +29,12 @@ export interface Gen2Services {
   readonly cache?: CacheService;
   readonly http?: Gen2Http;
   readonly scheduler?: SchedulerService;
+  readonly websocket?: WebSocketService;
+  readonly subsonicapi?: SubsonicApiService;
+  /** The embedding host's providers (undefined when it gave none). */
+  readonly users?: UsersProvider;
+  readonly libraries?: LibrariesProvider;
+  readonly matcher?: MatcherProvider;
   readonly kvstore?: KvStoreService;
   readonly taskqueue?: TaskQueueService;
 }

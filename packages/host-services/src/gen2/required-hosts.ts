@@ -7,6 +7,11 @@ export interface HostVerdict {
   mayBeLocal: boolean;
 }
 
+/** http_send without requiredHosts: any host, as long as it is not a local address. */
+export const ANY_PUBLIC_HOST: HostVerdict = Object.freeze({ allowed: true, mayBeLocal: false });
+/** The kernel http_request and websocket without requiredHosts: nothing. */
+export const NO_HOST: HostVerdict = Object.freeze({ allowed: false, mayBeLocal: false });
+
 /**
  * "navidrome": v0.63's matcher of http_send and websocket (`*`, an exact name, or `*.suffix` for
  * the subdomains of suffix, apex excluded). "glob": Extism's allowed_hosts of the kernel http_request

@@ -3,6 +3,8 @@ import { CACHE_FUNCTIONS } from "./cache-functions.js";
 import { CONFIG_FUNCTIONS } from "./config-functions.js";
 import { HTTP_FUNCTIONS } from "./http-functions.js";
 import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
+import { SUBSONICAPI_FUNCTIONS } from "./subsonicapi-functions.js";
+import { WEBSOCKET_FUNCTIONS } from "./websocket-functions.js";
 import { KVSTORE_FUNCTIONS } from "../kvstore/kvstore-functions.js";
 import { TASK_FUNCTIONS } from "../taskqueue/task-functions.js";
 import type { UserFunction } from "./gen2-services.js";
@@ -17,6 +19,8 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...CACHE_FUNCTIONS,
   ...HTTP_FUNCTIONS,
   ...SCHEDULER_FUNCTIONS,
+  ...WEBSOCKET_FUNCTIONS,
+  ...SUBSONICAPI_FUNCTIONS,
   ...KVSTORE_FUNCTIONS,
   ...TASK_FUNCTIONS,
 });

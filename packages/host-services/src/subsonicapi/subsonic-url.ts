@@ -16,9 +16,12 @@ export type ParsedSubsonicUrl =
  * Reads a plugin's Subsonic URL ("/rest/ping?u=alice", or absolute): only its last path segment
  * (the endpoint, without ".view") and its query count. The answer's params carry the plugin's
  * query without any credential (`p`, `t`, `s`, `jwt`, `apiKey`, in any case), plus the checked
- * `u`, `c=<plugin>`, `f=json` and `v=1.16.1`.
+ * `u`, `c=<plugin>`, `f=json` (the plugin's `f` for "raw") and `v=1.16.1`.
  */
-export function parseSubsonicUrl(text: string, pluginName: string): ParsedSubsonicUrl {
+/** "json": the host sets `f=json` (call). "raw": `f` is the plugin's own, if any (generation 2's callraw). */
+export type SubsonicFormat = "json" | "raw";
+
+export function parseSubsonicUrl(text: string, pluginName: string, format: SubsonicFormat = "json"): ParsedSubsonicUrl {
   let url: URL;
   try {
     url = new URL(text, "http://subsonic.invalid");
@@ -31,10 +34,12 @@ export function parseSubsonicUrl(text: string, pluginName: string): ParsedSubson
   const segment = lastSegment(url.pathname);
   const endpoint = ENDPOINT.exec(segment)?.[1];
   if (!endpoint) return { ok: false, error: `${JSON.stringify(segment)} is not a Subsonic endpoint (in ${JSON.stringify(text)})` };
+  const pluginFormat = params.get("f");
   for (const name of new Set(params.keys())) if (HOST_PARAMS.has(name.toLowerCase())) params.delete(name);
   params.set("u", username);
   params.set("c", pluginName);
-  params.set("f", "json");
+  if (format === "json") params.set("f", "json");
+  else if (pluginFormat !== null) params.set("f", pluginFormat);
   params.set("v", SUBSONIC_API_VERSION);
   return { ok: true, endpoint, username, params };
 }

@@ -1,6 +1,6 @@
 import type { SubsonicApiPermission } from "@nd/manifest";
 import type { Logger, ResolvedOptions } from "../options.js";
-import { parseSubsonicUrl } from "./subsonic-url.js";
+import { parseSubsonicUrl, type SubsonicFormat } from "./subsonic-url.js";
 import type { HostCallOptions } from "../host-call-options.js";
 import type * as Messages from "../messages.js";
 
@@ -33,25 +33,42 @@ export interface SubsonicApiHandler {
   call(request: SubsonicRequest): Promise<string>;
   /** The user named `username`, or undefined when there is none. */
   user(username: string): Promise<SubsonicUser | undefined>;
+  /**
+   * Generation 2's CallRaw: runs `request` (its params without `f`, unless the plugin gave one) and
+   * answers the response's Content-Type and body as they are. Without it, subsonicapi_callraw fails.
+   */
+  callRaw?(request: SubsonicRequest): Promise<SubsonicRawResponse>;
+}
+
+/** A Subsonic response as bytes (a cover image, a stream, XML). */
+export interface SubsonicRawResponse {
+  readonly contentType: string;
+  readonly body: Uint8Array;
 }
 
 /** SubsonicAPIService: the host's Subsonic API, as one of its users. Failures come back in `error`. */
 export interface SubsonicApiService {
   /** `options.signal` ends the call early, with the plugin call that made it. */
   call(request: Partial<Messages.CallRequest>, options?: HostCallOptions): Promise<Messages.CallResponse>;
+  /** Generation 2 only: the raw response (`f` not set by the host). */
+  callRaw(request: Partial<Messages.CallRequest>, options?: HostCallOptions): Promise<RawCallResponse>;
 }
+
+export interface RawCallResponse {
+  contentType: string;
+  data: Uint8Array;
+  error: string;
+}
+
+/** Decides whether the plugin may call as `username`: answers why not, or undefined. */
+export type SubsonicAuthorizer = (username: string, handler: SubsonicApiHandler) => Promise<string | undefined>;
 
 type Settings = ResolvedOptions["subsonicapi"];
 
-export function createSubsonicApiService(
-  pluginName: string,
-  permission: SubsonicApiPermission,
-  settings: Settings,
-  logger: Logger,
-): SubsonicApiService {
+/** Generation 1's rule: the permission's `allowedUsernames`, and admins only with `allowAdmins`. */
+export function subsonicAuthorizerV057(permission: SubsonicApiPermission): SubsonicAuthorizer {
   const allowedUsernames = permission.allowedUsernames?.map((name) => name.toLowerCase());
-
-  async function refusal(username: string, handler: SubsonicApiHandler): Promise<string | undefined> {
+  return async (username, handler) => {
     // Quoted as JSON: the name comes from the plugin and goes into log lines.
     const quoted = JSON.stringify(username);
     if (allowedUsernames && !allowedUsernames.includes(username.toLowerCase())) {
@@ -62,41 +79,82 @@ export function createSubsonicApiService(
     if (!user) return `no user ${quoted}`;
     if (user.isAdmin) return `user ${quoted} is not allowed: it is an admin, and the subsonicapi permission does not have allowAdmins`;
     return undefined;
+  };
+}
+
+/** `clientName` is the `c` parameter: generation 1's plugin name, generation 2's plugin id. */
+export function createSubsonicApiService(
+  clientName: string,
+  authorize: SubsonicAuthorizer,
+  settings: Settings,
+  logger: Logger,
+): SubsonicApiService {
+  /** Checks the URL and the user, then runs `send` under one deadline; a refusal or failure is thrown as its text. */
+  async function request<T>(
+    url: string,
+    format: SubsonicFormat,
+    options: HostCallOptions,
+    send: (handler: SubsonicApiHandler, request: SubsonicRequest) => Promise<T>,
+  ): Promise<T> {
+    const handler = settings.handler;
+    if (!handler) throw new SubsonicRefusal("this host has no Subsonic API");
+    const run = async (signal: AbortSignal) => {
+      const parsed = parseSubsonicUrl(url, clientName, format);
+      if (!parsed.ok) throw new SubsonicRefusal(parsed.error);
+      const refused = await authorize(parsed.username, handler);
+      if (refused) {
+        logger.warn(`plugin ${clientName}: Subsonic API call refused: ${refused}`, { plugin: clientName });
+        throw new SubsonicRefusal(refused);
+      }
+      const { endpoint, username, params } = parsed;
+      return send(handler, { endpoint, params, username, pluginName: clientName, signal });
+    };
+    try {
+      // One deadline for the user lookup and the call: a hung host API never holds a plugin's call.
+      return await withDeadline(settings.timeoutMs, options.signal, run);
+    } catch (error) {
+      if (error instanceof SubsonicRefusal) throw error;
+      throw new SubsonicRefusal(`Subsonic API call failed: ${(error as Error).message ?? String(error)}`);
+    }
   }
 
-  async function run(handler: SubsonicApiHandler, url: string, signal: AbortSignal): Promise<Messages.CallResponse> {
-    const parsed = parseSubsonicUrl(url, pluginName);
-    if (!parsed.ok) return failure(parsed.error);
-    const refused = await refusal(parsed.username, handler);
-    if (refused) {
-      logger.warn(`plugin ${pluginName}: Subsonic API call refused: ${refused}`, { plugin: pluginName });
-      return failure(refused);
+  function checkSize(endpoint: string, bytes: number): void {
+    if (bytes > settings.maxResponseBytes) {
+      throw new SubsonicRefusal(`the ${endpoint} response is larger than ${settings.maxResponseBytes} bytes`);
     }
-    const { endpoint, username, params } = parsed;
-    const json = await handler.call({ endpoint, params, username, pluginName, signal });
-    if (Buffer.byteLength(json, "utf8") > settings.maxResponseBytes) {
-      return failure(`the ${endpoint} response is larger than ${settings.maxResponseBytes} bytes`);
-    }
-    return { json, error: "" };
   }
 
   return {
-    async call(request, options = {}) {
-      const handler = settings.handler;
-      if (!handler) return failure("this host has no Subsonic API");
+    async call(input, options = {}) {
       try {
-        // One deadline for the user lookup and the call: a hung host API never holds a plugin's call.
-        return await withDeadline(settings.timeoutMs, options.signal, (signal) => run(handler, request.url ?? "", signal));
+        const json = await request(input.url ?? "", "json", options, async (handler, req) => {
+          const text = await handler.call(req);
+          checkSize(req.endpoint, Buffer.byteLength(text, "utf8"));
+          return text;
+        });
+        return { json, error: "" };
       } catch (error) {
-        return failure(`Subsonic API call failed: ${(error as Error).message ?? String(error)}`);
+        return { json: "", error: (error as SubsonicRefusal).message };
+      }
+    },
+    async callRaw(input, options = {}) {
+      try {
+        const raw = await request(input.url ?? "", "raw", options, async (handler, req) => {
+          if (!handler.callRaw) throw new SubsonicRefusal("this host's Subsonic API does not answer raw calls");
+          const answer = await handler.callRaw(req);
+          checkSize(req.endpoint, answer.body.byteLength);
+          return answer;
+        });
+        return { contentType: raw.contentType, data: raw.body, error: "" };
+      } catch (error) {
+        return { contentType: "", data: new Uint8Array(), error: (error as SubsonicRefusal).message };
       }
     },
   };
 }
 
-function failure(error: string): Messages.CallResponse {
-  return { json: "", error };
-}
+/** A call that cannot be answered; its message is the plugin's error text. */
+class SubsonicRefusal extends Error {}
 
 /** Runs `work` until it settles, `timeoutMs` pass, or the plugin call's `callEnded` aborts, whichever comes first. */
 async function withDeadline<T>(

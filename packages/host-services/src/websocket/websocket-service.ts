@@ -5,7 +5,7 @@ import type { ClientOptions, RawData, WebSocket } from "ws";
 import type { HostCallOptions } from "../host-call-options.js";
 import { loadWs } from "../lazy-modules.js";
 import { compileWebSocketAllowList } from "../network/allow-list.js";
-import { type NetworkAccess, networkScope } from "../network/network-access.js";
+import { type NetworkAccess, type NetworkScope, networkScope } from "../network/network-access.js";
 import type { Logger, ResolvedOptions } from "../options.js";
 import { goCloseErrorText } from "./close-text.js";
 import { guardedConnector } from "./host-connector.js";
@@ -56,6 +56,46 @@ interface Connection {
   errorDelivered: boolean;
 }
 
+/** What differs between the generations' websocket services. */
+export interface WebSocketRules {
+  /** The network scope of a URL; throws NetworkRefusedError to refuse it outright. */
+  scopeOf(url: URL): NetworkScope;
+  /** Close codes from the peer that reach the plugin as OnClose; any other end is one OnError. */
+  readonly peerCloseCodes: ReadonlySet<number>;
+  /** The plugin's own close delivers OnClose (its code and reason) before close() answers, as v0.63; else when the handshake ends. */
+  readonly closeDeliveredInCall: boolean;
+  notFound(id: string): string;
+  readonly handshakeTimeoutMs: number;
+}
+
+/** Generation 1 (Navidrome v0.57): `allowedUrls` and `allowLocalNetwork`; a close the plugin did not ask for is an OnError. */
+export function webSocketRulesV057(
+  pluginName: string,
+  permission: WebSocketPermission,
+  network: NetworkAccess,
+  limits: ResolvedOptions["websocket"],
+  logger: Logger,
+): WebSocketRules {
+  const where = `plugin "${pluginName}" permissions.websocket.allowedUrls`;
+  const scope = networkScope(
+    where,
+    {
+      allowLocalNetwork: permission.allowLocalNetwork === true,
+      compiled: compileWebSocketAllowList(permission.allowedUrls, where),
+      schemes: ["ws", "wss"],
+      hostConnects: limits.createConnection !== undefined,
+    },
+    logger,
+  );
+  return {
+    scopeOf: () => scope,
+    peerCloseCodes: new Set(),
+    closeDeliveredInCall: false,
+    notFound: (id) => `connection not found: no open connection with id "${id}"`,
+    handshakeTimeoutMs: limits.handshakeTimeoutMs,
+  };
+}
+
 // How long an unloading plugin's sockets get to finish the closing handshake before being cut.
 const UNLOAD_CLOSE_GRACE_MS = 1000;
 
@@ -98,24 +138,13 @@ function closeGracefully(socket: WebSocket): Promise<void> {
 
 export function createWebSocketService(
   pluginName: string,
-  permission: WebSocketPermission,
+  rules: WebSocketRules,
   callbacks: WebSocketCallbacks,
   network: NetworkAccess,
   limits: ResolvedOptions["websocket"],
   logger: Logger,
 ): ClosableWebSocketService {
-  const where = `plugin "${pluginName}" permissions.websocket.allowedUrls`;
   const hostConnector = limits.createConnection;
-  const scope = networkScope(
-    where,
-    {
-      allowLocalNetwork: permission.allowLocalNetwork === true,
-      compiled: compileWebSocketAllowList(permission.allowedUrls, where),
-      schemes: ["ws", "wss"],
-      hostConnects: hostConnector !== undefined,
-    },
-    logger,
-  );
   const ws = loadWs();
   const connections = new Map<string, Connection>();
   const inboundBudget = new InboundBudget(limits);
@@ -162,8 +191,9 @@ export function createWebSocketService(
       if (connections.get(connectionId) === connection) connections.delete(connectionId);
       connection.events.detach();
       const reason = reasonBytes.toString("utf8");
-      if (connection.closeRequested) deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason }));
-      // As Navidrome's read loop: a close the plugin did not ask for is an error, reported once.
+      const closes = connection.closeRequested || (rules.peerCloseCodes.has(code) && !connection.errorDelivered);
+      if (closes) deliver(connection, () => callbacks.onClose?.({ connectionId, code, reason }));
+      // As Navidrome's read loop: any other end is an error, reported once.
       else if (!connection.errorDelivered) deliverError(goCloseErrorText(code, reason));
     });
   }
@@ -187,8 +217,10 @@ export function createWebSocketService(
       error: `connect ${input.url ?? ""}: ${reason}`,
     });
     let url: URL;
+    let scope: NetworkScope;
     try {
       url = new URL(input.url ?? "");
+      scope = rules.scopeOf(url);
       await network.check(url, scope);
     } catch (error) {
       return failure(error instanceof TypeError ? "not a valid absolute URL" : messageOf(error));
@@ -202,7 +234,7 @@ export function createWebSocketService(
       lookup: network.lookup(scope.allowLocalNetwork),
       followRedirects: false,
       maxPayload: limits.maxMessageBytes,
-      handshakeTimeout: limits.handshakeTimeoutMs,
+      handshakeTimeout: rules.handshakeTimeoutMs,
     };
     if (hostConnector) {
       const connector = scope.allowLocalNetwork ? hostConnector : guardedConnector(hostConnector, url.hostname);
@@ -240,7 +272,7 @@ export function createWebSocketService(
 
   function openConnection(id: string | undefined): Connection | string {
     const connection = connections.get(id ?? "");
-    if (!connection || !connection.open) return `connection not found: no open connection with id "${id ?? ""}"`;
+    if (!connection || !connection.open) return rules.notFound(id ?? "");
     if (connection.socket.readyState !== connection.socket.OPEN) return `connection "${id}" is closing`;
     return connection;
   }
@@ -261,13 +293,26 @@ export function createWebSocketService(
   async function close(input: Partial<Messages.CloseRequest>): Promise<Messages.CloseResponse> {
     const connection = openConnection(input.connectionId);
     if (typeof connection === "string") return { error: connection };
+    const code = input.code || 1000;
+    const reason = input.reason ?? "";
     try {
-      connection.socket.close(input.code || 1000, input.reason ?? "");
-      connection.closeRequested = true;
-      return { error: "" };
+      connection.socket.close(code, reason);
     } catch (error) {
       return { error: `close "${connection.id}": ${messageOf(error)}` };
     }
+    if (!rules.closeDeliveredInCall) {
+      connection.closeRequested = true;
+      return { error: "" };
+    }
+    // v0.63: the plugin's OnClose runs inside this call, with its own code and reason; nothing follows it.
+    connection.detached = true;
+    connections.delete(connection.id);
+    try {
+      await callbacks.onClose?.({ connectionId: connection.id, code, reason });
+    } catch (error) {
+      logger.error("websocket callback failed", { plugin: pluginName, connectionId: connection.id, error: messageOf(error) });
+    }
+    return { error: "" };
   }
 
   return {
