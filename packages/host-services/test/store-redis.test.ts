@@ -159,7 +159,11 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
   });
 
   test("with Redis down a call answers 'store unavailable' within its deadline, and works again after a restart", async () => {
-    const plugin = host().forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
+    const events: string[] = [];
+    const logger: Logger = { ...silent, warn: (message) => events.push(message), info: (message) => events.push(message) };
+    const outageHost = createHostServices({ logger, store: { url: redis.url, timeoutMs: 500 } });
+    hosts.push(outageHost);
+    const plugin = outageHost.forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
     expect(await call(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});
     await redis.stop();
     const deadline = new Promise((resolve) => setTimeout(() => resolve("deadline passed"), 3000));
@@ -172,5 +176,9 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
       interval: 100,
     });
     expect(await call(plugin, "kvstore_get", { key: "k" })).toEqual({ value: b64("after"), exists: true });
+    expect(events.filter((event) => /unreachable|reachable again/.test(event))).toEqual([
+      expect.stringMatching(/^shared store unreachable/),
+      "shared store reachable again",
+    ]);
   });
 });

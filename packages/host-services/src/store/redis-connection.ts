@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { StoreError } from "../errors.js";
+import type { Logger } from "../options.js";
 import { KV_SCRIPTS } from "./redis-kv-scripts.js";
 import { TASK_SCRIPTS } from "./redis-task-scripts.js";
 
@@ -35,17 +36,15 @@ export function redactedUrl(url: string): string {
  * within `timeoutMs` (the server is down or unreachable) fails with a StoreError; the client keeps
  * reconnecting, so calls work again once the server is back.
  */
-export async function connectRedis(url: string, timeoutMs: number): Promise<RedisConnection> {
+export async function connectRedis(url: string, timeoutMs: number, logger: Logger): Promise<RedisConnection> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, {
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    lazyConnect: false,
   });
-  // Errors reach each command; without a listener ioredis would print them.
-  redis.on("error", () => {});
+  reportOutages(redis, redactedUrl(url), logger);
   for (const [name, lua] of Object.entries({ ...KV_SCRIPTS, ...TASK_SCRIPTS })) {
     redis.defineCommand(name, { lua, numberOfKeys: SCRIPT_KEY_COUNT });
   }
@@ -60,6 +59,21 @@ export async function connectRedis(url: string, timeoutMs: number): Promise<Redi
       redis.disconnect();
     },
   };
+}
+
+/** One warning when the connection is lost and one line when it is back, not one per reconnect attempt. */
+function reportOutages(redis: Redis, store: string, logger: Logger): void {
+  let lost = false;
+  redis.on("error", (error: Error) => {
+    if (lost) return;
+    lost = true;
+    logger.warn("shared store unreachable; kvstore and task calls fail until it is back", { store, error: error.message });
+  });
+  redis.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    logger.info("shared store reachable again", { store });
+  });
 }
 
 /** Turns a connection failure or timeout into a StoreError that names no credentials. */

@@ -56,7 +56,7 @@ function redisBackend(url: string, timeoutMs: number, logger: Logger): StoreBack
   const connected = () => {
     if (!connection) {
       logger.info("plugin state is kept in a shared store", { store: redactedUrl(url) });
-      connection = connectRedis(url, timeoutMs);
+      connection = connectRedis(url, timeoutMs, logger);
     }
     return connection;
   };
