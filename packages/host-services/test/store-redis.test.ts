@@ -5,19 +5,14 @@ import {
   createStoreBackend,
   type HostServices,
   type Logger,
-  type PluginHostServices,
   resolveStoreOptions,
 } from "../src/index.js";
+import { callJson } from "./support/gen2-plugin.js";
 import { redisAvailableFor, startRedis, type TestRedis } from "./support/redis-server.js";
 
 const encoder = new TextEncoder();
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function call(services: PluginHostServices, name: string, request: object = {}): Promise<Record<string, unknown>> {
-  const answer = await services.call(name, encoder.encode(JSON.stringify(request)));
-  return JSON.parse(new TextDecoder().decode(answer)) as Record<string, unknown>;
-}
 
 describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one Redis", () => {
   let redis: TestRedis;
@@ -41,9 +36,9 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     const [one, two] = [host(), host()].map((each) =>
       each.forPlugin({ name: "shared", id: "shared-kv", generation: 2, permissions, config: {} }),
     );
-    await call(one!, "kvstore_set", { key: "greeting", value: b64("hello") });
-    expect(await call(two!, "kvstore_get", { key: "greeting" })).toEqual({ value: b64("hello"), exists: true });
-    expect((await call(two!, "kvstore_set", { key: "more", value: b64("xy") })).error).toMatch(/^storage limit exceeded/);
+    await callJson(one!, "kvstore_set", { key: "greeting", value: b64("hello") });
+    expect(await callJson(two!, "kvstore_get", { key: "greeting" })).toEqual({ value: b64("hello"), exists: true });
+    expect((await callJson(two!, "kvstore_set", { key: "more", value: b64("xy") })).error).toMatch(/^storage limit exceeded/);
   });
 
   test("100 tasks enqueued through both hosts run exactly once each", async () => {
@@ -64,15 +59,15 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
         },
       }),
     );
-    for (const plugin of plugins) await call(plugin, "task_createqueue", { name: "jobs", config: { concurrency: 4 } });
+    for (const plugin of plugins) await callJson(plugin, "task_createqueue", { name: "jobs", config: { concurrency: 4 } });
     const ids: string[] = [];
     for (let index = 0; index < 100; index++) {
-      const answer = await call(plugins[index % 2]!, "task_enqueue", { queueName: "jobs", payload: b64(String(index)) });
+      const answer = await callJson(plugins[index % 2]!, "task_enqueue", { queueName: "jobs", payload: b64(String(index)) });
       ids.push(answer.result as string);
     }
     await vi.waitFor(
       async () => {
-        for (const taskId of ids) expect((await call(plugins[0]!, "task_get", { taskId })).result).toMatchObject({ status: "completed" });
+        for (const taskId of ids) expect((await callJson(plugins[0]!, "task_get", { taskId })).result).toMatchObject({ status: "completed" });
       },
       { timeout: 20_000, interval: 50 },
     );
@@ -101,10 +96,10 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
         },
       },
     });
-    await call(alive, "task_createqueue", { name: "jobs", config: {} });
-    expect((await call(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "running" });
+    await callJson(alive, "task_createqueue", { name: "jobs", config: {} });
+    expect((await callJson(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "running" });
     await vi.waitFor(
-      async () => expect((await call(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "completed" }),
+      async () => expect((await callJson(alive, "task_get", { taskId: "orphan" })).result).toMatchObject({ status: "completed" }),
       { timeout: 10_000, interval: 50 },
     );
     expect(attempts).toEqual([1]);
@@ -135,7 +130,7 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     );
     for (const plugin of plugins) {
       const request = { cronExpression: "* * * * * *", payload: "tick", scheduleId: "every-second" };
-      expect(await call(plugin, "scheduler_schedulerecurring", request)).toEqual({ newScheduleId: "every-second" });
+      expect(await callJson(plugin, "scheduler_schedulerecurring", request)).toEqual({ newScheduleId: "every-second" });
     }
     await vi.waitFor(() => expect(fired.length).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 50 });
     for (const plugin of plugins) await plugin.close();
@@ -151,7 +146,7 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     const before = await clients();
     const closing = createHostServices({ store: { url: redis.url } });
     const plugin = closing.forPlugin({ name: "p", id: "closing", generation: 2, permissions: { kvstore: {} }, config: {} });
-    await call(plugin, "kvstore_set", { key: "k", value: b64("v") });
+    await callJson(plugin, "kvstore_set", { key: "k", value: b64("v") });
     expect(await clients()).toBe(before + 1);
     await closing.close();
     await vi.waitFor(async () => expect(await clients()).toBe(before), { timeout: 5000, interval: 20 });
@@ -164,18 +159,18 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     const outageHost = createHostServices({ logger, store: { url: redis.url, timeoutMs: 500 } });
     hosts.push(outageHost);
     const plugin = outageHost.forPlugin({ name: "outage", id: "outage", generation: 2, permissions: { kvstore: {} }, config: {} });
-    expect(await call(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});
+    expect(await callJson(plugin, "kvstore_set", { key: "k", value: b64("before") })).toEqual({});
     await redis.stop();
     const deadline = new Promise((resolve) => setTimeout(() => resolve("deadline passed"), 3000));
-    const answer = await Promise.race([call(plugin, "kvstore_get", { key: "k" }), deadline]);
+    const answer = await Promise.race([callJson(plugin, "kvstore_get", { key: "k" }), deadline]);
     expect(answer).toMatchObject({ error: expect.stringMatching(/^store unavailable: /) });
     expect(JSON.stringify(answer)).not.toContain(redis.url);
     await redis.start();
-    await vi.waitFor(async () => expect(await call(plugin, "kvstore_set", { key: "k", value: b64("after") })).toEqual({}), {
+    await vi.waitFor(async () => expect(await callJson(plugin, "kvstore_set", { key: "k", value: b64("after") })).toEqual({}), {
       timeout: 10_000,
       interval: 100,
     });
-    expect(await call(plugin, "kvstore_get", { key: "k" })).toEqual({ value: b64("after"), exists: true });
+    expect(await callJson(plugin, "kvstore_get", { key: "k" })).toEqual({ value: b64("after"), exists: true });
     expect(events.filter((event) => /unreachable|reachable again/.test(event))).toEqual([
       expect.stringMatching(/^shared store unreachable/),
       "shared store reachable again",

@@ -9,15 +9,10 @@ import {
   type PluginHostServices,
   type StoreOptions,
 } from "../src/index.js";
+import { callJson } from "./support/gen2-plugin.js";
 import { redisAvailableFor, startRedis, type TestRedis } from "./support/redis-server.js";
 
-const encoder = new TextEncoder();
 const b64 = (text: string) => Buffer.from(text).toString("base64");
-
-async function call(services: PluginHostServices, name: string, request: object = {}): Promise<Record<string, unknown>> {
-  const answer = await services.call(name, encoder.encode(JSON.stringify(request)));
-  return JSON.parse(new TextDecoder().decode(answer)) as Record<string, unknown>;
-}
 
 interface Run {
   taskId: string;
@@ -43,7 +38,7 @@ function taskPlugin(host: HostServices, id: string, callbacks?: PluginCallbacks,
 }
 
 async function enqueue(services: PluginHostServices, queueName: string, payload: string): Promise<string> {
-  const answer = await call(services, "task_enqueue", { queueName, payload: b64(payload) });
+  const answer = await callJson(services, "task_enqueue", { queueName, payload: b64(payload) });
   if (typeof answer.result !== "string") throw new Error(`enqueue failed: ${JSON.stringify(answer)}`);
   return answer.result;
 }
@@ -52,7 +47,7 @@ async function settled(services: PluginHostServices, taskId: string) {
   let answer: Record<string, unknown> = {};
   await vi.waitFor(
     async () => {
-      answer = (await call(services, "task_get", { taskId })).result as Record<string, unknown>;
+      answer = (await callJson(services, "task_get", { taskId })).result as Record<string, unknown>;
       expect(["completed", "failed", "cancelled"]).toContain(answer.status);
     },
     { timeout: 10_000, interval: 20 },
@@ -85,7 +80,7 @@ describe.each(backends)("task queue on %s", (backend) => {
   test("a task runs once with attempt 1 and its answer becomes the message", async () => {
     const { runs, callbacks } = worker();
     const plugin = taskPlugin(host, freshId(), callbacks);
-    expect(await call(plugin, "task_createqueue", { name: "jobs", config: {} })).toEqual({});
+    expect(await callJson(plugin, "task_createqueue", { name: "jobs", config: {} })).toEqual({});
     const taskId = await enqueue(plugin, "jobs", "hello");
     expect(await settled(plugin, taskId)).toEqual({ status: "completed", message: "done hello", attempt: 1 });
     expect(runs).toEqual([{ taskId, attempt: 1, payload: "hello" }]);
@@ -98,7 +93,7 @@ describe.each(backends)("task queue on %s", (backend) => {
       return "ok";
     });
     const plugin = taskPlugin(host, freshId(), callbacks);
-    await call(plugin, "task_createqueue", { name: "retry", config: { maxRetries: 1, backoffMs: 20 } });
+    await callJson(plugin, "task_createqueue", { name: "retry", config: { maxRetries: 1, backoffMs: 20 } });
     const flaky = await enqueue(plugin, "retry", "flaky");
     expect(await settled(plugin, flaky)).toEqual({ status: "completed", message: "ok", attempt: 2 });
     const broken = await enqueue(plugin, "retry", "broken");
@@ -119,7 +114,7 @@ describe.each(backends)("task queue on %s", (backend) => {
       },
       2,
     );
-    await call(plugin, "task_createqueue", { name: "slow", config: { concurrency: 2, delayMs: 150 } });
+    await callJson(plugin, "task_createqueue", { name: "slow", config: { concurrency: 2, delayMs: 150 } });
     const ids = [await enqueue(plugin, "slow", "1"), await enqueue(plugin, "slow", "2"), await enqueue(plugin, "slow", "3")];
     for (const taskId of ids) await settled(plugin, taskId);
     const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
@@ -128,44 +123,44 @@ describe.each(backends)("task queue on %s", (backend) => {
 
   test("queue rules: names, duplicates, unknown queues, payload size, concurrency budget and the queue cap", async () => {
     const plugin = taskPlugin(host, freshId(), undefined, 3);
-    expect(await call(plugin, "task_createqueue", { name: "", config: {} })).toEqual({
+    expect(await callJson(plugin, "task_createqueue", { name: "", config: {} })).toEqual({
       error: "queue name must be 1 to 128 bytes (got 0)",
     });
-    expect(await call(plugin, "task_createqueue", { name: "a", config: { concurrency: 2 } })).toEqual({});
-    expect(await call(plugin, "task_createqueue", { name: "a", config: {} })).toEqual({ error: 'queue "a" already exists' });
-    expect(await call(plugin, "task_createqueue", { name: "b", config: { concurrency: 5 } })).toEqual({});
-    expect(await call(plugin, "task_createqueue", { name: "c", config: {} })).toEqual({
+    expect(await callJson(plugin, "task_createqueue", { name: "a", config: { concurrency: 2 } })).toEqual({});
+    expect(await callJson(plugin, "task_createqueue", { name: "a", config: {} })).toEqual({ error: 'queue "a" already exists' });
+    expect(await callJson(plugin, "task_createqueue", { name: "b", config: { concurrency: 5 } })).toEqual({});
+    expect(await callJson(plugin, "task_createqueue", { name: "c", config: {} })).toEqual({
       error: "concurrency budget exhausted (3/3 allocated)",
     });
-    expect(await call(plugin, "task_enqueue", { queueName: "nope", payload: b64("x") })).toEqual({
+    expect(await callJson(plugin, "task_enqueue", { queueName: "nope", payload: b64("x") })).toEqual({
       error: 'queue "nope" does not exist',
     });
     const big = Buffer.alloc(1_048_577).toString("base64");
-    expect((await call(plugin, "task_enqueue", { queueName: "a", payload: big })).error).toMatch(/exceeds the maximum of 1048576 bytes/);
+    expect((await callJson(plugin, "task_enqueue", { queueName: "a", payload: big })).error).toMatch(/exceeds the maximum of 1048576 bytes/);
 
     const wide = taskPlugin(host, freshId(), undefined, 100);
-    for (const name of ["q1", "q2", "q3"]) expect(await call(wide, "task_createqueue", { name, config: {} })).toEqual({});
-    expect(await call(wide, "task_createqueue", { name: "q4", config: {} })).toEqual({
+    for (const name of ["q1", "q2", "q3"]) expect(await callJson(wide, "task_createqueue", { name, config: {} })).toEqual({});
+    expect(await callJson(wide, "task_createqueue", { name: "q4", config: {} })).toEqual({
       error: "too many queues: a plugin may create at most 3",
     });
   });
 
   test("cancel and clearqueue act on pending tasks only; the pending-task cap holds", async () => {
     const plugin = taskPlugin(host, freshId());
-    await call(plugin, "task_createqueue", { name: "idle", config: {} });
+    await callJson(plugin, "task_createqueue", { name: "idle", config: {} });
     const ids = [];
     for (let index = 0; index < 5; index++) ids.push(await enqueue(plugin, "idle", `t${index}`));
-    expect((await call(plugin, "task_enqueue", { queueName: "idle", payload: b64("sixth") })).error).toMatch(
+    expect((await callJson(plugin, "task_enqueue", { queueName: "idle", payload: b64("sixth") })).error).toMatch(
       /too many queued tasks: a plugin may have at most 5/,
     );
-    expect(await call(plugin, "task_cancel", { taskId: ids[0] })).toEqual({});
-    expect(await call(plugin, "task_get", { taskId: ids[0] })).toEqual({ result: { status: "cancelled", message: "", attempt: 0 } });
-    expect(await call(plugin, "task_cancel", { taskId: ids[0] })).toEqual({
+    expect(await callJson(plugin, "task_cancel", { taskId: ids[0] })).toEqual({});
+    expect(await callJson(plugin, "task_get", { taskId: ids[0] })).toEqual({ result: { status: "cancelled", message: "", attempt: 0 } });
+    expect(await callJson(plugin, "task_cancel", { taskId: ids[0] })).toEqual({
       error: `task "${ids[0]}" cannot be cancelled (status: cancelled)`,
     });
-    expect(await call(plugin, "task_cancel", { taskId: "missing" })).toEqual({ error: 'task "missing" not found' });
-    expect(await call(plugin, "task_clearqueue", { queueName: "idle" })).toEqual({ result: 4 });
-    expect(await call(plugin, "task_clearqueue", { queueName: "idle" })).toEqual({});
+    expect(await callJson(plugin, "task_cancel", { taskId: "missing" })).toEqual({ error: 'task "missing" not found' });
+    expect(await callJson(plugin, "task_clearqueue", { queueName: "idle" })).toEqual({ result: 4 });
+    expect(await callJson(plugin, "task_clearqueue", { queueName: "idle" })).toEqual({});
     expect(typeof (await enqueue(plugin, "idle", "room again"))).toBe("string");
   });
 
@@ -181,7 +176,7 @@ describe.each(backends)("task queue on %s", (backend) => {
         return new Promise<string>(() => {});
       },
     });
-    await call(hung, "task_createqueue", { name: "jobs", config: {} });
+    await callJson(hung, "task_createqueue", { name: "jobs", config: {} });
     const taskId = await enqueue(hung, "jobs", "survivor");
     await running;
     await first.close();
@@ -189,8 +184,8 @@ describe.each(backends)("task queue on %s", (backend) => {
     const second = createHostServices(settings);
     const { runs, callbacks } = worker();
     const again = taskPlugin(second, id, callbacks);
-    expect((await call(again, "task_get", { taskId })).result).toEqual({ status: "pending", message: "", attempt: 0 });
-    await call(again, "task_createqueue", { name: "jobs", config: {} });
+    expect((await callJson(again, "task_get", { taskId })).result).toEqual({ status: "pending", message: "", attempt: 0 });
+    await callJson(again, "task_createqueue", { name: "jobs", config: {} });
     expect(await settled(again, taskId)).toEqual({ status: "completed", message: "done survivor", attempt: 1 });
     expect(runs).toEqual([{ taskId, attempt: 1, payload: "survivor" }]);
     await second.close();
