@@ -1,3 +1,4 @@
+import { StoreError } from "../errors.js";
 import type { Logger } from "../options.js";
 import type { ClaimedTask, TaskOutcome, TaskRecords } from "../store/plugin-store.js";
 import { type QueueConfig, retryDelayMs } from "./queue-config.js";
@@ -139,7 +140,10 @@ export class QueueWorkers {
     return { owner: this.settings.owner, untilMs: this.settings.now() + this.settings.leaseMs };
   }
 
+  /** An unreachable store is reported once by its connection; each worker's retry is only a debug line. */
   private report(message: string, error: unknown): void {
-    this.settings.logger.error(message, { plugin: this.settings.pluginId, queue: this.queueName, error: errorText(error) });
+    const unreachable = error instanceof StoreError && error.reason === "unavailable";
+    const log = unreachable ? this.settings.logger.debug : this.settings.logger.error;
+    log.call(this.settings.logger, message, { plugin: this.settings.pluginId, queue: this.queueName, error: errorText(error) });
   }
 }
