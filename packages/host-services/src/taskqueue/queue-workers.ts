@@ -35,6 +35,10 @@ export class QueueWorkers {
   /** Tasks handed back by `stop`: their late outcome is not recorded. */
   private readonly released = new Set<string>();
   private stopping = false;
+  private readonly loops: Promise<void>[] = [];
+  /** Resolved when `stop` stops waiting for running tasks: their loops end without them. */
+  private giveUp: () => void = () => {};
+  private readonly gaveUp = new Promise<void>((resolve) => (this.giveUp = resolve));
 
   constructor(
     private readonly queueName: string,
@@ -42,7 +46,7 @@ export class QueueWorkers {
     private readonly settings: WorkerSettings,
   ) {
     this.rateLimit = new RateLimit(config.delayMs, settings.now);
-    for (let index = 0; index < config.concurrency; index++) void this.loop();
+    for (let index = 0; index < config.concurrency; index++) this.loops.push(this.loop());
   }
 
   /** A task was enqueued here: idle workers look now rather than at their next poll. */
@@ -52,7 +56,7 @@ export class QueueWorkers {
 
   /**
    * Stops claiming, lets running tasks finish for up to `graceMs`, then hands the rest back
-   * (pending again, attempt not counted).
+   * (pending again, attempt not counted) and answers once no worker uses the store any more.
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
@@ -64,6 +68,9 @@ export class QueueWorkers {
       this.released.add(taskId);
       await this.release(taskId);
     }
+    this.giveUp();
+    // Every loop is done with the store (a claim in flight is released) before the store closes.
+    await Promise.all(this.loops);
   }
 
   private async loop(): Promise<void> {
@@ -91,7 +98,7 @@ export class QueueWorkers {
       }
       const run = this.run(task);
       this.running.set(task.id, run);
-      await run;
+      await Promise.race([run, this.gaveUp]);
       this.running.delete(task.id);
     }
   }
