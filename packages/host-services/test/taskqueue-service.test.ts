@@ -164,6 +164,36 @@ describe.each(backends)("task queue on %s", (backend) => {
     expect(typeof (await enqueue(plugin, "idle", "room again"))).toBe("string");
   });
 
+  test("a task that finishes within the unload grace keeps its outcome", async () => {
+    const id = freshId();
+    const settings = { store: { ...store(), taskStopGraceMs: 10_000 } };
+    const first = createHostServices(settings);
+    let started!: () => void;
+    let finish!: (message: string) => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const plugin = taskPlugin(first, id, {
+      onTaskExecute: () => {
+        started();
+        return new Promise<string>((resolve) => (finish = resolve));
+      },
+    });
+    await callJson(plugin, "task_createqueue", { name: "jobs", config: {} });
+    const taskId = await enqueue(plugin, "jobs", "late");
+    await running;
+    const closing = first.close();
+    finish("finished while unloading");
+    await closing;
+
+    const second = createHostServices(settings);
+    const again = taskPlugin(second, id);
+    expect((await callJson(again, "task_get", { taskId })).result).toEqual({
+      status: "completed",
+      message: "finished while unloading",
+      attempt: 1,
+    });
+    await second.close();
+  });
+
   test("a task interrupted by unload runs again after the next load, its attempt not counted", async () => {
     const id = freshId();
     const settings = { store: { ...store(), taskStopGraceMs: 20 } };
