@@ -18,7 +18,7 @@ export type {
   UserInfo,
   UsersProvider,
 } from "./gen2/providers.js";
-export type { HostServicesOptions, Logger, WebSocketConnector } from "./options.js";
+export type { BeforeFire, HostServicesOptions, Logger, WebSocketConnector } from "./options.js";
 export type { HostCallOptions } from "./host-call-options.js";
 export type { DnsLookup, ResolvedAddress } from "./network/dns.js";
 
@@ -34,6 +34,7 @@ export type { ArtworkService } from "./artwork/artwork-service.js";
 export type {
   SubsonicApiHandler,
   SubsonicApiService,
+  SubsonicRawResponse,
   SubsonicRequest,
   SubsonicUser,
 } from "./subsonicapi/subsonicapi-service.js";
