@@ -45,6 +45,7 @@ describe.each(backends)("kvstore on %s", (backend) => {
     expect(await callJson(kv, "kvstore_getmany", { keys: ["a", "b", "missing"] })).toEqual({
       values: { a: b64("one"), b: b64("two") },
     });
+    expect((await callJson(kv, "kvstore_getmany", { keys: ["a", 7] })).error).toMatch(/cannot unmarshal .* "keys\[1\]"/);
     await callJson(kv, "kvstore_delete", { key: "a" });
     expect(await callJson(kv, "kvstore_has", { key: "a" })).toEqual({});
     expect(await callJson(kv, "kvstore_getstorageused")).toEqual({ bytes: 3 });

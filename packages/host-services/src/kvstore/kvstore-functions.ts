@@ -1,5 +1,17 @@
+import { ServiceError } from "../errors.js";
 import type { UserFunction } from "../gen2/gen2-services.js";
+import type { JsonRequest } from "../gen2/json-request.js";
 import type { KvStoreService } from "./kvstore-service.js";
+
+/** The `keys` field of getmany: a `[]string` (null items read as ""), as Go decodes it. */
+function keysOf(request: JsonRequest): string[] {
+  return request.array("keys").map((item, index) => {
+    if (item !== null && typeof item !== "string") {
+      throw new ServiceError(`json: cannot unmarshal a non-string into field "keys[${index}]" of type string`);
+    }
+    return item ?? "";
+  });
+}
 
 function kvstoreOf(services: { kvstore?: KvStoreService }): KvStoreService {
   // Linked only with the kvstore permission, which creates the service.
@@ -22,7 +34,7 @@ export const KVSTORE_FUNCTIONS: Record<string, UserFunction> = {
     return { value: value ?? new Uint8Array(), exists: value !== undefined };
   },
   async kvstore_getmany(services, request) {
-    const found = await kvstoreOf(services).getMany(request.strings("keys"));
+    const found = await kvstoreOf(services).getMany(keysOf(request));
     return { values: Object.fromEntries(found) };
   },
   async kvstore_has(services, request) {
