@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { callJson, gen2PluginWith } from "./support/gen2-plugin.js";
 
 let close: (() => Promise<void>) | undefined;
-afterEach(() => close?.());
+afterEach(async () => {
+  vi.useRealTimers();
+  await close?.();
+});
 
 function cachePlugin(options: Parameters<typeof gen2PluginWith>[1] = {}) {
   const plugin = gen2PluginWith({ cache: {} }, options);
@@ -46,10 +49,11 @@ describe("generation-2 cache service", () => {
   });
 
   test("ttlSeconds <= 0 keeps the value for the default TTL, a positive one expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const { services } = cachePlugin({ cache: { defaultTtlSeconds: 3600 } });
     await callJson(services, "cache_setstring", { key: "forever", value: "a", ttlSeconds: -5 });
     await callJson(services, "cache_setstring", { key: "brief", value: "b", ttlSeconds: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    vi.setSystemTime(Date.now() + 1001);
     expect(await callJson(services, "cache_has", { key: "forever" })).toEqual({ exists: true });
     expect(await callJson(services, "cache_has", { key: "brief" })).toEqual({});
   });

@@ -29,6 +29,7 @@ describe("generation-2 config service", () => {
   test("request keys match in any case and unknown keys are ignored, as Go's encoding/json", async () => {
     expect(await call(services, "config_get", '{"KEY":"api_key","extra":[1,2]}')).toBe('{"value":"secret","exists":true}');
     expect(await call(services, "config_get", "{}")).toBe("{}");
+    expect(await call(services, "config_get", '{"key":"timeout","Key":"api_key"}')).toBe('{"value":"secret","exists":true}');
   });
 
   test("config_getint parses base-10 int64 exactly, anything else does not exist", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import type { HostServicesOptions } from "../src/index.js";
+import { type HostServicesOptions, ServicesClosedError } from "../src/index.js";
 import type { SchedulerCallbackRequest } from "../src/messages.js";
 import { callJson, gen2PluginWith } from "./support/gen2-plugin.js";
 
@@ -115,6 +115,16 @@ describe("generation-2 scheduler service", () => {
     expect(fired.map((run) => run.scheduleId)).toEqual(["tick", "tick", "tick"]);
     expect(calls).toHaveLength(6);
     expect(calls.every(([id, nominal, plugin]) => id === "tick" && nominal % 1000 === 0 && plugin === "sched")).toBe(true);
+  });
+
+  test("closing the plugin's services stops its schedules; later calls throw ServicesClosedError", async () => {
+    const { services, fired } = schedulerPlugin();
+    await callJson(services, "scheduler_schedulerecurring", { cronExpression: "@every 1s", scheduleId: "r" });
+    await seconds(1);
+    await services.close();
+    await seconds(3);
+    expect(fired).toHaveLength(1);
+    await expect(callJson(services, "scheduler_cancelschedule", { scheduleId: "r" })).rejects.toBeInstanceOf(ServicesClosedError);
   });
 
   test("is linked only with the scheduler permission", () => {

@@ -34,7 +34,7 @@ export function parseRequest(importName: string, request: Uint8Array): JsonReque
 }
 
 /** Whether Go's `omitempty` drops this value: false, 0, "", null, an empty array or map. */
-export function isEmptyValue(value: unknown): boolean {
+function isEmptyValue(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === 0n || value === "") {
     return true;
   }

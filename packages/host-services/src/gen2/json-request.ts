@@ -11,7 +11,6 @@ export type JsonObject = { [key: string]: JsonValue };
 const INTEGER_SYNTAX = /^-?\d+$/;
 const INT32 = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-const UINT32 = { min: 0n, max: 2n ** 32n - 1n };
 const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function jsonKind(value: JsonValue): string {
@@ -26,9 +25,8 @@ function mismatch(key: string, value: JsonValue, goType: string): ServiceError {
   return new ServiceError(`json: cannot unmarshal ${shown} into field "${key}" of type ${goType}`);
 }
 
-/** The field of `object` named `key` as Go's encoding/json finds it: exact name, else any case (the last one wins). */
-export function fieldOf(object: JsonObject, key: string): JsonValue | undefined {
-  if (Object.hasOwn(object, key)) return object[key];
+/** The field of `object` named `key` as Go's encoding/json fills it: every key equal in any case sets it, so the last wins. */
+function fieldOf(object: JsonObject, key: string): JsonValue | undefined {
   const folded = key.toLowerCase();
   let found: JsonValue | undefined;
   for (const [name, value] of Object.entries(object)) {
@@ -86,10 +84,6 @@ export class JsonRequest {
     return Number(integer(key, this.value(key), INT32, "int32"));
   }
 
-  uint32(key: string): number {
-    return Number(integer(key, this.value(key), UINT32, "uint32"));
-  }
-
   int64(key: string): bigint {
     return integer(key, this.value(key), INT64, "int64");
   }
@@ -140,13 +134,5 @@ export class JsonRequest {
       result[name] = value ?? "";
     }
     return result;
-  }
-
-  /** A `[]string` field (absent or null = empty). */
-  strings(key: string): string[] {
-    return this.array(key).map((item, index) => {
-      if (item !== null && typeof item !== "string") throw mismatch(`${key}[${index}]`, item, "string");
-      return item ?? "";
-    });
   }
 }
