@@ -7,6 +7,7 @@ import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions 
 import type { HostConfig } from "./config.js";
 import { writeLine, type CliIo } from "./io.js";
 import { subsonicForwarder } from "./serve/subsonic-forwarder.js";
+import { musicServerProviders } from "./serve/subsonic-providers.js";
 
 /** Host service settings that follow from the config file. */
 export function hostServicesOptions(config: HostConfig): HostServicesOptions {
@@ -22,7 +23,7 @@ export function managerOptions(config: HostConfig, folder: string, logger: Logge
     folder,
     pluginConfig: config.pluginConfig,
     pluginAccess: (id) => config.pluginAccess[id],
-    hostServices: { logger, ...hostServicesOptions(config), ...storeOptions(config) },
+    hostServices: { logger, ...hostServicesOptions(config), ...storeOptions(config), ...musicServerProviders(config.subsonic, logger).providers },
     logger,
   };
 }

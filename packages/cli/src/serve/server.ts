@@ -77,6 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await ensurePluginsFolder(folder);
   const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
+  // The providers themselves are in the manager's options; this says where they answer from.
   const musicServer = musicServerProviders(config.subsonic, logger);
   const metrics = new ServerMetrics((): object => host.manager.poolStats());
   const host = new PluginHost(
@@ -84,7 +85,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...base,
       onCall: metrics.observe,
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
-      hostServices: { ...base.hostServices, ...musicServer.providers, ...options.hostServices },
+      hostServices: { ...base.hostServices, ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
