@@ -1,10 +1,12 @@
 // Generation-2 host services through `nd plugin call --export`, driven by real Go code: examples/go-gen2-testbed.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseConfig, startServer } from "@nd/cli";
 import { goAvailableFor } from "@nd/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { startDemoSubsonic, type DemoSubsonic } from "../src/demo/subsonic.js";
+import { rawRequest } from "./support/http.js";
 import { nd, workspace } from "./support/nd.js";
 
 const testbed = fileURLToPath(new URL("../../../examples/go-gen2-testbed/go-gen2-testbed.ndp", import.meta.url));
@@ -87,5 +89,24 @@ describe("the Go testbed through nd plugin call --export", () => {
     const notImplemented = await nd(["plugin", "call", "testbed", "--export", "nd_test_return", '{"rc":-2}', "--folder", folder, "--config", config]);
     expect(notImplemented.code).toBe(1);
     expect(notImplemented.stderr).toMatch(/nd: plugin testbed: .*not implemented/i);
+  });
+
+  goTest("nd serve sends a scrobble to it like to any Scrobbler; the plugin saw generation 2's request", async () => {
+    const { dir, call } = setUp();
+    const config = join(dir, "nd.toml");
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const server = await startServer({ folder: join(dir, "plugins"), config: parseConfig(readFileSync(config, "utf8"), config), port: 0, logger, workers: 1 });
+    let answer;
+    try {
+      const body = JSON.stringify({ username: "demo", timestamp: 1700000000, track: { id: "so-what", name: "So What", album: "Kind of Blue", artists: [{ name: "Miles Davis" }], length: 545 } });
+      answer = await rawRequest(`${server.url}/api/scrobble`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    } finally {
+      await server.close();
+    }
+    expect(JSON.parse(answer.text)).toEqual({ results: [{ plugin: "testbed", status: "sent" }] });
+    const { keys } = await call("nd_test_kvstore", { operation: "list", prefix: "event:" });
+    const scrobbled = keys.find((key: string) => key.endsWith(":nd_scrobbler_scrobble"));
+    const { value } = await call("nd_test_kvstore", { operation: "get", key: scrobbled });
+    expect(JSON.parse(Buffer.from(value, "base64").toString())).toMatchObject({ username: "demo", timestamp: 1700000000, track: { id: "so-what", title: "So What", album: "Kind of Blue" } });
   });
 });

@@ -120,24 +120,20 @@ export interface ScrobbleRequest {
   timestamp: bigint;
 }
 
-/** Sends a scrobble (or now-playing) to every Scrobbler that says the user is authorized, all at once. */
+/** Sends a scrobble (or now-playing) to every Scrobbler of both generations that says the user is authorized, all at once. */
 export async function fanOutScrobble(manager: PluginManager, request: ScrobbleRequest, nowPlaying: boolean): Promise<ScrobbleResult[]> {
-  const method = nowPlaying ? "NowPlaying" : "Scrobble";
   if (request.timestamp === 0n) request.timestamp = BigInt(Math.floor(Date.now() / 1000));
-  // Generation-2 scrobblers are not fanned out here yet: their requests (TrackInfo) differ from generation 1's.
-  const scrobblers = manager.list().filter((info) => info.state === "loaded" && info.generation === 1 && info.capabilities.includes("Scrobbler"));
   return Promise.all(
-    scrobblers.map(async ({ name }): Promise<ScrobbleResult> => {
+    manager.scrobblers().map(async (client): Promise<ScrobbleResult> => {
+      const plugin = client.pluginName;
       try {
-        const auth = (await manager.call(name, "Scrobbler", "IsAuthorized", { userId: request.userId, username: request.username })) as {
-          authorized: boolean;
-        };
-        if (!auth.authorized) return { plugin: name, status: "not-authorized" };
-        await manager.call(name, "Scrobbler", method, request);
-        return { plugin: name, status: "sent" };
+        const auth = await client.isAuthorized({ userId: request.userId, username: request.username });
+        if (!auth.authorized) return { plugin, status: "not-authorized" };
+        await (nowPlaying ? client.nowPlaying(request) : client.scrobble(request));
+        return { plugin, status: "sent" };
       } catch (error) {
         const { kind = "Error", message } = error as PluginError;
-        return { plugin: name, status: "failed", error: { kind, message } };
+        return { plugin, status: "failed", error: { kind, message } };
       }
     }),
   );
