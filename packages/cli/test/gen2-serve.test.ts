@@ -92,4 +92,16 @@ describe("nd serve with a generation-2 plugin (an .ndp read in place)", () => {
     const metrics = (await rawRequest(`${server.url}/metrics`)).text;
     expect(metrics).toMatch(/nd_plugin_calls_total\{plugin="agent",method="nd_get_artist_biography",outcome="ok"\} 1\n/);
   });
+
+  goTest("POST /api/plugins/<id>/exports/<nd_*> calls one export with its JSON input and answers its output", async () => {
+    const server = await serveAgent();
+    const post = (path: string, body: string) => rawRequest(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+    const answer = await post("/api/plugins/agent/exports/nd_get_artist_biography", '{"id":"1","name":"Nina Simone"}');
+    expect({ status: answer.status, body: JSON.parse(answer.text) }).toEqual({ status: 200, body: { biography: "American singer." } });
+
+    expect((await post("/api/plugins/agent/exports/nd_get_artist_url", "{}")).status).toBe(404);
+    // Only nd_* exports are reachable: the module's internals are not an API.
+    expect((await post("/api/plugins/agent/exports/_initialize", "{}")).status).toBe(404);
+  });
 });
