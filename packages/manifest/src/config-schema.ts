@@ -38,14 +38,34 @@ function compileOnce(schema: Record<string, unknown>): CompiledConfigSchema {
     const supported = Object.keys(DIALECTS).join(", ");
     return { ok: false, message: `its $schema ${JSON.stringify(dialect)} is not one nd checks (${supported})` };
   }
+  const ajv = schema.$id === undefined ? sharedAjv(module, dialect) : newAjv(module, dialect);
+  if (!ajv.validateSchema(schema)) {
+    return { ok: false, message: ajv.errorsText(ajv.errors, { dataVar: "config.schema", separator: "; " }) };
+  }
   try {
-    return { ok: true, validate: newAjv(module, dialect).compile(schema) };
+    const validate = ajv.compile(schema);
+    if (schema.$id !== undefined) return { ok: true, validate };
+    // The validator is kept here (per schema object); the shared ajv need not keep it too.
+    ajv.removeSchema(schema);
+    return { ok: true, validate };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
 }
 
-/** A fresh ajv per schema, so two plugins' schemas with the same `$id` never collide. */
+const shared = new Map<string, Ajv>();
+
+/** One ajv per dialect for schemas without `$id` (most): its meta-schema is compiled once. */
+function sharedAjv(module: string, dialect: string): Ajv {
+  let ajv = shared.get(dialect);
+  if (ajv === undefined) {
+    ajv = newAjv(module, dialect);
+    shared.set(dialect, ajv);
+  }
+  return ajv;
+}
+
+/** A fresh ajv for a schema with an `$id`, so two plugins' schemas with the same `$id` never collide. */
 function newAjv(module: string, dialect: string): Ajv {
   const load = createRequire(import.meta.url);
   const AjvOfDialect = (load(module) as { default: AjvClass }).default;

@@ -43,13 +43,25 @@ export function readNullsAsAbsentV2(value: unknown): { value: unknown; warnings:
   return { value: warnings.length === 0 ? value : { ...read, permissions }, warnings };
 }
 
-/** Values Navidrome accepts that are likely slips: a website that is not an absolute URL. */
+/**
+ * Values Navidrome accepts that are likely slips: a website that is not an absolute URL, a
+ * websocket permission without requiredHosts (every connection is then refused).
+ */
 export function oddValueWarningsV2(value: unknown): ManifestProblem[] {
-  if (!isObject(value) || typeof value.website !== "string" || URL.canParse(value.website)) return [];
-  return [
-    {
+  if (!isObject(value)) return [];
+  const warnings: ManifestProblem[] = [];
+  if (typeof value.website === "string" && !URL.canParse(value.website)) {
+    warnings.push({
       path: "/website",
       message: `website is not an absolute URL (got ${describeValue(value.website)}); it is shown as text, not as a link`,
-    },
-  ];
+    });
+  }
+  const websocket = isObject(value.permissions) ? value.permissions.websocket : undefined;
+  if (isObject(websocket) && (!Array.isArray(websocket.requiredHosts) || websocket.requiredHosts.length === 0)) {
+    warnings.push({
+      path: "/permissions/websocket",
+      message: "permissions.websocket lists no requiredHosts, so every connection will be refused",
+    });
+  }
+  return warnings;
 }

@@ -1,17 +1,29 @@
 export { PluginManager } from "./manager.js";
-export { checkPluginModule } from "./loading/module-check.js";
+export { checkPluginModule, checkPluginModuleV2 } from "./loading/module-check.js";
 export type { ModuleCaps } from "./loading/module-caps.js";
 export type { PluginInfo, PluginManagerOptions, PluginState } from "./manager.js";
 export type { Gen1PluginInfo, Gen2PluginInfo } from "./managing/plugin-records.js";
 export type { PluginAccess } from "./managing/gen2-start.js";
 export type { PluginLogLevel } from "./threads/worker/gen2/log-levels.js";
 export { scrobblerErrorKind } from "./calling/gen2-clients.js";
-export type { LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
+export type {
+  AnyMetadataAgentClient,
+  AnyScrobblerClient,
+  LyricsClient,
+  PlaybackReportMethod,
+  SimilarSongsMethods,
+  SonicSimilarityClient,
+} from "./calling/gen2-clients.js";
 export type {
   ArtistRef as Gen2ArtistRef,
   LyricsRequest,
   LyricsResponse,
   LyricsText,
+  PlaybackReportRequest,
+  SimilarSongsByAlbumRequest,
+  SimilarSongsByArtistRequest,
+  SimilarSongsByTrackRequest,
+  SimilarSongsResponse,
   ScrobblerErrorKind,
   SonicMatch,
   SonicMatchesResponse,

@@ -3,12 +3,10 @@ import { createHostServices, type HostServices, type HostServicesOptions, recove
 import type { CapabilityName } from "@nd/protocol";
 import type {
   LifecycleManagementClient,
-  MetadataAgentClient,
   SchedulerCallbackClient,
-  ScrobblerClient,
   WebSocketCallbackClient,
 } from "./calling/capability-clients.js";
-import type { LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
+import type { AnyMetadataAgentClient, AnyScrobblerClient, LyricsClient, SonicSimilarityClient } from "./calling/gen2-clients.js";
 import type { Gen2Plugin } from "./calling/gen2-plugin.js";
 import { Metrics, type CallObservation, type MethodMetrics } from "./calling/metrics.js";
 import type { Plugin } from "./calling/plugin.js";
@@ -215,12 +213,12 @@ export class PluginManager {
   }
 
   /** Metadata agents of both generations, behind generation 1's client. */
-  metadataAgents(): MetadataAgentClient[] {
+  metadataAgents(): AnyMetadataAgentClient[] {
     return this.views.metadataAgents();
   }
 
   /** Scrobblers of both generations, behind generation 1's client. */
-  scrobblers(): ScrobblerClient[] {
+  scrobblers(): AnyScrobblerClient[] {
     return this.views.scrobblers();
   }
 

@@ -1,4 +1,5 @@
 import {
+  checkPluginModuleV2,
   PermissionError,
   PluginCallError,
   PluginLoadError,
@@ -88,6 +89,20 @@ test("a kernel or host function imported with another signature fails the load, 
   const [first, second] = manager.list();
   expect(first?.error?.message).toContain("imports extism:host/env.var_get as (i32) -> i64, but the host's is (i64) -> i64");
   expect(second?.error?.message).toContain("imports extism:host/user.config_get as (i64, i64) -> i64, but the host's is (i64) -> i64");
+});
+
+test("checkPluginModuleV2 finds what loading would refuse, without running the plugin", async () => {
+  const manifest = { name: "checked", author: "me", version: "1.0.0" };
+  const greedy = gen2WatPlugin(GEN2_ECHO("nd_scheduler_callback"), {
+    imports: `(import "extism:host/user" "kvstore_get" (func $kvstore_get (param i64) (result i64)))`,
+  });
+  const problems = await checkPluginModuleV2(greedy, manifest);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain('without the "kvstore" permission');
+  expect(await checkPluginModuleV2(greedy, { ...manifest, permissions: { kvstore: {} } })).toEqual([]);
+  expect(await checkPluginModuleV2(watModule(`(module (memory (export "memory") 1))`), manifest)).toEqual([
+    expect.stringContaining("neither a generation-1 plugin"),
+  ]);
 });
 
 describe("the kernel", () => {
@@ -200,8 +215,9 @@ describe("calls", () => {
       { imports: `(import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))` },
     );
     const pluginConfig = { configured: { apikey: "s3cret", empty: "" } };
-    const { manager } = await start(pluginsFolder([gen2Plugin("configured", wasm)]), { pluginConfig });
+    const { manager, lines } = await start(pluginsFolder([gen2Plugin("configured", wasm)]), { pluginConfig });
     expect(text(await manager.callExport("configured", "nd_test_config", "apikey"))).toBe("s3cret");
+    expect(lines.some((line) => line.startsWith("warn: plugin configured: the plugin has no configurable options"))).toBe(true);
     await expect(manager.callExport("configured", "nd_test_config", "empty")).rejects.toThrow("exited with code 1");
     await expect(manager.callExport("configured", "nd_test_config", "constructor")).rejects.toThrow("exited with code 1");
   });

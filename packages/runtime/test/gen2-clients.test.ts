@@ -37,7 +37,8 @@ test("metadata agents of both generations answer through one client; empty means
       answering("nd_get_artist_mbid", '{"mbid":""}') +
       answering("nd_get_artist_url", "", -2) +
       answering("nd_get_similar_artists", '{"artists":[{"name":"Other","mbid":"m-1"},{"name":"Third"}]}') +
-      answering("nd_get_album_info", '{"name":"Album","description":"Long"}'),
+      answering("nd_get_album_info", '{"name":"Album","description":"Long"}') +
+      answering("nd_get_similar_songs_by_track", '{"songs":[{"name":"Near","durationMs":1000}]}'),
     { memoryPages: 4 },
   );
   const folder = pluginsFolder([
@@ -60,6 +61,10 @@ test("metadata agents of both generations answer through one client; empty means
     ],
   });
   expect(await second!.getAlbumInfo({ name: "Album" })).toEqual({ info: { name: "Album", mbid: "", description: "Long", url: "" } });
+  expect(gen1!.getSimilarSongsByTrack).toBeUndefined();
+  expect(await second!.getSimilarSongsByTrack!({ id: "t", name: "Song", artist: "Band", count: 1 })).toEqual({
+    songs: [{ name: "Near", durationMs: 1000 }],
+  });
 });
 
 test("a generation-2 scrobbler: authorization is a bare boolean, failures carry Navidrome's markers", async () => {
@@ -76,6 +81,9 @@ test("a generation-2 scrobbler: authorization is a bare boolean, failures carry 
   await expect(client!.nowPlaying({ username: "ana", track: { name: "Song", length: 200 } })).resolves.toEqual({ error: "" });
   const failure = await client!.scrobble({ username: "ana", track: { name: "Song" } }).catch((error: unknown) => error);
   expect(scrobblerErrorKind(failure)).toBe("retry_later");
+  const track = { id: "t", title: "Song", album: "", artist: "", albumArtist: "", artists: [], albumArtists: [], duration: 1, trackNumber: 1, discNumber: 1 };
+  const report = { username: "ana", track, state: "playing" as const, positionMs: 0, playbackRate: 1, playerId: "p", playerName: "web", timestamp: 1 };
+  await expect(client!.playbackReport!(report)).resolves.toBeUndefined();
 });
 
 test("lyrics providers: an empty language reads as xxx, no lyrics is not found", async () => {

@@ -2,7 +2,7 @@
 // (test/fixtures/go-wasi-files) using os.ReadDir, os.ReadFile and os.WriteFile as plugin code
 // does, and a WAT module calling path_open and fd_read directly with paths Go would clean up.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { goAvailableFor, temporaryFolder, watPlugin } from "@nd/testing";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -18,8 +18,10 @@ import {
 } from "../src/threads/worker/wasi-files/index.js";
 
 const FIXTURE = join(__dirname, "fixtures", "go-wasi-files");
-const ERRNO = { SUCCESS: 0, BADF: 8, MFILE: 33, NOENT: 44, ROFS: 69, NOTCAPABLE: 76 };
+const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, MFILE: 33, NOENT: 44, ROFS: 69, NOTCAPABLE: 76 };
 const RIGHT_FD_READ = 2n;
+/** Enough entries that Go's 8 KiB fd_readdir buffer takes several calls. */
+const MANY_FILES = 500;
 const RIGHT_FD_WRITE = 64n;
 
 /** Two libraries and, beside them, a secret no plugin may read; links lead in and out. */
@@ -32,6 +34,9 @@ function libraries(): { mounts: LibraryMountSpec[]; writableRoot: string } {
   symlinkSync("album", join(one, "shortcut"));
   symlinkSync(outside, join(one, "escape"));
   symlinkSync(join(outside, "secret.txt"), join(one, "secret-link"));
+  symlinkSync(outside, join(two, "escape"));
+  mkdirSync(join(one, "many"));
+  for (let index = 0; index < MANY_FILES; index++) writeFileSync(join(one, "many", `track-${index}-${"x".repeat(40)}.flac`), "");
   return {
     mounts: [
       { guestPath: "/libraries/1", hostPath: one, writable: false },
@@ -55,7 +60,7 @@ function instantiate(module: WebAssembly.Module, mounts: LibraryMountSpec[], lim
 const hasGo = goAvailableFor("the WASI library mount tests with Go (test/fixtures/go-wasi-files)", ["go"]);
 
 describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
-  let wasm: Uint8Array;
+  let wasm: Uint8Array<ArrayBuffer>;
 
   beforeAll(() => {
     const out = join(temporaryFolder("nd-go-wasi-files-"), "files.wasm");
@@ -65,7 +70,7 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
       encoding: "utf8",
     });
     if (build.status !== 0) throw new Error(`building the Go test program failed:\n${build.stdout}${build.stderr}`);
-    wasm = readFileSync(out);
+    wasm = Uint8Array.from(readFileSync(out));
   }, 300_000);
 
   test("lists and reads a mount, and cannot leave it or write to a read-only one", () => {
@@ -75,7 +80,7 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
     run.flush();
     run.files.closeAll();
     const steps = Object.fromEntries(run.lines.map((line) => line.split(/: (.*)/s).slice(0, 2)));
-    expect(steps.list?.split(",").sort()).toEqual(["album/", "escape", "secret-link", "shortcut"]);
+    expect(steps.list?.split(",").sort()).toEqual(["album/", "escape", "many/", "secret-link", "shortcut"]);
     expect(steps.read).toBe("la la la");
     expect(steps.stat).toBe("8 bytes");
     expect(steps["symlink inside"]).toBe("la la la");
@@ -84,7 +89,14 @@ describe.skipIf(!hasGo)("a Go wasip1 program in the mounts", () => {
     expect(steps["write read-only"]).toMatch(/^error: .*read-only file system/i);
     expect(steps["mkdir read-only"]).toMatch(/^error: .*read-only file system/i);
     expect(steps["write writable"]).toBe("written");
-    expect(readFileSync(join(writableRoot, "new.txt"), "utf8")).toBe("written by the plugin");
+    expect(steps["rename writable"]).toBe("renamed");
+    expect(steps["read back"]).toBe("written by the plugin");
+    expect(readFileSync(join(writableRoot, "renamed.txt"), "utf8")).toBe("written by the plugin");
+    expect(steps["mkdir and remove writable"]).toBe("done");
+    expect(steps["write through escaping symlink"]).toMatch(/^error: .*capabilities insufficient/i);
+    expect(existsSync(join(writableRoot, "..", "outside", "planted.txt"))).toBe(false);
+    expect(steps["rename across mounts"]).toMatch(/^error: /);
+    expect(steps["list many"]).toBe(String(MANY_FILES));
     expect(steps["outside mounts"]).toMatch(/^error: /);
     expect(run.lines.join("\n")).not.toContain("the host's secret");
   }, 60_000);
@@ -101,19 +113,24 @@ const DIRECT_CALLS = watPlugin(
     (i32.store (i32.const 600) (i32.const 2048))
     (i32.store (i32.const 604) (local.get $len))
     (call $fd_read (local.get $fd) (i32.const 600) (i32.const 1) (i32.const 620)))
-  (func (export "bytes_read") (result i32) (i32.load (i32.const 620)))`,
+  (func (export "bytes_read") (result i32) (i32.load (i32.const 620)))
+  (func (export "pread") (param $fd i32) (param $offset i64) (result i32)
+    (i32.store (i32.const 600) (i32.const 2048))
+    (i32.store (i32.const 604) (i32.const 16))
+    (call $fd_pread (local.get $fd) (i32.const 600) (i32.const 1) (local.get $offset) (i32.const 620)))`,
   {
     imports: `
     (import "wasi_snapshot_preview1" "path_open"
       (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
-    (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))`,
+    (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_pread" (func $fd_pread (param i32 i32 i32 i64 i32) (result i32)))`,
     prefixes: [],
   },
 );
 
 function directCalls(limits?: Partial<LibraryFileLimits>) {
   const { mounts } = libraries();
-  const run = instantiate(new WebAssembly.Module(DIRECT_CALLS), mounts, limits);
+  const run = instantiate(new WebAssembly.Module(Uint8Array.from(DIRECT_CALLS)), mounts, limits);
   const exports = run.instance.exports as Record<string, (...args: never[]) => number>;
   const open = (path: string, options: { dir?: number; oflags?: number; rights?: bigint } = {}) => {
     const bytes = new TextEncoder().encode(path);
@@ -156,6 +173,16 @@ describe("path_open and fd_read called directly", () => {
     expect((run.exports.read as (fd: number, len: number) => number)(fd, 100)).toBe(ERRNO.SUCCESS);
     expect((run.exports.bytes_read as () => number)()).toBe(3);
     expect(new TextDecoder().decode(new Uint8Array(run.memory.buffer, 2048, 3))).toBe("la ");
+  });
+
+  test("fd_pread reads at an offset, and refuses a negative one", () => {
+    const run = directCalls();
+    expect(run.open("album/song.txt")).toBe(ERRNO.SUCCESS);
+    const fd = (run.exports.opened as () => number)();
+    const pread = run.exports.pread as (fd: number, offset: bigint) => number;
+    expect(pread(fd, 3n)).toBe(ERRNO.SUCCESS);
+    expect(new TextDecoder().decode(new Uint8Array(run.memory.buffer, 2048, (run.exports.bytes_read as () => number)()))).toBe("la la");
+    expect(pread(fd, -1n)).toBe(ERRNO.INVAL);
   });
 
   test("open files are bounded per instance, and closeAll frees them", () => {

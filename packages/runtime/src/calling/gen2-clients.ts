@@ -3,6 +3,11 @@ import { PluginCallError, PluginError, PluginNotFoundError, PluginNotImplemented
 import type { DeepPartial, MetadataAgentClient, ScrobblerClient } from "./capability-clients.js";
 import type {
   LyricsRequest,
+  PlaybackReportRequest,
+  SimilarSongsByAlbumRequest,
+  SimilarSongsByArtistRequest,
+  SimilarSongsByTrackRequest,
+  SimilarSongsResponse,
   LyricsResponse,
   ScrobblerErrorKind,
   SonicMatchesResponse,
@@ -11,6 +16,26 @@ import type {
   SongRef,
   TrackInfo,
 } from "./gen2-shapes.js";
+
+/** Generation 2's additions to the metadata agent client (absent on generation-1 agents). */
+export interface SimilarSongsMethods {
+  /** Rejects with PluginNotFoundError when the plugin found no songs. */
+  getSimilarSongsByTrack(request: SimilarSongsByTrackRequest): Promise<SimilarSongsResponse>;
+  getSimilarSongsByAlbum(request: SimilarSongsByAlbumRequest): Promise<SimilarSongsResponse>;
+  getSimilarSongsByArtist(request: SimilarSongsByArtistRequest): Promise<SimilarSongsResponse>;
+}
+
+/** A metadata agent of either generation; the similar-songs methods exist on generation-2 agents. */
+export type AnyMetadataAgentClient = MetadataAgentClient & Partial<SimilarSongsMethods>;
+
+/** Generation 2's addition to the scrobbler client (absent on generation-1 scrobblers). */
+export interface PlaybackReportMethod {
+  /** A plugin that does not implement it (no export, or -2) is skipped silently, as in Navidrome. */
+  playbackReport(request: PlaybackReportRequest): Promise<void>;
+}
+
+/** A scrobbler of either generation; `playbackReport` exists on generation-2 scrobblers. */
+export type AnyScrobblerClient = ScrobblerClient & Partial<PlaybackReportMethod>;
 
 /** Calls one export of a generation-2 plugin's current version. */
 export type CallExport = (exportName: string, input: Uint8Array) => Promise<Uint8Array>;
@@ -47,7 +72,7 @@ function withMbid<T extends object>(request: T, mbid: string | undefined): T & {
  * in the shapes of `@nd/protocol`'s api messages. An empty answer is PluginNotFoundError,
  * as `plugin:not_found` is in generation 1; -2 or a missing export is PluginNotImplementedError.
  */
-export function gen2MetadataAgent(pluginName: string, call: CallExport): MetadataAgentClient {
+export function gen2MetadataAgent(pluginName: string, call: CallExport): AnyMetadataAgentClient {
   const ask = async <T>(exportName: string, request: object, read: (answer: Record<string, unknown>) => T | undefined): Promise<T> => {
     const answer = (await notImplementedWhenMissing(pluginName, () => callJson(call, exportName, request))) as Record<string, unknown> | null | undefined;
     const result = answer ? read(answer) : undefined;
@@ -60,8 +85,15 @@ export function gen2MetadataAgent(pluginName: string, call: CallExport): Metadat
   const artist = (entry: Record<string, unknown>): api.Artist => ({ name: String(entry.name ?? ""), mbid: String(entry.mbid ?? "") });
   const image = (entry: Record<string, unknown>): api.ExternalImage => ({ url: String(entry.url ?? ""), size: Number(entry.size ?? 0) });
   type Req<T> = DeepPartial<T> | undefined;
+  const songs =
+    (exportName: string) =>
+    ({ mbid, ...request }: { mbid?: string }): Promise<SimilarSongsResponse> =>
+      ask(exportName, withMbid(request, mbid), (a) => wrap(list(a.songs, (song) => song as unknown as SongRef), (found) => ({ songs: found })));
   return {
     pluginName,
+    getSimilarSongsByTrack: songs(MetadataAgent.getSimilarSongsByTrack),
+    getSimilarSongsByAlbum: songs(MetadataAgent.getSimilarSongsByAlbum),
+    getSimilarSongsByArtist: songs(MetadataAgent.getSimilarSongsByArtist),
     getArtistMBID: (r: Req<api.ArtistMBIDRequest> = {}) =>
       ask(MetadataAgent.getArtistMBID, { id: r.id ?? "", name: r.name ?? "" }, (a) => wrap(text(a.mbid), (mbid) => ({ mbid }))),
     getArtistURL: (r: Req<api.ArtistURLRequest> = {}) =>
@@ -90,7 +122,7 @@ export function gen2MetadataAgent(pluginName: string, call: CallExport): Metadat
       ask(MetadataAgent.getAlbumImages, withMbid({ name: r.name ?? "", artist: r.artist ?? "" }, r.mbid), (a) =>
         wrap(list(a.images, image), (images) => ({ images })),
       ),
-  } as unknown as MetadataAgentClient;
+  } as unknown as AnyMetadataAgentClient;
 }
 
 /**
@@ -98,7 +130,7 @@ export function gen2MetadataAgent(pluginName: string, call: CallExport): Metadat
  * `{authorized}` (any failure reads as not authorized, as in Navidrome); a failed
  * nowPlaying or scrobble rejects with PluginCallError whose text `scrobblerErrorKind` reads.
  */
-export function gen2Scrobbler(pluginName: string, call: CallExport): ScrobblerClient {
+export function gen2Scrobbler(pluginName: string, call: CallExport): AnyScrobblerClient {
   type Req<T> = DeepPartial<T> | undefined;
   return {
     pluginName,
@@ -120,7 +152,14 @@ export function gen2Scrobbler(pluginName: string, call: CallExport): ScrobblerCl
       await callJson(call, Scrobbler.scrobble, request);
       return { error: "" };
     },
-  } as unknown as ScrobblerClient;
+    playbackReport: async (request: PlaybackReportRequest) => {
+      try {
+        await callJson(call, Scrobbler.playbackReport, request);
+      } catch (error) {
+        if (!(error instanceof PluginNotImplementedError || error instanceof PluginNotFoundError)) throw error;
+      }
+    },
+  } as unknown as AnyScrobblerClient;
 }
 
 /** How a scrobbler's failure reads, by the markers of Navidrome v0.63 (anything else is unrecoverable). */

@@ -80,3 +80,43 @@ export interface SonicMatchesResponse {
 
 /** How a scrobbler's failure reads: the host retries `retry_later`, asks the user to log in for `not_authorized`. */
 export type ScrobblerErrorKind = "not_authorized" | "retry_later" | "unrecoverable";
+
+export interface SimilarSongsByTrackRequest {
+  id: string;
+  name: string;
+  artist: string;
+  mbid?: string;
+  count: number;
+}
+
+export interface SimilarSongsByAlbumRequest {
+  id: string;
+  name: string;
+  artist: string;
+  mbid?: string;
+  count: number;
+}
+
+export interface SimilarSongsByArtistRequest {
+  id: string;
+  name: string;
+  mbid?: string;
+  count: number;
+}
+
+export interface SimilarSongsResponse {
+  songs: SongRef[];
+}
+
+/** One playback event: `state` is starting, playing, paused, stopped or expired. */
+export interface PlaybackReportRequest {
+  username: string;
+  track: TrackInfo;
+  state: "starting" | "playing" | "paused" | "stopped" | "expired";
+  positionMs: number;
+  playbackRate: number;
+  playerId: string;
+  playerName: string;
+  /** Unix seconds. */
+  timestamp: number;
+}

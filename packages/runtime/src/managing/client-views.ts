@@ -3,9 +3,7 @@ import {
   capabilityClient,
   type CallPlugin,
   type LifecycleManagementClient,
-  type MetadataAgentClient,
   type SchedulerCallbackClient,
-  type ScrobblerClient,
   type WebSocketCallbackClient,
 } from "../calling/capability-clients.js";
 import {
@@ -13,6 +11,8 @@ import {
   gen2MetadataAgent,
   gen2Scrobbler,
   gen2SonicSimilarity,
+  type AnyMetadataAgentClient,
+  type AnyScrobblerClient,
   type CallExport,
   type LyricsClient,
   type SonicSimilarityClient,
@@ -33,11 +33,11 @@ export class ClientViews {
     private readonly callExport: CallExportOf,
   ) {}
 
-  metadataAgents(): MetadataAgentClient[] {
+  metadataAgents(): AnyMetadataAgentClient[] {
     return this.bothGenerations("MetadataAgent", "MetadataAgent", gen2MetadataAgent);
   }
 
-  scrobblers(): ScrobblerClient[] {
+  scrobblers(): AnyScrobblerClient[] {
     return this.bothGenerations("Scrobbler", "Scrobbler", gen2Scrobbler);
   }
 

@@ -1,5 +1,6 @@
 import type { HostServices, PluginCallbacks, PluginHostServices } from "@nd/host-services";
 import { ownPluginConfig, pluginConfigAsSeen } from "@nd/host-services";
+import { pluginConfigWarnings } from "@nd/manifest";
 import type { CapabilityName } from "@nd/protocol";
 import { Gen2Plugin } from "../calling/gen2-plugin.js";
 import type { Metrics } from "../calling/metrics.js";
@@ -108,6 +109,9 @@ export class PluginStarter {
     let plugin: Gen2Plugin | undefined;
     try {
       const config = { ...this.context.options.pluginConfig?.[id] };
+      for (const warning of pluginConfigWarnings(manifest.config, config)) {
+        this.context.logger.warn(`plugin ${id}: ${warning.message}`, { plugin: id });
+      }
       const access = this.context.options.pluginAccess?.(id);
       const target = { plugin: undefined as Gen2Plugin | undefined };
       const callbacks = gen2Callbacks(id, this.context.logger, () => this.context.closed(), (exportName, input, options) => target.plugin!.callExport(exportName, input, options));

@@ -26,10 +26,11 @@ export class HostBridge {
     private readonly runningCall: () => number,
   ) {}
 
-  call(importName: string, request: Uint8Array, module = "env"): Promise<Uint8Array> {
+  /** `label` names the import in errors (`env.<name>` unless given). */
+  call(importName: string, request: Uint8Array, label = `env.${importName}`): Promise<Uint8Array> {
     const tag = this.runningCall();
     const promise = new Promise<Uint8Array>((resolve, reject) => {
-      this.waiting.set(tag, { importName: `${module}.${importName}`, resolve, reject });
+      this.waiting.set(tag, { importName: label, resolve, reject });
     });
     this.send(RecordKind.HostRequest, packFields([importName], request), tag);
     return promise;

@@ -87,7 +87,7 @@ function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, ta
   let instance: Gen2Instance;
   try {
     const hostCall = (name: string, request: Uint8Array) =>
-      bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? gen2.KERNEL_MODULE : gen2.USER_MODULE);
+      bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? `${gen2.KERNEL_MODULE}.http_request` : `${gen2.USER_MODULE}.${name}`);
     instance = new Gen2Instance(image, hostCall, logWriter(image), (level, line) =>
       postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
     );

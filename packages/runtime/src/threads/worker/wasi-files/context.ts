@@ -81,3 +81,10 @@ export function answeringErrno<Args extends unknown[]>(run: (...args: Args) => v
     }
   };
 }
+
+/** A file offset from the plugin (an i64): negative or beyond 2^53 is EINVAL. */
+export function fileOffset(offset: bigint): number {
+  const position = Number(offset);
+  if (!Number.isSafeInteger(position) || position < 0) throw new WasiErrno(Errno.INVAL, `the file offset ${offset}`);
+  return position;
+}

@@ -47,8 +47,11 @@ function resolveMount(spec: LibraryMountSpec): Mount {
 
 /**
  * Library folders for a plugin instance, as WASI preview1 preopened directories from descriptor
- * 3 on, in the order given. Read-only unless `writable`; a path that leaves its mount (`..`, an
- * absolute path, a symbolic link resolving outside) is refused with ENOTCAPABLE.
+ * 3 on, in the order given. Read-only unless `writable` (writes, creation, removal and renames
+ * answer EROFS); a path that leaves its mount (`..` above its root, an absolute path, a symbolic
+ * link resolving outside) is refused with ENOTCAPABLE, while links that stay inside are
+ * followed. Only regular files and folders open (a FIFO or device answers EACCES); the plugin
+ * cannot make links (path_symlink and path_link are not provided).
  * The functions call node:fs synchronously: WASI's functions are synchronous, they run on the
  * plugin's worker thread, and every read, write, listing and path is bounded by `limits`.
  */

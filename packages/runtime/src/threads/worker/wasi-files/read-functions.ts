@@ -2,6 +2,7 @@ import { fstatSync, lstatSync, opendirSync, readSync, statSync } from "node:fs";
 import {
   answeringErrno,
   type FilesContext,
+  fileOffset,
   iovecs,
   readPath,
   type WasiFunction,
@@ -99,7 +100,7 @@ export function readFunctions(context: FilesContext): Record<string, WasiFunctio
       writeU32(context, readPtr, read);
     }),
     fd_pread: answeringErrno((fd: number, iovs: number, count: number, offset: bigint, readPtr: number) => {
-      writeU32(context, readPtr, readInto(context, table.file(fd), iovs, count, Number(offset)));
+      writeU32(context, readPtr, readInto(context, table.file(fd), iovs, count, fileOffset(offset)));
     }),
     fd_seek: answeringErrno((fd: number, offset: bigint, whence: number, resultPtr: number) => {
       const file = table.file(fd);

@@ -1,5 +1,5 @@
 import { fstatSync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
-import { answeringErrno, type FilesContext, iovecs, readPath, type WasiFunction, writeU32 } from "./context.js";
+import { answeringErrno, type FilesContext, fileOffset, iovecs, readPath, type WasiFunction, writeU32 } from "./context.js";
 import { Errno, WasiErrno } from "./errno.js";
 import type { DirectoryHandle, FileHandle } from "./handles.js";
 import { creatableHostPath, existingHostPath, lexicalJoin, type Mount } from "./mount-paths.js";
@@ -46,10 +46,10 @@ export function writeFunctions(context: FilesContext): Record<string, WasiFuncti
       writeU32(context, writtenPtr, written);
     }),
     fd_pwrite: answeringErrno((fd: number, iovs: number, count: number, offset: bigint, writtenPtr: number) => {
-      writeU32(context, writtenPtr, writeFrom(context, writableFile(context, fd), iovs, count, Number(offset)));
+      writeU32(context, writtenPtr, writeFrom(context, writableFile(context, fd), iovs, count, fileOffset(offset)));
     }),
     fd_filestat_set_size: answeringErrno((fd: number, size: bigint) => {
-      ftruncateSync(writableFile(context, fd).hostFd, Number(size));
+      ftruncateSync(writableFile(context, fd).hostFd, fileOffset(size));
     }),
     fd_sync: answeringErrno((fd: number) => {
       const handle = table.get(fd);
