@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseManifest, parseManifestV2, validateManifestV2Exports, type Manifest, type ManifestV2 } from "@nd/manifest";
+import { parseManifest, parseManifestV2, type Manifest, type ManifestV2 } from "@nd/manifest";
 import { moduleGeneration, readAnyNdp } from "@nd/ndp";
 import { gen2 } from "@nd/protocol";
-import { checkPluginModule } from "@nd/runtime";
+import { checkPluginModule, checkPluginModuleV2 } from "@nd/runtime";
 import { failure } from "./errors.js";
 import { pathProblem } from "./path-arguments.js";
 
@@ -66,33 +66,9 @@ export function permissionNamesOf(files: { readonly manifest: Manifest | Manifes
   return Object.keys(files.manifest.permissions ?? {});
 }
 
-/**
- * What would keep the plugin from loading, one sentence each; empty when it would load.
- * Generation 2: the module compiles, every `extism:host/user` import is a host function
- * whose permission the manifest grants (config needs none), and Navidrome's rules tying
- * permissions to exports hold.
- */
+/** What would keep the plugin from loading, one sentence each (the runtime's own checks); empty when it would load. */
 export async function pluginProblems(files: PluginFiles): Promise<string[]> {
-  if (files.generation === 1) return checkPluginModule(files.wasm, files.manifest);
-  let module: WebAssembly.Module;
-  try {
-    module = new WebAssembly.Module(files.wasm as Uint8Array<ArrayBuffer>);
-  } catch (error) {
-    return [`plugin.wasm is not a valid WebAssembly module: ${(error as Error).message}`];
-  }
-  const granted = new Set(Object.keys(files.manifest.permissions ?? {}));
-  const problems: string[] = [];
-  for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-    if (from !== gen2.USER_MODULE) continue;
-    const hostFunction = gen2.findHostFunction(name);
-    if (!hostFunction) problems.push(`imports ${from}.${name}, which is not a host function`);
-    else if (hostFunction.permission && !granted.has(hostFunction.permission)) {
-      problems.push(`imports ${from}.${name} of the ${hostFunction.service} service without the "${hostFunction.permission}" permission`);
-    }
-  }
-  const exported = WebAssembly.Module.exports(module).map((entry) => entry.name);
-  problems.push(...validateManifestV2Exports(files.manifest, exported).map((problem) => problem.message));
-  return problems;
+  return files.generation === 1 ? checkPluginModule(files.wasm, files.manifest) : checkPluginModuleV2(files.wasm, files.manifest);
 }
 
 function exportNames(wasm: Uint8Array): string[] {
