@@ -137,4 +137,18 @@ describe("generation-2 plugins through nd plugin", () => {
     expect(badConfig.stdout).toMatch(/^agent \(generation 2\): invalid\n {2}\[PluginConfig\.agent\]\/wikipedia_url: .*string/);
     expect(badConfig.stderr).toBe("nd: agent would not load as it is (1 problem)\n");
   });
+
+  goTest("call <id> Capability.Method works on a generation-2 plugin through the runtime's client; a method it lacks says to use --export", async () => {
+    const dir = workspace();
+    const folder = join(dir, "plugins");
+    await nd(["plugin", "install", await agentPackage(dir, "1.0.0"), "--folder", folder]);
+    const config = join(dir, "nd.toml");
+    writeFileSync(config, `[PluginConfig.agent]\nwikipedia_url = "${wikipediaUrl}"\n`);
+
+    const call = await nd(["plugin", "call", "agent", "MetadataAgent.GetArtistBiography", '{"name":"Nina Simone"}', "--folder", folder, "--config", config]);
+    expect(call).toMatchObject({ code: 0, stdout: '{\n  "biography": "American singer."\n}\n' });
+
+    const lacking = await nd(["plugin", "call", "agent", "Scrobbler.IsAuthorized", '{"username":"u"}', "--folder", folder, "--config", config]);
+    expect(lacking).toMatchObject({ code: 1, stderr: expect.stringContaining("nd: plugin agent is a generation-2 plugin without Scrobbler.IsAuthorized; call one of its exports with --export") });
+  });
 });

@@ -10,6 +10,7 @@ import { writeJson, writeLine, type CliIo } from "../io.js";
 import { warnOfInitError, withSinglePlugin } from "../manager.js";
 import { checkPathArgument } from "../path-arguments.js";
 import type { HostConfig } from "../config.js";
+import { gen2ClientMethod } from "../gen2-client-call.js";
 import { findInstalled, type InstalledPlugin } from "../plugins-folder.js";
 import { requestFromJson, resolveMethod } from "../methods.js";
 
@@ -37,7 +38,12 @@ export function callCommand(io: CliIo): Command {
       if (target === undefined) throw usageError("give Capability.Method, or --export <export>");
       const { capability, method } = resolveMethod(target);
       const request = parseRequest(await requestText(io, requestArgument), capability, method);
-      const response = await calling(io, command, name, (manager, plugin) => manager.call(plugin.name, capability, method, request));
+      const response = await calling(io, command, name, (manager, plugin) => {
+        if (plugin.generation !== 2) return manager.call(plugin.name, capability, method, request);
+        const call = gen2ClientMethod(manager, plugin.name, capability, method);
+        if (!call) throw failure(`plugin ${plugin.name} is a generation-2 plugin without ${capability}.${method}; call one of its exports with --export`);
+        return call(request);
+      });
       writeJson(io.stdout, CAPABILITIES[capability].methods[method]!.responseType.toJSON(response));
     });
 }

@@ -1,5 +1,6 @@
 import type { CapabilityName } from "@nd/protocol";
 import { PluginError, type Logger, type PluginManager } from "@nd/runtime";
+import { gen2ClientMethod } from "../gen2-client-call.js";
 
 /** Which plugin gave an answer. */
 export interface Answer<T> {
@@ -46,9 +47,8 @@ export class AgentChain {
 
   /** A generation-2 agent, through the runtime's client that speaks generation 1's shapes over its `nd_*` exports. */
   private async askThroughClient(plugin: string, method: string, request: Json): Promise<Json | undefined> {
-    const client = this.manager.metadataAgents().find((candidate) => candidate.pluginName === plugin) as unknown as Record<string, (request: Json) => Promise<Json>> | undefined;
-    const call = client?.[`${method[0]!.toLowerCase()}${method.slice(1)}`];
-    return call ? call(request) : undefined;
+    const call = gen2ClientMethod(this.manager, plugin, "MetadataAgent", method);
+    return call ? ((await call(request)) as Json) : undefined;
   }
 
   async first<T>(method: string, request: Json, pick: (response: Json) => T | undefined): Promise<Answer<T> | undefined> {
