@@ -87,6 +87,8 @@ describe("nd serve with a generation-2 plugin (an .ndp read in place)", () => {
     const page = (await rawRequest(`${server.url}/`)).text;
     expect(page).toContain('data-plugin="agent" data-generation="2"');
     expect(page).toContain("generation 2");
+    // The call form offers its capabilities' exports, which the page's script posts to /exports/.
+    expect(page).toMatch(/<option value="agent" data-methods="nd_get_artist_mbid [^"]*nd_get_artist_biography[^"]* nd_on_init">agent<\/option>/);
     expect(page).toMatch(/<legend>Config form \(read-only: set values in \[PluginConfig\.agent\]\)<\/legend><label>Wikipedia base URL <code>wikipedia_url<\/code> \(string\) <input name="wikipedia_url" value="" readonly><\/label>/);
 
     const metrics = (await rawRequest(`${server.url}/metrics`)).text;

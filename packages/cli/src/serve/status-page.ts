@@ -1,4 +1,4 @@
-import { CAPABILITIES } from "@nd/protocol";
+import { CAPABILITIES, gen2 } from "@nd/protocol";
 import type { MethodMetrics, PluginInfo } from "@nd/runtime";
 import { html, SafeHtml } from "./html.js";
 import type { PluginLogLine } from "./plugin-logs.js";
@@ -113,7 +113,7 @@ function callForm(loaded: readonly PluginInfo[]): SafeHtml {
 }
 
 function methodsOf(plugin: PluginInfo): string[] {
-  if (plugin.generation === 2) return [];
+  if (plugin.generation === 2) return plugin.capabilities.flatMap((capability) => Object.values(gen2.CAPABILITIES[capability]));
   return plugin.capabilities.flatMap((capability) => Object.keys(CAPABILITIES[capability].methods).map((method) => `${capability}.${method}`));
 }
 
