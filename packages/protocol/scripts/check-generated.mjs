@@ -4,7 +4,9 @@ import { execFileSync } from "node:child_process";
 
 const generated = [
   "packages/protocol/src/gen",
+  "packages/protocol/src/gen2/gen",
   "packages/protocol/assembly/gen",
+  "packages/protocol/assembly/gen2/gen",
   "packages/protocol/go/gen",
   "packages/manifest/src/gen",
 ];

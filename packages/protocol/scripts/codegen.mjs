@@ -1,5 +1,6 @@
 // Regenerates everything derived from proto/: the TypeScript message types
-// (ts-proto, through buf) and the copy of the .proto files this package ships.
+// (ts-proto, through buf), the copy of the .proto files this package ships, the SDKs'
+// generated code, and generation 2's types and SDK from proto/gen2/*.schema.json.
 // Run from packages/protocol: `pnpm codegen`.
 import { execFileSync } from "node:child_process";
 import { cpSync, rmSync } from "node:fs";
@@ -23,3 +24,4 @@ cpSync(protoDir, join(packageDir, "proto"), {
 });
 (await import("../codegen/go.mjs")).generateGo(packageDir, protoDir);
 (await import("../codegen/assemblyscript.mjs")).generateAssemblyScript(packageDir, protoDir);
+(await import("./gen2/index.mjs")).generateGen2(packageDir, protoDir);

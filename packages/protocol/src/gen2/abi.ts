@@ -192,7 +192,8 @@ export function findHostFunction(importName: string): HostFunction | undefined {
 /**
  * Not a Navidrome function: the name under which a runtime forwards the kernel's
  * `http_request` to the host services (request `{url, method, headers, body?: base64}`,
- * answer `{statusCode, headers, body?: base64}` or `{error}`), checked by the http
- * permission's `requiredHosts` like `http_send`.
+ * answer `{statusCode, headers, body?: base64}`; a refused or failed request fails the host
+ * call, which traps the plugin as Extism does), checked by the http permission's
+ * `requiredHosts` like `http_send`.
  */
 export const KERNEL_HTTP_REQUEST = "extism_http_request";

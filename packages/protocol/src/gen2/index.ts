@@ -13,3 +13,4 @@ export {
   findHostFunction,
 } from "./abi.js";
 export type { CapabilityName, HostFunction, HostServiceName, KernelFunctionName, PermissionName } from "./abi.js";
+export type * from "./gen/shapes.js";

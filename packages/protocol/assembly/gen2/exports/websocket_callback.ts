@@ -1,0 +1,3 @@
+// The nd_* exports of this capability. The entry file re-exports them:
+// export * from "@nd/protocol/assembly/gen2/exports/websocket_callback";
+export * from "../gen/exports/websocket_callback";

@@ -1,0 +1,2 @@
+// The matcher host service (extism:host/user); each function imports only its own host function.
+export * from "../gen/host/matcher";

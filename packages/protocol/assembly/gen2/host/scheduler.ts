@@ -1,0 +1,2 @@
+// The scheduler host service (extism:host/user); each function imports only its own host function.
+export * from "../gen/host/scheduler";

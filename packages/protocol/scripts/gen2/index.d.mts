@@ -1,0 +1,1 @@
+export function generateGen2(packageDir: string, protoDir: string): void;
