@@ -43,22 +43,25 @@ function upstream(): Server {
   });
 }
 
+function agentManifest(version: string) {
+  return {
+    name: "Agent under test",
+    author: "nd tests",
+    version,
+    permissions: { http: { requiredHosts: ["127.0.0.1"] }, cache: {} },
+    config: { schema: { type: "object", properties: { wikipedia_url: { type: "string", title: "Wikipedia base URL" } } } },
+  };
+}
+
 async function serveAgent(): Promise<RunningServer> {
   const dir = workspace();
   const folder = join(dir, "plugins");
   const upstreamUrl = await listening(upstream());
-  const manifest = {
-    name: "Agent under test",
-    author: "nd tests",
-    version: "1.0.0",
-    permissions: { http: { requiredHosts: ["127.0.0.1"] }, cache: {} },
-    config: { schema: { type: "object", properties: { wikipedia_url: { type: "string", title: "Wikipedia base URL" } } } },
-  };
   mkdirSync(folder);
-  await writeNdp({ manifest, wasm: readFileSync(agentWasm) }, join(folder, "agent.ndp"));
+  await writeNdp({ manifest: agentManifest("1.0.0"), wasm: readFileSync(agentWasm) }, join(folder, "agent.ndp"));
   const toml = `[PluginConfig.agent]\nmusicbrainz_url = "${upstreamUrl}"\nwikipedia_url = "${upstreamUrl}"\n`;
   const logger = { debug() {}, info() {}, warn() {}, error() {} };
-  const server = await startServer({ folder, config: parseConfig(toml, join(dir, "nd.toml")), port: 0, logger, workers: 1 });
+  const server = await startServer({ folder, config: parseConfig(toml, join(dir, "nd.toml")), port: 0, logger, workers: 1, pollIntervalMs: 100 });
   cleanups.push(() => server.close());
   return server;
 }
@@ -105,5 +108,16 @@ describe("nd serve with a generation-2 plugin (an .ndp read in place)", () => {
     expect((await post("/api/plugins/agent/exports/nd_get_artist_url", "{}")).status).toBe(404);
     // Only nd_* exports are reachable: the module's internals are not an API.
     expect((await post("/api/plugins/agent/exports/_initialize", "{}")).status).toBe(404);
+  });
+
+  goTest("a replaced <id>.ndp is reloaded and a new one is loaded, as the folder changes", async () => {
+    const server = await serveAgent();
+    const versions = async () => Object.fromEntries(server.plugins().map((plugin) => [plugin.id, plugin.manifest?.version]));
+
+    await writeNdp({ manifest: agentManifest("2.0.0"), wasm: readFileSync(agentWasm) }, join(server.folder, "agent.ndp"));
+    await writeNdp({ manifest: agentManifest("1.0.0"), wasm: readFileSync(agentWasm) }, join(server.folder, "other.ndp"));
+
+    while (JSON.stringify(await versions()) !== JSON.stringify({ agent: "2.0.0", other: "1.0.0" })) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.plugins().map((plugin) => [plugin.id, plugin.state])).toEqual([["agent", "loaded"], ["other", "loaded"]]);
   });
 });
