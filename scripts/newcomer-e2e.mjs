@@ -9,7 +9,8 @@
 // 3. `npm link` in packages/cli puts `nd` on PATH, offline;
 // 4. `nd plugin new` scaffolds outside the repository and inside examples/, and each skeleton
 //    installs, builds and answers `nd plugin call` exactly as its README says, without a
-//    registry for any nd package.
+//    registry for any nd package (the generation-2 Go skeleton takes extism/go-pdk from Go's
+//    module proxy or cache).
 // Run by `pnpm test`; it removes everything it created.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -155,8 +156,11 @@ const GO_SKIPS = [
   "skipped the Go SubsonicAPI client tests",
   "go-test: skipped examples/go-coverart",
   "go-test: skipped examples/go-live-events",
+  "go-test: skipped examples/go-gen2-agent",
+  "go-test: skipped examples/go-gen2-testbed",
   "skipped the demo's Go examples",
   "skipped building the Go scaffold",
+  "skipped building the generation-2 Go scaffold",
 ];
 
 function checkTestsWithoutGo(repo, work, env) {
@@ -165,7 +169,9 @@ function checkTestsWithoutGo(repo, work, env) {
   const temporary = join(work, "tmp");
   mkdirSync(temporary);
   const testEnv = { ...env, TMPDIR: temporary };
-  const filters = ["@nd/protocol", "@nd/runtime", "@nd/example-go-coverart", "@nd/example-go-live-events"].map((name) => `--filter=${name}`);
+  const filters = ["@nd/protocol", "@nd/runtime", "@nd/example-go-coverart", "@nd/example-go-live-events", "@nd/example-go-gen2-agent", "@nd/example-go-gen2-testbed"].map(
+    (name) => `--filter=${name}`,
+  );
   const output = [
     runPrinting("npx", [...PNPM, "exec", "turbo", "run", "test", "--concurrency=2", ...filters], { cwd: repo, env: testEnv }),
     runPrinting("npx", [...PNPM, "--filter", "@nd/cli", "exec", "vitest", "run", "test/new.test.ts", "test/demo.test.ts"], { cwd: repo, env: testEnv }),
@@ -223,6 +229,10 @@ function checkScaffolds(repo, work, env, goEnv) {
     step("nd plugin new outside the repository (Go)");
     run("nd", ["plugin", "new", "hello-go", "--lang", "go"], { cwd: outside, env: ndEnv });
     followScaffoldReadme(join(outside, "hello-go"), "hello-go", { ...ndEnv, PATH: `${join(prefix, "bin")}${delimiter}${goEnv.PATH}`, GOFLAGS: "-mod=mod", GOPROXY: "off" });
+
+    step("nd plugin new --gen 2 outside the repository (Go, extism/go-pdk from the Go module proxy or cache)");
+    run("nd", ["plugin", "new", "hello-gen2", "--gen", "2", "--lang", "go"], { cwd: outside, env: ndEnv });
+    followScaffoldReadme(join(outside, "hello-gen2"), "hello-gen2", { ...ndEnv, PATH: `${join(prefix, "bin")}${delimiter}${goEnv.PATH}` });
   }
 
   step("nd plugin new inside examples/ (workspace:*)");

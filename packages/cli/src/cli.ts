@@ -11,6 +11,7 @@ import { refreshCommand } from "./commands/refresh.js";
 import { removeCommand } from "./commands/remove.js";
 import { serveCommand } from "./commands/serve.js";
 import { updateCommand } from "./commands/update.js";
+import { validateCommand } from "./commands/validate.js";
 import { CliError } from "./errors.js";
 import { writeLine, type CliIo } from "./io.js";
 
@@ -50,7 +51,7 @@ function program(io: CliIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", "\nExample:\n  nd plugin list --folder ./data/plugins\n  nd serve --demo    # inside a checkout of the nd repository\n");
   const plugin = nd.command("plugin").description("manage plugins").addHelpText("after", "\nExample:\n  nd plugin install ./my-plugin.ndp\n");
-  const commands = [listCommand, infoCommand, installCommand, updateCommand, removeCommand, devCommand, refreshCommand, packCommand, newCommand, callCommand];
+  const commands = [listCommand, infoCommand, validateCommand, installCommand, updateCommand, removeCommand, devCommand, refreshCommand, packCommand, newCommand, callCommand];
   for (const make of commands) plugin.addCommand(inherit(make(io), nd));
   nd.addCommand(inherit(serveCommand(io), nd));
   return nd;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { isReservedConfigKey } from "@nd/host-services";
+import type { PluginAccess } from "@nd/runtime";
 import { parse, TomlError } from "smol-toml";
 import { CliError } from "./errors.js";
 import { pathProblem } from "./path-arguments.js";
@@ -20,8 +21,18 @@ export interface HostConfig {
   readonly cacheSizeBytes?: number;
   /** `[Plugins] Agents`: MetadataAgent plugins asked first, in this order ("a,b" or ["a", "b"]). */
   readonly agents: readonly string[];
-  /** `[PluginConfig.<name>]`: what each plugin's OnInit and ConfigService see (keys lowercased on the way). */
+  /**
+   * `[PluginConfig.<name>]` (generation 2: `<id>`): what each plugin's OnInit and ConfigService see (generation 1: keys
+   * lowercased on the way). Values are flattened as Navidrome v0.63 does: strings as they are, anything else
+   * (numbers, booleans, arrays, tables) as compact JSON, tables with sorted keys.
+   */
   readonly pluginConfig: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `[PluginConfig.<id>]` with its TOML values as they are, before flattening: what a generation-2 config form is checked against. */
+  readonly pluginConfigValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `[PluginAccess.<id>]`: the users and libraries each generation-2 plugin may see, and whether it may write to library mounts. */
+  readonly pluginAccess: Readonly<Record<string, PluginAccess>>;
+  /** `[Store] URL`, else `ND_STORE_URL`: a Redis or Valkey server shared by replicas; without it, SQLite under `<DataFolder>/plugin-state/`. */
+  readonly store?: StoreSettings;
   /** `ShareURL` (top level): the public base of artwork URLs; without it, `http://localhost`. */
   readonly shareUrl?: string;
   /** `ArtworkSecret` (top level): the key signing artwork URLs; without it, `nd serve` keeps a generated one in the data folder. */
@@ -32,6 +43,21 @@ export interface HostConfig {
   readonly serve?: ServeSettings;
   /** What was ignored in the file, e.g. a `[PluginConfig.__proto__]` table; shown on stderr. */
   readonly warnings: readonly string[];
+}
+
+/** Where generation-2 plugin state (kvstore, task queues) lives when it is shared. */
+export interface StoreSettings {
+  /** `redis://` or `rediss://` URL; may hold credentials, so it is never printed (see `redactedStoreUrl`). */
+  readonly url: string;
+}
+
+/** The store URL with any user name and password replaced by `***`, for logs. */
+export function redactedStoreUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return url;
+  parsed.username = "***";
+  parsed.password = "";
+  return parsed.toString();
 }
 
 /** A Subsonic server and the accounts plugins may act as. */
@@ -54,6 +80,8 @@ const PLUGINS_KEYS = ["enabled", "folder", "datafolder", "cachesize", "agents"] 
 const SERVE_KEYS = ["allowedhosts", "token"] as const;
 const SUBSONIC_KEYS = ["url", "users"] as const;
 const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
+const ACCESS_KEYS = ["users", "libraries", "writeaccess"] as const;
+const STORE_KEYS = ["url"] as const;
 const MIN_ARTWORK_SECRET_LENGTH = 16;
 /** The shortest bearer token `nd serve` takes, from the config or the environment. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -100,13 +128,16 @@ function configFrom(document: Record<string, unknown>, base: string, file: strin
   const artworkSecret = secretSetting(valueOf(document, "ArtworkSecret"), file);
   const warnings: string[] = [];
   const subsonic = subsonicOf(valueOf(document, "Subsonic"), file, warnings);
+  const store = storeOf(valueOf(document, "Store"), file, env);
   return {
     enabled: booleanSetting(valueOf(plugins, "Enabled"), "Plugins.Enabled", file) ?? true,
     dataFolder,
     folder,
     ...(cacheSize !== undefined && { cacheSizeBytes: parseSize(cacheSize, file) }),
     agents: listSetting(valueOf(plugins, "Agents"), "Plugins.Agents", file),
-    pluginConfig: pluginConfigOf(valueOf(document, "PluginConfig"), file, warnings),
+    ...pluginConfigOf(valueOf(document, "PluginConfig"), file, warnings),
+    pluginAccess: pluginAccessOf(valueOf(document, "PluginAccess"), file, warnings),
+    ...(store !== undefined && { store }),
     ...(shareUrl !== undefined && { shareUrl }),
     ...(artworkSecret !== undefined && { artworkSecret }),
     ...(subsonic !== undefined && { subsonic }),
@@ -229,18 +260,75 @@ function ownEntries(values: Record<string, unknown>, name: string, file: string,
   });
 }
 
-function pluginConfigOf(value: unknown, file: string, warnings: string[]): Record<string, Record<string, string>> {
+function pluginConfigOf(
+  value: unknown,
+  file: string,
+  warnings: string[],
+): { pluginConfig: Record<string, Record<string, string>>; pluginConfigValues: Record<string, Record<string, unknown>> } {
   const result: Record<string, Record<string, string>> = Object.create(null);
+  const values: Record<string, Record<string, unknown>> = Object.create(null);
   for (const [plugin, settings] of ownEntries(table(value, "[PluginConfig]", file), "PluginConfig", file, warnings)) {
     const settingsOfPlugin: Record<string, string> = Object.create(null);
+    const valuesOfPlugin: Record<string, unknown> = Object.create(null);
     const where = `PluginConfig.${plugin}`;
     for (const [key, setting] of ownEntries(table(settings, `[${where}]`, file), where, file, warnings)) {
-      if (typeof setting === "object" && setting !== null) {
-        throw new CliError("config", `${file}: ${where}.${key} must be a string, number or boolean`);
-      }
-      settingsOfPlugin[key] = String(setting);
+      settingsOfPlugin[key] = flattenedSetting(setting);
+      valuesOfPlugin[key] = setting;
     }
     result[plugin] = settingsOfPlugin;
+    values[plugin] = valuesOfPlugin;
+  }
+  return { pluginConfig: result, pluginConfigValues: values };
+}
+
+/** Navidrome v0.63's flattening of a plugin's config into strings (dates, which JSON has not, as TOML writes them). */
+function flattenedSetting(value: unknown): string {
+  if (typeof value === "string" || value instanceof Date) return String(value);
+  return JSON.stringify(sortedKeys(value));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== "object" || value === null || value instanceof Date) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+}
+
+function pluginAccessOf(value: unknown, file: string, warnings: string[]): Record<string, PluginAccess> {
+  const result: Record<string, PluginAccess> = Object.create(null);
+  for (const [plugin, settings] of ownEntries(table(value, "[PluginAccess]", file), "PluginAccess", file, warnings)) {
+    const where = `PluginAccess.${plugin}`;
+    const access = table(settings, `[${where}]`, file);
+    refuseUnknownKeys(access, where, ACCESS_KEYS, "Users, Libraries, WriteAccess", file);
+    result[plugin] = {
+      users: scopeSetting(valueOf(access, "Users"), `${where}.Users`, file, (item) => typeof item === "string" && item !== "", "user IDs"),
+      libraries: scopeSetting(valueOf(access, "Libraries"), `${where}.Libraries`, file, (item) => Number.isSafeInteger(item), "library IDs (integers)"),
+      writeAccess: booleanSetting(valueOf(access, "WriteAccess"), `${where}.WriteAccess`, file) ?? false,
+    };
   }
   return result;
+}
+
+/** `"all"`, or a list of IDs; absent means none. */
+function scopeSetting<T>(value: unknown, name: string, file: string, isId: (item: unknown) => boolean, what: string): "all" | T[] {
+  if (value === undefined) return [];
+  if (value === "all") return "all";
+  if (Array.isArray(value) && value.every(isId)) return value as T[];
+  throw new CliError("config", `${file}: ${name} must be "all" or an array of ${what}`);
+}
+
+function storeOf(value: unknown, file: string, env: Environment): StoreSettings | undefined {
+  const store = table(value, "[Store]", file);
+  refuseUnknownKeys(store, "Store", STORE_KEYS, "URL", file);
+  const url = nonEmptyString(valueOf(store, "URL")) ?? nonEmptyString(env.ND_STORE_URL);
+  if (url === undefined) return undefined;
+  const protocol = URL.canParse(url) ? new URL(url).protocol : "";
+  if (protocol !== "redis:" && protocol !== "rediss:") {
+    // The URL may hold a password: the message names the setting, not the value.
+    throw new CliError("config", `${file}: Store.URL (or ND_STORE_URL) must be a redis:// or rediss:// URL`);
+  }
+  return { url };
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }

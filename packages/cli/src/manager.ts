@@ -1,4 +1,5 @@
 import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { extractNdp } from "@nd/ndp";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
@@ -6,6 +7,7 @@ import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions 
 import type { HostConfig } from "./config.js";
 import { writeLine, type CliIo } from "./io.js";
 import { subsonicForwarder } from "./serve/subsonic-forwarder.js";
+import { musicServerProviders } from "./serve/subsonic-providers.js";
 
 /** Host service settings that follow from the config file. */
 export function hostServicesOptions(config: HostConfig): HostServicesOptions {
@@ -17,7 +19,21 @@ export function hostServicesOptions(config: HostConfig): HostServicesOptions {
 }
 
 export function managerOptions(config: HostConfig, folder: string, logger: Logger): PluginManagerOptions {
-  return { folder, pluginConfig: config.pluginConfig, hostServices: { logger, ...hostServicesOptions(config) }, logger };
+  return {
+    folder,
+    pluginConfig: config.pluginConfig,
+    pluginAccess: (id) => config.pluginAccess[id],
+    hostServices: { logger, ...hostServicesOptions(config), ...storeOptions(config), ...musicServerProviders(config.subsonic, logger).providers },
+    logger,
+  };
+}
+
+/**
+ * Generation-2 state (kvstore, task queues): Redis or Valkey at `[Store] URL`, else SQLite
+ * files under `<DataFolder>/plugin-state/<id>/`.
+ */
+export function storeOptions(config: HostConfig): { store: { dataFolder: string; url?: string } } {
+  return { store: { dataFolder: config.dataFolder, ...(config.store && { url: config.store.url }) } };
 }
 
 /** Plugin output (WASI stdout/stderr) and warnings go to stderr; the manager's own info lines are dropped. */
@@ -33,16 +49,16 @@ export function commandLogger(io: CliIo): Logger {
 
 /** Tells on stderr that a plugin's OnInit failed; the plugin is loaded all the same, as in a host. */
 export function warnOfInitError(io: CliIo, info: PluginInfo | undefined): void {
-  if (info?.initError) writeLine(io.stderr, `nd: warning: plugin "${info.name}": OnInit failed (the plugin stays loaded): ${info.initError.message}`);
+  if (info?.initError) writeLine(io.stderr, `nd: warning: plugin "${info.id}": OnInit failed (the plugin stays loaded): ${info.initError.message}`);
 }
 
 /**
  * Loads one plugin alone, as the host would (compile, link, OnInit with its config), in a
- * private folder holding only a link to it, so other plugins of the folder do not run.
+ * private folder holding only a link to it (or, for a generation-2 package, its files under
+ * its ID), so other plugins of the folder do not run.
  */
 export async function withSinglePlugin<T>(
-  pluginPath: string,
-  name: string,
+  plugin: { readonly path: string; readonly name: string; readonly isPackage?: boolean },
   config: HostConfig,
   io: CliIo,
   run: (manager: PluginManager) => Promise<T>,
@@ -50,7 +66,8 @@ export async function withSinglePlugin<T>(
   const folder = await mkdtemp(join(tmpdir(), "nd-plugin-"));
   const manager = new PluginManager({ ...managerOptions(config, folder, commandLogger(io)), workers: 1 });
   try {
-    await symlink(await realpath(pluginPath), join(folder, name), "dir");
+    if (plugin.isPackage) await extractNdp(plugin.path, join(folder, plugin.name));
+    else await symlink(await realpath(plugin.path), join(folder, plugin.name), "dir");
     await manager.start();
     return await run(manager);
   } finally {

@@ -1,11 +1,12 @@
-import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseManifest, type Manifest } from "@nd/manifest";
+import type { Manifest, ManifestV2 } from "@nd/manifest";
 import { failure } from "./errors.js";
-import { pathProblem } from "./path-arguments.js";
+import { MANIFEST_FILE, missingFilesReason, readPluginFolder, readPluginPackage, WASM_FILE, type PluginFiles } from "./plugin-files.js";
 
-export const MANIFEST_FILE = "manifest.json";
-export const WASM_FILE = "plugin.wasm";
+export { MANIFEST_FILE, missingFilesReason, WASM_FILE };
+/** A generation-2 plugin may be a package read in place: `<id>.ndp` in the plugins folder. */
+export const PACKAGE_SUFFIX = ".ndp";
 /** The optional files of a plugin folder, listed by `info`. */
 export const PLUGIN_FILES = [MANIFEST_FILE, WASM_FILE, "README.md", "LICENSE"] as const;
 
@@ -14,17 +15,27 @@ export async function ensurePluginsFolder(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o700 });
 }
 
-/** One plugin in the plugins folder, as the files on disk say. */
-export interface InstalledPlugin {
+interface InstalledEntry {
+  /** Generation 1: the manifest name. Generation 2: the plugin ID, the folder's or package's name (without `.ndp`). */
   readonly name: string;
-  /** The entry in the plugins folder (a folder, or a dev link). */
+  /** The entry in the plugins folder (a folder, a dev link, or a generation-2 `.ndp` file). */
   readonly path: string;
   readonly isDevLink: boolean;
+  /** A generation-2 `.ndp` file read in place. */
+  readonly isPackage?: boolean;
   /** Where a dev link points. */
   readonly linkTarget?: string;
-  readonly manifest?: Manifest;
   /** Why the manifest could not be read. */
   readonly manifestProblem?: string;
+}
+
+/** One plugin in the plugins folder, as the files on disk say; the generation is read from its module. */
+export type InstalledPlugin = InstalledEntry &
+  ({ readonly generation?: 1; readonly manifest?: Manifest } | { readonly generation: 2; readonly manifest?: ManifestV2 });
+
+/** The plugin's manifest and module, read again from its entry. */
+export function filesOfInstalled(plugin: InstalledPlugin): Promise<PluginFiles> {
+  return plugin.isPackage ? readPluginPackage(plugin.path) : readPluginFolder(plugin.path);
 }
 
 /** A subfolder of the plugins folder left out, and why, as the host leaves it out too. */
@@ -51,7 +62,7 @@ export async function listInstalled(folder: string, skipped?: SkippedEntry[]): P
   return plugins;
 }
 
-/** The installed plugin with this manifest name (or, failing that, this folder name). */
+/** The installed plugin with this name (a generation-1 manifest name or a generation-2 ID), or else this folder name. */
 export async function findInstalled(folder: string, name: string): Promise<InstalledPlugin> {
   const skipped: SkippedEntry[] = [];
   const plugins = await listInstalled(folder, skipped);
@@ -64,6 +75,7 @@ export async function findInstalled(folder: string, name: string): Promise<Insta
 
 async function describeEntry(path: string, entry: string, skipped?: SkippedEntry[]): Promise<InstalledPlugin | undefined> {
   const info = await stat(path).catch(() => undefined);
+  if (info?.isFile() && entry.endsWith(PACKAGE_SUFFIX)) return describePackage(path, entry.slice(0, -PACKAGE_SUFFIX.length), skipped);
   if (!info?.isDirectory()) return undefined;
   const hasFiles = await Promise.all([MANIFEST_FILE, WASM_FILE].map((file) => isFile(join(path, file))));
   if (!hasFiles.every(Boolean)) {
@@ -73,28 +85,27 @@ async function describeEntry(path: string, entry: string, skipped?: SkippedEntry
   const isDevLink = (await lstat(path)).isSymbolicLink();
   const link = isDevLink ? { linkTarget: await realpath(path) } : {};
   try {
-    const manifest = await readManifestFile(path);
-    return { name: manifest.name, path, isDevLink, ...link, manifest };
+    const files = await readPluginFolder(path);
+    if (files.generation === 2) return { generation: 2, name: entry, path, isDevLink, ...link, manifest: files.manifest };
+    return { generation: 1, name: files.manifest.name, path, isDevLink, ...link, manifest: files.manifest };
   } catch (error) {
     return { name: entry, path, isDevLink, ...link, manifestProblem: (error as Error).message };
   }
 }
 
-/** Why a folder is no plugin, worded as the host's warning is. */
-export function missingFilesReason(missing: readonly string[]): string {
-  const hint = missing.length === 1 && missing[0] === WASM_FILE ? " (not built yet?)" : "";
-  return `it has no ${missing.join(" and no ")}${hint}; a plugin folder holds ${MANIFEST_FILE} and ${WASM_FILE}`;
+/** A `.ndp` file in the plugins folder is a generation-2 plugin read in place, its ID the file name. */
+async function describePackage(path: string, id: string, skipped?: SkippedEntry[]): Promise<InstalledPlugin | undefined> {
+  try {
+    const files = await readPluginPackage(path);
+    if (files.generation === 2) return { generation: 2, name: id, path, isDevLink: false, isPackage: true, manifest: files.manifest };
+    skipped?.push({ path, reason: "a generation-1 package is not read in place; install it with nd plugin install" });
+    return undefined;
+  } catch (error) {
+    return { generation: 2, name: id, path, isDevLink: false, isPackage: true, manifestProblem: (error as Error).message };
+  }
 }
+
 
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
-export async function readManifestFile(folder: string): Promise<Manifest> {
-  const path = join(folder, MANIFEST_FILE);
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") throw failure(`${folder} has no ${MANIFEST_FILE}: it is not a plugin folder`, error);
-    throw pathProblem(path, "manifest", error);
-  });
-  return parseManifest(text, path);
 }

@@ -1,17 +1,21 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Manifest } from "@nd/manifest";
-import { checkPluginModule } from "@nd/runtime";
+import type { Manifest, ManifestV2 } from "@nd/manifest";
+import { readAnyNdp } from "@nd/ndp";
 import { failure } from "./errors.js";
-import { missingFilesReason, PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
+import { capabilitiesOf, pluginProblems, type PluginFiles } from "./plugin-files.js";
+import { filesOfInstalled, missingFilesReason, PLUGIN_FILES, WASM_FILE, type InstalledPlugin } from "./plugins-folder.js";
 
 /** `ready`: the files would load (manifest valid, module links); `invalid`: see `problems`. */
 export type PluginFilesState = "ready" | "invalid";
 
 /** One row of `nd plugin list`. */
 export interface PluginSummary {
+  /** Generation 1: the manifest name; generation 2: the plugin ID. */
   name: string;
+  /** 1 (protobuf, Navidrome v0.57) or 2 (Extism and JSON, v0.60+), read from the module; absent when it cannot be read. */
+  generation?: 1 | 2;
   version?: string;
   capabilities: string[];
   permissions: string[];
@@ -25,13 +29,13 @@ export interface PluginSummary {
 }
 
 export async function describeInstalled(plugin: InstalledPlugin): Promise<PluginSummary> {
-  const problems = plugin.manifest
-    ? await checkPluginModule(await readWasm(plugin.path), plugin.manifest)
-    : [plugin.manifestProblem ?? "manifest.json cannot be read"];
+  const files = plugin.manifest ? await installedFiles(plugin) : undefined;
+  const problems = files ? await pluginProblems(files) : [plugin.manifestProblem ?? "manifest.json cannot be read"];
   return {
     name: plugin.name,
+    ...(plugin.generation && { generation: plugin.generation }),
     ...(plugin.manifest && { version: plugin.manifest.version }),
-    capabilities: [...new Set(plugin.manifest?.capabilities)],
+    capabilities: files ? capabilitiesOf(files) : [],
     permissions: Object.keys(plugin.manifest?.permissions ?? {}),
     state: problems.length === 0 ? "ready" : "invalid",
     problems,
@@ -44,7 +48,10 @@ export async function describeInstalled(plugin: InstalledPlugin): Promise<Plugin
 /** What `nd plugin info` shows, for an installed plugin or a package file. */
 export interface PluginDetails {
   source: string;
-  manifest: Manifest;
+  generation: 1 | 2;
+  manifest: Manifest | ManifestV2;
+  /** Declared (generation 1) or detected from the exports (generation 2). */
+  capabilities: string[];
   permissions: PermissionDetails[];
   files: { name: string; size: number }[];
   size: number;
@@ -64,14 +71,17 @@ export interface PermissionDetails {
   allowedUsernames?: string[];
   /** subsonicapi: whether it may act as an admin. */
   allowAdmins?: boolean;
+  /** Generation 2's http and websocket: the host name patterns it may reach. */
+  requiredHosts?: string[];
 }
 
-export function permissionsOf(manifest: Manifest): PermissionDetails[] {
-  return Object.entries(manifest.permissions).map(([name, value]) => {
-    const { reason, allowLocalNetwork, allowedUrls, allowedUsernames, allowAdmins } = (value ?? {}) as Record<string, unknown>;
+export function permissionsOf(manifest: Manifest | ManifestV2): PermissionDetails[] {
+  return Object.entries(manifest.permissions ?? {}).map(([name, value]) => {
+    const { reason, allowLocalNetwork, allowedUrls, allowedUsernames, allowAdmins, requiredHosts } = (value ?? {}) as Record<string, unknown>;
     return {
       name,
       ...(typeof reason === "string" && { reason }),
+      ...(Array.isArray(requiredHosts) && { requiredHosts: requiredHosts as string[] }),
       ...(typeof allowLocalNetwork === "boolean" && { allowLocalNetwork }),
       ...(allowedUrls !== undefined && { allowedUrls: allowedUrls as PermissionDetails["allowedUrls"] }),
       ...(Array.isArray(allowedUsernames) && { allowedUsernames: allowedUsernames as string[] }),
@@ -82,22 +92,30 @@ export function permissionsOf(manifest: Manifest): PermissionDetails[] {
 
 export async function installedDetails(plugin: InstalledPlugin): Promise<PluginDetails> {
   const summary = await describeInstalled(plugin);
-  const files: PluginDetails["files"] = [];
-  for (const name of PLUGIN_FILES) {
+  const plugged = await installedFiles(plugin);
+  const files: PluginDetails["files"] = plugin.isPackage ? (await readAnyNdp(plugin.path)).files : [];
+  for (const name of plugin.isPackage ? [] : PLUGIN_FILES) {
     const info = await stat(join(plugin.path, name)).catch(() => undefined);
     if (info?.isFile()) files.push({ name, size: info.size });
   }
-  const wasm = await readWasm(plugin.path);
   return {
     source: plugin.linkTarget ?? plugin.path,
-    manifest: plugin.manifest!,
-    permissions: permissionsOf(plugin.manifest!),
+    generation: plugged.generation,
+    manifest: plugged.manifest,
+    capabilities: capabilitiesOf(plugged),
+    permissions: permissionsOf(plugged.manifest),
     files,
-    size: files.reduce((total, file) => total + file.size, 0),
-    wasmSha256: createHash("sha256").update(wasm).digest("hex"),
+    size: plugin.isPackage ? (await stat(plugin.path)).size : files.reduce((total, file) => total + file.size, 0),
+    wasmSha256: createHash("sha256").update(plugged.wasm).digest("hex"),
     dev: plugin.isDevLink,
     problems: summary.problems,
   };
+}
+
+/** The plugin's files; a folder without plugin.wasm (not built yet?) is named, with why. */
+async function installedFiles(plugin: InstalledPlugin): Promise<PluginFiles> {
+  if (!plugin.isPackage) await readWasm(plugin.path);
+  return filesOfInstalled(plugin);
 }
 
 /** A plugin folder's plugin.wasm; a folder without one (not built yet?) is named, with why. */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,9 +46,11 @@ describe("nd serve --demo", () => {
   });
 
   test("installs every built example and loads it", () => {
-    const assemblyScript = ["as-echo", "as-metadata-agent", "as-scrobbler", "as-subsonic-relay"];
-    expect(demo.installed).toEqual([...assemblyScript, ...(goExamples ? ["go-coverart", "go-echo", "go-live-events"] : [])]);
-    expect(demo.server.plugins().map((plugin) => [plugin.name, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
+    // The AssemblyScript generation-2 example is served when the workspace has it.
+    const gen2AssemblyScript = existsSync(join(examples, "as-gen2-lyrics", "plugin.wasm")) ? ["as-gen2-lyrics"] : [];
+    const assemblyScript = ["as-echo", ...gen2AssemblyScript, "as-metadata-agent", "as-scrobbler", "as-subsonic-relay"];
+    expect(demo.installed).toEqual([...assemblyScript, ...(goExamples ? ["go-coverart", "go-echo", "go-gen2-agent", "go-live-events"] : [])]);
+    expect(demo.server.plugins().map((plugin) => [plugin.id, plugin.state])).toEqual(demo.installed.map((name) => [name, "loaded"]));
     expect(demo.instructions).toContain(`curl -s ${demo.server.url}/api/plugins`);
   });
 

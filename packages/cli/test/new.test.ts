@@ -51,6 +51,32 @@ describe("nd plugin new", () => {
     expect(await devAndCall(dir, plugin, "hello-go")).toEqual({ biography: "hello-go says hello to Nina" });
   }, 120_000);
 
+  test.skipIf(!goAvailableFor("building the generation-2 Go scaffold", ["go"]))("a generation-2 Go scaffold (extism/go-pdk) builds, links and answers nd plugin call --export", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "Hello Two", "--gen", "2", "--lang", "go", "hello-two"], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: `created Hello Two (Go, generation 2) in ${join(dir, "hello-two")}, plugin ID hello-two; see its README.md to build and try it\n`,
+    });
+    const plugin = join(dir, "hello-two");
+    expect(readdirSync(plugin).sort()).toEqual([".gitignore", "README.md", "go.mod", "go.sum", "main.go", "manifest.json"]);
+    execFileSync("go", ["build", "-buildmode=c-shared", "-o", "plugin.wasm", "."], {
+      cwd: plugin,
+      env: { ...process.env, GOOS: "wasip1", GOARCH: "wasm" },
+      stdio: "pipe",
+    });
+    const folder = join(dir, "plugins");
+    expect(await nd(["plugin", "dev", plugin, "--folder", folder])).toMatchObject({ code: 0 });
+    const call = await nd(["plugin", "call", "hello-two", "--export", "nd_get_artist_biography", '{"name":"Nina"}', "--folder", folder]);
+    expect(call).toEqual({ code: 0, stdout: '{"biography":"Hello Two says hello to Nina"}\n', stderr: "" });
+    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/\nhello-two +2 +0\.1\.0 +MetadataAgent +- +ready/);
+  }, 120_000);
+
+  test("--gen 2 scaffolds Go only", async () => {
+    const dir = workspace();
+    expect(await nd(["plugin", "new", "x", "--gen", "2", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("--gen 2 scaffolds Go plugins") });
+    expect(existsSync(join(dir, "x"))).toBe(false);
+  });
+
   test("outside the nd checkout, the skeleton takes @nd/protocol and the Go SDK from the nd that wrote it", async () => {
     const dir = workspace();
     expect(await nd(["plugin", "new", "dep-as", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 0 });

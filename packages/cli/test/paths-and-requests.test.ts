@@ -83,7 +83,7 @@ describe("the default plugins folder", () => {
     expect(readdirSync(plugin).sort()).toEqual(["manifest.json", "plugin.wasm"]);
     const listed = await nd(["plugin", "list"], { cwd: join(dir, "home"), env });
     expect(listed.stderr).toBe(`plugins folder: ${expected}\n`);
-    expect(listed.stdout).toMatch(/\nhello +1\.0\.0/);
+    expect(listed.stdout).toMatch(/\nhello +1 +1\.0\.0/);
   });
 
   test("dev never links a plugin folder into itself", async () => {

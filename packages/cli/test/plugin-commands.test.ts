@@ -34,7 +34,7 @@ describe("install, list, info, call, remove", () => {
     expect(JSON.parse(list.stdout)).toEqual([
       expect.objectContaining({ name: "hello", version: "1.0.0", capabilities: ["MetadataAgent"], permissions: ["cache"], state: "ready", dev: false }),
     ]);
-    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/^NAME +VERSION.*\nhello +1\.0\.0 +MetadataAgent +cache +ready/);
+    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/^NAME +GEN +VERSION.*\nhello +1 +1\.0\.0 +MetadataAgent +cache +ready/);
 
     const info = JSON.parse((await nd(["plugin", "info", "hello", "--json", "--folder", folder])).stdout);
     expect(info).toMatchObject({ manifest: { name: "hello" }, permissions: [{ name: "cache", reason: "remembers things" }], problems: [] });

@@ -86,3 +86,19 @@ export class ServiceError extends HostServicesError {
     super("service", message, options);
   }
 }
+
+/**
+ * Why a kvstore or task queue request failed: `unavailable` (the store cannot be reached in time),
+ * `limit` (a quota or cap), `invalid` (a bad key, name or payload), `not-found`, `conflict`.
+ * A service failure: the plugin receives `{"error": message}`.
+ */
+export type StoreErrorReason = "unavailable" | "limit" | "invalid" | "not-found" | "conflict";
+
+export class StoreError extends ServiceError {
+  readonly reason: StoreErrorReason;
+
+  constructor(reason: StoreErrorReason, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
+}

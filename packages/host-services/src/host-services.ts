@@ -24,6 +24,8 @@ import {
   type SubsonicApiService,
   subsonicAuthorizerV057,
 } from "./subsonicapi/subsonicapi-service.js";
+import { clusterScheduleGate } from "./store/schedule-tick.js";
+import { createStoreBackend } from "./store/store-backend.js";
 import { createSchedulerService, type SchedulerService } from "./scheduler/scheduler-service.js";
 import {
   createWebSocketService,
@@ -173,12 +175,16 @@ function buildPluginServices(plugin: PluginDescription, host: HostContext, onClo
 /** Creates the host-wide services; call `forPlugin` once per loaded plugin. */
 export function createHostServices(options?: HostServicesOptions): HostServices {
   const resolved = resolveOptions(options);
+  const store = createStoreBackend(resolved.store, resolved.logger);
+  // A host's own hook wins; otherwise a shared store makes each run fire once per cluster.
+  resolved.scheduler.beforeFire ??= clusterScheduleGate(store);
   const network = new NetworkAccess(resolved.dnsLookup, resolved.http.dispatcher);
   const warned = new Set<string>();
   const context: HostContext = {
     options: resolved,
     network,
     caches: new PluginCaches(resolved.cache),
+    store,
     warnOnce(key, message) {
       if (warned.has(key)) return;
       warned.add(key);
@@ -198,7 +204,7 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
     async close() {
       closed = true;
       await Promise.all([...live].map((services) => services.close()));
-      await network.close();
+      await Promise.all([network.close(), context.store.close()]);
     },
   };
 }

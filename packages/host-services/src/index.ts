@@ -43,6 +43,15 @@ export { createArtworkToken, verifyArtworkToken } from "./artwork/artwork-token.
 export type { ArtworkKind, ArtworkRef } from "./artwork/artwork-token.js";
 export { localAddressCategory } from "./network/address-policy.js";
 
+export type { StoreOptions } from "./store/store-options.js";
+export { resolveStoreOptions } from "./store/store-options.js";
+export { createStoreBackend } from "./store/store-backend.js";
+export type { StoreBackend } from "./store/store-backend.js";
+export type { PluginStore } from "./store/plugin-store.js";
+export { claimScheduleTick } from "./store/schedule-tick.js";
+export type { KvStoreService } from "./kvstore/kvstore-service.js";
+export type { TaskQueueService } from "./taskqueue/taskqueue-service.js";
+
 export {
   ArtworkTokenError,
   ConfigurationError,
@@ -51,5 +60,6 @@ export {
   PermissionError,
   ServiceError,
   ServicesClosedError,
+  StoreError,
 } from "./errors.js";
-export type { HostServicesErrorKind } from "./errors.js";
+export type { HostServicesErrorKind, StoreErrorReason } from "./errors.js";

@@ -6,6 +6,7 @@ import { ConfigurationError } from "./errors.js";
 import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
 import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./gen2/providers.js";
 import type { SubsonicApiHandler } from "./subsonicapi/subsonicapi-service.js";
+import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./store/store-options.js";
 
 /** Where the services report what plugins cannot see (callback failures, skipped runs). */
 export interface Logger {
@@ -108,6 +109,8 @@ export interface HostServicesOptions {
   libraries?: LibrariesProvider;
   /** Generation 2: matches songs against the library (matcher service). Without it every match fails. */
   matcher?: MatcherProvider;
+  /** Generation 2: where kvstore and task queues keep their data (SQLite files or a shared Redis). */
+  store?: StoreOptions;
   /** Name resolution for http and websocket; default the system resolver. */
   dnsLookup?: DnsLookup;
   logger?: Logger;
@@ -144,6 +147,7 @@ export interface ResolvedOptions {
   users: UsersProvider | undefined;
   libraries: LibrariesProvider | undefined;
   matcher: MatcherProvider | undefined;
+  store: ResolvedStoreOptions;
   dnsLookup: DnsLookup;
   logger: Logger;
 }
@@ -262,6 +266,7 @@ export function resolveOptions(options: HostServicesOptions = {}): ResolvedOptio
     users: options.users,
     libraries: options.libraries,
     matcher: options.matcher,
+    store: resolveStoreOptions(options.store),
     dnsLookup: options.dnsLookup ?? systemDnsLookup,
     logger: options.logger ?? silentLogger,
   };

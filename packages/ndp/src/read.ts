@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { parseManifest, type Manifest, type ManifestV2 } from "@nd/manifest";
+import { parseManifest, parseManifestV2, type Manifest, type ManifestV2 } from "@nd/manifest";
 import { NdpError } from "./errors.js";
 import type { PackageFileName } from "./layout.js";
 import { resolveLimits, type NdpLimits } from "./limits.js";
-import { parseManifestV2Shape } from "./manifest-v2.js";
 import { moduleGeneration } from "./module-generation.js";
 import { checkWebAssembly } from "./wasm.js";
 import { readPackageContents, type PackageContents } from "./zip-reader.js";
@@ -86,8 +85,8 @@ function describe(contents: PackageContents): AnyNdpPackage {
   };
   const text = manifestText(manifestBytes);
   return moduleGeneration(wasm) === 2
-    ? { generation: 2, manifest: parseManifestV2Shape(text), ...verified }
-    : { generation: 1, manifest: manifestOf(text), ...verified };
+    ? { generation: 2, manifest: manifestOf(text, parseManifestV2), ...verified }
+    : { generation: 1, manifest: manifestOf(text, parseManifest), ...verified };
 }
 
 function required(contents: PackageContents, name: PackageFileName): Uint8Array {
@@ -104,9 +103,9 @@ function manifestText(bytes: Uint8Array): string {
   }
 }
 
-function manifestOf(text: string): Manifest {
+function manifestOf<T>(text: string, parse: (text: string, source: string) => T): T {
   try {
-    return parseManifest(text, "manifest.json");
+    return parse(text, "manifest.json");
   } catch (error) {
     // The ManifestError already names manifest.json and lists every problem; it stays the cause.
     const message = error instanceof Error ? error.message : String(error);

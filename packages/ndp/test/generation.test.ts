@@ -48,17 +48,17 @@ describe("generation-2 packages", () => {
   });
 
   test.each([
-    { title: "no author", manifest: { name: "x", version: "1" }, problem: "/author is required" },
-    { title: "a permission that is not an object", manifest: { ...MANIFEST_V2, permissions: { cache: true } }, problem: "/permissions/cache must be an object" },
-    { title: "requiredHosts that are not strings", manifest: { ...MANIFEST_V2, permissions: { http: { requiredHosts: [1] } } }, problem: "/permissions/http/requiredHosts" },
-    { title: "a config without schema", manifest: { ...MANIFEST_V2, config: {} }, problem: "/config/schema is required" },
-    { title: "maxConcurrency 0", manifest: { ...MANIFEST_V2, permissions: { taskqueue: { maxConcurrency: 0 } } }, problem: "maxConcurrency must be an integer" },
-  ])("refuses a manifest with $title, naming the pointer", async ({ manifest, problem }) => {
+    { title: "no author", manifest: { name: "x", version: "1" }, path: "/author" },
+    { title: "a permission that is not an object", manifest: { ...MANIFEST_V2, permissions: { cache: true } }, path: "/permissions/cache" },
+    { title: "requiredHosts that are not strings", manifest: { ...MANIFEST_V2, permissions: { http: { requiredHosts: [1] } } }, path: "/permissions/http/requiredHosts/0" },
+    { title: "a config without schema", manifest: { ...MANIFEST_V2, config: {} }, path: "/config/schema" },
+    { title: "maxConcurrency 0", manifest: { ...MANIFEST_V2, permissions: { taskqueue: { maxConcurrency: 0 } } }, path: "/permissions/taskqueue/maxConcurrency" },
+  ])("refuses a manifest with $title by @nd/manifest's generation-2 rules, naming the place", async ({ manifest, path }) => {
     const error = await writeNdp({ manifest: JSON.stringify(manifest), wasm: ND_EXPORTER }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(NdpError);
     expect(error).toMatchObject({ kind: "invalid-manifest", entry: "manifest.json" });
-    expect((error as NdpError).message).toContain(problem);
+    expect((error as NdpError).cause).toMatchObject({ name: "ManifestError", problems: [expect.objectContaining({ path })] });
   });
 
   test("accepts what Navidrome ignores: unknown keys, capabilities, allowedURLs", async () => {

@@ -1,14 +1,14 @@
-import { lstat, readFile, realpath, symlink } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { lstat, realpath, symlink } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
 import { pluginFolderName } from "@nd/manifest";
-import { checkPluginModule } from "@nd/runtime";
 import { checkPathArgument } from "../path-arguments.js";
 import { requestRefresh } from "../refresh-marker.js";
-import { ensurePluginsFolder, readManifestFile, WASM_FILE } from "../plugins-folder.js";
+import { pluginProblems, readPluginFolder } from "../plugin-files.js";
+import { ensurePluginsFolder } from "../plugins-folder.js";
 
 export function devCommand(io: CliIo): Command {
   return defineCommand({
@@ -21,23 +21,22 @@ export function devCommand(io: CliIo): Command {
       const context = await contextOf(io, command);
       await checkPathArgument(resolve(io.cwd, folder), "folder", "plugin folder");
       const source = await realpath(resolve(io.cwd, folder));
-      const manifest = await readManifestFile(source);
-      const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
-        throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
-      });
-      const problems = await checkPluginModule(wasm, manifest);
-      if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
+      const files = await readPluginFolder(source);
+      const problems = await pluginProblems(files);
+      if (problems.length > 0) throw failure(`${source}: plugin "${files.manifest.name}" would not load: ${problems.join("; ")}`);
       await refuseFolderInside(context.folder, source);
       await ensurePluginsFolder(context.folder);
-      const link = join(context.folder, pluginFolderName(manifest.name));
+      // Generation 2's ID is the link's name: the plugin folder's own name.
+      const name = files.generation === 2 ? basename(source) : files.manifest.name;
+      const link = join(context.folder, pluginFolderName(name));
       if (await alreadyLinked(link, source)) {
         // A re-link after a rebuild: a running nd serve reloads the plugin in place, keeping its cache.
-        await requestRefresh(context.folder, manifest.name);
+        await requestRefresh(context.folder, name);
         writeLine(io.stdout, `${link} already links to ${source}; a running nd serve on ${context.folder} reloads it`);
         return;
       }
       await symlink(source, link, "dir").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "EEXIST") throw failure(`${link} already exists; remove it first (nd plugin remove ${JSON.stringify(manifest.name)})`);
+        if (error.code === "EEXIST") throw failure(`${link} already exists; remove it first (nd plugin remove ${JSON.stringify(name)})`);
         throw error;
       });
       writeLine(io.stdout, `linked ${link} -> ${source}`);

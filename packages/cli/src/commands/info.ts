@@ -1,12 +1,13 @@
 import { stat } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
-import { readNdp } from "@nd/ndp";
+import { resolve } from "node:path";
+import { readAnyNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
-import { checkPluginModule } from "@nd/runtime";
-import { findInstalled, MANIFEST_FILE, readManifestFile } from "../plugins-folder.js";
+import { capabilitiesOf, pluginProblems, readPluginFolder, type PluginFiles } from "../plugin-files.js";
+import { findInstalled } from "../plugins-folder.js";
+import { targetKind } from "../plugin-target.js";
 import { checkPathArgument } from "../path-arguments.js";
 import { installedDetails, permissionsOf, type PermissionDetails, type PluginDetails } from "../summaries.js";
 
@@ -26,24 +27,11 @@ export function infoCommand(io: CliIo): Command {
         kind === "package"
           ? await packageDetails(path)
           : kind === "folder"
-            ? await installedDetails({ name: target, path, isDevLink: false, manifest: await readManifestFile(path) })
+            ? await folderDetails(target, path)
             : await installedDetails(await installedWithManifest(context.folder, target));
       if (context.json) writeJson(io.stdout, details);
       else printDetails(io, details, kind === "package" ? "package size" : "files size");
     });
-}
-
-/**
- * A .ndp file, a plugin folder (holding manifest.json, or any folder written as a path), or
- * else the name of an installed plugin.
- */
-async function targetKind(path: string, target: string): Promise<"package" | "folder" | "name"> {
-  if (path.endsWith(".ndp")) return "package";
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isFile()) return "package";
-  if (!info?.isDirectory()) return "name";
-  const writtenAsPath = target.includes("/") || target.includes(sep);
-  return writtenAsPath || (await stat(join(path, MANIFEST_FILE)).catch(() => undefined))?.isFile() ? "folder" : "name";
 }
 
 async function installedWithManifest(folder: string, name: string) {
@@ -52,18 +40,27 @@ async function installedWithManifest(folder: string, name: string) {
   return plugin;
 }
 
+async function folderDetails(target: string, path: string): Promise<PluginDetails> {
+  const files = await readPluginFolder(path);
+  const base = { name: target, path, isDevLink: false };
+  return installedDetails(files.generation === 2 ? { ...base, generation: 2, manifest: files.manifest } : { ...base, generation: 1, manifest: files.manifest });
+}
+
 async function packageDetails(file: string): Promise<PluginDetails> {
   await checkPathArgument(file, "file", "package");
-  const ndp = await readNdp(file);
+  const ndp = await readAnyNdp(file);
+  const files: PluginFiles = ndp.generation === 2 ? { generation: 2, manifest: ndp.manifest, wasm: ndp.wasm } : { generation: 1, manifest: ndp.manifest, wasm: ndp.wasm };
   return {
     source: file,
+    generation: ndp.generation,
     manifest: ndp.manifest,
+    capabilities: capabilitiesOf(files),
     permissions: permissionsOf(ndp.manifest),
     files: ndp.files,
     size: (await stat(file)).size,
     wasmSha256: ndp.wasmSha256,
     dev: false,
-    problems: await checkPluginModule(ndp.wasm, ndp.manifest),
+    problems: await pluginProblems(files),
   };
 }
 
@@ -75,6 +72,7 @@ function printPermission(io: CliIo, permission: PermissionDetails): void {
   if (permission.allowLocalNetwork) writeLine(io.stdout, "    local network: allowed");
   if (permission.allowedUsernames) writeLine(io.stdout, `    users: ${permission.allowedUsernames.join(", ") || "none"}`);
   if (permission.allowAdmins) writeLine(io.stdout, "    admin users: allowed");
+  for (const host of permission.requiredHosts ?? []) writeLine(io.stdout, `    host: ${host}`);
 }
 
 /** `sizeLabel` says what the size is of: the .ndp file, or a folder's plugin files together. */
@@ -82,17 +80,19 @@ function printDetails(io: CliIo, details: PluginDetails, sizeLabel: string): voi
   const { manifest } = details;
   const line = (label: string, value: string) => writeLine(io.stdout, `${label.padEnd(13)}${value}`.trimEnd());
   line("name", `${manifest.name} ${manifest.version}${details.dev ? " (dev link)" : ""}`);
+  line("generation", details.generation === 2 ? "2 (Extism, JSON; Navidrome v0.60+)" : "1 (protobuf; Navidrome v0.57)");
   line("author", manifest.author);
-  line("description", manifest.description);
+  line("description", manifest.description ?? "");
   if (manifest.website) line("website", manifest.website);
   line("source", details.source);
-  line("capabilities", manifest.capabilities.join(", "));
+  line("capabilities", details.capabilities.join(", ") || "none");
   line("permissions", details.permissions.length === 0 ? "none" : "");
   for (const permission of details.permissions) printPermission(io, permission);
   line("files", "");
   for (const file of details.files) writeLine(io.stdout, `  ${file.name.padEnd(14)} ${file.size} bytes`);
   line(sizeLabel, `${details.size} bytes`);
   line("wasm sha256", `${details.wasmSha256} (plugin.wasm)`);
+  if ("config" in manifest && manifest.config) line("config form", Object.keys((manifest.config.schema.properties ?? {}) as object).join(", ") || "(no fields)");
   line("problems", details.problems.length === 0 ? "none" : "");
   for (const problem of details.problems) writeLine(io.stdout, `  ${problem}`);
 }

@@ -11,7 +11,7 @@ import { listInstalled, type InstalledPlugin, type SkippedEntry } from "../plugi
 export function listCommand(io: CliIo): Command {
   return defineCommand({
     name: "list",
-    summary: "list installed plugins: name, version, capabilities, permissions, state, dev link",
+    summary: "list installed plugins: name (generation 2: ID), generation, version, capabilities, permissions, state, dev link",
     example: "nd plugin list --folder ./data/plugins --init --json",
     json: true,
   })
@@ -32,7 +32,7 @@ export function listCommand(io: CliIo): Command {
 
 /** Loads the plugin as a host would and records what its OnInit answered. */
 async function withInitResult(plugin: InstalledPlugin, summary: PluginSummary, context: CommandContext): Promise<PluginSummary> {
-  const info = await withSinglePlugin(plugin.path, plugin.name, context.config, context.io, async (manager) => manager.list()[0]);
+  const info = await withSinglePlugin(plugin, context.config, context.io, async (manager) => manager.list()[0]);
   if (info?.state !== "loaded") return { ...summary, state: "invalid", problems: [info?.error?.message ?? "does not load"] };
   return info.initError ? { ...summary, initError: info.initError.message } : summary;
 }
@@ -43,9 +43,10 @@ function printTable(io: CliIo, summaries: PluginSummary[], folder: string): void
     return;
   }
   writeLine(io.stderr, `plugins folder: ${folder}`);
-  const header = ["NAME", "VERSION", "CAPABILITIES", "PERMISSIONS", "STATE", "DEV"];
+  const header = ["NAME", "GEN", "VERSION", "CAPABILITIES", "PERMISSIONS", "STATE", "DEV"];
   const rows = summaries.map((s) => [
     s.name,
+    s.generation === undefined ? "-" : String(s.generation),
     s.version ?? "-",
     s.capabilities.join(",") || "-",
     s.permissions.join(",") || "-",

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { pluginFolderName } from "@nd/manifest";
 import { writeNdp } from "@nd/ndp";
 import type { Command } from "commander";
 import { defineCommand } from "../command-kit.js";
 import { failure } from "../errors.js";
 import { writeJson, writeLine, type CliIo } from "../io.js";
-import { checkPluginModule } from "@nd/runtime";
 import { checkPathArgument } from "../path-arguments.js";
-import { readManifestFile, WASM_FILE } from "../plugins-folder.js";
+import { pluginProblems, readPluginFolder } from "../plugin-files.js";
 import { progress } from "../progress.js";
 
 export function packCommand(io: CliIo): Command {
@@ -28,14 +27,14 @@ export function packCommand(io: CliIo): Command {
       try {
         status.step("validating");
         await checkPathArgument(source, "folder", "plugin folder");
-        const manifest = await readManifestFile(source);
-        const wasm = await readFile(join(source, WASM_FILE)).catch(() => {
-          throw failure(`${join(source, WASM_FILE)} does not exist; build the plugin first`);
-        });
-        const problems = await checkPluginModule(wasm, manifest);
+        const files = await readPluginFolder(source);
+        const { manifest } = files;
+        const problems = await pluginProblems(files);
         if (problems.length > 0) throw failure(`${source}: plugin "${manifest.name}" would not load: ${problems.join("; ")}`);
         status.step("packing");
-        const fileName = `${pluginFolderName(manifest.name)}-${pluginFolderName(manifest.version)}.ndp`;
+        // Generation 2's ID is the file name: the folder's name, which install takes back without the version.
+        const stem = files.generation === 2 ? basename(source) : manifest.name;
+        const fileName = `${pluginFolderName(stem)}-${pluginFolderName(manifest.version)}.ndp`;
         const output = resolve(io.cwd, options.output ?? fileName);
         if ((await stat(output).catch(() => undefined))?.isDirectory()) {
           throw failure(`--output ${output} is a folder; give a file name such as ${join(output, fileName)}`);

@@ -13,8 +13,10 @@ export interface VerifiedPackage {
   readonly context: CommandContext;
   /** The package file, absolute. */
   readonly path: string;
+  /** Generation 1: the manifest name; generation 2: the plugin ID. */
   readonly name: string;
   readonly version: string;
+  readonly generation: 1 | 2;
   /** The installed plugin of the same name, if any. */
   readonly installed?: InstalledPlugin;
   readonly status: Progress;
@@ -31,16 +33,18 @@ export function packageCommand(
 ): Command {
   return defineCommand(spec)
     .argument("<file>", "the .ndp package")
-    .action(async (file: string, _options, command: Command) => {
+    .option("--id <id>", "generation 2: the plugin ID (default: the file name without .ndp and a -<version> suffix)")
+    .action(async (file: string, options: { id?: string }, command: Command) => {
       const context = await contextOf(io, command);
       const status = progress(io.stderr);
       try {
         status.step("verifying");
         const path = resolve(io.cwd, file);
         await checkPathArgument(path, "file", "package");
-        const { name, version } = (await verifiedPackage(path)).manifest;
+        const checked = await verifiedPackage(path, options.id);
+        const { name, generation } = checked;
         const installed = (await listInstalled(context.folder)).find((plugin) => plugin.name === name);
-        const line = await apply({ context, path, name, version, installed, status }, file);
+        const line = await apply({ context, path, name, version: checked.manifest.version, generation, installed, status }, file);
         status.done();
         writeLine(io.stdout, line);
       } finally {

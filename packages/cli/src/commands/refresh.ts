@@ -20,7 +20,7 @@ export function refreshCommand(io: CliIo): Command {
       const plugin = await findInstalled(context.folder, name);
       const status = progress(io.stderr);
       status.step("compiling");
-      const info = await withSinglePlugin(plugin.path, plugin.name, context.config, io, async (manager) => manager.list()[0]).finally(
+      const info = await withSinglePlugin(plugin, context.config, io, async (manager) => manager.list()[0]).finally(
         () => status.done(),
       );
       if (info?.state !== "loaded") throw failure(`plugin "${name}" does not load: ${info?.error?.message ?? "unknown reason"}`);

@@ -2,12 +2,13 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseManifest, type Manifest } from "@nd/manifest";
+import { parseManifest, parseManifestV2, type Manifest } from "@nd/manifest";
 import { extractNdp, writeNdp } from "@nd/ndp";
 import type { Logger } from "@nd/runtime";
 import type { HostConfig } from "../config.js";
 import { failure } from "../errors.js";
 import { createLogger } from "../logger.js";
+import { generationOf } from "../plugin-files.js";
 import { ensurePluginsFolder } from "../plugins-folder.js";
 import { startServer, type RunningServer } from "../serve/server.js";
 import { startDemoSubsonic, type DemoSubsonic } from "./subsonic.js";
@@ -41,7 +42,10 @@ export interface RunningDemo {
 }
 
 /** MetadataAgents in the order asked: cover art first for album images, as-echo (which answers everything) last. */
-const AGENT_ORDER = ["go-coverart", "as-metadata-agent", "as-echo"];
+const AGENT_ORDER = ["go-coverart", "as-metadata-agent", "go-gen2-agent", "as-echo"];
+
+/** Generation-2 examples the demo serves (the testbed is for tests only); each as `<folder name>.ndp`, read in place. */
+const GEN2_EXAMPLES = ["go-gen2-agent", "as-gen2-lyrics"];
 
 /** What each example needs to talk to the demo upstreams instead of the public services. */
 function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<string, string>> {
@@ -49,6 +53,7 @@ function demoPluginConfig(upstreams: DemoUpstreams): Record<string, Record<strin
     "as-metadata-agent": { musicbrainz_url: upstreams.url, wikipedia_url: upstreams.url },
     "as-scrobbler": { api_url: upstreams.url, api_token: upstreams.listenBrainzToken },
     "go-coverart": { base_url: upstreams.url },
+    "go-gen2-agent": { musicbrainz_url: upstreams.url, wikipedia_url: upstreams.url },
     "go-live-events": { ws_url: upstreams.wsUrl, check_cron: "* * * * *", reconnect_delay_seconds: "2" },
     // Written as its README documents it; the plugin reads the key lowercased. The host refuses
     // its calls as "admin", an admin user, since its permission does not allow admins.
@@ -80,6 +85,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       folder,
       agents: AGENT_ORDER,
       pluginConfig: demoPluginConfig(upstreams),
+      pluginConfigValues: demoPluginConfig(upstreams),
+      pluginAccess: {},
       subsonic: subsonic.config,
       warnings: [],
     };
@@ -125,10 +132,17 @@ async function installExamples(examples: string, folder: string, upstreams: Demo
       continue;
     }
     try {
+      const wasm = await readFile(join(source, "plugin.wasm"));
+      if (generationOf(wasm) === 2) {
+        if (!GEN2_EXAMPLES.includes(entry.name)) continue;
+        await installGen2Example(source, join(folder, `${entry.name}.ndp`), wasm, upstreams);
+        installed.push(entry.name);
+        continue;
+      }
       const manifest = parseManifest(await readFile(join(source, "manifest.json"), "utf8"), join(source, "manifest.json"));
       const readme = await readFile(join(source, "README.md"), "utf8").catch(() => undefined);
       const demoManifest = pointAtUpstreams(manifest, upstreams);
-      const bytes = await writeNdp({ manifest: demoManifest, wasm: await readFile(join(source, "plugin.wasm")), ...(readme && { readme }) });
+      const bytes = await writeNdp({ manifest: demoManifest, wasm, ...(readme && { readme }) });
       await extractNdp(bytes, join(folder, manifest.name), { replace: true });
       installed.push(manifest.name);
     } catch (error) {
@@ -152,6 +166,18 @@ function pointAtUpstreams(manifest: Manifest, upstreams: DemoUpstreams): Manifes
   }
   if (permissions.websocket) permissions.websocket = { ...permissions.websocket, allowLocalNetwork: true };
   return { ...manifest, permissions };
+}
+
+/** A generation-2 example as `<id>.ndp`, its network permissions moved to the upstreams' host (requiredHosts take host names only). */
+async function installGen2Example(source: string, target: string, wasm: Uint8Array, upstreams: DemoUpstreams): Promise<void> {
+  const manifest = parseManifestV2(await readFile(join(source, "manifest.json"), "utf8"), join(source, "manifest.json"));
+  const permissions = { ...manifest.permissions };
+  const host = new URL(upstreams.url).hostname;
+  for (const key of ["http", "websocket"] as const) {
+    if (permissions[key]) permissions[key] = { ...permissions[key], requiredHosts: [host] };
+  }
+  const readme = await readFile(join(source, "README.md"), "utf8").catch(() => undefined);
+  await writeNdp({ manifest: { ...manifest, permissions }, wasm, ...(readme && { readme }) }, target);
 }
 
 function instructions(url: string, upstreams: DemoUpstreams, subsonic: DemoSubsonic, installed: readonly string[]): string {

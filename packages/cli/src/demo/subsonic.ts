@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { SubsonicServerConfig } from "../config.js";
 
-/** A small Subsonic server for the demo: a few read-only endpoints and `scrobble`, for two users. */
+/** A small Subsonic server for the demo: a few read-only endpoints (getUsers and search3 for generation-2 providers) and `scrobble`, for two users. */
 export interface DemoSubsonic {
   /** Base URL, e.g. "http://127.0.0.1:40125"; the API is under /rest. */
   readonly url: string;
@@ -19,6 +19,8 @@ const USERS: SubsonicServerConfig["users"] = {
   admin: { password: "admin-password", admin: true },
 };
 const API_VERSION = "1.16.1";
+/** The songs search3 finds (the id is what the demo's scrobble example sends). */
+const DEMO_SONGS = [{ id: "so-what", title: "So What", artist: "Miles Davis", album: "Kind of Blue", duration: 545, track: 1, year: 1959 }];
 
 type Answer = Record<string, unknown>;
 
@@ -80,6 +82,13 @@ function answer(endpoint: string, user: string, params: URLSearchParams): Answer
       const account = USERS[name.toLowerCase()];
       if (!account) return failed(70, `User not found: ${name}`);
       return ok({ user: { username: name.toLowerCase(), adminRole: account.admin, scrobblingEnabled: true, streamRole: true } });
+    }
+    case "getUsers":
+      if (!USERS[user.toLowerCase()]?.admin) return failed(50, "User is not authorized for the given operation.");
+      return ok({ users: { user: Object.entries(USERS).map(([username, account]) => ({ username, adminRole: account.admin })) } });
+    case "search3": {
+      const query = (params.get("query") ?? "").toLowerCase();
+      return ok({ searchResult3: { song: DEMO_SONGS.filter((song) => song.title.toLowerCase().includes(query)) } });
     }
     case "scrobble":
       return params.get("id") ? ok({}) : failed(10, "Required parameter is missing: id");

@@ -30,7 +30,7 @@ function manifest(name: string, language: string): TemplateFile {
 }
 
 /** npm package names are lowercase and URL-safe; a plugin name may be neither. */
-function packageName(name: string): string {
+export function packageName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "nd-plugin";
 }
 

@@ -1,5 +1,6 @@
 import type { CapabilityName } from "@nd/protocol";
 import { PluginError, type Logger, type PluginManager } from "@nd/runtime";
+import { gen2ClientMethod } from "../gen2-client-call.js";
 
 /** Which plugin gave an answer. */
 export interface Answer<T> {
@@ -18,8 +19,8 @@ export interface AgentFailure {
 type Json = Record<string, unknown>;
 
 /**
- * Asks MetadataAgent plugins the way a music server does: for each piece of information,
- * the agents in order, the first with an answer wins. `order` names agents asked first;
+ * Asks MetadataAgent plugins of both generations the way a music server does: for each piece
+ * of information, the agents in order, the first with an answer wins. `order` names agents asked first;
  * the others follow by name.
  */
 export class AgentChain {
@@ -34,10 +35,20 @@ export class AgentChain {
   agents(): string[] {
     const names = this.manager
       .list()
-      .filter((info) => info.state === "loaded" && info.capabilities.includes("MetadataAgent"))
-      .map((info) => info.name);
+      .filter((info) => info.state === "loaded" && (info.capabilities as readonly string[]).includes("MetadataAgent"))
+      .map((info) => info.id);
     const rank = (name: string) => (this.order.includes(name) ? this.order.indexOf(name) : this.order.length);
     return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  }
+
+  private generationOf(id: string): 1 | 2 | undefined {
+    return this.manager.list().find((info) => info.id === id)?.generation;
+  }
+
+  /** A generation-2 agent, through the runtime's client that speaks generation 1's shapes over its `nd_*` exports. */
+  private async askThroughClient(plugin: string, method: string, request: Json): Promise<Json | undefined> {
+    const call = gen2ClientMethod(this.manager, plugin, "MetadataAgent", method);
+    return call ? ((await call(request)) as Json) : undefined;
   }
 
   async first<T>(method: string, request: Json, pick: (response: Json) => T | undefined): Promise<Answer<T> | undefined> {
@@ -51,6 +62,7 @@ export class AgentChain {
 
   private async ask(plugin: string, capability: CapabilityName, method: string, request: Json): Promise<Json | undefined> {
     try {
+      if (this.generationOf(plugin) === 2) return await this.askThroughClient(plugin, method, request);
       return (await this.manager.call(plugin, capability, method, request)) as Json;
     } catch (error) {
       if (!(error instanceof PluginError)) throw error;
@@ -108,23 +120,20 @@ export interface ScrobbleRequest {
   timestamp: bigint;
 }
 
-/** Sends a scrobble (or now-playing) to every Scrobbler that says the user is authorized, all at once. */
+/** Sends a scrobble (or now-playing) to every Scrobbler of both generations that says the user is authorized, all at once. */
 export async function fanOutScrobble(manager: PluginManager, request: ScrobbleRequest, nowPlaying: boolean): Promise<ScrobbleResult[]> {
-  const method = nowPlaying ? "NowPlaying" : "Scrobble";
   if (request.timestamp === 0n) request.timestamp = BigInt(Math.floor(Date.now() / 1000));
-  const scrobblers = manager.list().filter((info) => info.state === "loaded" && info.capabilities.includes("Scrobbler"));
   return Promise.all(
-    scrobblers.map(async ({ name }): Promise<ScrobbleResult> => {
+    manager.scrobblers().map(async (client): Promise<ScrobbleResult> => {
+      const plugin = client.pluginName;
       try {
-        const auth = (await manager.call(name, "Scrobbler", "IsAuthorized", { userId: request.userId, username: request.username })) as {
-          authorized: boolean;
-        };
-        if (!auth.authorized) return { plugin: name, status: "not-authorized" };
-        await manager.call(name, "Scrobbler", method, request);
-        return { plugin: name, status: "sent" };
+        const auth = await client.isAuthorized({ userId: request.userId, username: request.username });
+        if (!auth.authorized) return { plugin, status: "not-authorized" };
+        await (nowPlaying ? client.nowPlaying(request) : client.scrobble(request));
+        return { plugin, status: "sent" };
       } catch (error) {
         const { kind = "Error", message } = error as PluginError;
-        return { plugin: name, status: "failed", error: { kind, message } };
+        return { plugin, status: "failed", error: { kind, message } };
       }
     }),
   );

@@ -1,6 +1,7 @@
-import { watch, type FSWatcher } from "node:fs";
+import { watch, type FSWatcher, type Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { PACKAGE_SUFFIX } from "../plugins-folder.js";
 import { REFRESH_FOLDER } from "../refresh-marker.js";
 
 /** What a change means for the host. */
@@ -25,7 +26,8 @@ const WATCHED_FILES = ["manifest.json", "plugin.wasm"];
 /**
  * Watches a plugins folder: fs.watch on the folder, each plugin folder and the refresh
  * markers, debounced, plus an mtime poll as a fallback. Each scan compares the size and
- * modification time of every plugin's files (links followed) and its refresh marker.
+ * modification time of every plugin's files (links followed; a generation-2 `<id>.ndp`
+ * is its own file) and its refresh marker.
  */
 export class FolderWatcher {
   private signatures = new Map<string, string>();
@@ -79,12 +81,21 @@ export class FolderWatcher {
     for (const entry of entries.sort()) {
       if (entry.startsWith(".")) continue;
       const path = join(folder, entry);
-      const files = await Promise.all(WATCHED_FILES.map((file) => stat(join(path, file)).catch(() => undefined)));
+      const files = await this.watchedFiles(path, entry);
       if (files.some((file) => !file?.isFile())) continue;
       const marker = await stat(join(folder, REFRESH_FOLDER, entry)).catch(() => undefined);
       signatures.set(path, [...files, marker].map((file) => (file ? `${file.ino}:${file.size}:${file.mtimeMs}` : "-")).join("|"));
     }
     return signatures;
+  }
+
+  /** A plugin folder's manifest and module, or a generation-2 `<id>.ndp` file itself. */
+  private async watchedFiles(path: string, entry: string): Promise<(Stats | undefined)[]> {
+    if (entry.endsWith(PACKAGE_SUFFIX)) {
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) return [info];
+    }
+    return Promise.all(WATCHED_FILES.map((file) => stat(join(path, file)).catch(() => undefined)));
   }
 
   private rewatch(): void {

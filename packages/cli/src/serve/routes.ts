@@ -22,6 +22,7 @@ export interface RouteContext {
 }
 
 const CALL_PATH = /^\/api\/plugins\/([^/]+)\/call\/([^/]+)$/;
+const EXPORT_PATH = /^\/api\/plugins\/([^/]+)\/exports\/(nd_[^/]+)$/;
 
 /** Answers one request: the status page, /metrics, or the JSON API. */
 export async function handle(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -101,6 +102,11 @@ async function route(context: RouteContext, manager: PluginManager, request: Inc
     expectMethod(method, "POST");
     return callPlugin(manager, decoded(call[1]!), decoded(call[2]!), await readJsonBody(request));
   }
+  const exportCall = EXPORT_PATH.exec(url.pathname);
+  if (exportCall) {
+    expectMethod(method, "POST");
+    return callExport(manager, decoded(exportCall[1]!), decoded(exportCall[2]!), await readJsonBody(request));
+  }
   const params = (name: string) => url.searchParams.get(name) ?? "";
   switch (url.pathname) {
     case "/api/plugins":
@@ -150,7 +156,9 @@ function requireOne(url: URL, names: string[]): void {
 
 function listPlugins(manager: PluginManager): unknown {
   return manager.list().map((info) => ({
-    name: info.name,
+    name: info.id,
+    generation: info.generation,
+    ...(info.generation === 2 && info.manifest && { displayName: info.manifest.name }),
     version: info.manifest?.version,
     state: info.state,
     ...(info.error && { error: { kind: info.error.kind, message: info.error.message } }),
@@ -158,7 +166,7 @@ function listPlugins(manager: PluginManager): unknown {
     capabilities: info.capabilities,
     permissions: info.permissions,
     dev: info.isSymlink,
-    metrics: manager.metrics(info.name),
+    metrics: manager.metrics(info.id),
   }));
 }
 
@@ -172,6 +180,17 @@ async function callPlugin(manager: PluginManager, name: string, target: string, 
   }
   const request = strictRequest(capability, method, body);
   return CAPABILITIES[capability].methods[method]!.responseType.toJSON(await manager.call(name, capability, method, request));
+}
+
+/** Generation 2: the body is the export's JSON input as it is; the answer is its output (null when empty, a string when not JSON). */
+async function callExport(manager: PluginManager, id: string, exportName: string, body: unknown): Promise<unknown> {
+  const output = new TextDecoder().decode(await manager.callExport(id, exportName, JSON.stringify(body)));
+  if (output === "") return null;
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    return output;
+  }
 }
 
 /** The request decoded strictly: a wrong field or type is a 400 that names it. */

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
-import { loadConfig, MIN_TOKEN_LENGTH, type HostConfig } from "../config.js";
+import { loadConfig, MIN_TOKEN_LENGTH, redactedStoreUrl, type HostConfig } from "../config.js";
 import { CliError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { managerOptions } from "../manager.js";
@@ -15,6 +16,7 @@ import { PluginLogs } from "./plugin-logs.js";
 import { ServerMetrics } from "./prometheus.js";
 import type { AccessPolicy } from "./request-guard.js";
 import { handle } from "./routes.js";
+import { musicServerProviders } from "./subsonic-providers.js";
 
 export interface ServerOptions {
   /** The plugins folder; created (mode 0700) when missing. Default: the config's. */
@@ -75,6 +77,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await ensurePluginsFolder(folder);
   const artworkSecret = config.artworkSecret ?? (await keptArtworkSecret(config.dataFolder));
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
+  // The providers themselves are in the manager's options; this says where they answer from.
+  const musicServer = musicServerProviders(config.subsonic, logger);
   const metrics = new ServerMetrics((): object => host.manager.poolStats());
   const host = new PluginHost(
     {
@@ -92,7 +96,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pollIntervalMs: options.pollIntervalMs,
     onChange: async ({ changed, setChanged }) => {
       if (setChanged) await host.rescan();
-      const names = new Map(host.manager.list().map((info) => [info.folder, info.name]));
+      const names = new Map(host.manager.list().map((info) => [info.folder, info.id]));
       for (const path of changed) await host.reload(names.get(path) ?? path);
     },
   });
@@ -122,7 +126,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
   const url = `http://${formatHost(address)}:${port}`;
-  logger.info(`nd serve listening on ${url} with plugins from ${folder}`, { url, folder, token: access.token !== undefined });
+  const state = config.store ? `the shared store ${redactedStoreUrl(config.store.url)}` : `SQLite under ${join(config.dataFolder, "plugin-state")}`;
+  logger.info(`nd serve listening on ${url} with plugins from ${folder}; generation-2 users, libraries and matcher from ${musicServer.source}; plugin state in ${state}`, {
+    url,
+    folder,
+    token: access.token !== undefined,
+  });
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -1,4 +1,4 @@
-import { CAPABILITIES } from "@nd/protocol";
+import { CAPABILITIES, gen2 } from "@nd/protocol";
 import type { MethodMetrics, PluginInfo } from "@nd/runtime";
 import { html, SafeHtml } from "./html.js";
 import type { PluginLogLine } from "./plugin-logs.js";
@@ -95,8 +95,8 @@ function totalsOf(metrics: readonly MethodMetrics[]): PluginTotals {
 
 function summaryTable(view: Omit<StatusView, "nonce">): SafeHtml {
   const rows = view.plugins.map((plugin) => {
-    const totals = totalsOf(view.metrics(plugin.name));
-    return html`<tr data-plugin="${plugin.name}"><td>${plugin.name}</td><td class="state ${plugin.state}">${plugin.state}</td><td class="calls">${totals.calls}</td><td class="errors">${totals.errors}</td><td class="not-implemented">${totals.notImplemented}</td><td class="not-found">${totals.notFound}</td><td class="p95">${totals.slowestP95.toFixed(2)}</td></tr>`;
+    const totals = totalsOf(view.metrics(plugin.id));
+    return html`<tr data-plugin="${plugin.id}"><td>${plugin.id}</td><td class="state ${plugin.state}">${plugin.state}</td><td class="calls">${totals.calls}</td><td class="errors">${totals.errors}</td><td class="not-implemented">${totals.notImplemented}</td><td class="not-found">${totals.notFound}</td><td class="p95">${totals.slowestP95.toFixed(2)}</td></tr>`;
   });
   return html`<table id="summary" class="summary" data-live><caption>Plugins at a glance (not implemented and not found are answers that pass the request on, not errors)</caption><tr><th>plugin</th><th>state</th><th>calls</th><th>errors</th><th>not implemented</th><th>not found</th><th>slowest p95 (ms)</th></tr>${rows}</table>`;
 }
@@ -104,7 +104,7 @@ function summaryTable(view: Omit<StatusView, "nonce">): SafeHtml {
 function callForm(loaded: readonly PluginInfo[]): SafeHtml {
   return html`<form id="call">
 <h2>Call a method</h2>
-<label>Plugin <select name="plugin">${loaded.map((plugin) => html`<option value="${plugin.name}" data-methods="${methodsOf(plugin).join(" ")}">${plugin.name}</option>`)}</select></label>
+<label>Plugin <select name="plugin">${loaded.map((plugin) => html`<option value="${plugin.id}" data-methods="${methodsOf(plugin).join(" ")}">${plugin.id}</option>`)}</select></label>
 <label>Method <select name="method"></select></label>
 <label>Request (JSON) <textarea name="request" rows="4" cols="60">{}</textarea></label>
 <button type="submit">Call</button>
@@ -113,18 +113,35 @@ function callForm(loaded: readonly PluginInfo[]): SafeHtml {
 }
 
 function methodsOf(plugin: PluginInfo): string[] {
+  if (plugin.generation === 2) return plugin.capabilities.flatMap((capability) => Object.values(gen2.CAPABILITIES[capability]));
   return plugin.capabilities.flatMap((capability) => Object.keys(CAPABILITIES[capability].methods).map((method) => `${capability}.${method}`));
 }
 
 function pluginSection(plugin: PluginInfo, view: Omit<StatusView, "nonce">): SafeHtml {
-  return html`<section class="plugin" data-plugin="${plugin.name}">
-<h2>${plugin.name} <small>${plugin.manifest?.version}</small> <span class="state ${plugin.state}">${plugin.state}</span>${plugin.isSymlink && html` <small>dev link</small>`}</h2>
+  const displayName = plugin.generation === 2 && plugin.manifest && plugin.manifest.name !== plugin.id ? html` <small>${plugin.manifest.name}</small>` : "";
+  return html`<section class="plugin" data-plugin="${plugin.id}" data-generation="${String(plugin.generation)}">
+<h2>${plugin.id}${displayName} <small>${plugin.manifest?.version}</small> <small class="generation">generation ${String(plugin.generation)}</small> <span class="state ${plugin.state}">${plugin.state}</span>${plugin.isSymlink && html` <small>dev link</small>`}</h2>
 ${plugin.error && html`<p class="error">${plugin.error.kind}: ${plugin.error.message}</p>`}
 <p>Capabilities: ${plugin.capabilities.join(", ") || "none"}</p>
 ${permissionsTable(plugin)}
-${metricsTable(view.metrics(plugin.name))}
-${logLines(view.logs(plugin.name))}
+${plugin.generation === 2 && configForm(plugin.id, plugin.manifest?.config?.schema)}
+${metricsTable(view.metrics(plugin.id))}
+${logLines(view.logs(plugin.id))}
 </section>`;
+}
+
+/** A generation-2 plugin's config form from its `config.schema`, read-only: values are set in the TOML config. */
+function configForm(id: string, schema: Record<string, unknown> | undefined): SafeHtml | "" {
+  const properties = (schema?.properties ?? {}) as Record<string, { title?: unknown; description?: unknown; type?: unknown; default?: unknown }>;
+  const fields = Object.entries(properties).map(([key, field]) => {
+    const label = typeof field.title === "string" ? field.title : key;
+    const value = field.default === undefined ? "" : typeof field.default === "string" ? field.default : JSON.stringify(field.default);
+    const type = typeof field.type === "string" ? field.type : "any";
+    const description = typeof field.description === "string" ? html` <small>${field.description}</small>` : "";
+    return html`<label>${label} <code>${key}</code> (${type}) <input name="${key}" value="${value}" readonly>${description}</label>`;
+  });
+  if (fields.length === 0) return "";
+  return html`<form class="config"><fieldset disabled><legend>Config form (read-only: set values in [PluginConfig.${id}])</legend>${fields}</fieldset></form>`;
 }
 
 function permissionsTable(plugin: PluginInfo): SafeHtml {

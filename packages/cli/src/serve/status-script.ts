@@ -6,8 +6,8 @@ export const STATUS_LIVE_PATH = "/status/live";
 export const STATUS_REFRESH_MS = 5_000;
 
 /**
- * The status page's script: fills the call form's method list from the chosen plugin, sends the
- * call as JSON and shows the answer as text; and every STATUS_REFRESH_MS, while the page is
+ * The status page's script: fills the call form's method list from the chosen plugin (generation
+ * 2: its capabilities' exports), sends the call as JSON and shows the answer as text; and every STATUS_REFRESH_MS, while the page is
  * visible, fetches the live parts (STATUS_LIVE_PATH) and swaps them in, leaving the form alone.
  */
 export const STATUS_SCRIPT = `"use strict";
@@ -24,7 +24,9 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   answer.textContent = "calling...";
   try {
-    const path = "/api/plugins/" + encodeURIComponent(plugin.value) + "/call/" + encodeURIComponent(method.value);
+    // Generation 2's entries are export names (nd_*), called as they are.
+    const route = method.value.startsWith("nd_") ? "/exports/" : "/call/";
+    const path = "/api/plugins/" + encodeURIComponent(plugin.value) + route + encodeURIComponent(method.value);
     const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: request.value.trim() || "{}" });
     answer.textContent = response.status + " " + JSON.stringify(await response.json(), null, 2);
   } catch (error) {

@@ -4,6 +4,7 @@ import { createPluginArtworkService } from "../artwork/artwork-service.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
+import { createPluginStoreServices } from "../store/plugin-store-services.js";
 import { createSchedulerService, SCHEDULER_RULES_V063 } from "../scheduler/scheduler-service.js";
 import { createSubsonicApiService } from "../subsonicapi/subsonicapi-service.js";
 import { createWebSocketService } from "../websocket/websocket-service.js";
@@ -33,6 +34,12 @@ export function createGen2Services(
   const { logger } = options;
   const callbacks = plugin.callbacks ?? {};
 
+  // First: an invalid kvstore maxSize fails the load before anything else is acquired.
+  const stores = createPluginStoreServices(pluginId, permissions, callbacks.onTaskExecute?.bind(callbacks), {
+    store: host.store,
+    options: options.store,
+    logger,
+  });
   const cache = granted("cache") ? host.caches.acquire(pluginId, 2) : undefined;
   const http = granted("http")
     ? createGen2Http(pluginId, permissions.http as RequiredHostsPermission, network, options.http)
@@ -75,6 +82,8 @@ export function createGen2Services(
     users: options.users,
     libraries: options.libraries,
     matcher: options.matcher,
+    kvstore: stores.kvstore,
+    taskqueue: stores.taskqueue,
   };
   return {
     services,
@@ -82,7 +91,7 @@ export function createGen2Services(
       scheduler?.close();
       http?.abortAll();
       if (cache) host.caches.release(pluginId, 2);
-      await websocket?.closeAll();
+      await Promise.all([websocket?.closeAll(), stores.close()]);
     },
   };
 }

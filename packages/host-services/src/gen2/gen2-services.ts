@@ -2,11 +2,13 @@ import type { PermissionsV2 } from "@nd/manifest";
 import type { ArtworkService } from "../artwork/artwork-service.js";
 import type { CacheService } from "../cache/cache-service.js";
 import type { HostCallOptions } from "../host-call-options.js";
+import type { KvStoreService } from "../kvstore/kvstore-service.js";
 import type { Logger } from "../options.js";
 import type { SchedulerService } from "../scheduler/scheduler-service.js";
 import type { SubsonicApiService } from "../subsonicapi/subsonicapi-service.js";
 import type { WebSocketService } from "../websocket/websocket-service.js";
 import type { Gen2Http } from "./gen2-http.js";
+import type { TaskQueueService } from "../taskqueue/taskqueue-service.js";
 import type { JsonRequest } from "./json-request.js";
 import type { PluginAccess } from "./plugin-access.js";
 import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./providers.js";
@@ -33,6 +35,8 @@ export interface Gen2Services {
   readonly users?: UsersProvider;
   readonly libraries?: LibrariesProvider;
   readonly matcher?: MatcherProvider;
+  readonly kvstore?: KvStoreService;
+  readonly taskqueue?: TaskQueueService;
 }
 
 /**

@@ -8,6 +8,8 @@ import { SCHEDULER_FUNCTIONS } from "./scheduler-functions.js";
 import { SUBSONICAPI_FUNCTIONS } from "./subsonicapi-functions.js";
 import { USERS_FUNCTIONS } from "./users-functions.js";
 import { WEBSOCKET_FUNCTIONS } from "./websocket-functions.js";
+import { KVSTORE_FUNCTIONS } from "../kvstore/kvstore-functions.js";
+import { TASK_FUNCTIONS } from "../taskqueue/task-functions.js";
 import type { UserFunction } from "./gen2-services.js";
 
 /**
@@ -25,4 +27,6 @@ export const USER_FUNCTIONS: Readonly<Record<string, UserFunction>> = Object.fre
   ...USERS_FUNCTIONS,
   ...LIBRARY_FUNCTIONS,
   ...MATCHER_FUNCTIONS,
+  ...KVSTORE_FUNCTIONS,
+  ...TASK_FUNCTIONS,
 });

@@ -1,0 +1,80 @@
+import type { KvStorePermission, PermissionsV2, TaskQueuePermission } from "@nd/manifest";
+import { ServicesClosedError } from "../errors.js";
+import { createKvStoreService, type KvStoreService } from "../kvstore/kvstore-service.js";
+import { kvStoreMaxBytes } from "../kvstore/max-size.js";
+import type { Logger } from "../options.js";
+import { isGranted } from "../permission-grant.js";
+import type { TaskExecutor } from "../taskqueue/queue-workers.js";
+import { createTaskQueueService, type TaskQueueService } from "../taskqueue/taskqueue-service.js";
+import type { PluginStore } from "./plugin-store.js";
+import type { StoreBackend } from "./store-backend.js";
+import type { ResolvedStoreOptions } from "./store-options.js";
+
+/** A generation-2 plugin's kvstore and task queue (each present when granted), over one store. */
+export interface PluginStoreServices {
+  readonly kvstore?: KvStoreService;
+  readonly taskqueue?: TaskQueueService;
+  /** Stops the task workers (running tasks back to pending after the grace), then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StoreServicesContext {
+  store: StoreBackend;
+  options: ResolvedStoreOptions;
+  logger: Logger;
+}
+
+/**
+ * The store opens on the first call that needs it, not at load. An invalid `kvstore.maxSize`
+ * throws here (ConfigurationError), so the plugin fails to load, as in Navidrome.
+ */
+export function createPluginStoreServices(
+  pluginId: string,
+  permissions: PermissionsV2,
+  execute: TaskExecutor | undefined,
+  context: StoreServicesContext,
+): PluginStoreServices {
+  const { store, options, logger } = context;
+  let opened: Promise<PluginStore> | undefined;
+  let closed = false;
+  const open = () => {
+    if (closed) return Promise.reject(new ServicesClosedError(`the store of plugin "${pluginId}" is closed`));
+    opened ??= store.open(pluginId);
+    opened.catch(() => (opened = undefined));
+    return opened;
+  };
+  const kvstore = isGranted(permissions, "kvstore")
+    ? createKvStoreService(
+        async () => (await open()).kv,
+        kvStoreMaxBytes((permissions.kvstore as KvStorePermission).maxSize),
+      )
+    : undefined;
+  const taskqueue = isGranted(permissions, "taskqueue")
+    ? createTaskQueueService({
+        pluginId,
+        open: async () => (await open()).tasks,
+        maxConcurrency: (permissions.taskqueue as TaskQueuePermission).maxConcurrency ?? 1,
+        execute,
+        shared: store.shared,
+        limits: {
+          maxQueues: options.maxQueuesPerPlugin,
+          maxLiveTasks: options.maxTasksPerPlugin,
+          leaseMs: options.taskLeaseMs,
+          pollIntervalMs: options.taskPollIntervalMs,
+          stopGraceMs: options.taskStopGraceMs,
+        },
+        logger,
+      })
+    : undefined;
+  return {
+    kvstore,
+    taskqueue,
+    async close() {
+      closed = true;
+      await taskqueue?.close();
+      const current = opened;
+      opened = undefined;
+      await (await current?.catch(() => undefined))?.close();
+    },
+  };
+}

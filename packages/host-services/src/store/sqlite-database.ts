@@ -1,0 +1,77 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { ConfigurationError } from "../errors.js";
+
+/** Bumped with every change of the tables below; kept in `PRAGMA user_version`. */
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  expires_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY,
+  queue TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  attempt INTEGER NOT NULL DEFAULT 0,
+  next_run_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_until INTEGER
+);
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks (queue, status, next_run_at, created_at);
+`;
+
+/** Loaded on first use: Node 20 tooling that only imports this package never touches node:sqlite. */
+function sqliteModule(): typeof import("node:sqlite") {
+  return process.getBuiltinModule("node:sqlite") as typeof import("node:sqlite");
+}
+
+/** A plugin id as one folder name: URI-encoded, and never "", "." or "..". */
+function folderName(pluginId: string): string {
+  if (pluginId === "") throw new ConfigurationError("a plugin with a store needs a non-empty id");
+  const encoded = encodeURIComponent(pluginId);
+  return /^\.+$/.test(encoded) ? encoded.replaceAll(".", "%2E") : encoded;
+}
+
+/** The path of a plugin's database: `<dataFolder>/plugin-state/<encoded id>/state.db`, its folder made 0700. */
+export function pluginDatabasePath(dataFolder: string, pluginId: string): string {
+  const folder = join(dataFolder, "plugin-state", folderName(pluginId));
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  chmodSync(folder, 0o700);
+  return join(folder, "state.db");
+}
+
+/** Opens (creating if needed) a plugin's database; `location` ":memory:" keeps it in memory. */
+export function openPluginDatabase(location: string): DatabaseSync {
+  const { DatabaseSync } = sqliteModule();
+  const db = new DatabaseSync(location);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+  const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  if (version < SCHEMA_VERSION) {
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  }
+  return db;
+}
+
+/** Runs `work` in a write transaction: all of it or none of it. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = work();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
