@@ -1,5 +1,5 @@
 import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
-import { extractNdp } from "@nd/ndp";
+import { extractNdp, readAnyNdp } from "@nd/ndp";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HostServicesOptions } from "@nd/host-services";
@@ -21,6 +21,7 @@ export function hostServicesOptions(config: HostConfig): HostServicesOptions {
 export function managerOptions(config: HostConfig, folder: string, logger: Logger): PluginManagerOptions {
   return {
     folder,
+    readPackage: readAnyNdp,
     pluginConfig: config.pluginConfig,
     pluginAccess: (id) => config.pluginAccess[id],
     hostServices: { logger, ...hostServicesOptions(config), ...storeOptions(config), ...musicServerProviders(config.subsonic, logger).providers },

@@ -1,18 +1,18 @@
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readAnyNdp } from "@nd/ndp";
 import { PluginCallError, PluginManager, PluginNotImplementedError } from "@nd/runtime";
-import { pluginsFolder } from "@nd/testing";
+import { goAvailableFor, pluginsFolder } from "@nd/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { memoryLogger } from "../support/wat-plugins.js";
 
-// The Go testbed (extism/go-pdk) drives the kernel and every host service; it is built by the
-// workspace with the Go toolchain, and these tests wait for it.
+// The Go testbed (extism/go-pdk) drives the kernel and every host service; the workspace
+// builds it (a devDependency of this package) wherever Go is installed.
 const PACKAGE = join(__dirname, "../../../../examples/go-gen2-testbed/go-gen2-testbed.ndp");
 
-describe.skipIf(!existsSync(PACKAGE))("the Go generation-2 testbed", () => {
+describe.skipIf(!goAvailableFor("the Go generation-2 testbed tests (examples/go-gen2-testbed)"))("the Go generation-2 testbed", () => {
   let server: Server;
   let port: number;
   let manager: PluginManager;
