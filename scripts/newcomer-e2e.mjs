@@ -135,7 +135,7 @@ async function checkDemoWithoutGo(repo, env) {
       if (skipped.length !== 1) fail(`expected one line saying examples/${example} was skipped, got:\n${output}`);
     }
     const plugins = (await (await fetch(`${url}/api/plugins`)).json()).map((plugin) => `${plugin.name}:${plugin.state}`).sort();
-    const expected = examples.filter((name) => name.startsWith("as-") && !name.startsWith("as-gen2-")).map((name) => `${name}:loaded`);
+    const expected = examples.filter((name) => name.startsWith("as-")).map((name) => `${name}:loaded`);
     if (JSON.stringify(plugins) !== JSON.stringify(expected)) fail(`the demo serves ${plugins.join(", ")}, expected ${expected.join(", ")}`);
     const answer = await fetch(`${url}/api/plugins/as-echo/call/MetadataAgent.GetArtistBiography`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"Nina Simone"}' });
     if (!answer.ok) fail(`the demo's as-echo call answered ${answer.status}: ${await answer.text()}`);
