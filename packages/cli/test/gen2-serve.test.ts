@@ -112,12 +112,14 @@ describe("nd serve with a generation-2 plugin (an .ndp read in place)", () => {
 
   goTest("a replaced <id>.ndp is reloaded and a new one is loaded, as the folder changes", async () => {
     const server = await serveAgent();
-    const versions = async () => Object.fromEntries(server.plugins().map((plugin) => [plugin.id, plugin.manifest?.version]));
+    // A plugin's manifest is known while it is still loading: wait for both.
+    const versions = async () => Object.fromEntries(server.plugins().map((plugin) => [plugin.id, `${plugin.manifest?.version} ${plugin.state}`]));
 
     await writeNdp({ manifest: agentManifest("2.0.0"), wasm: readFileSync(agentWasm) }, join(server.folder, "agent.ndp"));
     await writeNdp({ manifest: agentManifest("1.0.0"), wasm: readFileSync(agentWasm) }, join(server.folder, "other.ndp"));
 
-    while (JSON.stringify(await versions()) !== JSON.stringify({ agent: "2.0.0", other: "1.0.0" })) await new Promise((resolve) => setTimeout(resolve, 50));
+    const expected = JSON.stringify({ agent: "2.0.0 loaded", other: "1.0.0 loaded" });
+    while (JSON.stringify(await versions()) !== expected) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.plugins().map((plugin) => [plugin.id, plugin.state])).toEqual([["agent", "loaded"], ["other", "loaded"]]);
   });
 });

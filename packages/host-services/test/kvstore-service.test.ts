@@ -151,7 +151,7 @@ describe("kvstore on SQLite files", () => {
 
   test("an invalid maxSize fails the plugin's load; SI units are read as Navidrome does", () => {
     const host = createHostServices();
-    expect(() => kvPlugin(host, "bad", "ten megs")).toThrow(/kvstore maxSize "ten megs"/);
+    expect(() => kvPlugin(host, "bad", "ten megs")).toThrow(/permissions.kvstore.maxSize must be a size such as "10KB".*got "ten megs"/);
     expect(() => kvPlugin(host, "good", "1.5 MiB")).not.toThrow();
     return host.close();
   });

@@ -60,7 +60,7 @@ export function parseByteSize(text: string): number | undefined {
  * when absent or empty. Throws a ManifestError for text that is not a size (Navidrome then fails
  * to load the plugin).
  */
-export function kvStoreMaxSize(manifest: ManifestV2): number {
+export function kvStoreMaxSize(manifest: Pick<ManifestV2, "permissions">): number {
   const maxSize = manifest.permissions?.kvstore?.maxSize;
   if (maxSize === undefined || maxSize === "") return DEFAULT_KVSTORE_MAX_SIZE;
   const bytes = parseByteSize(maxSize);

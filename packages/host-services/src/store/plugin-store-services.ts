@@ -1,7 +1,6 @@
-import type { KvStorePermission, PermissionsV2, TaskQueuePermission } from "@nd/manifest";
+import { kvStoreMaxSize, type PermissionsV2, type TaskQueuePermission } from "@nd/manifest";
 import { ServicesClosedError } from "../errors.js";
 import { createKvStoreService, type KvStoreService } from "../kvstore/kvstore-service.js";
-import { kvStoreMaxBytes } from "../kvstore/max-size.js";
 import type { Logger } from "../options.js";
 import { isGranted } from "../permission-grant.js";
 import type { TaskExecutor } from "../taskqueue/queue-workers.js";
@@ -46,7 +45,7 @@ export function createPluginStoreServices(
   const kvstore = isGranted(permissions, "kvstore")
     ? createKvStoreService(
         async () => (await open()).kv,
-        kvStoreMaxBytes((permissions.kvstore as KvStorePermission).maxSize),
+        kvStoreMaxSize({ permissions }),
       )
     : undefined;
   const taskqueue = isGranted(permissions, "taskqueue")
