@@ -3,26 +3,14 @@ import {
   PermissionError,
   PluginCallError,
   PluginLoadError,
-  PluginManager,
   PluginNotFoundError,
   PluginNotImplementedError,
 } from "@nd/runtime";
 import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder, watModule } from "@nd/testing";
-import { afterEach, describe, expect, test } from "vitest";
-import { memoryLogger } from "./support/wat-plugins.js";
+import { describe, expect, test } from "vitest";
+import { startedManagers } from "./support/started-managers.js";
 
-const managers: PluginManager[] = [];
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
-
-async function start(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
-  const { logger, lines } = memoryLogger();
-  const manager = new PluginManager({ folder, workers: 1, logger, ...options });
-  managers.push(manager);
-  await manager.start();
-  return { manager, lines };
-}
+const start = startedManagers();
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

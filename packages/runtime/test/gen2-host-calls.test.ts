@@ -1,14 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PluginManager, PluginTrapError } from "@nd/runtime";
+import { PluginTrapError } from "@nd/runtime";
 import { gen2Plugin, gen2WatPlugin, pluginsFolder } from "@nd/testing";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { memoryLogger } from "./support/wat-plugins.js";
-
-const managers: PluginManager[] = [];
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startedManagers } from "./support/started-managers.js";
 
 let server: Server;
 let port: number;
@@ -28,13 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function start(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
-  const { logger, lines } = memoryLogger();
-  const manager = new PluginManager({ folder, workers: 1, logger, ...options });
-  managers.push(manager);
-  await manager.start();
-  return { manager, lines };
-}
+const start = startedManagers();
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -1,21 +1,11 @@
-import { PluginLimitError, PluginManager, PluginMemoryError, PluginTimeoutError } from "@nd/runtime";
+import { PluginLimitError, PluginMemoryError, PluginTimeoutError } from "@nd/runtime";
 import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder } from "@nd/testing";
-import { afterEach, expect, test } from "vitest";
-import { memoryLogger } from "./support/wat-plugins.js";
+import { expect, test } from "vitest";
+import { startedManagers } from "./support/started-managers.js";
 
 const MIB = 1024 * 1024;
-const managers: PluginManager[] = [];
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
 
-async function start(folder: string, options: Partial<ConstructorParameters<typeof PluginManager>[0]> = {}) {
-  const { logger, lines } = memoryLogger();
-  const manager = new PluginManager({ folder, workers: 1, logger, ...options });
-  managers.push(manager);
-  await manager.start();
-  return { manager, lines };
-}
+const start = startedManagers();
 
 const RUNAWAY = `(func (export "nd_test_spin") (result i32) (loop $forever (br $forever)) (i32.const 0))`;
 
