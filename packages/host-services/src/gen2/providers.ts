@@ -1,6 +1,8 @@
 // What the embedding music server tells generation-2 services about itself. Shapes follow
 // Navidrome v0.63's JSON (field names as the plugin receives them).
 
+import type { gen2 } from "@nd/protocol";
+
 /** A user of the music server; `id` is what PluginAccess.users lists. */
 export interface UserInfo {
   id: string;
@@ -24,30 +26,11 @@ export interface LibraryInfo {
   totalDuration: number;
 }
 
-export interface ArtistRef {
-  name: string;
-  id?: string;
-  mbid?: string;
-  sortName?: string;
-  role?: string;
-  subRole?: string;
-}
+/** An artist as a plugin names it (the generated shape of @nd/protocol). */
+export type ArtistRef = gen2.ArtistRef;
 
 /** A song as a plugin names it, to be matched against the library. */
-export interface SongRef {
-  name: string;
-  id?: string;
-  mbid?: string;
-  isrc?: string;
-  artist?: string;
-  artistMbid?: string;
-  artists?: ArtistRef[];
-  album?: string;
-  albumMbid?: string;
-  /** Seconds (deprecated: durationMs wins when non-zero). */
-  duration?: number;
-  durationMs?: number;
-}
+export type SongRef = gen2.SongRef;
 
 /** A matched media file, in v0.63's Track JSON (sent to the plugin as the provider gives it). */
 export interface Track {
