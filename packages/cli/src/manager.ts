@@ -23,6 +23,7 @@ export function managerOptions(config: HostConfig, folder: string, logger: Logge
     folder,
     readPackage: readAnyNdp,
     pluginConfig: config.pluginConfig,
+    pluginConfigValues: config.pluginConfigValues,
     pluginAccess: (id) => config.pluginAccess[id],
     hostServices: { logger, ...hostServicesOptions(config), ...storeOptions(config), ...musicServerProviders(config.subsonic, logger).providers },
     logger,

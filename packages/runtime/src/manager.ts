@@ -35,6 +35,13 @@ export interface PluginManagerOptions {
    * For a generation-2 plugin, keyed by its ID: the flattened config `config_get` and the Config service read.
    */
   readonly pluginConfig?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * For generation-2 plugins, by ID: the config values before flattening, as the host's config
+   * holds them. When given, a plugin's values are checked against its manifest's `config.schema`
+   * before it loads, and a mismatch fails the load naming each field (as Navidrome refuses to
+   * store such a config).
+   */
+  readonly pluginConfigValues?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Settings of the host services (http limits, artwork base URL and secret, ...). */
   readonly hostServices?: HostServicesOptions;
   /** CPU slots: calls running plugin code at once (calls waiting in host calls do not count). Default: one per core. */
@@ -299,7 +306,12 @@ export class PluginManager {
   }
 
   private compile(folder: PluginFolder): Promise<Compiled> {
-    return compileFolder(folder, { caps: this.options, logger: this.logger, readPackage: this.options.readPackage });
+    return compileFolder(folder, {
+      caps: this.options,
+      logger: this.logger,
+      readPackage: this.options.readPackage,
+      configValues: this.options.pluginConfigValues,
+    });
   }
 
   private recordOf(name: string): PluginRecord | undefined {

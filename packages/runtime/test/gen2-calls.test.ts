@@ -57,6 +57,20 @@ describe("loading", () => {
     expect(error?.message).toContain("function not exported in module extism:host/user");
   });
 
+  test("config values that do not match the manifest's config.schema fail the load, naming the field; matching ones load", async () => {
+    const wasm = gen2WatPlugin(GEN2_ECHO("nd_test_echo"));
+    const form = { config: { schema: { type: "object", properties: { retries: { type: "integer" } }, required: ["retries"] } } };
+    const folder = pluginsFolder([gen2Plugin("strict", wasm, {}, form), gen2Plugin("fine", wasm, {}, form)]);
+    const { manager } = await start(folder, {
+      pluginConfig: { strict: { retries: "many" }, fine: { retries: "3" } },
+      pluginConfigValues: { strict: { retries: "many" }, fine: { retries: 3 } },
+    });
+    const states = Object.fromEntries(manager.list().map((info) => [info.id, info]));
+    expect(states.fine).toMatchObject({ state: "loaded" });
+    expect(states.strict).toMatchObject({ state: "failed", error: { kind: "PluginLoadError" } });
+    expect(states.strict!.error!.message).toMatch(/config does not match the plugin's config\.schema: \/retries: /);
+  });
+
   test("importing a function the kernel does not have fails the load", async () => {
     const wasm = gen2WatPlugin(GEN2_ECHO("nd_test"), {
       imports: `(import "extism:host/env" "teleport" (func $teleport (param i64) (result i64)))`,

@@ -6,6 +6,7 @@ import {
   pluginIdProblem,
   validateManifestV2,
   validateManifestV2Exports,
+  validatePluginConfig,
   type ManifestV2,
 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
@@ -29,7 +30,12 @@ export interface CompiledGen2Plugin {
 }
 
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
-export function compileGen2(folder: PluginFolder, file: CompiledModule, manifest: ManifestV2): CompiledGen2Plugin {
+export function compileGen2(
+  folder: PluginFolder,
+  file: CompiledModule,
+  manifest: ManifestV2,
+  configValues?: Readonly<Record<string, unknown>>,
+): CompiledGen2Plugin {
   const { module } = file;
   const id = pluginIdOf(folder);
   const idProblem = pluginIdProblem(id);
@@ -39,6 +45,7 @@ export function compileGen2(folder: PluginFolder, file: CompiledModule, manifest
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
   const [crossField] = validateManifestV2Exports(manifest, exportNames);
   if (crossField) throw new PluginLoadError(id, `manifest validation: ${crossField.path ? `${crossField.path}: ` : ""}${crossField.message}`);
+  if (configValues) checkConfigValues(id, manifest, configValues);
   return {
     generation: 2,
     folder,
@@ -49,6 +56,14 @@ export function compileGen2(folder: PluginFolder, file: CompiledModule, manifest
     kernelImports: importsFrom(module, gen2.KERNEL_MODULE),
     userImports: importsFrom(module, gen2.USER_MODULE),
   };
+}
+
+/** The plugin's config values against its manifest's `config.schema`: every mismatch, with its field, fails the load. */
+function checkConfigValues(id: string, manifest: ManifestV2, values: Readonly<Record<string, unknown>>): void {
+  const problems = validatePluginConfig(manifest.config, { ...values });
+  if (problems.length === 0) return;
+  const listed = problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
+  throw new PluginLoadError(id, `its config does not match the plugin's config.schema: ${listed}`);
 }
 
 /** Reads and validates a plugin folder's generation-2 manifest.json; what it accepts but ignores goes to `warn`. */

@@ -30,6 +30,8 @@ export interface CompileContext {
   readonly caps: ModuleCaps;
   readonly logger: Logger;
   readonly readPackage?: PackageReader;
+  /** A generation-2 plugin's config values before flattening, by ID, to check against its config form. */
+  readonly configValues?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function compileFolder(folder: PluginFolder, context: CompileContex
 async function compileGen2Folder(folder: PluginFolder, file: CompiledModule, context: CompileContext): Promise<Compiled> {
   const id = pluginIdOf(folder);
   try {
-    return compileGen2(folder, file, await readFolderManifestV2(folder, warnFor(folder, context.logger)));
+    return compileGen2(folder, file, await readFolderManifestV2(folder, warnFor(folder, context.logger)), context.configValues?.[id]);
   } catch (error) {
     return { generation: 2, id, folder, error: asPluginError(id, error) };
   }
@@ -78,7 +80,7 @@ async function compilePackage(folder: PluginFolder, context: CompileContext): Pr
     if (moduleGeneration(file.module) !== 2) {
       throw new PluginLoadError(id, `${folder.path} holds a generation-1 plugin; generation-1 plugins are installed as folders (nd plugin install)`);
     }
-    return compileGen2(folder, file, packageManifestV2(folder, ndp.manifest, warnFor(folder, context.logger)));
+    return compileGen2(folder, file, packageManifestV2(folder, ndp.manifest, warnFor(folder, context.logger)), context.configValues?.[id]);
   } catch (error) {
     return { generation: 2, id, folder, error: asPluginError(id, error) };
   }
