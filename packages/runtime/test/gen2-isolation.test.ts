@@ -1,4 +1,4 @@
-import { PluginLimitError, PluginMemoryError, PluginTimeoutError } from "@nd/runtime";
+import { PluginBusyError, PluginLimitError, PluginMemoryError, PluginTimeoutError } from "@nd/runtime";
 import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder } from "@nd/testing";
 import { expect, test } from "vitest";
 import { startedManagers } from "./support/started-managers.js";
@@ -73,4 +73,29 @@ test("a log flood is cut to a bounded number of lines per call", async () => {
   const logged = lines.filter((line) => line.startsWith("info: [flood]"));
   expect(logged.length).toBeLessThanOrEqual(1001);
   expect(logged.at(-1)).toContain("4000 more lines cut");
+});
+
+test("a table bomb ignoring the refusals past maxTableElements ends at its deadline; another plugin still answers", async () => {
+  const tables = Array.from({ length: 4 }, (_, i) => `(table $t${i} 0 externref)`).join("\n");
+  const grow = Array.from({ length: 4 }, (_, i) => `(drop (table.grow $t${i} (ref.null extern) (i32.const 10000)))`).join("\n");
+  const bomb = gen2WatPlugin(`
+    ${tables}
+    (func (export "nd_test_tables") (result i32)
+      (loop $forever ${grow} (br $forever))
+      (i32.const 0))`);
+  const folder = pluginsFolder([gen2Plugin("bomb", bomb), gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]);
+  const { manager } = await start(folder, { callTimeoutMs: 500, maxTableElements: 1000 });
+  await expect(manager.callExport("bomb", "nd_test_tables")).rejects.toBeInstanceOf(PluginTimeoutError);
+  expect(new TextDecoder().decode(await manager.callExport("echo", "nd_test_echo", "still here"))).toBe("still here");
+});
+
+test("a flood of calls to one plugin is bounded by its queue: the excess is refused, the others and another plugin answer", async () => {
+  const folder = pluginsFolder([gen2Plugin("flooded", gen2WatPlugin(GEN2_ECHO("nd_test_echo"))), gen2Plugin("quiet", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]);
+  const { manager } = await start(folder, { maxInstancesPerPlugin: 2, maxQueuedCallsPerPlugin: 8 });
+  const outcomes = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => manager.callExport("flooded", "nd_test_echo", `${i}`)));
+  const refused = outcomes.filter((outcome) => outcome.status === "rejected");
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused.every((outcome) => (outcome as PromiseRejectedResult).reason instanceof PluginBusyError)).toBe(true);
+  expect(outcomes.length - refused.length).toBeGreaterThanOrEqual(10);
+  expect(new TextDecoder().decode(await manager.callExport("quiet", "nd_test_echo", "answered"))).toBe("answered");
 });
