@@ -6,6 +6,7 @@ import { ndHostCallMicros, ndLatency, ndMemory, ndStartUp, ndThroughput, type St
 import { AS_ECHO_FOLDER } from "./plugin-folders.js";
 import { peer, type PeerResult } from "./peer.js";
 import { ndColdBurst, ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peerHeadOfLineHung, peerSlowUpstream } from "./isolation.js";
+import { reportGen2AndStore } from "./gen2-report.js";
 import { processStart } from "./process-start.js";
 import { resultsChart, type Isolation } from "./results-chart.js";
 import { latencyMicros, mib } from "./stats.js";
@@ -47,6 +48,8 @@ const ndGo = await ndLatency("go-echo");
 say(`GetArtistBiography warm: ${us(ndGo.biographyMicros)} (${ratio(ndGo.biographyMicros, nd.biographyMicros)} of as-echo)`);
 say(`GetArtistImages (2 cache host calls): ${us(ndGo.imagesMicros)} (${ratio(ndGo.imagesMicros, nd.imagesMicros)} of as-echo)`);
 say(`100 KiB response (echoing a 100 KiB name): ${us(ndGo.bigResponseMicros)}`);
+
+const gen2 = await reportGen2AndStore(say, { biographyMicros: nd.biographyMicros, hostCallMicros });
 
 say("\n## peer (@extism/extism 2.0.0-rc13, @extism/as-pdk 1.0.0)");
 const peers: PeerResult[] = [];
@@ -131,6 +134,7 @@ const results = {
   nd,
   hostCallMicros,
   ndGo,
+  gen2,
   peers,
   callsPerSecond,
   managerMicrosPerCall,

@@ -1,0 +1,75 @@
+// The "generation 2 and the store" part of the benchmark: measures, prints, and answers the figures for results.json.
+import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros } from "./gen2.js";
+import { redisServerInstalled, startRedis } from "./redis-server.js";
+import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Gen1Figures {
+  /** nd, as-echo GetArtistBiography, warm. */
+  biographyMicros: number;
+  /** nd, one cache get from inside the generation-1 cache-loop plugin. */
+  hostCallMicros: number;
+}
+
+export interface Gen2Figures {
+  biographyMicros: number;
+  bareBiographyMicros: number;
+  hostCallMicros: number;
+  kvSqliteMicros: number;
+  bareSqliteMicros: number;
+  kvRedisMicros?: number;
+  bareRedisMicros?: number;
+  tasksPerSecondSqlite: number;
+  tasksPerSecondRedis?: number;
+  tasksPerSecondTwoHostsRedis?: number;
+}
+
+/** Sample counts: `quick` only checks that every part runs. */
+const counts = (quick: boolean) => ({ samples: quick ? 20 : 300, calls: quick ? 100 : 2_000, tasks: quick ? 50 : 2_000 });
+
+export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1Figures, quick = false): Promise<Gen2Figures> {
+  const { samples, calls, tasks } = counts(quick);
+  const us = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(1)} µs`);
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
+  const perSecond = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(0)} tasks/s`);
+
+  say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
+  const biographyMicros = await ndGen2BiographyMicros(calls);
+  const bareBiographyMicros = await bareGen2BiographyMicros(samples);
+  const hostCallMicros = await ndGen2HostCallMicros(samples);
+  say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
+  say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
+  say(`one cache_getstring from inside a plugin (100 gets − none, / 100): ${us(hostCallMicros)}; generation 1's cache get ${us(gen1.hostCallMicros)}: gen2/gen1 ${ratio(hostCallMicros, gen1.hostCallMicros)} (target ≤ 1.50×)`);
+
+  say("\n## store (kvstore_set + kvstore_get through nd's host services, no plugin, beside the bare client)");
+  const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
+  const figures: Gen2Figures = { biographyMicros, bareBiographyMicros, hostCallMicros, kvSqliteMicros: 0, bareSqliteMicros: 0, tasksPerSecondSqlite: 0 };
+  try {
+    figures.kvSqliteMicros = await ndKvSetGetMicros({ dataFolder }, samples);
+    figures.bareSqliteMicros = await bareSqliteSetGetMicros(samples);
+    say(`SQLite: nd ${us(figures.kvSqliteMicros)}, bare node:sqlite upsert + select ${us(figures.bareSqliteMicros)}: ${ratio(figures.kvSqliteMicros, figures.bareSqliteMicros)} (target ≤ 1.50×)`);
+    figures.tasksPerSecondSqlite = await tasksPerSecond([{ dataFolder }], tasks);
+  } finally {
+    rmSync(dataFolder, { recursive: true, force: true });
+  }
+  if (!redisServerInstalled()) {
+    say("Redis: skipped, redis-server is not on PATH");
+  } else {
+    const redis = await startRedis();
+    try {
+      figures.kvRedisMicros = await ndKvSetGetMicros({ url: redis.url }, samples);
+      figures.bareRedisMicros = await bareRedisSetGetMicros(redis.url, samples);
+      say(`Redis: nd ${us(figures.kvRedisMicros)}, bare ioredis SET + GET ${us(figures.bareRedisMicros)}: ${ratio(figures.kvRedisMicros, figures.bareRedisMicros)} (target ≤ 1.50×)`);
+      figures.tasksPerSecondRedis = await tasksPerSecond([{ url: redis.url }], tasks);
+      figures.tasksPerSecondTwoHostsRedis = await tasksPerSecond([{ url: redis.url }, { url: redis.url }], tasks);
+    } finally {
+      await redis.close();
+    }
+  }
+  say(`\n## tasks (${tasks} enqueued, queue concurrency 4, onTaskExecute answers at once; first enqueue to last completion)`);
+  say(`SQLite, one host: ${perSecond(figures.tasksPerSecondSqlite)}`);
+  say(`Redis, one host: ${perSecond(figures.tasksPerSecondRedis)}; two hosts sharing it: ${perSecond(figures.tasksPerSecondTwoHostsRedis)}`);
+  return figures;
+}

@@ -1,0 +1,51 @@
+import { rmSync } from "node:fs";
+import { PluginManager } from "@nd/runtime";
+import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
+import { bareGen2Call } from "./gen2-floor.js";
+import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const decoder = new TextDecoder();
+
+async function withManager<T>(folder: string, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
+  const manager = new PluginManager({ folder, workers: 1, logger: quiet });
+  await manager.start();
+  try {
+    return await measure(manager);
+  } finally {
+    await manager.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** What the peer plugin's `biography` answers through nd (its export, called with callExport). */
+export const ndGen2Biography = (manager: PluginManager, name: string) =>
+  manager.callExport("peer-echo", "biography", name).then((bytes) => decoder.decode(bytes));
+
+/** The peer plugin's `biography` through nd as a generation-2 plugin: a fresh instance every call, 1 worker. */
+export function ndGen2BiographyMicros(samples = 2_000): Promise<number> {
+  return withManager(peerEchoFolder(), async (manager) => {
+    const answer = await ndGen2Biography(manager, "Nina Simone");
+    if (answer !== "bio of Nina Simone") throw new Error(`the generation-2 plugin answered ${answer}`);
+    return latencyMicros(() => manager.callExport("peer-echo", "biography", "Nina Simone"), { samples, warmup: WARM_UP_CALLS });
+  });
+}
+
+/** One cache_getstring from inside a generation-2 plugin, in µs: (100 gets − none) / 100, warm, one worker. */
+export async function ndGen2HostCallMicros(samples = 300): Promise<number> {
+  return withManager(await gen2CacheLoopFolder(), async (manager) => {
+    const call = (exportName: string) => () => manager.callExport("cache-loop-gen2", exportName);
+    await call("nd_seed")();
+    const withGets = await latencyMicros(call("nd_gets"), { samples, warmup: WARM_UP_CALLS / 10 });
+    const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
+    return (withGets - without) / GEN2_GETS_PER_CALL;
+  });
+}
+
+/** The same `biography` on this thread over a bare kernel, a fresh instance per call (the reference). */
+export function bareGen2BiographyMicros(samples = 300): Promise<number> {
+  const call = bareGen2Call(PEER_WASM);
+  const answer = call("biography", "Nina Simone");
+  if (answer !== "bio of Nina Simone") throw new Error(`the bare generation-2 call answered ${answer}`);
+  return latencyMicros(() => call("biography", "Nina Simone"), { samples, batch: 50 });
+}
