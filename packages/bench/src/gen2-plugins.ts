@@ -70,8 +70,8 @@ function gen2Folder(id: string, writeWasm: (path: string) => void, permissions: 
 /** The peer plugin as the generation-2 plugin `peer-echo` (no permissions). */
 export const peerEchoFolder = () => gen2Folder("peer-echo", (path) => copyFileSync(PEER_WASM, path), {});
 
-/** The generation-2 cache-loop plugin as `cache-loop-gen2`, granted the cache. */
-export async function gen2CacheLoopFolder(): Promise<string> {
+/** The generation-2 cache-loop plugin as `cache-loop-gen2`, granted the cache unless told otherwise. */
+export async function gen2CacheLoopFolder(permissions: Record<string, unknown> = { cache: {} }): Promise<string> {
   const wasm = (await wabt()).parseWat("cache-loop-gen2.wat", cacheLoopSource).toBinary({}).buffer;
-  return gen2Folder("cache-loop-gen2", (path) => writeFileSync(path, wasm), { cache: {} });
+  return gen2Folder("cache-loop-gen2", (path) => writeFileSync(path, wasm), permissions);
 }
