@@ -1,22 +1,30 @@
 // The "generation 2 and the store" part of the benchmark: measures, prints, and answers the figures for results.json.
-import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros } from "./gen2.js";
-import { redisServerInstalled, startRedis } from "./redis-server.js";
-import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros } from "./gen2.js";
+import { redisServerInstalled, startRedis } from "./redis-server.js";
+import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
 
 export interface Gen1Figures {
   /** nd, as-echo GetArtistBiography, warm. */
   biographyMicros: number;
-  /** nd, one cache get from inside the generation-1 cache-loop plugin. */
+  /** nd, one cache get from inside the generation-1 cache-loop plugin (answered in the worker, from shared memory). */
   hostCallMicros: number;
+  /** nd, one get_plugin_config from inside the same plugin (answered in the worker: fixed for a load). */
+  configCallMicros: number;
+  /** nd, one get_artist_url from inside the same plugin (answered on the manager's thread). */
+  artworkCallMicros: number;
+  /** The floor's naive host-call bridge (Atomics.wait + MessagePort). */
+  naiveBridgeMicros: number;
 }
 
 export interface Gen2Figures {
   biographyMicros: number;
   bareBiographyMicros: number;
   hostCallMicros: number;
+  configCallMicros: number;
+  artworkCallMicros: number;
   kvSqliteMicros: number;
   bareSqliteMicros: number;
   kvRedisMicros?: number;
@@ -38,14 +46,28 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
   const biographyMicros = await ndGen2BiographyMicros(calls);
   const bareBiographyMicros = await bareGen2BiographyMicros(samples);
-  const hostCallMicros = await ndGen2HostCallMicros(samples);
+  const hostCallMicros = await ndGen2HostCallMicros("nd_gets", samples);
+  const configCallMicros = await ndGen2HostCallMicros("nd_config_gets", samples);
+  const artworkCallMicros = await ndGen2HostCallMicros("nd_artwork_gets", samples);
   say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
   say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
-  say(`one cache_getstring from inside a plugin (100 gets − none, / 100): ${us(hostCallMicros)}; generation 1's cache get ${us(gen1.hostCallMicros)}: gen2/gen1 ${ratio(hostCallMicros, gen1.hostCallMicros)} (target ≤ 1.50×)`);
+  say("one host call from inside a plugin, (100 calls − none) / 100 (generation 1 answers cache and config in the worker, generation 2 on the manager's thread):");
+  say(`  artwork URL (both on the manager's thread): ${us(artworkCallMicros)}; generation 1 ${us(gen1.artworkCallMicros)}: gen2/gen1 ${ratio(artworkCallMicros, gen1.artworkCallMicros)} (target ≤ 1.50×); ${ratio(artworkCallMicros, gen1.naiveBridgeMicros)} of a naive bridge`);
+  say(`  config_get: ${us(configCallMicros)}; generation 1's get_plugin_config ${us(gen1.configCallMicros)}: ${ratio(configCallMicros, gen1.configCallMicros)}`);
+  say(`  cache_getstring: ${us(hostCallMicros)}; generation 1's cache get ${us(gen1.hostCallMicros)}: ${ratio(hostCallMicros, gen1.hostCallMicros)}`);
 
   say("\n## store (kvstore_set + kvstore_get through nd's host services, no plugin, beside the bare client)");
   const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
-  const figures: Gen2Figures = { biographyMicros, bareBiographyMicros, hostCallMicros, kvSqliteMicros: 0, bareSqliteMicros: 0, tasksPerSecondSqlite: 0 };
+  const figures: Gen2Figures = {
+    biographyMicros,
+    bareBiographyMicros,
+    hostCallMicros,
+    configCallMicros,
+    artworkCallMicros,
+    kvSqliteMicros: 0,
+    bareSqliteMicros: 0,
+    tasksPerSecondSqlite: 0,
+  };
   try {
     figures.kvSqliteMicros = await ndKvSetGetMicros({ dataFolder }, samples);
     figures.bareSqliteMicros = await bareSqliteSetGetMicros(samples);

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { PluginManager } from "@nd/runtime";
+import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
 import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
 import { bareGen2Call } from "./gen2-floor.js";
 import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
@@ -7,8 +7,10 @@ import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const decoder = new TextDecoder();
 
-async function withManager<T>(folder: string, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
-  const manager = new PluginManager({ folder, workers: 1, logger: quiet });
+type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig">;
+
+async function withManager<T>(folder: string, extras: ManagerExtras, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
+  const manager = new PluginManager({ folder, workers: 1, logger: quiet, ...extras });
   await manager.start();
   try {
     return await measure(manager);
@@ -24,19 +26,26 @@ export const ndGen2Biography = (manager: PluginManager, name: string) =>
 
 /** The peer plugin's `biography` through nd as a generation-2 plugin: a fresh instance every call, 1 worker. */
 export function ndGen2BiographyMicros(samples = 2_000): Promise<number> {
-  return withManager(peerEchoFolder(), async (manager) => {
+  return withManager(peerEchoFolder(), {}, async (manager) => {
     const answer = await ndGen2Biography(manager, "Nina Simone");
     if (answer !== "bio of Nina Simone") throw new Error(`the generation-2 plugin answered ${answer}`);
     return latencyMicros(() => manager.callExport("peer-echo", "biography", "Nina Simone"), { samples, warmup: WARM_UP_CALLS });
   });
 }
 
-/** One cache_getstring from inside a generation-2 plugin, in µs: (100 gets − none) / 100, warm, one worker. */
-export async function ndGen2HostCallMicros(samples = 300): Promise<number> {
-  return withManager(await gen2CacheLoopFolder(), async (manager) => {
+/**
+ * One host call from inside a generation-2 plugin, in µs: (100 calls − none) / 100, warm, one
+ * worker. `nd_gets` calls cache_getstring, `nd_config_gets` config_get, `nd_artwork_gets` artwork_getartisturl.
+ */
+export async function ndGen2HostCallMicros(
+  loopExport: "nd_gets" | "nd_config_gets" | "nd_artwork_gets" = "nd_gets",
+  samples = 300,
+): Promise<number> {
+  const pluginConfig = { "cache-loop-gen2": { k: "v" } };
+  return withManager(await gen2CacheLoopFolder(), { pluginConfig }, async (manager) => {
     const call = (exportName: string) => () => manager.callExport("cache-loop-gen2", exportName);
     await call("nd_seed")();
-    const withGets = await latencyMicros(call("nd_gets"), { samples, warmup: WARM_UP_CALLS / 10 });
+    const withGets = await latencyMicros(call(loopExport), { samples, warmup: WARM_UP_CALLS / 10 });
     const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
     return (withGets - without) / GEN2_GETS_PER_CALL;
   });

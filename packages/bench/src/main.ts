@@ -49,7 +49,13 @@ say(`GetArtistBiography warm: ${us(ndGo.biographyMicros)} (${ratio(ndGo.biograph
 say(`GetArtistImages (2 cache host calls): ${us(ndGo.imagesMicros)} (${ratio(ndGo.imagesMicros, nd.imagesMicros)} of as-echo)`);
 say(`100 KiB response (echoing a 100 KiB name): ${us(ndGo.bigResponseMicros)}`);
 
-const gen2 = await reportGen2AndStore(say, { biographyMicros: nd.biographyMicros, hostCallMicros });
+const gen2 = await reportGen2AndStore(say, {
+  biographyMicros: nd.biographyMicros,
+  hostCallMicros,
+  configCallMicros: await ndHostCallMicros("GetSimilarArtists"),
+  artworkCallMicros: await ndHostCallMicros("GetArtistTopSongs"),
+  naiveBridgeMicros: floor.naiveBridgeMicros,
+});
 
 say("\n## peer (@extism/extism 2.0.0-rc13, @extism/as-pdk 1.0.0)");
 const peers: PeerResult[] = [];
