@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros } from "./gen2.js";
+import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, ndGen2KvMicros } from "./gen2.js";
 import { redisServerInstalled, startRedis } from "./redis-server.js";
 import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
 
@@ -27,7 +27,9 @@ export interface Gen2Figures {
   artworkCallMicros: number;
   kvSqliteMicros: number;
   bareSqliteMicros: number;
+  pluginKvSqliteMicros: number;
   kvRedisMicros?: number;
+  pluginKvRedisMicros?: number;
   bareRedisMicros?: number;
   tasksPerSecondSqlite: number;
   tasksPerSecondRedis?: number;
@@ -56,7 +58,7 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   say(`  config_get: ${us(configCallMicros)}; generation 1's get_plugin_config ${us(gen1.configCallMicros)}: ${ratio(configCallMicros, gen1.configCallMicros)}`);
   say(`  cache_getstring: ${us(hostCallMicros)}; generation 1's cache get ${us(gen1.hostCallMicros)}: ${ratio(hostCallMicros, gen1.hostCallMicros)}`);
 
-  say("\n## store (kvstore_set + kvstore_get through nd's host services, no plugin, beside the bare client)");
+  say("\n## store (kvstore_set + kvstore_get: through nd's host services, no plugin, beside the bare client; and from inside a plugin)");
   const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
   const figures: Gen2Figures = {
     biographyMicros,
@@ -66,12 +68,14 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
     artworkCallMicros,
     kvSqliteMicros: 0,
     bareSqliteMicros: 0,
+    pluginKvSqliteMicros: 0,
     tasksPerSecondSqlite: 0,
   };
   try {
     figures.kvSqliteMicros = await ndKvSetGetMicros({ dataFolder }, samples);
     figures.bareSqliteMicros = await bareSqliteSetGetMicros(samples);
-    say(`SQLite: nd ${us(figures.kvSqliteMicros)}, bare node:sqlite upsert + select ${us(figures.bareSqliteMicros)}: ${ratio(figures.kvSqliteMicros, figures.bareSqliteMicros)} (target ≤ 1.50×)`);
+    figures.pluginKvSqliteMicros = await ndGen2KvMicros({ dataFolder }, samples);
+    say(`SQLite: nd ${us(figures.kvSqliteMicros)}, bare node:sqlite upsert + select ${us(figures.bareSqliteMicros)}: ${ratio(figures.kvSqliteMicros, figures.bareSqliteMicros)} (target ≤ 1.50×); from inside a plugin ${us(figures.pluginKvSqliteMicros)}`);
     figures.tasksPerSecondSqlite = await tasksPerSecond([{ dataFolder }], tasks);
   } finally {
     rmSync(dataFolder, { recursive: true, force: true });
@@ -83,7 +87,8 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
     try {
       figures.kvRedisMicros = await ndKvSetGetMicros({ url: redis.url }, samples);
       figures.bareRedisMicros = await bareRedisSetGetMicros(redis.url, samples);
-      say(`Redis: nd ${us(figures.kvRedisMicros)}, bare ioredis SET + GET ${us(figures.bareRedisMicros)}: ${ratio(figures.kvRedisMicros, figures.bareRedisMicros)} (target ≤ 1.50×)`);
+      figures.pluginKvRedisMicros = await ndGen2KvMicros({ url: redis.url }, samples);
+      say(`Redis: nd ${us(figures.kvRedisMicros)}, bare ioredis SET + GET ${us(figures.bareRedisMicros)}: ${ratio(figures.kvRedisMicros, figures.bareRedisMicros)} (target ≤ 1.50×); from inside a plugin ${us(figures.pluginKvRedisMicros)}`);
       figures.tasksPerSecondRedis = await tasksPerSecond([{ url: redis.url }], tasks);
       figures.tasksPerSecondTwoHostsRedis = await tasksPerSecond([{ url: redis.url }, { url: redis.url }], tasks);
     } finally {

@@ -1,13 +1,14 @@
 import { rmSync } from "node:fs";
 import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
-import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
+import type { StoreOptions } from "@nd/host-services";
+import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
 import { bareGen2Call } from "./gen2-floor.js";
 import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const decoder = new TextDecoder();
 
-type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig">;
+type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig" | "hostServices">;
 
 async function withManager<T>(folder: string, extras: ManagerExtras, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
   const manager = new PluginManager({ folder, workers: 1, logger: quiet, ...extras });
@@ -48,6 +49,16 @@ export async function ndGen2HostCallMicros(
     const withGets = await latencyMicros(call(loopExport), { samples, warmup: WARM_UP_CALLS / 10 });
     const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
     return (withGets - without) / GEN2_GETS_PER_CALL;
+  });
+}
+
+/** One kvstore_set + kvstore_get from inside a generation-2 plugin, in µs: (100 rounds − none) / 100, warm, one worker. */
+export async function ndGen2KvMicros(store: StoreOptions, samples = 300): Promise<number> {
+  return withManager(await gen2KvLoopFolder(), { hostServices: { store } }, async (manager) => {
+    const call = (exportName: string) => () => manager.callExport("kv-loop-gen2", exportName);
+    const withRounds = await latencyMicros(call("nd_kv"), { samples, warmup: WARM_UP_CALLS / 20 });
+    const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
+    return (withRounds - without) / GEN2_GETS_PER_CALL;
   });
 }
 

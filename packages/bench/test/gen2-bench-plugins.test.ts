@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { PluginManager } from "@nd/runtime";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bareGen2Call } from "../src/gen2-floor.js";
-import { PEER_WASM, gen2CacheLoopFolder, peerEchoFolder } from "../src/gen2-plugins.js";
+import { PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "../src/gen2-plugins.js";
 import { ndGen2Biography } from "../src/gen2.js";
 import { ndKvSetGetMicros, tasksPerSecond } from "../src/store.js";
 
@@ -14,8 +17,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function managerOf(folder: string): Promise<PluginManager> {
-  const manager = new PluginManager({ folder, workers: 1, logger: quiet });
+async function managerOf(folder: string, dataFolder?: string): Promise<PluginManager> {
+  const manager = new PluginManager({ folder, workers: 1, logger: quiet, hostServices: { store: { dataFolder } } });
   cleanups.push(async () => {
     await manager.close();
     rmSync(folder, { recursive: true, force: true });
@@ -52,6 +55,19 @@ describe("the generation-2 benchmark plugins", () => {
 });
 
 describe("the store benchmarks", () => {
+  it("the kvstore loop plugin's rounds write its key to the plugin's SQLite file", async () => {
+    const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-test-"));
+    const manager = await managerOf(await gen2KvLoopFolder(), dataFolder);
+    cleanups.push(async () => rmSync(dataFolder, { recursive: true, force: true }));
+    await manager.callExport("kv-loop-gen2", "nd_kv");
+    const db = new DatabaseSync(join(dataFolder, "plugin-state", "kv-loop-gen2", "state.db"), { readOnly: true });
+    try {
+      expect(db.prepare("SELECT key FROM kv").all()).toEqual([{ key: "k" }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("read back what kvstore_set wrote, on SQLite in memory", async () => {
     await expect(ndKvSetGetMicros({}, 2)).resolves.toBeGreaterThan(0);
   });
