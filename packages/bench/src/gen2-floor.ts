@@ -71,9 +71,10 @@ class BareKernel {
 /**
  * A Navidrome v0.63-like call on this thread: a fresh `WebAssembly.Instance` of an Extism-ABI
  * module per call, its initializer, the export, the output read, over BareKernel. No worker,
- * no sandbox, no deadline: the floor of generation 2's fresh-instance-per-call model.
+ * no sandbox, no deadline: the floor of generation 2's fresh-instance-per-call model. With
+ * `reuseInstance`, one instance serves every call (what the fresh instance costs, by difference).
  */
-export function bareGen2Call(wasmPath: URL): (exportName: string, input: string) => string {
+export function bareGen2Call(wasmPath: URL, { reuseInstance = false } = {}): (exportName: string, input: string) => string {
   const module = new WebAssembly.Module(readFileSync(wasmPath));
   const kernel = new BareKernel();
   const kernelFunctions = kernel.functions();
@@ -86,10 +87,15 @@ export function bareGen2Call(wasmPath: URL): (exportName: string, input: string)
   }
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
-  return (exportName, input) => {
-    kernel.reset(encoder.encode(input));
+  const instantiate = () => {
     const exports = new WebAssembly.Instance(module, { "extism:host/env": env }).exports as Record<string, () => number>;
     (exports._initialize ?? exports.__wasm_call_ctors)?.();
+    return exports;
+  };
+  const reused = reuseInstance ? instantiate() : undefined;
+  return (exportName, input) => {
+    kernel.reset(encoder.encode(input));
+    const exports = reused ?? instantiate();
     const rc = exports[exportName]!();
     if (rc !== 0) throw new Error(`${exportName} returned ${rc}`);
     return decoder.decode(kernel.output);

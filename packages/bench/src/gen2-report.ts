@@ -6,6 +6,7 @@ import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, n
 import { redisServerInstalled, startRedis } from "./redis-server.js";
 import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
 
+/** Figures measured earlier in the run that the generation-2 ones are compared with. */
 export interface Gen1Figures {
   /** nd, as-echo GetArtistBiography, warm. */
   biographyMicros: number;
@@ -17,11 +18,14 @@ export interface Gen1Figures {
   artworkCallMicros: number;
   /** The floor's naive host-call bridge (Atomics.wait + MessagePort). */
   naiveBridgeMicros: number;
+  /** @extism/extism in-thread running the same peer plugin's biography, when it ran. */
+  extismBiographyMicros?: number;
 }
 
 export interface Gen2Figures {
   biographyMicros: number;
   bareBiographyMicros: number;
+  bareReusedBiographyMicros: number;
   hostCallMicros: number;
   configCallMicros: number;
   artworkCallMicros: number;
@@ -48,11 +52,13 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
   const biographyMicros = await ndGen2BiographyMicros(calls);
   const bareBiographyMicros = await bareGen2BiographyMicros(samples);
+  const bareReusedBiographyMicros = await bareGen2BiographyMicros(samples, true);
   const hostCallMicros = await ndGen2HostCallMicros("nd_gets", samples);
   const configCallMicros = await ndGen2HostCallMicros("nd_config_gets", samples);
   const artworkCallMicros = await ndGen2HostCallMicros("nd_artwork_gets", samples);
   say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
   say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
+  say(`the same with one instance reused: ${us(bareReusedBiographyMicros)} (the fresh instance costs the difference); @extism/extism in-thread, the same module: ${us(gen1.extismBiographyMicros)}, nd/extism ${ratio(biographyMicros, gen1.extismBiographyMicros)}`);
   say("one host call from inside a plugin, (100 calls − none) / 100 (generation 1 answers cache and config in the worker, generation 2 on the manager's thread):");
   say(`  artwork URL (both on the manager's thread): ${us(artworkCallMicros)}; generation 1 ${us(gen1.artworkCallMicros)}: gen2/gen1 ${ratio(artworkCallMicros, gen1.artworkCallMicros)} (target ≤ 1.50×); ${ratio(artworkCallMicros, gen1.naiveBridgeMicros)} of a naive bridge`);
   say(`  config_get: ${us(configCallMicros)}; generation 1's get_plugin_config ${us(gen1.configCallMicros)}: ${ratio(configCallMicros, gen1.configCallMicros)}`);
@@ -63,6 +69,7 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   const figures: Gen2Figures = {
     biographyMicros,
     bareBiographyMicros,
+    bareReusedBiographyMicros,
     hostCallMicros,
     configCallMicros,
     artworkCallMicros,

@@ -62,9 +62,9 @@ export async function ndGen2KvMicros(store: StoreOptions, samples = 300): Promis
   });
 }
 
-/** The same `biography` on this thread over a bare kernel, a fresh instance per call (the reference). */
-export function bareGen2BiographyMicros(samples = 300): Promise<number> {
-  const call = bareGen2Call(PEER_WASM);
+/** The same `biography` on this thread over a bare kernel, a fresh instance per call (the reference) or one reused. */
+export function bareGen2BiographyMicros(samples = 300, reuseInstance = false): Promise<number> {
+  const call = bareGen2Call(PEER_WASM, { reuseInstance });
   const answer = call("biography", "Nina Simone");
   if (answer !== "bio of Nina Simone") throw new Error(`the bare generation-2 call answered ${answer}`);
   return latencyMicros(() => call("biography", "Nina Simone"), { samples, batch: 50 });
