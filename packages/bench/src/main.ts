@@ -6,6 +6,7 @@ import { ndHostCallMicros, ndLatency, ndMemory, ndStartUp, ndThroughput, type St
 import { AS_ECHO_FOLDER } from "./plugin-folders.js";
 import { peer, type PeerResult } from "./peer.js";
 import { ndColdBurst, ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peerHeadOfLineHung, peerSlowUpstream } from "./isolation.js";
+import { reportGen2AndStore } from "./gen2-report.js";
 import { processStart } from "./process-start.js";
 import { resultsChart, type Isolation } from "./results-chart.js";
 import { latencyMicros, mib } from "./stats.js";
@@ -63,6 +64,15 @@ for (const p of peers) {
 }
 const inThread = peers.find((p) => p.mode === "in-thread");
 const inWorker = peers.find((p) => p.mode === "runInWorker");
+
+const gen2 = await reportGen2AndStore(say, {
+  biographyMicros: nd.biographyMicros,
+  hostCallMicros,
+  configCallMicros: await ndHostCallMicros("GetSimilarArtists"),
+  artworkCallMicros: await ndHostCallMicros("GetArtistTopSongs"),
+  naiveBridgeMicros: floor.naiveBridgeMicros,
+  extismBiographyMicros: inThread?.biographyMicros,
+});
 
 say("\n## throughput (GetArtistBiography, 64 calls in flight, all handed to the pool: up to 8 staged per worker)");
 const workerCounts = [...new Set([1, 2, cpus().length])];
@@ -131,6 +141,7 @@ const results = {
   nd,
   hostCallMicros,
   ndGo,
+  gen2,
   peers,
   callsPerSecond,
   managerMicrosPerCall,

@@ -67,14 +67,21 @@ export async function ndThroughput(workers: number, total = 50_000): Promise<NdT
   }
 }
 
-/** One cache get from inside a plugin, in µs: (100 gets − none) / 100, warm, one worker. */
-export async function ndHostCallMicros(): Promise<number> {
-  const manager = new PluginManager({ folder: await cacheLoopFolder(), workers: 1, logger: quiet });
+/**
+ * One host call from inside a plugin, in µs: (100 calls − none) / 100, warm, one worker. By
+ * default a cache get; `"GetSimilarArtists"` reads the plugin's config instead, `"GetArtistTopSongs"`
+ * asks for an artwork URL (the only one of the three answered on the manager's thread).
+ */
+export async function ndHostCallMicros(
+  loopMethod: "GetArtistBiography" | "GetSimilarArtists" | "GetArtistTopSongs" = "GetArtistBiography",
+): Promise<number> {
+  const pluginConfig = { "cache-loop": { k: "v" } };
+  const manager = new PluginManager({ folder: await cacheLoopFolder(), workers: 1, logger: quiet, pluginConfig });
   await manager.start();
   try {
     const call = (method: string) => () => manager.call("cache-loop", "MetadataAgent", method, {});
     await call("GetArtistURL")();
-    const withGets = await latencyMicros(call("GetArtistBiography"), { samples: 300, warmup: WARM_UP_CALLS / 10 });
+    const withGets = await latencyMicros(call(loopMethod), { samples: 300, warmup: WARM_UP_CALLS / 10 });
     const without = await latencyMicros(call("GetArtistMBID"), { samples: 2_000, warmup: WARM_UP_CALLS });
     return (withGets - without) / GETS_PER_CALL;
   } finally {

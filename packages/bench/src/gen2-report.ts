@@ -1,0 +1,109 @@
+// The "generation 2 and the store" part of the benchmark: measures, prints, and answers the figures for results.json.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, ndGen2KvMicros } from "./gen2.js";
+import { redisServerInstalled, startRedis } from "./redis-server.js";
+import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
+
+/** Figures measured earlier in the run that the generation-2 ones are compared with. */
+export interface Gen1Figures {
+  /** nd, as-echo GetArtistBiography, warm. */
+  biographyMicros: number;
+  /** nd, one cache get from inside the generation-1 cache-loop plugin (answered in the worker, from shared memory). */
+  hostCallMicros: number;
+  /** nd, one get_plugin_config from inside the same plugin (answered in the worker: fixed for a load). */
+  configCallMicros: number;
+  /** nd, one get_artist_url from inside the same plugin (answered on the manager's thread). */
+  artworkCallMicros: number;
+  /** The floor's naive host-call bridge (Atomics.wait + MessagePort). */
+  naiveBridgeMicros: number;
+  /** @extism/extism in-thread running the same peer plugin's biography, when it ran. */
+  extismBiographyMicros?: number;
+}
+
+export interface Gen2Figures {
+  biographyMicros: number;
+  bareBiographyMicros: number;
+  bareReusedBiographyMicros: number;
+  hostCallMicros: number;
+  configCallMicros: number;
+  artworkCallMicros: number;
+  kvSqliteMicros: number;
+  bareSqliteMicros: number;
+  pluginKvSqliteMicros: number;
+  kvRedisMicros?: number;
+  pluginKvRedisMicros?: number;
+  bareRedisMicros?: number;
+  tasksPerSecondSqlite: number;
+  tasksPerSecondRedis?: number;
+  tasksPerSecondTwoHostsRedis?: number;
+}
+
+/** Sample counts: `quick` only checks that every part runs. */
+const counts = (quick: boolean) => ({ samples: quick ? 20 : 300, calls: quick ? 100 : 2_000, tasks: quick ? 50 : 2_000 });
+
+export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1Figures, quick = false): Promise<Gen2Figures> {
+  const { samples, calls, tasks } = counts(quick);
+  const us = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(1)} µs`);
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
+  const perSecond = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(0)} tasks/s`);
+
+  say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
+  const biographyMicros = await ndGen2BiographyMicros(calls);
+  const bareBiographyMicros = await bareGen2BiographyMicros(samples);
+  const bareReusedBiographyMicros = await bareGen2BiographyMicros(samples, true);
+  const hostCallMicros = await ndGen2HostCallMicros("nd_gets", samples);
+  const configCallMicros = await ndGen2HostCallMicros("nd_config_gets", samples);
+  const artworkCallMicros = await ndGen2HostCallMicros("nd_artwork_gets", samples);
+  say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
+  say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
+  say(`the same with one instance reused: ${us(bareReusedBiographyMicros)} (the fresh instance costs the difference); @extism/extism in-thread, the same module: ${us(gen1.extismBiographyMicros)}, nd/extism ${ratio(biographyMicros, gen1.extismBiographyMicros)}`);
+  say("one host call from inside a plugin, (100 calls − none) / 100 (generation 1 answers cache and config in the worker, generation 2 on the manager's thread):");
+  say(`  artwork URL (both on the manager's thread): ${us(artworkCallMicros)}; generation 1 ${us(gen1.artworkCallMicros)}: gen2/gen1 ${ratio(artworkCallMicros, gen1.artworkCallMicros)} (target ≤ 1.50×); ${ratio(artworkCallMicros, gen1.naiveBridgeMicros)} of a naive bridge`);
+  say(`  config_get: ${us(configCallMicros)}; generation 1's get_plugin_config ${us(gen1.configCallMicros)}: ${ratio(configCallMicros, gen1.configCallMicros)}`);
+  say(`  cache_getstring: ${us(hostCallMicros)}; generation 1's cache get ${us(gen1.hostCallMicros)}: ${ratio(hostCallMicros, gen1.hostCallMicros)}`);
+
+  say("\n## store (kvstore_set + kvstore_get: through nd's host services, no plugin, beside the bare client; and from inside a plugin)");
+  const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
+  const figures: Gen2Figures = {
+    biographyMicros,
+    bareBiographyMicros,
+    bareReusedBiographyMicros,
+    hostCallMicros,
+    configCallMicros,
+    artworkCallMicros,
+    kvSqliteMicros: 0,
+    bareSqliteMicros: 0,
+    pluginKvSqliteMicros: 0,
+    tasksPerSecondSqlite: 0,
+  };
+  try {
+    figures.kvSqliteMicros = await ndKvSetGetMicros({ dataFolder }, samples);
+    figures.bareSqliteMicros = await bareSqliteSetGetMicros(samples);
+    figures.pluginKvSqliteMicros = await ndGen2KvMicros({ dataFolder }, samples);
+    say(`SQLite: nd ${us(figures.kvSqliteMicros)}, bare node:sqlite upsert + select ${us(figures.bareSqliteMicros)}: ${ratio(figures.kvSqliteMicros, figures.bareSqliteMicros)} (target ≤ 1.50×); from inside a plugin ${us(figures.pluginKvSqliteMicros)}`);
+    figures.tasksPerSecondSqlite = await tasksPerSecond([{ dataFolder }], tasks);
+  } finally {
+    rmSync(dataFolder, { recursive: true, force: true });
+  }
+  if (!redisServerInstalled()) {
+    say("Redis: skipped, redis-server is not on PATH");
+  } else {
+    const redis = await startRedis();
+    try {
+      figures.kvRedisMicros = await ndKvSetGetMicros({ url: redis.url }, samples);
+      figures.bareRedisMicros = await bareRedisSetGetMicros(redis.url, samples);
+      figures.pluginKvRedisMicros = await ndGen2KvMicros({ url: redis.url }, samples);
+      say(`Redis: nd ${us(figures.kvRedisMicros)}, bare ioredis SET + GET ${us(figures.bareRedisMicros)}: ${ratio(figures.kvRedisMicros, figures.bareRedisMicros)} (target ≤ 1.50×); from inside a plugin ${us(figures.pluginKvRedisMicros)}`);
+      figures.tasksPerSecondRedis = await tasksPerSecond([{ url: redis.url }], tasks);
+      figures.tasksPerSecondTwoHostsRedis = await tasksPerSecond([{ url: redis.url }, { url: redis.url }], tasks);
+    } finally {
+      await redis.close();
+    }
+  }
+  say(`\n## tasks (${tasks} enqueued, queue concurrency 4, onTaskExecute answers at once; first enqueue to last completion)`);
+  say(`SQLite, one host: ${perSecond(figures.tasksPerSecondSqlite)}`);
+  say(`Redis, one host: ${perSecond(figures.tasksPerSecondRedis)}; two hosts sharing it: ${perSecond(figures.tasksPerSecondTwoHostsRedis)}`);
+  return figures;
+}

@@ -1,0 +1,71 @@
+import { rmSync } from "node:fs";
+import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
+import type { StoreOptions } from "@nd/host-services";
+import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
+import { bareGen2Call } from "./gen2-floor.js";
+import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const decoder = new TextDecoder();
+
+type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig" | "hostServices">;
+
+async function withManager<T>(folder: string, extras: ManagerExtras, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
+  const manager = new PluginManager({ folder, workers: 1, logger: quiet, ...extras });
+  await manager.start();
+  try {
+    return await measure(manager);
+  } finally {
+    await manager.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** What the peer plugin's `biography` answers through nd (its export, called with callExport). */
+export const ndGen2Biography = (manager: PluginManager, name: string) =>
+  manager.callExport("peer-echo", "biography", name).then((bytes) => decoder.decode(bytes));
+
+/** The peer plugin's `biography` through nd as a generation-2 plugin: a fresh instance every call, 1 worker. */
+export function ndGen2BiographyMicros(samples = 2_000): Promise<number> {
+  return withManager(peerEchoFolder(), {}, async (manager) => {
+    const answer = await ndGen2Biography(manager, "Nina Simone");
+    if (answer !== "bio of Nina Simone") throw new Error(`the generation-2 plugin answered ${answer}`);
+    return latencyMicros(() => manager.callExport("peer-echo", "biography", "Nina Simone"), { samples, warmup: WARM_UP_CALLS });
+  });
+}
+
+/**
+ * One host call from inside a generation-2 plugin, in µs: (100 calls − none) / 100, warm, one
+ * worker. `nd_gets` calls cache_getstring, `nd_config_gets` config_get, `nd_artwork_gets` artwork_getartisturl.
+ */
+export async function ndGen2HostCallMicros(
+  loopExport: "nd_gets" | "nd_config_gets" | "nd_artwork_gets" = "nd_gets",
+  samples = 300,
+): Promise<number> {
+  const pluginConfig = { "cache-loop-gen2": { k: "v" } };
+  return withManager(await gen2CacheLoopFolder(), { pluginConfig }, async (manager) => {
+    const call = (exportName: string) => () => manager.callExport("cache-loop-gen2", exportName);
+    await call("nd_seed")();
+    const withGets = await latencyMicros(call(loopExport), { samples, warmup: WARM_UP_CALLS / 10 });
+    const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
+    return (withGets - without) / GEN2_GETS_PER_CALL;
+  });
+}
+
+/** One kvstore_set + kvstore_get from inside a generation-2 plugin, in µs: (100 rounds − none) / 100, warm, one worker. */
+export async function ndGen2KvMicros(store: StoreOptions, samples = 300): Promise<number> {
+  return withManager(await gen2KvLoopFolder(), { hostServices: { store } }, async (manager) => {
+    const call = (exportName: string) => () => manager.callExport("kv-loop-gen2", exportName);
+    const withRounds = await latencyMicros(call("nd_kv"), { samples, warmup: WARM_UP_CALLS / 20 });
+    const without = await latencyMicros(call("nd_none"), { samples: samples * 5, warmup: WARM_UP_CALLS });
+    return (withRounds - without) / GEN2_GETS_PER_CALL;
+  });
+}
+
+/** The same `biography` on this thread over a bare kernel, a fresh instance per call (the reference) or one reused. */
+export function bareGen2BiographyMicros(samples = 300, reuseInstance = false): Promise<number> {
+  const call = bareGen2Call(PEER_WASM, { reuseInstance });
+  const answer = call("biography", "Nina Simone");
+  if (answer !== "bio of Nina Simone") throw new Error(`the bare generation-2 call answered ${answer}`);
+  return latencyMicros(() => call("biography", "Nina Simone"), { samples, batch: 50 });
+}
