@@ -15,6 +15,9 @@ import { MANIFEST_FILE, pluginIdOf, type PluginFolder } from "./discovery.js";
 import { gen2ModuleProblems, importsFrom } from "./gen2-linking.js";
 import { functionImportSignatures } from "./import-signatures.js";
 import type { CompiledModule } from "./plugin-loader.js";
+import { hasSection } from "./wasm-sections.js";
+
+const START_SECTION = 8;
 
 /** A generation-2 plugin read and compiled, not yet running. */
 export interface CompiledGen2Plugin {
@@ -27,6 +30,8 @@ export interface CompiledGen2Plugin {
   readonly exportNames: ReadonlySet<string>;
   readonly kernelImports: readonly string[];
   readonly userImports: readonly string[];
+  /** Whether instantiating runs none of the plugin's code (no start function): then it may be done ahead of a call. */
+  readonly instantiatesWithoutCode: boolean;
 }
 
 /** Links a compiled generation-2 module with its folder's manifest; throws the first problem found. */
@@ -55,6 +60,7 @@ export function compileGen2(
     exportNames,
     kernelImports: importsFrom(module, gen2.KERNEL_MODULE),
     userImports: importsFrom(module, gen2.USER_MODULE),
+    instantiatesWithoutCode: !hasSection(file.bytes, START_SECTION),
   };
 }
 

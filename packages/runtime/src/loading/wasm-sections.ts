@@ -32,6 +32,18 @@ export function rewriteSections(
   return concat(...parts);
 }
 
+/** Whether a well-formed module has a section of this id (8: a start function). */
+export function hasSection(wasm: Uint8Array, sectionId: number): boolean {
+  const reader = new ByteReader(wasm, HEADER_BYTES);
+  while (reader.offset < wasm.length) {
+    const id = reader.byte();
+    const size = reader.u32();
+    if (id === sectionId) return true;
+    reader.offset += size;
+  }
+  return false;
+}
+
 /** Reads bytes and LEB128 numbers; running off the end is a ModuleCapError. */
 export class ByteReader {
   constructor(

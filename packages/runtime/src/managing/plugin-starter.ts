@@ -131,6 +131,7 @@ export class PluginStarter {
           config,
           logLevel: LOG_LEVELS[this.context.options.pluginLogLevel ?? "info"],
           libraryMounts: await libraryMounts(manifest, access, this.context.options.hostServices?.libraries),
+          instantiateAhead: compiled.instantiatesWithoutCode,
         },
       };
       plugin = new Gen2Plugin(id, manifest, image, compiled.exportNames, services, this.runtime());

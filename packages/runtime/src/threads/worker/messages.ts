@@ -43,6 +43,8 @@ export interface Gen2Image {
   readonly logLevel: number;
   /** Library folders shown through WASI (the library permission with `filesystem`). */
   readonly libraryMounts: readonly LibraryMountSpec[];
+  /** The next call's instance may be made while the worker is idle: instantiating runs no plugin code. */
+  readonly instantiateAhead: boolean;
 }
 
 /** Messages on the control port: what changes the worker's set of plugins. */

@@ -6,6 +6,7 @@ import { WorkerChannel } from "../channel/worker-channel.js";
 import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
 import { Gen2Instance } from "./gen2/gen2-instance.js";
+import { SpareInstances } from "./gen2/spare-instances.js";
 import type { CallOutcome, CallTask, ControlMessage, Gen2Image, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { keepsIdle, noteDropped, relieveMemory } from "./idle-memory.js";
 import { IdleInstances } from "./idle-instances.js";
@@ -24,6 +25,7 @@ const setup = workerData as WorkerSetup;
 const channel = new WorkerChannel(setup.channel, setup.spin);
 const images = new Map<string, PluginImage>();
 const idle = new IdleInstances();
+const spares = new SpareInstances();
 const routes = new Map<number, { readonly pluginId: string; readonly exportName: string }>();
 const sweepEveryMs = Math.max(1000, setup.idleTtlMs / 2);
 /** Microtask turns to wait for a resumed stack to settle before yielding to the event loop. */
@@ -50,9 +52,12 @@ async function serve(): Promise<never> {
       else if (!bridge.answer(work)) writeOutcome(work.tag, { type: "trap", message: `worker has no call ${work.tag} waiting` });
       if (written === before) await settled(before);
       relieveMemory(idle);
+    } else if (spares.makeOne((pluginId) => images.get(pluginId))) {
+      continue;
     } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {
       applyControlMessages();
       idle.dropOlderThan(Date.now() - setup.idleTtlMs);
+      spares.dropOlderThan(Date.now() - setup.idleTtlMs);
     }
   }
 }
@@ -82,22 +87,27 @@ function beginCall(work: RingMessage): void {
   else end(outcome);
 }
 
-/** A generation-2 call: a fresh instance, thrown away once the call ends. */
+/** A generation-2 call: a fresh instance (the spare made ahead, or a new one), thrown away once the call ends. */
 function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, task: CallTask): void {
   let instance: Gen2Instance;
   try {
-    const hostCall = (name: string, request: Uint8Array) =>
-      bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? `${gen2.KERNEL_MODULE}.http_request` : `${gen2.USER_MODULE}.${name}`);
-    instance = new Gen2Instance(image, hostCall, logWriter(image), (level, line) =>
-      postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
-    );
+    instance = spares.take(image) ?? newGen2Instance(image);
   } catch (error) {
     return writeOutcome(tag, { type: "trap", message: `could not start an instance: ${(error as Error).message}` });
   }
   void instance.call(task.exportName, task.request ?? new Uint8Array()).then((outcome) => {
     noteDropped(instance.memoryBytes, image);
     writeOutcome(tag, outcome);
+    spares.want(image, () => newGen2Instance(image));
   });
+}
+
+function newGen2Instance(image: PluginImage & { gen2: Gen2Image }): Gen2Instance {
+  const hostCall = (name: string, request: Uint8Array) =>
+    bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? `${gen2.KERNEL_MODULE}.http_request` : `${gen2.USER_MODULE}.${name}`);
+  return new Gen2Instance(image, hostCall, logWriter(image), (level, line) =>
+    postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
+  );
 }
 
 function logWriter(image: PluginImage): LogWriter {
@@ -139,6 +149,7 @@ function applyControlMessages(): void {
 function forget(pluginId: string): void {
   images.delete(pluginId);
   idle.drop(pluginId);
+  spares.drop(pluginId);
   for (const [route, target] of routes) if (target.pluginId === pluginId) routes.delete(route);
 }
 
