@@ -1,7 +1,7 @@
 /**
- * "@nd/host-services/shared-cache": the cache functions for worker threads, answered in the
- * calling thread from the plugin's shared cache memory. Light to import: no http, websocket
- * or scheduler code.
+ * "@nd/host-services/shared-cache": the host functions worker threads answer themselves: the
+ * cache functions from the plugin's shared cache memory (both generations) and generation 2's
+ * config functions. Light to import: no http, websocket or scheduler code.
  */
 import { HOST_SERVICES, encodeMessage } from "@nd/protocol";
 import { createCacheCalls, type SharedCacheHandle } from "./cache/cache-calls.js";
@@ -10,6 +10,7 @@ import { HostCallError } from "./errors.js";
 import { decodeRequest, methodKey } from "./wire-codec.js";
 
 export type { SharedCacheHandle } from "./cache/cache-calls.js";
+export { gen2WorkerFunctions, type WorkerUserFunction } from "./gen2/worker-functions.js";
 
 /** A synchronous wire entry: protobuf request bytes of `env.<importName>` → response bytes. */
 export type SharedCacheCall = (importName: string, request: Uint8Array) => Uint8Array;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { gen2WorkerFunctions } from "../src/shared-cache.js";
 import { callJson, gen2PluginWith } from "./support/gen2-plugin.js";
 
 let close: (() => Promise<void>) | undefined;
@@ -74,5 +75,27 @@ describe("generation-2 cache service", () => {
     expect(await callJson(reloaded, "cache_getstring", { key: "k" })).toEqual({ value: "mine", exists: true });
     const gen1 = host.forPlugin({ name: "test-plugin", permissions: { cache: {} }, config: {} });
     expect((await gen1.cache!.getString({ key: "k" })).exists).toBe(false);
+  });
+});
+
+describe("the functions a worker thread answers itself", () => {
+  const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  const request = (value: object) => new TextEncoder().encode(JSON.stringify(value));
+
+  test("cache_* over the cache's shared memory: what one side stores, the other reads", async () => {
+    const { services } = cachePlugin();
+    const inWorker = gen2WorkerFunctions("p", {}, services.cache!.shared);
+    expect(json(await inWorker.get("cache_setstring")!(request({ key: "k", value: "from the worker" })))).toEqual({});
+    expect(await callJson(services, "cache_getstring", { key: "k" })).toEqual({ value: "from the worker", exists: true });
+    await callJson(services, "cache_setint", { key: "n", value: 5 });
+    expect(json(await inWorker.get("cache_getint")!(request({ key: "n" })))).toEqual({ value: 5, exists: true });
+  });
+
+  test("config_* answer as the host's thread does; without a cache, no cache_* is answered here", async () => {
+    const inWorker = gen2WorkerFunctions("p", { api_key: "x", retries: "3" });
+    expect(json(await inWorker.get("config_get")!(request({ key: "api_key" })))).toEqual({ value: "x", exists: true });
+    expect(json(await inWorker.get("config_getint")!(request({ key: "retries" })))).toEqual({ value: 3, exists: true });
+    expect(json(await inWorker.get("config_keys")!(request({ prefix: "" })))).toEqual({ keys: ["api_key", "retries"] });
+    expect([...inWorker.keys()].some((name) => name.startsWith("cache_"))).toBe(false);
   });
 });

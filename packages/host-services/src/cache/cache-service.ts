@@ -38,7 +38,8 @@ type Promised<T> = {
   [K in keyof T]: T[K] extends (request: infer R) => infer A ? (request: R) => Promise<A> : never;
 };
 
-function promised(calls: CacheCalls): Promised<CacheCalls> {
+/** The synchronous cache calls as the service's promise-answering methods. */
+export function promised(calls: CacheCalls): Promised<CacheCalls> {
   const entries = Object.entries(calls).map(([name, call]) => [name, async (request: never) => call(request)]);
   return Object.fromEntries(entries) as Promised<CacheCalls>;
 }

@@ -1,42 +1,14 @@
 import type { PermissionsV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
-import { HostCallError, HostServicesError, PermissionError, ServicesClosedError } from "../errors.js";
-import type { HostCallOptions } from "../host-call-options.js";
+import { HostCallError, PermissionError, ServicesClosedError } from "../errors.js";
 import type { HostContext } from "../host-context.js";
 import type { PluginDescription, PluginHostServices } from "../host-services.js";
 import { isGranted } from "../permission-grant.js";
 import { createGen2Services } from "./create-gen2-services.js";
-import type { Gen2Services, UserFunction } from "./gen2-services.js";
-import { encodeError, encodeSuccess, parseRequest } from "./json-envelope.js";
+import type { UserFunction } from "./gen2-services.js";
 import { kernelHttpRequest } from "./kernel-http.js";
+import { runUserFunction } from "./run-user-function.js";
 import { USER_FUNCTIONS } from "./user-functions.js";
-
-/** Errors that fail the host call itself; every other error is the service's answer, `{"error"}`. */
-const isCallFailure = (error: unknown) =>
-  error instanceof HostCallError || error instanceof PermissionError || error instanceof ServicesClosedError;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function runUserFunction(
-  fn: UserFunction,
-  services: Gen2Services,
-  importName: string,
-  request: Uint8Array,
-  options: HostCallOptions,
-): Promise<Uint8Array> {
-  const parsed = parseRequest(importName, request);
-  try {
-    return encodeSuccess(await fn(services, parsed, options));
-  } catch (error) {
-    if (isCallFailure(error)) throw error;
-    if (!(error instanceof HostServicesError)) {
-      services.logger.debug(`plugin ${services.pluginId}: ${importName} failed`, { error: errorText(error) });
-    }
-    return encodeError(errorText(error));
-  }
-}
 
 /** The error for a user function this plugin cannot call: not granted, not served by nd, or unknown. */
 function unavailableUserFunction(pluginId: string, permissions: PermissionsV2, importName: string): Error {
@@ -72,6 +44,7 @@ export function buildGen2PluginServices(
   let closing: Promise<void> | undefined;
 
   return {
+    ...(services.cache && { cache: services.cache }),
     importNames: Object.freeze([...functions.keys()]),
     async call(importName, request, options = {}) {
       if (closing) throw new ServicesClosedError(`${importName}: the services of plugin "${pluginId}" are closed`);

@@ -125,6 +125,7 @@ export class PluginStarter {
       }
       const image: PluginImage = {
         ...this.imageLimits(id, compiled.module),
+        sharedCache: services.cache?.shared,
         gen2: {
           kernelImports: compiled.kernelImports,
           userImports: compiled.userImports,

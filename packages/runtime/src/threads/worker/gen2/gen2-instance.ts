@@ -1,3 +1,4 @@
+import { gen2WorkerFunctions, type WorkerUserFunction } from "@nd/host-services/shared-cache";
 import { gen2 } from "@nd/protocol";
 import { failureOutcome } from "../failure-outcome.js";
 import { promising } from "../jspi.js";
@@ -12,6 +13,18 @@ import { utf8 } from "../../channel/fields.js";
 import { Kernel } from "./kernel.js";
 import type { KernelLogLevel } from "./log-levels.js";
 import { userFunctions } from "./user-functions.js";
+
+const answeredHere = new WeakMap<PluginImage, ReadonlyMap<string, WorkerUserFunction>>();
+
+/** The user functions this worker answers for a plugin version (config, cache), made once per version. */
+function workerFunctions(image: PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> }): ReadonlyMap<string, WorkerUserFunction> {
+  let functions = answeredHere.get(image);
+  if (!functions) {
+    functions = gen2WorkerFunctions(image.pluginName, image.gen2.config, image.sharedCache);
+    answeredHere.set(image, functions);
+  }
+  return functions;
+}
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 
@@ -53,7 +66,7 @@ export class Gen2Instance {
     this.closeFiles = () => files?.closeAll();
     const instance = new WebAssembly.Instance(image.module, {
       [gen2.KERNEL_MODULE]: this.kernel.imports(kernelImports),
-      [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes),
+      [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes, workerFunctions(image)),
       [WASI_MODULE]: files ? withLibraryFiles(wasi.imports, files) : wasi.imports,
     });
     this.exports = instance.exports;
