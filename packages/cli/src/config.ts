@@ -49,6 +49,8 @@ export interface HostConfig {
 export interface StoreSettings {
   /** `redis://` or `rediss://` URL; may hold credentials, so it is never printed (see `redactedStoreUrl`). */
   readonly url: string;
+  /** `TaskLeaseSeconds`: how long a running task stays this host's without renewal; after it, another replica reruns it. */
+  readonly taskLeaseMs?: number;
 }
 
 /** The store URL with any user name and password replaced by `***`, for logs. */
@@ -81,7 +83,7 @@ const SERVE_KEYS = ["allowedhosts", "token"] as const;
 const SUBSONIC_KEYS = ["url", "users"] as const;
 const SUBSONIC_USER_KEYS = ["password", "admin"] as const;
 const ACCESS_KEYS = ["users", "libraries", "writeaccess"] as const;
-const STORE_KEYS = ["url"] as const;
+const STORE_KEYS = ["url", "taskleaseseconds"] as const;
 const MIN_ARTWORK_SECRET_LENGTH = 16;
 /** The shortest bearer token `nd serve` takes, from the config or the environment. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -318,15 +320,23 @@ function scopeSetting<T>(value: unknown, name: string, file: string, isId: (item
 
 function storeOf(value: unknown, file: string, env: Environment): StoreSettings | undefined {
   const store = table(value, "[Store]", file);
-  refuseUnknownKeys(store, "Store", STORE_KEYS, "URL", file);
+  refuseUnknownKeys(store, "Store", STORE_KEYS, "URL, TaskLeaseSeconds", file);
   const url = nonEmptyString(valueOf(store, "URL")) ?? nonEmptyString(env.ND_STORE_URL);
-  if (url === undefined) return undefined;
+  const leaseSeconds = valueOf(store, "TaskLeaseSeconds");
+  if (url === undefined) {
+    if (leaseSeconds !== undefined) throw new CliError("config", `${file}: Store.TaskLeaseSeconds needs Store.URL (leases matter only to replicas)`);
+    return undefined;
+  }
   const protocol = URL.canParse(url) ? new URL(url).protocol : "";
   if (protocol !== "redis:" && protocol !== "rediss:") {
     // The URL may hold a password: the message names the setting, not the value.
     throw new CliError("config", `${file}: Store.URL (or ND_STORE_URL) must be a redis:// or rediss:// URL`);
   }
-  return { url };
+  if (leaseSeconds === undefined) return { url };
+  if (!Number.isSafeInteger(leaseSeconds) || (leaseSeconds as number) < 1) {
+    throw new CliError("config", `${file}: Store.TaskLeaseSeconds must be a whole number of seconds >= 1, got ${JSON.stringify(leaseSeconds)}`);
+  }
+  return { url, taskLeaseMs: (leaseSeconds as number) * 1000 };
 }
 
 function nonEmptyString(value: unknown): string | undefined {

@@ -2,8 +2,8 @@ import { terminalSafe, terminalSafeJson } from "./terminal-text.js";
 
 /** Where a command writes, and what it reads from its environment. */
 export interface CliIo {
-  /** Read by commands that take `-` for standard input (`nd plugin call ... -`). */
-  readonly stdin: AsyncIterable<Uint8Array | string>;
+  /** Read by commands that take `-` for standard input (`nd plugin call ... -`), and for answers when it is a terminal. */
+  readonly stdin: AsyncIterable<Uint8Array | string> & { readonly isTTY?: boolean };
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -2,7 +2,7 @@ import { mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { extractNdp, readAnyNdp } from "@nd/ndp";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { HostServicesOptions } from "@nd/host-services";
+import type { HostServicesOptions, StoreOptions } from "@nd/host-services";
 import { PluginManager, type Logger, type PluginInfo, type PluginManagerOptions } from "@nd/runtime";
 import type { HostConfig } from "./config.js";
 import { writeLine, type CliIo } from "./io.js";
@@ -34,8 +34,9 @@ export function managerOptions(config: HostConfig, folder: string, logger: Logge
  * Generation-2 state (kvstore, task queues): Redis or Valkey at `[Store] URL`, else SQLite
  * files under `<DataFolder>/plugin-state/<id>/`.
  */
-export function storeOptions(config: HostConfig): { store: { dataFolder: string; url?: string } } {
-  return { store: { dataFolder: config.dataFolder, ...(config.store && { url: config.store.url }) } };
+export function storeOptions(config: HostConfig): { store: StoreOptions } {
+  const shared = config.store && { url: config.store.url, ...(config.store.taskLeaseMs !== undefined && { taskLeaseMs: config.store.taskLeaseMs }) };
+  return { store: { dataFolder: config.dataFolder, ...shared } };
 }
 
 /** Plugin output (WASI stdout/stderr) and warnings go to stderr; the manager's own info lines are dropped. */

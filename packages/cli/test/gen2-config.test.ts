@@ -65,4 +65,12 @@ Users = ["u1", "u2"]
     }
     expect(message).toBe(`${FILE}: Store.URL (or ND_STORE_URL) must be a redis:// or rediss:// URL`);
   });
+
+  test("[Store] TaskLeaseSeconds: whole seconds, only with a URL", () => {
+    expect(parseConfig(`[Store]\nURL = "redis://127.0.0.1"\nTaskLeaseSeconds = 2\n`, FILE, {}).store).toEqual({ url: "redis://127.0.0.1", taskLeaseMs: 2000 });
+    expect(() => parseConfig(`[Store]\nURL = "redis://127.0.0.1"\nTaskLeaseSeconds = 0.5\n`, FILE, {})).toThrow(
+      `${FILE}: Store.TaskLeaseSeconds must be a whole number of seconds >= 1, got 0.5`,
+    );
+    expect(() => parseConfig(`[Store]\nTaskLeaseSeconds = 2\n`, FILE, {})).toThrow(`${FILE}: Store.TaskLeaseSeconds needs Store.URL`);
+  });
 });

@@ -109,4 +109,49 @@ describe("the Go testbed through nd plugin call --export", () => {
     const { value } = await call("nd_test_kvstore", { operation: "get", key: scrobbled });
     expect(JSON.parse(Buffer.from(value, "base64").toString())).toMatchObject({ username: "demo", timestamp: 1700000000, track: { id: "so-what", title: "So What", album: "Kind of Blue" } });
   });
+
+  goTest("nd serve shows the SQLite store and the plugin's share of it on the status page and in /metrics", async () => {
+    const { dir, call } = setUp();
+    await call("nd_test_kvstore", { operation: "set", key: "greeting", value: Buffer.from("hello").toString("base64") });
+    const config = join(dir, "nd.toml");
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const server = await startServer({ folder: join(dir, "plugins"), config: parseConfig(readFileSync(config, "utf8"), config), port: 0, logger, workers: 1 });
+    let page: string;
+    let metrics: string;
+    let keys: string[];
+    try {
+      keys = JSON.parse((await rawRequest(`${server.url}/api/plugins/testbed/exports/nd_test_kvstore`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"operation":"list","prefix":""}' })).text).keys;
+      page = (await rawRequest(`${server.url}/`)).text;
+      metrics = (await rawRequest(`${server.url}/metrics`)).text;
+    } finally {
+      await server.close();
+    }
+    expect(page).toContain(`Plugin state: SQLite files at <code>${join(dir, "data", "plugin-state")}</code>.`);
+    expect(page).toMatch(new RegExp(`<tr data-plugin="testbed"><td>testbed</td><td class="keys">${keys.length}</td>`));
+    expect(metrics).toMatch(/^nd_store_info\{kind="sqlite"\} 1$/m);
+    expect(metrics).toContain(`nd_plugin_kvstore_keys{plugin="testbed"} ${keys.length}\n`);
+    expect(metrics).toMatch(/^nd_plugin_kvstore_bytes\{plugin="testbed"\} [1-9]\d*$/m);
+    expect(metrics).toContain('nd_plugin_tasks{plugin="testbed",state="running"} 0\n');
+  });
+
+  goTest("nd plugin remove deletes <DataFolder>/plugin-state/<id>/ when confirmed on a terminal, keeps it with --keep-data, and never touches another plugin's", async () => {
+    const { dir, call } = setUp();
+    const folder = join(dir, "plugins");
+    const config = join(dir, "nd.toml");
+    const state = (id: string) => join(dir, "data", "plugin-state", id);
+    await call("nd_test_kvstore", { operation: "set", key: "k", value: "" });
+    copyFileSync(testbed, join(folder, "other.ndp"));
+    expect((await nd(["plugin", "call", "other", "--export", "nd_test_echo", "{}", "--folder", folder, "--config", config])).code).toBe(0);
+    expect(existsSync(state("other"))).toBe(true);
+
+    const terminal = Object.assign((async function* () { yield "y\n"; })(), { isTTY: true });
+    const confirmed = await nd(["plugin", "remove", "testbed", "--folder", folder, "--config", config], { stdin: terminal });
+    expect(confirmed.stderr).toBe(`delete the stored data of "testbed" (${state("testbed")})? [y/N] `);
+    expect(confirmed.stdout).toBe(`deleted the stored data of testbed (${state("testbed")})\nremoved testbed (${join(folder, "testbed.ndp")})\n`);
+    expect(existsSync(state("testbed"))).toBe(false);
+    expect(existsSync(state("other"))).toBe(true);
+
+    expect(await nd(["plugin", "remove", "other", "--keep-data", "--folder", folder, "--config", config])).toMatchObject({ code: 0, stderr: "" });
+    expect(existsSync(state("other"))).toBe(true);
+  });
 });

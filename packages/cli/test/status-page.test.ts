@@ -44,7 +44,7 @@ describe("the status page at /", () => {
       expect([script.status, script.headers["content-type"]]).toEqual([200, "text/javascript; charset=utf-8"]);
       expect(script.text).toContain('fetch("/status/live"');
       const live = await rawRequest(`${server.url}/status/live`);
-      expect(live.text.match(/ data-live/g)).toHaveLength(3);
+      expect(live.text.match(/ data-live/g)).toHaveLength(4);
       expect(live.text).not.toMatch(/<script|<style/);
       expect(response.text.match(/<img/g)).toBeNull();
       expect(response.text).toContain("&lt;img src=x onerror=&quot;document.title=&#39;pwned by reason&#39;&quot;&gt;");

@@ -43,7 +43,9 @@ export { createArtworkToken, verifyArtworkToken } from "./artwork/artwork-token.
 export type { ArtworkKind, ArtworkRef } from "./artwork/artwork-token.js";
 export { localAddressCategory } from "./network/address-policy.js";
 
-export type { StoreOptions } from "./store/store-options.js";
+export type { StoreOptions, TaskOutcomeReport } from "./store/store-options.js";
+export { createPluginStateAdmin } from "./store/plugin-state-admin.js";
+export type { PluginStateAdmin, PluginStateStats } from "./store/plugin-state-admin.js";
 export { resolveStoreOptions } from "./store/store-options.js";
 export { createStoreBackend } from "./store/store-backend.js";
 export type { StoreBackend } from "./store/store-backend.js";

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { contextOf, defineCommand } from "../command-kit.js";
 import { writeLine, type CliIo } from "../io.js";
 import { findInstalled } from "../plugins-folder.js";
+import { removeStoredState, storedStateChoice } from "../stored-state.js";
 
 export function removeCommand(io: CliIo): Command {
   return defineCommand({
@@ -13,7 +14,10 @@ export function removeCommand(io: CliIo): Command {
     example: "nd plugin remove my-plugin",
   })
     .argument("<name>", "the plugin's name")
-    .action(async (name: string, _options, command: Command) => {
+    .option("--purge", "also delete a generation-2 plugin's stored data (kvstore, tasks) without asking")
+    .option("--keep-data", "keep a generation-2 plugin's stored data")
+    .action(async (name: string, options: { purge?: boolean; keepData?: boolean }, command: Command) => {
+      const choice = storedStateChoice(options);
       const context = await contextOf(io, command);
       const direct = join(context.folder, pluginFolderName(name));
       // A dev link whose folder is gone is no plugin any more, but its link must still be removable.
@@ -24,6 +28,7 @@ export function removeCommand(io: CliIo): Command {
         await unlink(plugin.path);
         writeLine(io.stdout, `removed the dev link ${plugin.path}; ${target} is untouched`);
       } else {
+        if (plugin.generation === 2) await removeStoredState(context, plugin.name, choice);
         await rm(plugin.path, { recursive: true });
         writeLine(io.stdout, `removed ${plugin.name} (${plugin.path})`);
       }

@@ -11,6 +11,7 @@ import type { ServerMetrics } from "./prometheus.js";
 import { guardRequest, type AccessPolicy } from "./request-guard.js";
 import { renderLiveParts, renderStatusPage, type StatusView } from "./status-page.js";
 import { STATUS_LIVE_PATH, STATUS_SCRIPT, STATUS_SCRIPT_PATH } from "./status-script.js";
+import type { StoreStatus } from "./store-status.js";
 
 export interface RouteContext {
   readonly host: PluginHost;
@@ -19,6 +20,7 @@ export interface RouteContext {
   readonly access: AccessPolicy;
   readonly metrics: ServerMetrics;
   readonly logs: PluginLogs;
+  readonly store: StoreStatus;
 }
 
 const CALL_PATH = /^\/api\/plugins\/([^/]+)\/call\/([^/]+)$/;
@@ -30,10 +32,10 @@ export async function handle(context: RouteContext, request: IncomingMessage, re
   try {
     guardRequest(context.access, request);
     const url = new URL(request.url ?? "/", "http://localhost");
-    if (url.pathname === "/") return sendStatusPage(context, request, response);
+    if (url.pathname === "/") return await sendStatusPage(context, request, response);
     if (url.pathname === "/metrics") return await sendMetrics(context, request, response);
     if (url.pathname === STATUS_SCRIPT_PATH) return sendStatusScript(request, response);
-    if (url.pathname === STATUS_LIVE_PATH) return sendLiveParts(context, request, response);
+    if (url.pathname === STATUS_LIVE_PATH) return await sendLiveParts(context, request, response);
     const body = await route(context, context.host.manager, request, url);
     sendJson(response, 200, body);
   } catch (error) {
@@ -43,10 +45,10 @@ export async function handle(context: RouteContext, request: IncomingMessage, re
   }
 }
 
-function sendStatusPage(context: RouteContext, request: IncomingMessage, response: ServerResponse): void {
+async function sendStatusPage(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   expectMethod(request.method ?? "GET", "GET");
   const nonce = randomBytes(16).toString("base64");
-  const page = renderStatusPage({ ...statusView(context), nonce });
+  const page = renderStatusPage({ ...(await statusView(context)), nonce });
   response.writeHead(200, {
     "content-type": "text/html; charset=utf-8",
     "content-length": Buffer.byteLength(page),
@@ -56,9 +58,9 @@ function sendStatusPage(context: RouteContext, request: IncomingMessage, respons
   response.end(page);
 }
 
-function sendLiveParts(context: RouteContext, request: IncomingMessage, response: ServerResponse): void {
+async function sendLiveParts(context: RouteContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   expectMethod(request.method ?? "GET", "GET");
-  const parts = renderLiveParts(statusView(context));
+  const parts = renderLiveParts(await statusView(context));
   response.writeHead(200, {
     "content-type": "text/html; charset=utf-8",
     "content-length": Buffer.byteLength(parts),
@@ -68,9 +70,10 @@ function sendLiveParts(context: RouteContext, request: IncomingMessage, response
   response.end(parts);
 }
 
-function statusView(context: RouteContext): Omit<StatusView, "nonce"> {
+async function statusView(context: RouteContext): Promise<Omit<StatusView, "nonce">> {
   const { manager } = context.host;
   return {
+    store: await context.store.snapshot(),
     plugins: manager.list(),
     metrics: (plugin) => manager.metrics(plugin),
     logs: (plugin) => context.logs.recent(plugin),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import type { HostServicesOptions } from "@nd/host-services";
+import { createPluginStateAdmin, type HostServicesOptions } from "@nd/host-services";
 import type { Logger, PluginInfo } from "@nd/runtime";
 import { loadConfig, MIN_TOKEN_LENGTH, redactedStoreUrl, type HostConfig } from "../config.js";
 import { CliError } from "../errors.js";
@@ -16,6 +16,7 @@ import { PluginLogs } from "./plugin-logs.js";
 import { ServerMetrics } from "./prometheus.js";
 import type { AccessPolicy } from "./request-guard.js";
 import { handle } from "./routes.js";
+import { StoreStatus } from "./store-status.js";
 import { musicServerProviders } from "./subsonic-providers.js";
 
 export interface ServerOptions {
@@ -79,13 +80,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const base = managerOptions({ ...config, artworkSecret }, folder, logger);
   // The providers themselves are in the manager's options; this says where they answer from.
   const musicServer = musicServerProviders(config.subsonic, logger);
-  const metrics = new ServerMetrics((): object => host.manager.poolStats());
+  // Its own view of the store: the host's outage warnings are enough, so its own lines are debug ones.
+  const storeStatus = new StoreStatus(createPluginStateAdmin(base.hostServices?.store ?? {}, debugOnly(logger)), (): PluginInfo[] => host.manager.list());
+  const metrics = new ServerMetrics((): object => host.manager.poolStats(), () => storeStatus.snapshot());
   const host = new PluginHost(
     {
       ...base,
       onCall: metrics.observe,
       ...(config.enabled ? {} : { folder: emptyFolderOf(folder) }),
-      hostServices: { ...base.hostServices, ...options.hostServices },
+      hostServices: { ...base.hostServices, store: { ...base.hostServices?.store, onTaskOutcome: storeStatus.onTaskOutcome }, ...options.hostServices },
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
     },
@@ -101,7 +104,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   });
   const requests = new RequestTracker();
-  const context = { host, agentOrder: config.agents, logger, access, metrics, logs };
+  const context = { host, agentOrder: config.agents, logger, access, metrics, logs, store: storeStatus };
   let settleLoading!: (loaded: boolean) => void;
   const loading = new Promise<boolean>((resolve) => (settleLoading = resolve));
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (request, response) => {
@@ -123,6 +126,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.close();
     await watcher.close();
     await host.close();
+    await storeStatus.close();
     throw error;
   }
   const url = `http://${formatHost(address)}:${port}`;
@@ -138,7 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     folder,
     plugins: () => host.manager.list(),
-    close: () => (closing ??= shutDown(server, requests, watcher, host)),
+    close: () => (closing ??= shutDown(server, requests, watcher, host).finally(() => storeStatus.close())),
   };
 }
 
@@ -174,6 +178,11 @@ function accessPolicy(config: HostConfig, address: string, token = config.serve?
 
 function isLoopback(address: string): boolean {
   return address === "localhost" || address === "::1" || /^127\.\d+\.\d+\.\d+$/.test(address);
+}
+
+function debugOnly(logger: Logger): Logger {
+  const debug = (message: string, fields?: Record<string, unknown>) => logger.debug(message, fields);
+  return { debug, info: debug, warn: debug, error: debug };
 }
 
 /** A disabled host looks at a folder that cannot hold plugins. */

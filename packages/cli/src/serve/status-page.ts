@@ -3,6 +3,7 @@ import type { MethodMetrics, PluginInfo } from "@nd/runtime";
 import { html, SafeHtml } from "./html.js";
 import type { PluginLogLine } from "./plugin-logs.js";
 import { STATUS_REFRESH_MS, STATUS_SCRIPT_PATH } from "./status-script.js";
+import type { StoreSnapshot } from "./store-status.js";
 
 /** What the status page shows. */
 export interface StatusView {
@@ -10,6 +11,7 @@ export interface StatusView {
   readonly metrics: (plugin: string) => readonly MethodMetrics[];
   readonly logs: (plugin: string) => readonly PluginLogLine[];
   readonly poolStats: object;
+  readonly store: StoreSnapshot;
   /** The nonce that lets the page's own style apply under its Content-Security-Policy (its script is a file: STATUS_SCRIPT_PATH). */
   readonly nonce: string;
 }
@@ -33,6 +35,7 @@ export function renderStatusPage(view: StatusView): string {
 ${overview(view)}
 <p id="refreshed" aria-live="polite">Refreshed every ${STATUS_REFRESH_MS / 1000} s.</p>
 ${summaryTable(view)}
+${storeTable(view.store)}
 ${callForm(loaded)}
 ${pluginSections(view)}
 <script src="${STATUS_SCRIPT_PATH}" defer></script>
@@ -52,7 +55,7 @@ const POOL_LABELS: Record<string, string> = {
 
 /** `GET STATUS_LIVE_PATH`: the page's `data-live` parts alone, as the page's script takes them. */
 export function renderLiveParts(view: Omit<StatusView, "nonce">): string {
-  return `${overview(view)}\n${summaryTable(view)}\n${pluginSections(view)}\n`;
+  return `${overview(view)}\n${summaryTable(view)}\n${storeTable(view.store)}\n${pluginSections(view)}\n`;
 }
 
 function overview(view: Omit<StatusView, "nonce">): SafeHtml {
@@ -99,6 +102,20 @@ function summaryTable(view: Omit<StatusView, "nonce">): SafeHtml {
     return html`<tr data-plugin="${plugin.id}"><td>${plugin.id}</td><td class="state ${plugin.state}">${plugin.state}</td><td class="calls">${totals.calls}</td><td class="errors">${totals.errors}</td><td class="not-implemented">${totals.notImplemented}</td><td class="not-found">${totals.notFound}</td><td class="p95">${totals.slowestP95.toFixed(2)}</td></tr>`;
   });
   return html`<table id="summary" class="summary" data-live><caption>Plugins at a glance (not implemented and not found are answers that pass the request on, not errors)</caption><tr><th>plugin</th><th>state</th><th>calls</th><th>errors</th><th>not implemented</th><th>not found</th><th>slowest p95 (ms)</th></tr>${rows}</table>`;
+}
+
+const STORE_KINDS = { redis: "Redis, shared by replicas", sqlite: "SQLite files", memory: "memory only (lost when a plugin unloads)" } as const;
+
+/** Where generation-2 state lives (never a URL's credentials), and each plugin's share of it. */
+function storeTable(store: StoreSnapshot): SafeHtml {
+  const where = html`Plugin state: ${STORE_KINDS[store.kind]}${store.location && html` at <code>${store.location}</code>`}.`;
+  const problem = store.error !== undefined ? html` <span class="error">Unreadable: ${store.error}</span>` : "";
+  const rows = store.rows.map(
+    ({ id, state, outcomes }) =>
+      html`<tr data-plugin="${id}"><td>${id}</td><td class="keys">${state.keys}</td><td class="bytes">${state.bytes}</td><td class="pending">${state.tasks.pending}</td><td class="running">${state.tasks.running}</td><td class="completed">${outcomes.completed}</td><td class="failed">${outcomes.failed}</td><td class="retried">${outcomes.retried}</td></tr>`,
+  );
+  const table = rows.length === 0 ? "" : html`<table><caption>Stored state (tasks finished: by this host)</caption><tr><th>plugin</th><th>kvstore keys</th><th>kvstore bytes</th><th>tasks pending</th><th>tasks running</th><th>completed</th><th>failed</th><th>retried</th></tr>${rows}</table>`;
+  return html`<div id="store" data-live><p>${where}${problem}</p>${table}</div>`;
 }
 
 function callForm(loaded: readonly PluginInfo[]): SafeHtml {

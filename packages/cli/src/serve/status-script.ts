@@ -2,7 +2,7 @@
 export const STATUS_SCRIPT_PATH = "/status.js";
 /** The status page's live parts alone (`renderLiveParts`), which its script fetches. */
 export const STATUS_LIVE_PATH = "/status/live";
-/** How often the status page refreshes its live parts (summary, pool, plugins). */
+/** How often the status page refreshes its live parts (summary, pool, store, plugins). */
 export const STATUS_REFRESH_MS = 5_000;
 
 /**

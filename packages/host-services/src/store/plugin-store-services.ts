@@ -5,9 +5,9 @@ import type { Logger } from "../options.js";
 import { isGranted } from "../permission-grant.js";
 import type { TaskExecutor } from "../taskqueue/queue-workers.js";
 import { createTaskQueueService, type TaskQueueService } from "../taskqueue/taskqueue-service.js";
-import type { PluginStore } from "./plugin-store.js";
+import type { PluginStore, TaskRecords } from "./plugin-store.js";
 import type { StoreBackend } from "./store-backend.js";
-import type { ResolvedStoreOptions } from "./store-options.js";
+import type { ResolvedStoreOptions, TaskOutcomeReport } from "./store-options.js";
 
 /** A generation-2 plugin's kvstore and task queue (each present when granted), over one store. */
 export interface PluginStoreServices {
@@ -51,7 +51,7 @@ export function createPluginStoreServices(
   const taskqueue = isGranted(permissions, "taskqueue")
     ? createTaskQueueService({
         pluginId,
-        open: async () => (await open()).tasks,
+        open: async () => reportingOutcomes((await open()).tasks, pluginId, options.onTaskOutcome),
         maxConcurrency: (permissions.taskqueue as TaskQueuePermission).maxConcurrency ?? 1,
         execute,
         shared: store.shared,
@@ -74,6 +74,18 @@ export function createPluginStoreServices(
       const current = opened;
       opened = undefined;
       await (await current?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/** The records, telling `report` of each outcome this host records. */
+function reportingOutcomes(records: TaskRecords, pluginId: string, report: ((report: TaskOutcomeReport) => void) | undefined): TaskRecords {
+  if (!report) return records;
+  return {
+    ...records,
+    async finish(taskId, owner, outcome, nowMs) {
+      await records.finish(taskId, owner, outcome, nowMs);
+      report({ pluginId, outcome: outcome.status === "pending" ? "retried" : outcome.status });
     },
   };
 }

@@ -57,6 +57,11 @@ export interface Lease {
   untilMs: number;
 }
 
+export interface TaskDepth {
+  pending: number;
+  running: number;
+}
+
 export type TaskOutcome =
   | { status: "completed" | "failed"; message: string }
   | { status: "pending"; message: string; nextRunAtMs: number };
@@ -87,6 +92,8 @@ export interface TaskRecords {
    * `everyHolder` false leaves tasks whose lease is still live alone (other hosts may run them).
    */
   reviveRunning(queueName: string, everyHolder: boolean, nowMs: number): Promise<void>;
+  /** How many of the plugin's tasks, over every queue, wait and run (a running one may hold an ended lease). */
+  depth(): Promise<TaskDepth>;
   /** Deletes the queue's completed, failed and cancelled tasks last updated before `beforeMs`. */
   sweep(queueName: string, beforeMs: number): Promise<number>;
 }

@@ -1,3 +1,6 @@
+import type { Redis } from "ioredis";
+import { unavailableOnFailure } from "./redis-connection.js";
+
 /**
  * Every Redis key of a plugin starts with `nd:<encoded id>:`; the id is URI-encoded so that no id
  * (which may hold `:`) can reach into another plugin's keys.
@@ -24,4 +27,21 @@ export function lexRange(prefix: string): [Buffer | string, Buffer | string] {
   if (prefix === "") return ["-", "+"];
   const start = Buffer.from(`[${prefix}`);
   return [start, Buffer.concat([start, Buffer.from([0xff])])];
+}
+
+/** `text` as a SCAN MATCH pattern that matches only itself. */
+export function globEscaped(text: string): string {
+  return text.replace(/[\\*?[\]]/g, (special) => `\\${special}`);
+}
+
+/** Every key matching `pattern`, by SCAN (never KEYS, which blocks the server). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await unavailableOnFailure(redis.scan(cursor, "MATCH", pattern, "COUNT", 500));
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
 }

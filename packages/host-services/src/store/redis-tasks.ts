@@ -1,6 +1,6 @@
 import type { ClaimedTask, TaskRecords, TaskStatus } from "./plugin-store.js";
 import { type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
-import { queueKeys, taskPrefix } from "./redis-keys.js";
+import { globEscaped, queueKeys, scanKeys, taskPrefix } from "./redis-keys.js";
 
 export function redisTaskRecords(connection: RedisConnection, prefix: string): TaskRecords {
   const tasks = taskPrefix(prefix);
@@ -86,6 +86,16 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
     async reviveRunning(queueName, _everyHolder, now) {
       // On a shared store a live lease may be another host's: only ended leases are revived.
       await scripts.reviveExpired(...keysOf(queueName), now, tasks);
+    },
+    async depth() {
+      const [pending, running] = await Promise.all(
+        ["pending", "running"].map(async (state) => {
+          const keys = await scanKeys(redis, `${globEscaped(prefix)}queue:*:${state}`);
+          const sizes = await Promise.all(keys.map((key) => unavailableOnFailure(redis.zcard(key))));
+          return sizes.reduce((sum, size) => sum + size, 0);
+        }),
+      );
+      return { pending: pending!, running: running! };
     },
     async sweep(queueName, before) {
       return Number(await scripts.sweep(...keysOf(queueName), before, tasks));

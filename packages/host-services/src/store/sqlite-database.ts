@@ -42,9 +42,14 @@ function folderName(pluginId: string): string {
   return /^\.+$/.test(encoded) ? encoded.replaceAll(".", "%2E") : encoded;
 }
 
+/** `<dataFolder>/plugin-state/<encoded id>`: the folder of one plugin's state, and nothing else's. */
+export function pluginStateFolder(dataFolder: string, pluginId: string): string {
+  return join(dataFolder, "plugin-state", folderName(pluginId));
+}
+
 /** The path of a plugin's database: `<dataFolder>/plugin-state/<encoded id>/state.db`, its folder made 0700. */
 export function pluginDatabasePath(dataFolder: string, pluginId: string): string {
-  const folder = join(dataFolder, "plugin-state", folderName(pluginId));
+  const folder = pluginStateFolder(dataFolder, pluginId);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   chmodSync(folder, 0o700);
   return join(folder, "state.db");

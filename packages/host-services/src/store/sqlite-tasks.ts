@@ -10,6 +10,7 @@ const REVIVE =
 
 export function sqliteTaskRecords(db: DatabaseSync): TaskRecords {
   const live = db.prepare("SELECT count(*) AS n FROM tasks WHERE status IN ('pending', 'running')");
+  const depth = db.prepare("SELECT status, count(*) AS n FROM tasks WHERE status IN ('pending', 'running') GROUP BY status");
   const insert = db.prepare(
     "INSERT INTO tasks (id, queue, payload, status, next_run_at, created_at, updated_at) " +
       "VALUES ($id, $queue, $payload, 'pending', $now, $now, $now)",
@@ -89,6 +90,10 @@ export function sqliteTaskRecords(db: DatabaseSync): TaskRecords {
     },
     async reviveRunning(queueName, everyHolder, now) {
       (everyHolder ? reviveAll : reviveExpired).run({ queue: queueName, now });
+    },
+    async depth() {
+      const counts = Object.fromEntries((depth.all() as { status: string; n: number }[]).map((row) => [row.status, row.n]));
+      return { pending: counts.pending ?? 0, running: counts.running ?? 0 };
     },
     async sweep(queueName, before) {
       return Number(sweep.run({ queue: queueName, before }).changes);

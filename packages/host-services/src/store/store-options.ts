@@ -21,6 +21,14 @@ export interface StoreOptions {
   taskPollIntervalMs?: number;
   /** On unload, how long running tasks may finish before they go back to pending. Default 10 000. */
   taskStopGraceMs?: number;
+  /** Told of every run this host finished: a host's counters of task outcomes. */
+  onTaskOutcome?: (report: TaskOutcomeReport) => void;
+}
+
+/** One finished run: "retried" failed but has attempts left. */
+export interface TaskOutcomeReport {
+  pluginId: string;
+  outcome: "completed" | "failed" | "retried";
 }
 
 export interface ResolvedStoreOptions {
@@ -32,6 +40,7 @@ export interface ResolvedStoreOptions {
   taskLeaseMs: number;
   taskPollIntervalMs: number;
   taskStopGraceMs: number;
+  onTaskOutcome: ((report: TaskOutcomeReport) => void) | undefined;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -66,5 +75,6 @@ export function resolveStoreOptions(store: StoreOptions = {}): ResolvedStoreOpti
     taskLeaseMs: positiveInteger(store.taskLeaseMs, 60_000, "taskLeaseMs"),
     taskPollIntervalMs: positiveInteger(store.taskPollIntervalMs, 5000, "taskPollIntervalMs"),
     taskStopGraceMs: positiveInteger(store.taskStopGraceMs, 10_000, "taskStopGraceMs"),
+    onTaskOutcome: store.onTaskOutcome,
   };
 }
