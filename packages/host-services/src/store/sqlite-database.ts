@@ -68,15 +68,36 @@ export function openPluginDatabase(location: string): DatabaseSync {
   return db;
 }
 
+type StatementSync = ReturnType<DatabaseSync["prepare"]>;
+
+interface TransactionStatements {
+  readonly begin: StatementSync;
+  readonly commit: StatementSync;
+  readonly rollback: StatementSync;
+}
+
+// Prepared once per database: a write is short, and parsing these again each time showed in profiles.
+const transactionStatements = new WeakMap<DatabaseSync, TransactionStatements>();
+
+function statementsOf(db: DatabaseSync): TransactionStatements {
+  let statements = transactionStatements.get(db);
+  if (!statements) {
+    statements = { begin: db.prepare("BEGIN IMMEDIATE"), commit: db.prepare("COMMIT"), rollback: db.prepare("ROLLBACK") };
+    transactionStatements.set(db, statements);
+  }
+  return statements;
+}
+
 /** Runs `work` in a write transaction: all of it or none of it. */
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec("BEGIN IMMEDIATE");
+  const { begin, commit, rollback } = statementsOf(db);
+  begin.run();
   try {
     const result = work();
-    db.exec("COMMIT");
+    commit.run();
     return result;
   } catch (error) {
-    db.exec("ROLLBACK");
+    rollback.run();
     throw error;
   }
 }
