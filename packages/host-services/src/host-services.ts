@@ -183,7 +183,7 @@ export function createHostServices(options?: HostServicesOptions): HostServices 
   const context: HostContext = {
     options: resolved,
     network,
-    caches: new PluginCaches(resolved.cache),
+    caches: new PluginCaches(resolved.cache, store),
     store,
     warnOnce(key, message) {
       if (warned.has(key)) return;

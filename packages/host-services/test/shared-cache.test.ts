@@ -34,7 +34,7 @@ function pluginCache(options?: HostServicesOptions["cache"]) {
 }
 
 async function serving(cache: CacheService) {
-  const served = await servingWorker(cache.shared);
+  const served = await servingWorker(cache.shared!);
   workers.push(served.worker);
   return served;
 }
@@ -71,7 +71,7 @@ describe("one cache for the main thread and its workers", () => {
       message: expect.stringMatching(/^env\.get_string: the 3 request bytes do not decode as a CacheService\.GetString/),
     });
 
-    const call = sharedCacheCalls(cache.shared);
+    const call = sharedCacheCalls(cache.shared!);
     for (const importName of ["constructor", "toString", "get_config", "cache_get_string"]) {
       expect(() => call(importName, new Uint8Array())).toThrow(HostCallError);
     }
@@ -115,7 +115,7 @@ test("three workers and the main thread hammer one small cache: no torn value, b
   const maxBytes = 16_384;
   const { services, cache } = pluginCache({ maxBytesPerPlugin: maxBytes });
   const reports = [1, 2, 3].map((seed) => {
-    const worker = cacheWorker(cache.shared, { task: "hammer", options: { iterations: 30_000, seed } });
+    const worker = cacheWorker(cache.shared!, { task: "hammer", options: { iterations: 30_000, seed } });
     workers.push(worker);
     return once(worker, "message").then(([report]) => report as HammerReport);
   });
@@ -157,7 +157,7 @@ describe("a worker terminated while it holds the cache's lock", () => {
   /** Terminates busy writers until one dies holding the lock, which a read then waits for in vain. */
   async function killWhileHoldingLock(cache: CacheService) {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const worker = cacheWorker(cache.shared, { task: "setForever", valueBytes: MIB });
+      const worker = cacheWorker(cache.shared!, { task: "setForever", valueBytes: MIB });
       await once(worker, "message");
       await sleep(20);
       const deadThreadId = worker.threadId;
@@ -184,8 +184,8 @@ describe("a worker terminated while it holds the cache's lock", () => {
     expect(blocked.ms).toBeGreaterThanOrEqual(45);
     expect(blocked.ms).toBeLessThan(1_000);
 
-    expect(recoverSharedCache(cache.shared, deadThreadId)).toBe(true);
-    expect(recoverSharedCache(cache.shared, deadThreadId)).toBe(false);
+    expect(recoverSharedCache(cache.shared!, deadThreadId)).toBe(true);
+    expect(recoverSharedCache(cache.shared!, deadThreadId)).toBe(false);
     expect(cache.stats()).toEqual({ entries: 0, bytes: 0, maxBytes: 4 * MIB });
     expect((await cache.has({ key: "other" })).exists).toBe(false);
 
@@ -201,8 +201,8 @@ describe("a worker terminated while it holds the cache's lock", () => {
     await worker.call("set_string", encodeSetString("k", "v"));
     const threadId = worker.worker.threadId;
     await worker.worker.terminate();
-    expect(recoverSharedCache(cache.shared, threadId)).toBe(false);
-    expect(() => recoverSharedCache(cache.shared, worker.worker.threadId)).toThrow(ConfigurationError);
+    expect(recoverSharedCache(cache.shared!, threadId)).toBe(false);
+    expect(() => recoverSharedCache(cache.shared!, worker.worker.threadId)).toThrow(ConfigurationError);
     expect(await cache.getString({ key: "k" })).toEqual({ exists: true, value: "v" });
   });
 });

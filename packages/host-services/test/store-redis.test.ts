@@ -41,6 +41,28 @@ describe.skipIf(!redisAvailableFor("the shared-store tests"))("two hosts on one 
     expect((await callJson(two!, "kvstore_set", { key: "more", value: b64("xy") })).error).toMatch(/^storage limit exceeded/);
   });
 
+  test("share each plugin's cache, both generations, typed and capped; no worker memory is handed out for it", async () => {
+    const [hostOne, hostTwo] = [host(), host()];
+    const gen1 = [hostOne, hostTwo].map((each) => each.forPlugin({ name: "cached", permissions: { cache: {} }, config: {} }).cache!);
+    await gen1[0]!.setString({ key: "k", value: "from one", ttlSeconds: 60n });
+    expect(await gen1[1]!.getString({ key: "k" })).toEqual({ exists: true, value: "from one" });
+    expect(await gen1[1]!.getInt({ key: "k" })).toEqual({ exists: false, value: 0n });
+    await gen1[1]!.setInt({ key: "n", value: -(2n ** 62n) });
+    expect(await gen1[0]!.getInt({ key: "n" })).toEqual({ exists: true, value: -(2n ** 62n) });
+    expect(gen1[0]!.shared).toBeUndefined();
+
+    const gen2 = [hostOne, hostTwo].map((each) =>
+      each.forPlugin({ name: "cached", id: "cached", generation: 2, permissions: { cache: {} }, config: {} }),
+    );
+    await callJson(gen2[0]!, "cache_setstring", { key: "k", value: "generation 2" });
+    expect(await callJson(gen2[1]!, "cache_getstring", { key: "k" })).toEqual({ value: "generation 2", exists: true });
+    // The generations never share a cache, even under one name.
+    expect(await gen1[0]!.getString({ key: "k" })).toEqual({ exists: true, value: "from one" });
+
+    const capped = host({}).forPlugin({ name: "small", permissions: { cache: {} }, config: {} }).cache!;
+    expect((await capped.setBytes({ key: "big", value: new Uint8Array(64 * 1024 * 1024) })).success).toBe(false);
+  });
+
   test("100 tasks enqueued through both hosts run exactly once each", async () => {
     const runs: { host: number; taskId: string }[] = [];
     const plugins = [host(), host()].map((each, index) =>

@@ -294,7 +294,8 @@ export class PluginManager {
       },
       workerStopped: (threadId) => {
         for (const plugin of this.versions.values()) {
-          if (plugin.services.cache) recoverSharedCache(plugin.services.cache.shared, threadId);
+          const shared = plugin.services.cache?.shared;
+          if (shared) recoverSharedCache(shared, threadId);
         }
         this.logger.debug(`worker thread ${threadId} stopped; caches it held are usable again`, { threadId });
       },

@@ -25,8 +25,11 @@ export interface CacheService {
   has(request: Partial<Messages.HasRequest>): Promise<Messages.HasResponse>;
   /** Not a wire function: lets a host watch the cache's memory use. */
   stats(): CacheStats;
-  /** The shared memory of this cache, for worker threads that serve the plugin's cache calls themselves. */
-  readonly shared: SharedCacheHandle;
+  /**
+   * The shared memory of this cache, for worker threads that serve the plugin's cache calls
+   * themselves; absent when the cache lives in a shared store (Redis), whose calls workers forward.
+   */
+  readonly shared?: SharedCacheHandle;
 }
 
 /** A cache service plus the handle that frees it when the plugin unloads. */

@@ -1,5 +1,7 @@
 import type { ResolvedOptions } from "../options.js";
+import type { StoreBackend } from "../store/store-backend.js";
 import { type ClosableCacheService, createCacheService } from "./cache-service.js";
+import { createSharedStoreCache } from "./shared-store-cache.js";
 
 type Generation = 1 | 2;
 
@@ -21,18 +23,27 @@ export class PluginCaches {
     [2, new Map()],
   ]);
 
-  constructor(private readonly limits: ResolvedOptions["cache"]) {}
+  constructor(
+    private readonly limits: ResolvedOptions["cache"],
+    /** With a shared store (Redis), caches live there and every host of the cluster sees them. */
+    private readonly store?: StoreBackend,
+  ) {}
 
   /** The plugin's cache, created on first use; give it back with `release` when done. */
   acquire(pluginName: string, generation: Generation = 1): ClosableCacheService {
     const held = this.held.get(generation)!;
     let entry = held.get(pluginName);
     if (!entry) {
-      entry = { cache: createCacheService(this.limits), users: 0 };
+      entry = { cache: this.create(generation, pluginName), users: 0 };
       held.set(pluginName, entry);
     }
     entry.users++;
     return entry.cache;
+  }
+
+  private create(generation: Generation, pluginName: string): ClosableCacheService {
+    const records = this.store?.openCache(`g${generation}:${encodeURIComponent(pluginName)}`);
+    return records ? createSharedStoreCache(records, this.limits) : createCacheService(this.limits);
   }
 
   release(pluginName: string, generation: Generation = 1): void {

@@ -9,6 +9,11 @@ export function pluginKeyPrefix(pluginId: string): string {
   return `nd:${encodeURIComponent(pluginId)}:`;
 }
 
+/** A shared cache's keys start with `nd-cache:<namespace>:`, apart from every plugin's own keys. */
+export function cacheKeyPrefix(namespace: string): string {
+  return `nd-cache:${namespace}:`;
+}
+
 export function kvKeys(prefix: string): string[] {
   return [`${prefix}kv:values`, `${prefix}kv:keys`, `${prefix}kv:expiry`, `${prefix}kv:bytes`];
 }

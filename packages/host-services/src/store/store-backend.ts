@@ -1,7 +1,7 @@
 import type { Logger } from "../options.js";
-import type { PluginStore } from "./plugin-store.js";
+import type { KvRecords, PluginStore } from "./plugin-store.js";
 import { connectRedis, redactedUrl, type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
-import { pluginKeyPrefix } from "./redis-keys.js";
+import { cacheKeyPrefix, pluginKeyPrefix } from "./redis-keys.js";
 import { redisKvRecords } from "./redis-kv.js";
 import { redisTaskRecords } from "./redis-tasks.js";
 import { openPluginDatabase, pluginDatabasePath } from "./sqlite-database.js";
@@ -14,6 +14,11 @@ export interface StoreBackend {
   /** True when several hosts may share it (Redis): tasks are leased and schedule ticks claimed. */
   readonly shared: boolean;
   open(pluginId: string): Promise<PluginStore>;
+  /**
+   * The records of one plugin's cache (`namespace`: its generation and name) in the shared store;
+   * undefined when the store is not shared (caches then live in each host's memory).
+   */
+  openCache(namespace: string): Promise<KvRecords> | undefined;
   /** Answers true to the first host asking for `key` within `ttlMs`; always true when not shared. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -44,6 +49,9 @@ function sqliteBackend(dataFolder: string | undefined, logger: Logger): StoreBac
         },
       };
     },
+    openCache() {
+      return undefined;
+    },
     async claimOnce() {
       return true;
     },
@@ -66,6 +74,9 @@ function redisBackend(url: string, timeoutMs: number, logger: Logger): StoreBack
       const redis = await connected();
       const prefix = pluginKeyPrefix(pluginId);
       return { kv: redisKvRecords(redis, prefix), tasks: redisTaskRecords(redis, prefix), async close() {} };
+    },
+    async openCache(namespace) {
+      return redisKvRecords(await connected(), cacheKeyPrefix(namespace));
     },
     async claimOnce(key, ttlMs) {
       const { redis } = await connected();
