@@ -7,6 +7,7 @@ import {
   validateManifestV2,
   validateManifestV2Exports,
   validatePluginConfig,
+  type ManifestProblem,
   type ManifestV2,
 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
@@ -68,8 +69,7 @@ export function compileGen2(
 function checkConfigValues(id: string, manifest: ManifestV2, values: Readonly<Record<string, unknown>>): void {
   const problems = validatePluginConfig(manifest.config, { ...values });
   if (problems.length === 0) return;
-  const listed = problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
-  throw new PluginLoadError(id, `its config does not match the plugin's config.schema: ${listed}`);
+  throw new PluginLoadError(id, `its config does not match the plugin's config.schema: ${listed(problems)}`);
 }
 
 /** Reads and validates a plugin folder's generation-2 manifest.json; what it accepts but ignores goes to `warn`. */
@@ -98,6 +98,10 @@ export function packageManifestV2(folder: PluginFolder, value: unknown, warn: (m
   const result = validateManifestV2(value);
   for (const warning of result.warnings) warn(`${source}: ${warning.message}`);
   if (result.ok) return result.manifest;
-  const problems = result.problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
-  throw new PluginLoadError(pluginIdOf(folder), `${source} is not a valid generation-2 manifest: ${problems}`);
+  throw new PluginLoadError(pluginIdOf(folder), `${source} is not a valid generation-2 manifest: ${listed(result.problems)}`);
+}
+
+/** Problems in one line: each with where it is (a JSON pointer, "/" for the whole) and what is wrong. */
+function listed(problems: readonly ManifestProblem[]): string {
+  return problems.map((problem) => `${problem.path || "/"}: ${problem.message}`).join("; ");
 }
