@@ -55,8 +55,8 @@ export function createSharedStoreCache(records: Promise<KvRecords>, limits: Reso
 
   async function set(key: string | undefined, value: CacheValue, ttlSeconds: bigint | undefined): Promise<Messages.SetResponse> {
     const stored = encode(value);
-    // A value larger than the whole cap is refused here, before its bytes travel to the store.
-    if (stored.byteLength > limits.maxBytesPerPlugin) return { success: false };
+    // An item larger than the whole cap (its key counts, as in memory) is refused here, before its bytes travel.
+    if (Buffer.byteLength(key ?? "") + stored.byteLength > limits.maxBytesPerPlugin) return { success: false };
     const now = Date.now();
     const result = await (await records).put(key ?? "", stored, now + ttlMs(ttlSeconds), limits.maxBytesPerPlugin, now);
     return { success: result.written };
