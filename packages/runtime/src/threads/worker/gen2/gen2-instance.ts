@@ -9,9 +9,11 @@ import { PluginMemory } from "../plugin-memory.js";
 import { ExitError } from "../trap.js";
 import { createWasi } from "../wasi.js";
 import { createLibraryFiles, withLibraryFiles } from "../wasi-files/index.js";
+import { OWN_MEMORY_IMPORT } from "../../../loading/gen2-memory-import.js";
 import { utf8 } from "../../channel/fields.js";
 import { Kernel } from "./kernel.js";
 import type { KernelLogLevel } from "./log-levels.js";
+import type { ImportWatch } from "./start-watch.js";
 import { userFunctions } from "./user-functions.js";
 
 const answeredHere = new WeakMap<PluginImage, ReadonlyMap<string, WorkerUserFunction>>();
@@ -33,6 +35,13 @@ export type KernelLogWriter = (level: KernelLogLevel, line: string) => void;
 
 type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>;
 
+export interface Gen2InstanceOptions {
+  /** Counts the calls the instance makes to its imports (see start-watch.ts). */
+  readonly watch?: ImportWatch;
+  /** The memory the module imports in place of its own (see own-memories.ts). */
+  readonly memory?: WebAssembly.Memory;
+}
+
 /**
  * One generation-2 instance: made for one call and thrown away after it, as Navidrome does
  * (Go plugins register their handlers in `_initialize`; Extism variables never outlive a
@@ -41,6 +50,8 @@ type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>
 export class Gen2Instance {
   private readonly exports: WebAssembly.Exports;
   private readonly memory: WebAssembly.Memory;
+  /** The memory given to the module in place of its own, to hand back once the call has ended. */
+  readonly importedMemory?: WebAssembly.Memory;
   private readonly kernel: Kernel;
   private readonly wasiMemory: PluginMemory;
   private readonly flushOutput: () => void;
@@ -51,6 +62,7 @@ export class Gen2Instance {
     hostCall: HostCall,
     log: LogWriter,
     kernelLog: KernelLogWriter,
+    { watch, memory: given }: Gen2InstanceOptions = {},
   ) {
     const { kernelImports, userImports, config, logLevel, libraryMounts } = image.gen2;
     const logs = kernelLogLines(kernelLog);
@@ -64,12 +76,15 @@ export class Gen2Instance {
     const wasi = createWasi(() => this.wasiMemory, log);
     const files = libraryMounts.length > 0 ? createLibraryFiles(libraryMounts, () => this.memory) : undefined;
     this.closeFiles = () => files?.closeAll();
-    const instance = new WebAssembly.Instance(image.module, {
+    const imports = {
       [gen2.KERNEL_MODULE]: this.kernel.imports(kernelImports),
       [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes, workerFunctions(image)),
       [WASI_MODULE]: files ? withLibraryFiles(wasi.imports, files) : wasi.imports,
-    });
+      ...(given && { [OWN_MEMORY_IMPORT.module]: { [OWN_MEMORY_IMPORT.name]: given } }),
+    };
+    const instance = new WebAssembly.Instance(image.module, watch ? watch.watch(imports) : imports);
     this.exports = instance.exports;
+    this.importedMemory = given;
     const memory = this.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) throw new Error("the module does not export its memory");
     this.memory = memory;
