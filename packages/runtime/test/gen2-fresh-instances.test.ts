@@ -1,5 +1,7 @@
 import { checkPluginModuleV2 } from "@nd/runtime";
 import { gen2Plugin, gen2WatPlugin, pluginsFolder, watModule } from "@nd/testing";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect, test } from "vitest";
 import { OWN_MEMORY_IMPORT, importOwnMemory } from "../src/loading/gen2-memory-import.js";
@@ -101,4 +103,35 @@ test("a module that imports nd's own memory name itself is refused", async () =>
   expect(() => importOwnMemory(wasm)).toThrow(ModuleCapError);
   const problems = await checkPluginModuleV2(wasm, { name: "squatter", author: "nd tests", version: "1.0.0" });
   expect(problems).toEqual([`plugin.wasm does not fit the host's caps: the module uses "${OWN_MEMORY_IMPORT.module}", a name nd keeps for itself`]);
+});
+
+test("calls whose host calls are answered out of order each go on with their own instance's kernel", async () => {
+  // The server answers /<n> after (5 - n) × 15 ms, so the last call made is answered first.
+  const server = createServer((request, response) => {
+    const n = Number(request.url!.slice(1));
+    setTimeout(() => response.end(`reply ${n}`), (5 - n) * 15);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    // Sends its input as http_request's request, then answers the reply's body and, read again after the wait, its input.
+    const wasm = gen2WatPlugin(
+      `(func (export "nd_test_fetch") (result i32)
+        (local $len i32) (local $body i32)
+        (local.set $len (call $input (i32.const 1024)))
+        (local.set $body (call $from_block
+          (call $http_request (call $to_block (i32.const 1024) (local.get $len)) (i64.const 0)) (i32.const 8192)))
+        (i32.store8 (i32.add (i32.const 8192) (local.get $body)) (i32.const 32))
+        (call $output (i32.const 8192)
+          (i32.add (i32.add (local.get $body) (i32.const 1)) (call $input (i32.add (i32.const 8193) (local.get $body)))))
+        (i32.const 0))`,
+      { imports: `(import "extism:host/env" "http_request" (func $http_request (param i64 i64) (result i64)))` },
+    );
+    const { manager } = await start(pluginsFolder([gen2Plugin("fetcher", wasm, { http: { requiredHosts: ["127.0.0.1"] } })]));
+    const requests = [0, 1, 2, 3, 4].map((n) => JSON.stringify({ url: `http://127.0.0.1:${port}/${n}`, method: "GET" }));
+    const answers = await Promise.all(requests.map((request) => manager.callExport("fetcher", "nd_test_fetch", request)));
+    expect(answers.map(text)).toEqual(requests.map((request, n) => `reply ${n} ${request}`));
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
