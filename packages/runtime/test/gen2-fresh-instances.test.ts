@@ -1,5 +1,5 @@
-import { checkPluginModuleV2 } from "@nd/runtime";
-import { gen2Plugin, gen2WatPlugin, pluginsFolder, watModule } from "@nd/testing";
+import { PluginTimeoutError, checkPluginModuleV2 } from "@nd/runtime";
+import { GEN2_ECHO, gen2Plugin, gen2WatPlugin, pluginsFolder, watModule } from "@nd/testing";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -55,6 +55,17 @@ test("without a start function too (its spare is made as soon as the worker is i
   const { manager } = await start(pluginsFolder([gen2Plugin("counter", wasm)]));
   const seen = await answers(() => manager.callExport("counter", "nd_test_count"), 8);
   expect(seen).toEqual(Array(8).fill("210a"));
+});
+
+test("a plugin made ahead still ends at its deadline when it runs away; its next call gets a fresh instance", async () => {
+  const runaway = `${COUNTING_START} (func (export "nd_test_spin") (result i32) (loop $forever (br $forever)) (i32.const 0))`;
+  const folder = pluginsFolder([gen2Plugin("counter", gen2WatPlugin(runaway)), gen2Plugin("echo", gen2WatPlugin(GEN2_ECHO("nd_test_echo")))]);
+  const { manager } = await start(folder, { callTimeoutMs: 300 });
+  expect(await answers(() => manager.callExport("counter", "nd_test_count"), 2)).toEqual(["210a", "210a"]);
+  const spinning = expect(manager.callExport("counter", "nd_test_spin")).rejects.toBeInstanceOf(PluginTimeoutError);
+  expect(text(await manager.callExport("echo", "nd_test_echo", "still here"))).toBe("still here");
+  await spinning;
+  expect(await answers(() => manager.callExport("counter", "nd_test_count"), 3)).toEqual(["210a", "210a", "210a"]);
 });
 
 test("a start function that calls an import runs in each call's own instance, never ahead of a call", async () => {
