@@ -174,5 +174,3 @@ export class Gen2Instance {
     return { type: "ok", bytes: output };
   }
 }
-
-
