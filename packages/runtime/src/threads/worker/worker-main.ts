@@ -9,7 +9,7 @@ import { Gen2Instance } from "./gen2/gen2-instance.js";
 import { SpareInstances } from "./gen2/spare-instances.js";
 import { OwnMemories } from "./gen2/own-memories.js";
 import type { KernelLogLevel } from "./gen2/log-levels.js";
-import type { ImportWatch } from "./gen2/start-watch.js";
+import type { ImportWatch } from "./gen2/import-watch.js";
 import type { CallOutcome, CallTask, ControlMessage, Gen2Image, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { keepsIdle, noteDropped, relieveMemory } from "./idle-memory.js";
 import { IdleInstances } from "./idle-instances.js";

@@ -14,7 +14,7 @@ import { kernelImports } from "./kernel-imports.js";
 import { KernelLogLines } from "./kernel-log-lines.js";
 import type { KernelLogLevel } from "./log-levels.js";
 import { RunningInstance } from "./running-instance.js";
-import type { ImportWatch } from "./start-watch.js";
+import type { ImportWatch } from "./import-watch.js";
 import { userFunctions } from "./user-functions.js";
 
 type Gen2PluginImage = PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> };
@@ -57,7 +57,7 @@ function sharedLinks(image: Gen2PluginImage, hostCall: HostCall): SharedLinks {
 }
 
 export interface Gen2InstanceOptions {
-  /** Counts the calls the instance makes to its imports (see start-watch.ts). */
+  /** Counts the calls the instance makes to its imports (see import-watch.ts). */
   readonly watch?: ImportWatch;
   /** The memory the module imports in place of its own (see own-memories.ts). */
   readonly memory?: WebAssembly.Memory;

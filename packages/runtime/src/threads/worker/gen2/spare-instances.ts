@@ -1,5 +1,5 @@
 import type { Gen2Instance } from "./gen2-instance.js";
-import { ImportWatch } from "./start-watch.js";
+import { ImportWatch } from "./import-watch.js";
 import type { PluginImage } from "../messages.js";
 
 interface Spare {
