@@ -15,7 +15,8 @@ interface Limits {
  * (gen2-memory-import.ts). A memory goes back after its instance's call, zeroed, only if it
  * never grew: the next instance of the same plugin version then gets exactly what a new
  * memory holds (its data segments are written when it is instantiated). At most
- * `maxIdleInstances` wait per version, each at most 1 MiB; they go with their version's image.
+ * `maxIdleInstances` wait per version, each at most 1 MiB and `maxIdleMemoryBytes`, as idle
+ * instances; they go with their version's image.
  */
 export class OwnMemories {
   private readonly limits = new WeakMap<PluginImage, Limits | null>();
@@ -32,7 +33,7 @@ export class OwnMemories {
   give(image: PluginImage, memory: WebAssembly.Memory): void {
     const limits = this.limitsOf(image);
     const bytes = memory.buffer.byteLength;
-    if (!limits || bytes !== limits.initial * WASM_PAGE || bytes > MAX_REUSED_BYTES) return;
+    if (!limits || bytes !== limits.initial * WASM_PAGE || bytes > Math.min(MAX_REUSED_BYTES, image.maxIdleMemoryBytes)) return;
     let free = this.free.get(image);
     if (!free) this.free.set(image, (free = []));
     if (free.length >= image.maxIdleInstances) return;
