@@ -71,3 +71,12 @@ test("reload by ID picks up a changed package; a folder and a package with one I
     { path: join(twins, "twin.ndp"), state: "failed" },
   ]);
 });
+
+test("a generation-2 folder whose plugin.wasm does not compile is reported with the module's problem, not a manifest's", async () => {
+  const folder = pluginsFolder([{ name: "broken-two", wasm: new TextEncoder().encode("not wasm"), manifest: JSON.stringify(manifest) }]);
+  const { manager } = await start(folder);
+  const [broken] = manager.list();
+  expect(broken).toMatchObject({ state: "failed" });
+  expect(broken?.error?.message).toContain(`${join(folder, "broken-two", "plugin.wasm")}: not a valid WebAssembly module`);
+  expect(broken?.error?.message).not.toMatch(/capabilities/);
+});

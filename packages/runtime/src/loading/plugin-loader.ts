@@ -62,9 +62,7 @@ export async function compileModuleBytes(bytes: Uint8Array, source: string, caps
 }
 
 /** Checks a compiled generation-1 module's imports and exports against its manifest. */
-export function compilePlugin(folder: PluginFolder, manifest: Manifest, file: ModuleFile): CompiledPlugin {
-  if ("problem" in file) throw new PluginLoadError(manifest.name, file.problem);
-  const { module } = file;
+export function compilePlugin(folder: PluginFolder, manifest: Manifest, { module }: CompiledModule): CompiledPlugin {
   const [problem] = moduleProblems(module, manifest);
   if (problem) throw problem;
   const exportNames = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));

@@ -41,8 +41,9 @@ export interface CompileContext {
 export async function compileFolder(folder: PluginFolder, context: CompileContext): Promise<Compiled> {
   if (folder.isPackage) return compilePackage(folder, context);
   const file = await compileModuleFile(folder, context.caps);
-  const generation = "module" in file ? moduleGeneration(file.module) : 1;
-  if (generation === 2 && "module" in file) return compileGen2Folder(folder, file, context);
+  if ("problem" in file) return moduleProblem(folder, file.problem);
+  const generation = moduleGeneration(file.module);
+  if (generation === 2) return compileGen2Folder(folder, file, context);
   if (typeof generation === "string") {
     return { folder, error: new PluginLoadError(basename(folder.path), `${join(folder.filesPath, WASM_FILE)} ${generation}`) };
   }
@@ -56,6 +57,16 @@ export async function compileFolder(folder: PluginFolder, context: CompileContex
   } catch (error) {
     return { folder, error: asPluginError(basename(folder.path), error) };
   }
+}
+
+/**
+ * A folder whose module does not compile: its generation is unknown, so the module's problem is
+ * the error, under the manifest's name when it reads as a generation-1 manifest.
+ */
+async function moduleProblem(folder: PluginFolder, problem: string): Promise<Compiled> {
+  const manifest = await readManifest(folder, () => {}).catch(() => undefined);
+  if (manifest) return { folder, manifest, error: new PluginLoadError(manifest.name, problem) };
+  return { folder, error: new PluginLoadError(basename(folder.path), problem) };
 }
 
 async function compileGen2Folder(folder: PluginFolder, file: CompiledModule, context: CompileContext): Promise<Compiled> {
