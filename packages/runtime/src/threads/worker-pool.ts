@@ -30,6 +30,8 @@ const closedOutcome: CallOutcome = { type: "closed" };
 
 /** Threads started at once when calls wait for one: a start costs a core about 25 ms. */
 const MAX_STARTING = 8;
+/** Threads kept ahead for plugins whose calls wait in host calls, beyond the CPU slots. */
+const MAX_AHEAD = 8;
 
 /**
  * Runs plugin calls on worker threads, Go-style: a thread running plugin code holds one of
@@ -52,6 +54,8 @@ export class WorkerPool {
   private readonly queues = new CallQueues();
   /** Plugin versions whose calls have waited in host calls: their calls mostly wait, not compute. */
   private readonly waiters = new Set<string>();
+  /** When each plugin version's call last began waiting in a host call. */
+  private readonly lastWaits = new Map<string, number>();
   private readonly retirement: NodeJS.Timeout;
   private closed = false;
   /**
@@ -88,6 +92,7 @@ export class WorkerPool {
   /** Tells every worker to forget a plugin version (after reload or unload). */
   drop(pluginId: string): void {
     this.waiters.delete(pluginId);
+    this.lastWaits.delete(pluginId);
     for (const slot of this.slots) slot.drop(pluginId);
   }
 
@@ -121,7 +126,11 @@ export class WorkerPool {
         this.dispatch();
       },
       onDead: (dead, unstarted) => this.replace(dead, unstarted),
-      onSuspended: (pluginId) => this.waiters.add(pluginId),
+      onSuspended: (pluginId) => {
+        this.waiters.add(pluginId);
+        this.lastWaits.set(pluginId, performance.now());
+        this.startAhead();
+      },
       onHostReply: (answered) => {
         if (!this.resumes.includes(answered)) this.resumes.push(answered);
         this.dispatch();
@@ -307,11 +316,33 @@ export class WorkerPool {
     }
   }
 
-  /** Threads beyond the CPU slots that had nothing to do for the idle TTL stop. */
+  /**
+   * Threads for the plugins whose calls waited in host calls within the idle TTL, one
+   * each: their calls come in bursts that hold a thread per plugin for as long as they
+   * wait, and a thread started only then makes every call of the burst wait for it.
+   */
+  private threadsAhead(): number {
+    const since = performance.now() - this.options.idleTtlMs;
+    for (const [plugin, at] of this.lastWaits) if (at < since) this.lastWaits.delete(plugin);
+    const { cpuSlots, maxThreads } = this.options;
+    return Math.min(this.lastWaits.size, cpuSlots + MAX_AHEAD, maxThreads);
+  }
+
+  /** A call began waiting in a host call: starts the threads ahead that are missing. */
+  private startAhead(): void {
+    if (this.closed) return;
+    let starting = 0;
+    for (const slot of this.slots) if (slot.starting) starting++;
+    const wanted = Math.min(this.threadsAhead() - this.slots.size, MAX_STARTING - starting);
+    for (let i = 0; i < wanted; i++) this.addSlot();
+  }
+
+  /** Threads beyond the CPU slots and the threads ahead that had nothing to do for the idle TTL stop. */
   private retireIdleThreads(): void {
     const cutoff = performance.now() - this.options.idleTtlMs;
+    const kept = Math.max(this.options.cpuSlots, this.threadsAhead());
     for (const slot of this.slots) {
-      if (this.slots.size <= this.options.cpuSlots) return;
+      if (this.slots.size <= kept) return;
       if (slot.idle && slot.idleSince < cutoff) slot.die(closedOutcome);
     }
   }
