@@ -41,7 +41,7 @@ export async function discoverPluginFolders(root: string, incomplete?: Incomplet
     if (error.code === "ENOENT") return [];
     throw error;
   });
-  const names = entries.map((entry) => entry.name).filter((name) => !name.startsWith(".")).sort((a, b) => a.localeCompare(b));
+  const names = entries.map((entry) => entry.name).filter((name) => !name.startsWith(".")).sort(byCodePoint);
   // Every entry is looked at at once: a folder of 50 plugins is 200 file-system calls.
   const found = await Promise.all(names.map((name) => examine(join(root, name))));
   const folders: PluginFolder[] = [];
@@ -61,6 +61,11 @@ async function examine(path: string): Promise<PluginFolder | IncompleteFolder | 
   if (missing.length > 0) return { path, missing };
   const isSymlink = (await lstat(path)).isSymbolicLink();
   return { path, isSymlink, filesPath: isSymlink ? await realpath(path) : path };
+}
+
+/** Plain string order: a locale's order would cost the first start of a process ~15 ms to set up. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function isFile(path: string): Promise<boolean> {
