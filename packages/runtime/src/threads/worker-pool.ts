@@ -324,13 +324,16 @@ export class WorkerPool {
   private threadsAhead(): number {
     const since = performance.now() - this.options.idleTtlMs;
     for (const [plugin, at] of this.lastWaits) if (at < since) this.lastWaits.delete(plugin);
-    const { cpuSlots, maxThreads } = this.options;
-    return Math.min(this.lastWaits.size, cpuSlots + MAX_AHEAD, maxThreads);
+    return Math.min(this.lastWaits.size, this.aheadLimit());
+  }
+
+  private aheadLimit(): number {
+    return Math.min(this.options.cpuSlots + MAX_AHEAD, this.options.maxThreads);
   }
 
   /** A call began waiting in a host call: starts the threads ahead that are missing. */
   private startAhead(): void {
-    if (this.closed) return;
+    if (this.closed || this.slots.size >= this.aheadLimit()) return;
     let starting = 0;
     for (const slot of this.slots) if (slot.starting) starting++;
     const wanted = Math.min(this.threadsAhead() - this.slots.size, MAX_STARTING - starting);
