@@ -32,6 +32,12 @@ const closedOutcome: CallOutcome = { type: "closed" };
 const MAX_STARTING = 8;
 /** Threads kept ahead for plugins whose calls wait in host calls, beyond the CPU slots. */
 const MAX_AHEAD = 8;
+/**
+ * How long every CPU slot must stay with the same calls before a thread starts for a
+ * fair-share extra slot: about what a thread takes to start, so a burst of short calls
+ * (a folder of plugins loading) starts none, while a runaway still lets others in.
+ */
+const EXTRA_SLOT_DELAY_MS = 25;
 
 /**
  * Runs plugin calls on worker threads, Go-style: a thread running plugin code holds one of
@@ -49,6 +55,9 @@ export class WorkerPool {
   private readonly slots = new Set<WorkerSlot>();
   /** Slots holding a CPU slot, with the plugin version they run. */
   private readonly onCpu = new Map<WorkerSlot, string>();
+  /** When each slot on the CPU took it. */
+  private readonly cpuSince = new Map<WorkerSlot, number>();
+  private extraSlotCheck?: NodeJS.Timeout;
   /** Slots off the CPU with host replies waiting for a CPU slot, in arrival order. */
   private readonly resumes: WorkerSlot[] = [];
   private readonly queues = new CallQueues();
@@ -113,6 +122,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.retirement);
+    clearTimeout(this.extraSlotCheck);
     for (const job of this.queues.drain()) job.resolve(closedOutcome);
     const slots = [...this.slots];
     for (const slot of slots) slot.die(closedOutcome);
@@ -122,7 +132,7 @@ export class WorkerPool {
   private addSlot(): void {
     const slot = new WorkerSlot(this.host, this.options, {
       onAvailable: (available) => {
-        if (available.load === 0) this.onCpu.delete(available);
+        if (available.load === 0) this.leaveCpu(available);
         this.dispatch();
       },
       onDead: (dead, unstarted) => this.replace(dead, unstarted),
@@ -140,7 +150,7 @@ export class WorkerPool {
   }
 
   private replace(dead: WorkerSlot, unstarted: Job[]): void {
-    this.onCpu.delete(dead);
+    this.leaveCpu(dead);
     const resume = this.resumes.indexOf(dead);
     if (resume >= 0) this.resumes.splice(resume, 1);
     if (!this.slots.delete(dead) || this.closed) {
@@ -172,11 +182,21 @@ export class WorkerPool {
     }
   }
 
+  private takeCpu(slot: WorkerSlot, plugin: string): void {
+    if (!this.onCpu.has(slot)) this.cpuSince.set(slot, performance.now());
+    this.onCpu.set(slot, plugin);
+  }
+
+  private leaveCpu(slot: WorkerSlot): void {
+    this.onCpu.delete(slot);
+    this.cpuSince.delete(slot);
+  }
+
   /** Stages a call on a thread off the CPU, which takes a CPU slot for it (first: staging may report events at once). */
   private begin(slot: WorkerSlot, job: Job): boolean {
-    this.onCpu.set(slot, job.task.pluginId);
+    this.takeCpu(slot, job.task.pluginId);
     if (slot.stage(job)) return true;
-    if (slot.load === 0) this.onCpu.delete(slot);
+    if (slot.load === 0) this.leaveCpu(slot);
     this.queues.putBack([job]);
     return false;
   }
@@ -187,9 +207,9 @@ export class WorkerPool {
       const resume = this.resumes.findIndex((slot) => slot.owner === plugin);
       if (resume >= 0) {
         const slot = this.resumes.splice(resume, 1)[0]!;
-        this.onCpu.set(slot, plugin);
+        this.takeCpu(slot, plugin);
         slot.resume();
-        if (slot.load === 0) this.onCpu.delete(slot);
+        if (slot.load === 0) this.leaveCpu(slot);
         continue;
       }
       if (!this.begin(this.threadFor(plugin)!, this.queues.take(plugin)!)) return;
@@ -301,9 +321,27 @@ export class WorkerPool {
       if (this.waiters.has(plugin)) waiting++;
       else if (this.canRun(plugin) !== undefined) homeless++;
     }
-    const runnable = Math.min(homeless, Math.max(0, 2 * this.options.cpuSlots - this.onCpu.size)) + waiting;
+    const runnable = Math.min(homeless, this.slotsForHomeless()) + waiting;
     const wanted = Math.min(runnable - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
     for (let i = 0; i < wanted; i++) this.addSlot();
+  }
+
+  /**
+   * CPU slots that plugins holding no thread could run on now: the free ones, else the
+   * fair-share extras once every slot has been held by the same calls for
+   * EXTRA_SLOT_DELAY_MS (until then, the pool looks again when that time comes).
+   */
+  private slotsForHomeless(): number {
+    const { cpuSlots } = this.options;
+    const busy = this.onCpu.size;
+    if (busy < cpuSlots) return cpuSlots - busy;
+    const held = performance.now() - Math.max(...this.cpuSince.values());
+    if (held >= EXTRA_SLOT_DELAY_MS) return Math.max(0, 2 * cpuSlots - busy);
+    this.extraSlotCheck ??= setTimeout(() => {
+      this.extraSlotCheck = undefined;
+      this.dispatch();
+    }, EXTRA_SLOT_DELAY_MS - held).unref();
+    return 0;
   }
 
   /** A call staged behind a slow one moves to a thread that has nothing to do, when a CPU slot is free. */
