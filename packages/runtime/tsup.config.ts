@@ -11,10 +11,11 @@ export default defineConfig([
     target: "node24",
   },
   {
-    // The worker thread's code in one file with what it uses of @nd/protocol and
-    // @nd/host-services: a thread starts by loading one module, not three packages.
+    // The worker thread's code in one script with what it uses of @nd/protocol and
+    // @nd/host-services: a thread starts by compiling one script, not three packages'
+    // modules, and without the ES module loader.
     entry: { worker: "src/threads/worker/worker-main.ts" },
-    format: ["esm"],
+    format: ["cjs"],
     noExternal: [/^@nd\//, /^@bufbuild\//],
     minify: true,
     sourcemap: true,

@@ -4,6 +4,7 @@ import { PluginManager } from "@nd/runtime";
 import { isolationFolder, type IsolationPluginKind } from "./isolation-plugins.js";
 import { slowUpstream } from "./slow-upstream.js";
 import { gcNow, median } from "./stats.js";
+import { runAloneWhenMain } from "./alone.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const PLUGINS = 8;
@@ -198,3 +199,10 @@ export async function peerHeadOfLineHung(samples = 100): Promise<HeadOfLine> {
     await Promise.all([a!.close(), b!.close()]);
   }
 }
+
+await runAloneWhenMain(import.meta.url, {
+  coldBurst: ndColdBurst,
+  slowUpstream: ndSlowUpstream,
+  headOfLineHung: () => ndHeadOfLine("hung"),
+  memoryPerExtraThread: ndMemoryPerExtraThread,
+});

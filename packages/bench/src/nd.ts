@@ -3,6 +3,7 @@ import { type PluginInfo, PluginManager } from "@nd/runtime";
 import { GETS_PER_CALL, cacheLoopFolder } from "./cache-loop-plugin.js";
 import { echoCopiesFolder, echoFolder, type EchoExample } from "./plugin-folders.js";
 import { WARM_UP_CALLS, gcNow, latencyMicros, median, medianOfRuns, throughput } from "./stats.js";
+import { runAloneWhenMain } from "./alone.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const BIG_NAME = "x".repeat(100 * 1024);
@@ -157,3 +158,10 @@ export async function ndMemory(): Promise<Memory> {
     rssAfter100kBytes: after.rss,
   };
 }
+
+await runAloneWhenMain(import.meta.url, {
+  startUp1: () => ndStartUp(1),
+  startUp50: () => ndStartUp(50),
+  memory: ndMemory,
+  latency: () => ndLatency(),
+});

@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { median } from "./stats.js";
+import { runAloneWhenMain } from "./alone.js";
 
 const CHILD = fileURLToPath(new URL("./first-answer-child.js", import.meta.url));
 
@@ -33,3 +34,5 @@ export function processStart(runs = 7): ProcessStart {
   }
   return { bareNodeMillis: median(bare), firstAnswerMillis: median(first), firstAnswerRssBytes: median(rss) };
 }
+
+await runAloneWhenMain(import.meta.url, { processStart: () => processStart(1) });

@@ -120,6 +120,26 @@ describe("a call waiting in a host call holds no CPU slot", () => {
     await Promise.all(calls);
     await expect.poll(() => manager.poolStats(), { timeout: 10_000, interval: 200 }).toMatchObject({ threads: 2, idle: 2 });
   });
+
+  test("plugins whose calls waited lately find a thread each when their calls come at once; the threads retire after", async () => {
+    const upstream = await startUpstream();
+    const names = ["a", "b", "c"];
+    const manager = await startManager(names.map(fetcher), { workers: 1, instanceIdleTtlMs: 1000 });
+    for (const name of names) {
+      const call = biography(manager, name, `${upstream.origin}/${name}/first`);
+      await upstream.arrived(upstream.events.filter((event) => event.startsWith("arrived")).length + 1);
+      upstream.release();
+      await call;
+    }
+    // one call at a time needed one thread; the others were started while the calls waited
+    await expect.poll(() => manager.poolStats()).toMatchObject({ threads: 3, idle: 3 });
+    const burst = names.map((name) => biography(manager, name, `${upstream.origin}/${name}/burst`));
+    await upstream.arrived(6);
+    expect(manager.poolStats()).toMatchObject({ threads: 3, inHostCalls: 3 });
+    upstream.release();
+    await Promise.all(burst);
+    await expect.poll(() => manager.poolStats(), { timeout: 10_000, interval: 200 }).toMatchObject({ threads: 1, idle: 1 });
+  });
 });
 
 describe("fair share", () => {

@@ -41,22 +41,31 @@ export async function discoverPluginFolders(root: string, incomplete?: Incomplet
     if (error.code === "ENOENT") return [];
     throw error;
   });
+  const names = entries.map((entry) => entry.name).filter((name) => !name.startsWith(".")).sort(byCodePoint);
+  // Every entry is looked at at once: a folder of 50 plugins is 200 file-system calls.
+  const found = await Promise.all(names.map((name) => examine(join(root, name))));
   const folders: PluginFolder[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith(".")) continue;
-    const path = join(root, entry.name);
-    if (!(await isDirectory(path))) {
-      if (entry.name.endsWith(PACKAGE_SUFFIX) && (await isFile(path))) folders.push({ path, isSymlink: false, filesPath: path, isPackage: true });
-      continue;
-    }
-    const missing = await missingFiles(path);
-    if (missing.length === 0) {
-      const isSymlink = (await lstat(path)).isSymbolicLink();
-      folders.push({ path, isSymlink, filesPath: isSymlink ? await realpath(path) : path });
-    }
-    else incomplete?.push({ path, missing });
+  for (const entry of found) {
+    if (entry && "missing" in entry) incomplete?.push(entry);
+    else if (entry) folders.push(entry);
   }
   return folders;
+}
+
+/** A plugin folder or package, a folder lacking a plugin's files, or nothing of either. */
+async function examine(path: string): Promise<PluginFolder | IncompleteFolder | undefined> {
+  if (!(await isDirectory(path))) {
+    return path.endsWith(PACKAGE_SUFFIX) && (await isFile(path)) ? { path, isSymlink: false, filesPath: path, isPackage: true } : undefined;
+  }
+  const missing = await missingFiles(path);
+  if (missing.length > 0) return { path, missing };
+  const isSymlink = (await lstat(path)).isSymbolicLink();
+  return { path, isSymlink, filesPath: isSymlink ? await realpath(path) : path };
+}
+
+/** Plain string order: a locale's order would cost the first start of a process ~15 ms to set up. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -30,6 +30,14 @@ const closedOutcome: CallOutcome = { type: "closed" };
 
 /** Threads started at once when calls wait for one: a start costs a core about 25 ms. */
 const MAX_STARTING = 8;
+/** Threads kept ahead for plugins whose calls wait in host calls, beyond the CPU slots. */
+const MAX_AHEAD = 8;
+/**
+ * How long every CPU slot must stay with the same calls before a thread starts for a
+ * fair-share extra slot: about what a thread takes to start, so a burst of short calls
+ * (a folder of plugins loading) starts none, while a runaway still lets others in.
+ */
+const EXTRA_SLOT_DELAY_MS = 25;
 
 /**
  * Runs plugin calls on worker threads, Go-style: a thread running plugin code holds one of
@@ -47,11 +55,16 @@ export class WorkerPool {
   private readonly slots = new Set<WorkerSlot>();
   /** Slots holding a CPU slot, with the plugin version they run. */
   private readonly onCpu = new Map<WorkerSlot, string>();
+  /** When each slot on the CPU took it. */
+  private readonly cpuSince = new Map<WorkerSlot, number>();
+  private extraSlotCheck?: NodeJS.Timeout;
   /** Slots off the CPU with host replies waiting for a CPU slot, in arrival order. */
   private readonly resumes: WorkerSlot[] = [];
   private readonly queues = new CallQueues();
   /** Plugin versions whose calls have waited in host calls: their calls mostly wait, not compute. */
   private readonly waiters = new Set<string>();
+  /** When each plugin version's call last began waiting in a host call. */
+  private readonly lastWaits = new Map<string, number>();
   private readonly retirement: NodeJS.Timeout;
   private closed = false;
   /**
@@ -88,6 +101,7 @@ export class WorkerPool {
   /** Tells every worker to forget a plugin version (after reload or unload). */
   drop(pluginId: string): void {
     this.waiters.delete(pluginId);
+    this.lastWaits.delete(pluginId);
     for (const slot of this.slots) slot.drop(pluginId);
   }
 
@@ -108,6 +122,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.retirement);
+    clearTimeout(this.extraSlotCheck);
     for (const job of this.queues.drain()) job.resolve(closedOutcome);
     const slots = [...this.slots];
     for (const slot of slots) slot.die(closedOutcome);
@@ -117,11 +132,15 @@ export class WorkerPool {
   private addSlot(): void {
     const slot = new WorkerSlot(this.host, this.options, {
       onAvailable: (available) => {
-        if (available.load === 0) this.onCpu.delete(available);
+        if (available.load === 0) this.leaveCpu(available);
         this.dispatch();
       },
       onDead: (dead, unstarted) => this.replace(dead, unstarted),
-      onSuspended: (pluginId) => this.waiters.add(pluginId),
+      onSuspended: (pluginId) => {
+        this.waiters.add(pluginId);
+        this.lastWaits.set(pluginId, performance.now());
+        this.startAhead();
+      },
       onHostReply: (answered) => {
         if (!this.resumes.includes(answered)) this.resumes.push(answered);
         this.dispatch();
@@ -131,7 +150,7 @@ export class WorkerPool {
   }
 
   private replace(dead: WorkerSlot, unstarted: Job[]): void {
-    this.onCpu.delete(dead);
+    this.leaveCpu(dead);
     const resume = this.resumes.indexOf(dead);
     if (resume >= 0) this.resumes.splice(resume, 1);
     if (!this.slots.delete(dead) || this.closed) {
@@ -163,11 +182,21 @@ export class WorkerPool {
     }
   }
 
+  private takeCpu(slot: WorkerSlot, plugin: string): void {
+    if (!this.onCpu.has(slot)) this.cpuSince.set(slot, performance.now());
+    this.onCpu.set(slot, plugin);
+  }
+
+  private leaveCpu(slot: WorkerSlot): void {
+    this.onCpu.delete(slot);
+    this.cpuSince.delete(slot);
+  }
+
   /** Stages a call on a thread off the CPU, which takes a CPU slot for it (first: staging may report events at once). */
   private begin(slot: WorkerSlot, job: Job): boolean {
-    this.onCpu.set(slot, job.task.pluginId);
+    this.takeCpu(slot, job.task.pluginId);
     if (slot.stage(job)) return true;
-    if (slot.load === 0) this.onCpu.delete(slot);
+    if (slot.load === 0) this.leaveCpu(slot);
     this.queues.putBack([job]);
     return false;
   }
@@ -178,9 +207,9 @@ export class WorkerPool {
       const resume = this.resumes.findIndex((slot) => slot.owner === plugin);
       if (resume >= 0) {
         const slot = this.resumes.splice(resume, 1)[0]!;
-        this.onCpu.set(slot, plugin);
+        this.takeCpu(slot, plugin);
         slot.resume();
-        if (slot.load === 0) this.onCpu.delete(slot);
+        if (slot.load === 0) this.leaveCpu(slot);
         continue;
       }
       if (!this.begin(this.threadFor(plugin)!, this.queues.take(plugin)!)) return;
@@ -292,9 +321,27 @@ export class WorkerPool {
       if (this.waiters.has(plugin)) waiting++;
       else if (this.canRun(plugin) !== undefined) homeless++;
     }
-    const runnable = Math.min(homeless, Math.max(0, 2 * this.options.cpuSlots - this.onCpu.size)) + waiting;
+    const runnable = Math.min(homeless, this.slotsForHomeless()) + waiting;
     const wanted = Math.min(runnable - starting, this.options.maxThreads - this.slots.size, MAX_STARTING - starting);
     for (let i = 0; i < wanted; i++) this.addSlot();
+  }
+
+  /**
+   * CPU slots that plugins holding no thread could run on now: the free ones, else the
+   * fair-share extras once every slot has been held by the same calls for
+   * EXTRA_SLOT_DELAY_MS (until then, the pool looks again when that time comes).
+   */
+  private slotsForHomeless(): number {
+    const { cpuSlots } = this.options;
+    const busy = this.onCpu.size;
+    if (busy < cpuSlots) return cpuSlots - busy;
+    const held = performance.now() - Math.max(...this.cpuSince.values());
+    if (held >= EXTRA_SLOT_DELAY_MS) return Math.max(0, 2 * cpuSlots - busy);
+    this.extraSlotCheck ??= setTimeout(() => {
+      this.extraSlotCheck = undefined;
+      this.dispatch();
+    }, EXTRA_SLOT_DELAY_MS - held).unref();
+    return 0;
   }
 
   /** A call staged behind a slow one moves to a thread that has nothing to do, when a CPU slot is free. */
@@ -307,11 +354,36 @@ export class WorkerPool {
     }
   }
 
-  /** Threads beyond the CPU slots that had nothing to do for the idle TTL stop. */
+  /**
+   * Threads for the plugins whose calls waited in host calls within the idle TTL, one
+   * each: their calls come in bursts that hold a thread per plugin for as long as they
+   * wait, and a thread started only then makes every call of the burst wait for it.
+   */
+  private threadsAhead(): number {
+    const since = performance.now() - this.options.idleTtlMs;
+    for (const [plugin, at] of this.lastWaits) if (at < since) this.lastWaits.delete(plugin);
+    return Math.min(this.lastWaits.size, this.aheadLimit());
+  }
+
+  private aheadLimit(): number {
+    return Math.min(this.options.cpuSlots + MAX_AHEAD, this.options.maxThreads);
+  }
+
+  /** A call began waiting in a host call: starts the threads ahead that are missing. */
+  private startAhead(): void {
+    if (this.closed || this.slots.size >= this.aheadLimit()) return;
+    let starting = 0;
+    for (const slot of this.slots) if (slot.starting) starting++;
+    const wanted = Math.min(this.threadsAhead() - this.slots.size, MAX_STARTING - starting);
+    for (let i = 0; i < wanted; i++) this.addSlot();
+  }
+
+  /** Threads beyond the CPU slots and the threads ahead that had nothing to do for the idle TTL stop. */
   private retireIdleThreads(): void {
     const cutoff = performance.now() - this.options.idleTtlMs;
+    const kept = Math.max(this.options.cpuSlots, this.threadsAhead());
     for (const slot of this.slots) {
-      if (this.slots.size <= this.options.cpuSlots) return;
+      if (this.slots.size <= kept) return;
       if (slot.idle && slot.idleSince < cutoff) slot.die(closedOutcome);
     }
   }

@@ -1,9 +1,10 @@
-import { Worker, receiveMessageOnPort, type MessagePort, MessageChannel } from "node:worker_threads";
+import { type Worker, receiveMessageOnPort, type MessagePort, MessageChannel } from "node:worker_threads";
 import type { RecordRef, RingMessage } from "./channel/byte-ring.js";
 import { unpackFields, utf8 } from "./channel/fields.js";
 import { decodeOutcome } from "./channel/outcomes.js";
 import { PIPELINE_DEPTH, RecordKind, WorkerChannel, createChannel } from "./channel/worker-channel.js";
 import { WORKER_RESOURCE_LIMITS, crashOutcome } from "./worker-limits.js";
+import { startWorker } from "./worker-start.js";
 import type { CallOutcome, ControlMessage, LogLine, PluginImage, WorkerSetup } from "./worker/messages.js";
 
 /** What the pool asks of the manager: plugin images, host calls and log lines. */
@@ -132,11 +133,7 @@ export class WorkerSlot {
     this.logs.unref();
     const worker = ends.worker;
     const setup: WorkerSetup = { channel: worker, control: control.port2, logs: logs.port2, idleTtlMs, spin };
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), {
-      workerData: setup,
-      resourceLimits: WORKER_RESOURCE_LIMITS,
-      transferList: [worker.callPort, worker.resultPort, control.port2, logs.port2],
-    });
+    this.worker = startWorker(setup, WORKER_RESOURCE_LIMITS, [worker.callPort, worker.resultPort, control.port2, logs.port2]);
     this.threadId = this.worker.threadId;
     // A booting thread takes no calls, so no deadline runs while it starts.
     this.worker.once("online", () => {

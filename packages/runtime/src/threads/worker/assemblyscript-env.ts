@@ -1,5 +1,5 @@
-import { getRandomValues } from "node:crypto";
 import type { PluginMemory } from "./plugin-memory.js";
+import { randomValues } from "./random-values.js";
 import { TrapError } from "./trap.js";
 
 /** `env.abort`, `env.trace` and `env.seed`, which AssemblyScript modules import; no permission needed. */
@@ -14,7 +14,7 @@ export function createAssemblyScriptEnv(memory: () => PluginMemory, trace: (line
       trace([readString(memory(), messagePtr), ...values.slice(0, count)].join(" "));
     },
     seed(): number {
-      return getRandomValues(new Uint32Array(1))[0]! * 2 ** 21;
+      return randomValues(new Uint32Array(1))[0]! * 2 ** 21;
     },
   };
 }

@@ -1,5 +1,5 @@
-import { getRandomValues } from "node:crypto";
 import { LogLines } from "./log-lines.js";
+import { randomValues } from "./random-values.js";
 import type { PluginMemory } from "./plugin-memory.js";
 import { ExitError } from "./trap.js";
 
@@ -50,7 +50,7 @@ export function createWasi(
     },
     random_get: (ptr: number, len: number) => {
       for (let offset = 0; offset < len; offset += RANDOM_CHUNK) {
-        const chunk = getRandomValues(new Uint8Array(Math.min(RANDOM_CHUNK, len - offset)));
+        const chunk = randomValues(new Uint8Array(Math.min(RANDOM_CHUNK, len - offset)));
         memory().write(ptr + offset, chunk);
       }
       return ERRNO_SUCCESS;
