@@ -96,7 +96,8 @@ for (const plugins of [1, 10, 50]) {
 
 say("\n## process start to one plugin's first answer (as-echo; medians of 7 processes)");
 const started = processStart();
-say(`node -e 0: ${started.bareNodeMillis.toFixed(1)} ms; first answer: ${started.firstAnswerMillis.toFixed(1)} ms (+${(started.firstAnswerMillis - started.bareNodeMillis).toFixed(1)} ms), rss then ${mib(started.firstAnswerRssBytes).toFixed(1)} MiB`);
+say(`node -e 0: ${started.bareNodeMillis.toFixed(1)} ms, rss ${mib(started.bareNodeRssBytes).toFixed(1)} MiB; first answer: ${started.firstAnswerMillis.toFixed(1)} ms (+${(started.firstAnswerMillis - started.bareNodeMillis).toFixed(1)} ms), rss then ${mib(started.firstAnswerRssBytes).toFixed(1)} MiB`);
+say(`floor without nd (one worker thread compiles, instantiates and calls as-echo): ${started.floorMillis.toFixed(1)} ms (+${(started.floorMillis - started.bareNodeMillis).toFixed(1)} ms), rss ${mib(started.floorRssBytes).toFixed(1)} MiB`);
 
 say("\n## memory (rss and heap, after GC)");
 const memory = await ndMemory();
@@ -143,6 +144,8 @@ const executionModel = beforeAfter({
   warmBurstMillis: isolation.ndSlowUpstream.warmMillis,
   firstAnswerOverNodeMillis: started.firstAnswerMillis - started.bareNodeMillis,
   oneHostOnePluginRssBytes: started.firstAnswerRssBytes,
+  floorOverNodeMillis: started.floorMillis - started.bareNodeMillis,
+  floorRssBytes: started.floorRssBytes,
   fiftyPluginsReadyMillis: startUps.find((run) => run.plugins === 50)!.readyMillis,
   perLoadedPluginBytes: memory.perLoadedPluginBytes,
   biographyMicros: nd.biographyMicros,
