@@ -1,5 +1,4 @@
 import type { NetConnectOpts, Socket } from "node:net";
-import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { MAX_SHARED_CACHE_BYTES } from "./cache/shared-lru-store.js";
 import { ConfigurationError } from "./errors.js";
@@ -7,6 +6,7 @@ import { type DnsLookup, systemDnsLookup } from "./network/dns.js";
 import type { LibrariesProvider, MatcherProvider, UsersProvider } from "./gen2/providers.js";
 import type { SubsonicApiHandler } from "./subsonicapi/subsonicapi-service.js";
 import { type ResolvedStoreOptions, resolveStoreOptions, type StoreOptions } from "./store/store-options.js";
+import { nodeCrypto } from "./node-builtins.js";
 
 /** Where the services report what plugins cannot see (callback failures, skipped runs). */
 export interface Logger {
@@ -142,7 +142,8 @@ export interface ResolvedOptions {
     maxBufferedBytesPerPlugin: number;
   };
   /** `baseUrlGiven` false: the fallback base, which the first artwork plugin warns about. */
-  artwork: { baseUrl: URL; secret: Uint8Array; baseUrlGiven: boolean };
+  /** `secret()`: the given secret, or one made at random on the first token (nothing outside the host can check those). */
+  artwork: { baseUrl: URL; secret: () => Uint8Array; baseUrlGiven: boolean };
   subsonicapi: { handler: SubsonicApiHandler | undefined; timeoutMs: number; maxResponseBytes: number };
   users: UsersProvider | undefined;
   libraries: LibrariesProvider | undefined;
@@ -188,12 +189,12 @@ function resolveArtwork(artwork: HostServicesOptions["artwork"] = {}): ResolvedO
   if (baseUrl.protocol !== "http:" && baseUrl.protocol !== "https:") {
     throw new ConfigurationError(`host services option artwork.baseUrl must be http or https: "${baseUrlText}"`);
   }
-  const given = artwork.secret ?? randomBytes(32);
-  const secret = typeof given === "string" ? new TextEncoder().encode(given) : given;
-  if (secret.byteLength < MIN_SECRET_BYTES) {
+  const given = typeof artwork.secret === "string" ? new TextEncoder().encode(artwork.secret) : artwork.secret;
+  if (given !== undefined && given.byteLength < MIN_SECRET_BYTES) {
     throw new ConfigurationError(`host services option artwork.secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
-  return { baseUrl, secret: Uint8Array.from(secret), baseUrlGiven };
+  let secret = given && Uint8Array.from(given);
+  return { baseUrl, secret: () => (secret ??= nodeCrypto().randomBytes(32)), baseUrlGiven };
 }
 
 /** The hard bounds default to the soft ones' defaults or above, and may not be below them. */

@@ -19,7 +19,7 @@ export function createArtworkService(settings: ResolvedOptions["artwork"]): Artw
   const base = settings.baseUrl.origin;
 
   async function urlOf(kind: ArtworkKind, request: UrlRequest): Promise<Messages.GetArtworkUrlResponse> {
-    const token = createArtworkToken({ kind, id: request.id ?? "" }, settings.secret);
+    const token = createArtworkToken({ kind, id: request.id ?? "" }, settings.secret());
     const size = request.size ?? 0;
     return { url: `${base}/share/img/${token}${size > 0 ? `?size=${size}` : ""}` };
   }

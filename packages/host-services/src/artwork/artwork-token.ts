@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { ArtworkTokenError } from "../errors.js";
+import { nodeCrypto } from "../node-builtins.js";
 
 /** "playlist" only from generation 2's artwork_getplaylisturl. */
 export const ARTWORK_KINDS = ["artist", "album", "track", "playlist"] as const;
@@ -14,7 +14,7 @@ export interface ArtworkRef {
 type Secret = string | Uint8Array;
 
 function sign(payload: string, secret: Secret): Buffer {
-  return createHmac("sha256", secret).update(payload).digest();
+  return nodeCrypto().createHmac("sha256", secret).update(payload).digest();
 }
 
 /**
@@ -38,7 +38,7 @@ export function verifyArtworkToken(token: string, secret: Secret): ArtworkRef {
   }
   const expected = sign(payload, secret);
   const given = Buffer.from(signature, "base64url");
-  if (given.byteLength !== expected.byteLength || !timingSafeEqual(given, expected)) {
+  if (given.byteLength !== expected.byteLength || !nodeCrypto().timingSafeEqual(given, expected)) {
     throw new ArtworkTokenError("artwork token signature does not match");
   }
   const decoded = Buffer.from(payload, "base64url").toString("utf8");

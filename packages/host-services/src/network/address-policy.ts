@@ -1,4 +1,5 @@
-import { BlockList, isIP } from "node:net";
+import type { BlockList } from "node:net";
+import { nodeNet } from "../node-builtins.js";
 
 interface AddressCategory {
   readonly label: string;
@@ -50,15 +51,17 @@ function addSubnet(list: BlockList, subnet: string, family: "ipv4" | "ipv6"): vo
   list.addSubnet(network, Number(prefix), family);
 }
 
-const CATEGORY_LISTS = LOCAL_CATEGORIES.map((category) => {
-  const list = new BlockList();
+/** Built on the first check, so a host whose plugins never reach the network never loads node:net. */
+let categoryLists: { label: string; list: BlockList }[] | undefined;
+const categoryListsBuilt = () => (categoryLists ??= LOCAL_CATEGORIES.map((category) => {
+  const list = new (nodeNet().BlockList)();
   for (const subnet of category.ipv4) {
     addSubnet(list, subnet, "ipv4");
     for (const embedded of embeddedIpv6Subnets(subnet)) addSubnet(list, embedded, "ipv6");
   }
   for (const subnet of category.ipv6) addSubnet(list, subnet, "ipv6");
   return { label: category.label, list };
-});
+}));
 
 /**
  * Names the local-network category of an IP address ("loopback", "private", "cloud metadata", ...),
@@ -66,8 +69,8 @@ const CATEGORY_LISTS = LOCAL_CATEGORIES.map((category) => {
  */
 export function localAddressCategory(address: string): string | undefined {
   const bare = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
-  const version = isIP(bare);
+  const version = nodeNet().isIP(bare);
   if (version === 0) return undefined;
   const family = version === 4 ? "ipv4" : "ipv6";
-  return CATEGORY_LISTS.find(({ list }) => list.check(bare, family))?.label;
+  return categoryListsBuilt().find(({ list }) => list.check(bare, family))?.label;
 }

@@ -1,7 +1,7 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import { localAddressCategory } from "./address-policy.js";
 import { localNetworkRefusal } from "./dns.js";
+import { nodeDiagnostics } from "../node-builtins.js";
 
 // `_host` is the name net.Socket#connect looked up itself (null for an IP address or a wrapped
 // socket); the rebinding tests in test/http.test.ts and test/websocket.test.ts fail if Node ever
@@ -64,13 +64,13 @@ export class ConnectedAddressGuard {
   }
 
   close(): void {
-    if (this.subscribed) unsubscribe(SEND_HEADERS, this.onSendHeaders);
+    if (this.subscribed) nodeDiagnostics().unsubscribe(SEND_HEADERS, this.onSendHeaders);
     this.subscribed = false;
     this.guarded.clear();
   }
 
   private enter(hostname: string): void {
-    if (!this.subscribed) subscribe(SEND_HEADERS, this.onSendHeaders);
+    if (!this.subscribed) nodeDiagnostics().subscribe(SEND_HEADERS, this.onSendHeaders);
     this.subscribed = true;
     this.guarded.set(hostname, (this.guarded.get(hostname) ?? 0) + 1);
   }

@@ -1,7 +1,7 @@
-import { lookup } from "node:dns/promises";
 import type { LookupFunction } from "node:net";
 import { NetworkRefusedError } from "../errors.js";
 import { localAddressCategory } from "./address-policy.js";
+import { nodeDns } from "../node-builtins.js";
 
 /** A resolved address, as `dns.lookup(name, { all: true })` answers. */
 export interface ResolvedAddress {
@@ -12,7 +12,7 @@ export interface ResolvedAddress {
 /** Resolves a host name to every address it has. Defaults to the system resolver (`dns.lookup`). */
 export type DnsLookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemDnsLookup: DnsLookup = (hostname) => lookup(hostname, { all: true, verbatim: true });
+export const systemDnsLookup: DnsLookup = (hostname) => nodeDns().lookup(hostname, { all: true, verbatim: true });
 
 export function localNetworkRefusal(target: string, address: string, category: string): NetworkRefusedError {
   const via = target === address ? "" : ` resolves to ${address}, which`;

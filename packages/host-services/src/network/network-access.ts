@@ -1,4 +1,4 @@
-import { isIP, type LookupFunction } from "node:net";
+import type { LookupFunction } from "node:net";
 import type { Agent, Dispatcher } from "undici";
 import { NetworkRefusedError } from "../errors.js";
 import { undiciLoaded } from "../lazy-modules.js";
@@ -8,6 +8,7 @@ import type { AllowList, CompiledAllowList, HttpMethod } from "./allow-list.js";
 import { ConnectedAddressGuard } from "./connected-address-guard.js";
 import { createCheckedLookup, type DnsLookup, localNetworkRefusal, resolveChecked } from "./dns.js";
 import { decodedPath } from "./encoded-traversal.js";
+import { nodeNet } from "../node-builtins.js";
 
 /** How one plugin may reach the network (from its http or websocket permission). */
 export interface NetworkScope {
@@ -92,7 +93,7 @@ export class NetworkAccess {
     }
     if (scope.allowLocalNetwork) return;
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    if (isIP(host) !== 0) {
+    if (nodeNet().isIP(host) !== 0) {
       const category = localAddressCategory(host);
       if (category) throw localNetworkRefusal(host, host, category);
     } else if (scope.hostConnects) {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { schedule as ScheduleCron } from "node-cron";
 
 type TaskContext = Parameters<Extract<Parameters<typeof ScheduleCron>[1], (...args: never[]) => unknown>>[0];
@@ -9,6 +8,7 @@ import { parseCronDialectV063 } from "./cron-dialect-v063.js";
 import { startEveryTimer } from "./every-timer.js";
 import { startOneTimeTimer } from "./one-time-timer.js";
 import type * as Messages from "../messages.js";
+import { nodeCrypto } from "../node-builtins.js";
 
 /** SchedulerService: one-time and cron jobs that call back into the plugin's SchedulerCallback. */
 export interface SchedulerService {
@@ -127,7 +127,7 @@ export function createSchedulerService(
   }
 
   async function scheduleOneTime(input: Partial<Messages.ScheduleOneTimeRequest>): Promise<Messages.ScheduleResponse> {
-    const id = input.scheduleId || randomUUID();
+    const id = input.scheduleId || nodeCrypto().randomUUID();
     const delaySeconds = input.delaySeconds ?? 0;
     const problem =
       delaySeconds < 0 ? `delay_seconds must not be negative, got ${delaySeconds}` : refusal(id, input);
@@ -195,7 +195,7 @@ export function createSchedulerService(
   ): Promise<Messages.ScheduleResponse> {
     // Before any check: nothing may change between the checks and the install.
     const { schedule: scheduleCron } = await cron;
-    const id = input.scheduleId || randomUUID();
+    const id = input.scheduleId || nodeCrypto().randomUUID();
     const expression = input.cronExpression ?? "";
     const plan = rules.parseCron(expression);
     const shown = expression.length <= MAX_CRON_EXPRESSION_LENGTH ? ` "${expression}"` : "";

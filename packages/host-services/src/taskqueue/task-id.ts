@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "../node-builtins.js";
 
 let lastMs = 0;
 let sequence = 0;
@@ -14,7 +14,7 @@ export function newTaskId(nowMs: number = Date.now()): string {
   } else {
     sequence = (sequence + 1) & 0xfff;
   }
-  const bytes = randomBytes(16);
+  const bytes = nodeCrypto().randomBytes(16);
   bytes.writeUIntBE(lastMs, 0, 6);
   bytes.writeUInt16BE(0x7000 | sequence, 6);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);

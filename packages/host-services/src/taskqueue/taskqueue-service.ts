@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { StoreError } from "../errors.js";
 import type { Logger } from "../options.js";
 import type { TaskRecords, TaskStatus } from "../store/plugin-store.js";
 import { type QueueConfig, queueConfig } from "./queue-config.js";
 import { QueueWorkers, type TaskExecutor } from "./queue-workers.js";
 import { newTaskId } from "./task-id.js";
+import { nodeCrypto } from "../node-builtins.js";
 
 /** Navidrome's bounds of a queue name and a task payload. */
 export const MAX_QUEUE_NAME_BYTES = 128;
@@ -52,7 +52,7 @@ interface Queue {
 export function createTaskQueueService(settings: TaskQueueSettings): ClosableTaskQueueService {
   const { pluginId, open, limits, logger } = settings;
   const now = settings.now ?? Date.now;
-  const owner = randomUUID();
+  const owner = nodeCrypto().randomUUID();
   const queues = new Map<string, Queue>();
   let closed = false;
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ClientRequestArgs } from "node:http";
 import type { WebSocketPermission } from "@nd/manifest";
 import type { ClientOptions, RawData, WebSocket } from "ws";
@@ -11,6 +10,7 @@ import { goCloseErrorText } from "./close-text.js";
 import { guardedConnector } from "./host-connector.js";
 import { InboundBudget, InboundQueue } from "./inbound-queue.js";
 import type * as Messages from "../messages.js";
+import { nodeCrypto } from "../node-builtins.js";
 
 /** WebSocketService: client connections whose events go to the plugin's WebSocketCallback. */
 export interface WebSocketService {
@@ -211,7 +211,7 @@ export function createWebSocketService(
     input: Partial<Messages.ConnectRequest>,
     { signal }: HostCallOptions = {},
   ): Promise<Messages.ConnectResponse> {
-    const id = input.connectionId || randomUUID();
+    const id = input.connectionId || nodeCrypto().randomUUID();
     const failure = (reason: string): Messages.ConnectResponse => ({
       connectionId: "",
       error: `connect ${input.url ?? ""}: ${reason}`,
