@@ -53,13 +53,20 @@ export function omitEmpty<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyValue(value))) as Partial<T>;
 }
 
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+/** A value as JSON.stringify should see it: bytes as base64, a bigint as its exact digits. */
+function jsonable(value: unknown): unknown {
+  if (value instanceof Uint8Array) return base64(value);
+  if (typeof value === "bigint") return rawJson(value.toString());
+  return value;
+}
+
 function stringify(value: unknown): string {
   // The holder's own value, not its toJSON() (a Buffer's would be {type, data}).
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
-    const own = this[key];
-    if (typeof own === "bigint") return rawJson(own.toString());
-    if (own instanceof Uint8Array) return Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString("base64");
-    return item;
+    const own = jsonable(this[key]);
+    return own === this[key] ? item : own;
   });
 }
 
@@ -68,7 +75,16 @@ function stringify(value: unknown): string {
  * objects carry their own rules). Uint8Array values become base64, bigint values exact digits.
  */
 export function encodeSuccess(fields: object): Uint8Array {
-  return encoder.encode(stringify(omitEmpty(fields)));
+  const kept: Record<string, unknown> = {};
+  // Most answers are flat; only nested objects need the (slower) replacer.
+  let nested = false;
+  for (const [key, value] of Object.entries(fields)) {
+    if (isEmptyValue(value)) continue;
+    const converted = jsonable(value);
+    if (converted === value && typeof value === "object") nested = true;
+    kept[key] = converted;
+  }
+  return encoder.encode(nested ? stringify(kept) : JSON.stringify(kept));
 }
 
 /** The failure envelope: exactly `{"error":"<text>"}`. */

@@ -38,8 +38,10 @@ export function createPluginStoreServices(
   let closed = false;
   const open = () => {
     if (closed) return Promise.reject(new ServicesClosedError(`the store of plugin "${pluginId}" is closed`));
-    opened ??= store.open(pluginId);
-    opened.catch(() => (opened = undefined));
+    if (!opened) {
+      opened = store.open(pluginId);
+      opened.catch(() => (opened = undefined));
+    }
     return opened;
   };
   const kvstore = isGranted(permissions, "kvstore")
