@@ -14,8 +14,14 @@ export function cacheKeyPrefix(namespace: string): string {
   return `nd-cache:${namespace}:`;
 }
 
+/** The bookkeeping of a plugin's kvstore (see the kvstore scripts). */
 export function kvKeys(prefix: string): string[] {
-  return [`${prefix}kv:values`, `${prefix}kv:keys`, `${prefix}kv:expiry`, `${prefix}kv:bytes`];
+  return [`${prefix}kv:keys`, `${prefix}kv:expiry`, `${prefix}kv:sizes`, `${prefix}kv:bytes`];
+}
+
+/** Each kvstore value is the string key `<prefix>kv:v:<name>`. */
+export function kvValuePrefix(prefix: string): string {
+  return `${prefix}kv:v:`;
 }
 
 export function taskPrefix(prefix: string): string {
