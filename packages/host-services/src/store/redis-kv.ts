@@ -1,5 +1,5 @@
 import type { KvRecords, PutResult } from "./plugin-store.js";
-import { type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
+import type { RedisConnection } from "./redis-connection.js";
 import { kvKeys, kvValuePrefix, lexRange } from "./redis-keys.js";
 
 const BATCH = 200;
@@ -11,7 +11,7 @@ const WRITTEN: PutResult = Object.freeze({ written: true });
 export function redisKvRecords(connection: RedisConnection, prefix: string): KvRecords {
   const keys = kvKeys(prefix);
   const valuePrefix = kvValuePrefix(prefix);
-  const { redis } = connection;
+  const { redis, run } = connection;
   const put = connection.script("ndKvPut");
   const list = connection.script("ndKvList");
   const remove = connection.script("ndKvDelete");
@@ -28,14 +28,14 @@ export function redisKvRecords(connection: RedisConnection, prefix: string): KvR
       return answer === -1 ? WRITTEN : { written: false, usedBytes: answer };
     },
     async get(key) {
-      const value = await unavailableOnFailure(redis.getBuffer(valuePrefix + key));
+      const value = await run(redis.getBuffer(valuePrefix + key));
       return value ? new Uint8Array(value) : undefined;
     },
     async getMany(names) {
       const found = new Map<string, Uint8Array>();
       for (let start = 0; start < names.length; start += BATCH) {
         const batch = names.slice(start, start + BATCH);
-        const values = await unavailableOnFailure(redis.mgetBuffer(...batch.map((name) => valuePrefix + name)));
+        const values = await run(redis.mgetBuffer(...batch.map((name) => valuePrefix + name)));
         values.forEach((value, index) => {
           if (value) found.set(batch[index]!, new Uint8Array(value));
         });
