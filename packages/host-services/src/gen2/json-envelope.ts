@@ -78,7 +78,8 @@ export function encodeSuccess(fields: object): Uint8Array {
   const kept: Record<string, unknown> = {};
   // Most answers are flat; only nested objects need the (slower) replacer.
   let nested = false;
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    const value = (fields as Record<string, unknown>)[key];
     if (isEmptyValue(value)) continue;
     const converted = jsonable(value);
     if (converted === value && typeof value === "object") nested = true;
