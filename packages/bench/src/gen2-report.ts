@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, ndGen2KvMicros } from "./gen2.js";
+import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, ndGen2KvMicros, ndGen2Throughput } from "./gen2.js";
 import { redisServerInstalled, startRedis } from "./redis-server.js";
 import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, tasksPerSecond } from "./store.js";
 
@@ -24,6 +24,8 @@ export interface Gen1Figures {
 
 export interface Gen2Figures {
   biographyMicros: number;
+  /** The same biography with 64 calls in flight, 1 worker: every call instantiates (no idle time for spares). */
+  biographyCallsPerSecond: number;
   bareBiographyMicros: number;
   bareReusedBiographyMicros: number;
   hostCallMicros: number;
@@ -51,12 +53,14 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
 
   say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
   const biographyMicros = await ndGen2BiographyMicros(calls);
+  const biographyCallsPerSecond = await ndGen2Throughput(calls * 10);
   const bareBiographyMicros = await bareGen2BiographyMicros(samples);
   const bareReusedBiographyMicros = await bareGen2BiographyMicros(samples, true);
   const hostCallMicros = await ndGen2HostCallMicros("nd_gets", samples);
   const configCallMicros = await ndGen2HostCallMicros("nd_config_gets", samples);
   const artworkCallMicros = await ndGen2HostCallMicros("nd_artwork_gets", samples);
   say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
+  say(`throughput, 64 calls in flight, 1 worker: ${biographyCallsPerSecond.toFixed(0)} calls/s (generation 1's GetArtistBiography: the throughput section, 1 worker)`);
   say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
   say(`the same with one instance reused: ${us(bareReusedBiographyMicros)} (the fresh instance costs the difference); @extism/extism in-thread, the same module: ${us(gen1.extismBiographyMicros)}, nd/extism ${ratio(biographyMicros, gen1.extismBiographyMicros)}`);
   say("one host call from inside a plugin, (100 calls − none) / 100 (generation 1 answers cache and config in the worker, generation 2 on the manager's thread):");
@@ -68,6 +72,7 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
   const figures: Gen2Figures = {
     biographyMicros,
+    biographyCallsPerSecond,
     bareBiographyMicros,
     bareReusedBiographyMicros,
     hostCallMicros,

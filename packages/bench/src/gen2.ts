@@ -3,12 +3,12 @@ import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
 import type { StoreOptions } from "@nd/host-services";
 import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
 import { bareGen2Call } from "./gen2-floor.js";
-import { WARM_UP_CALLS, latencyMicros } from "./stats.js";
+import { WARM_UP_CALLS, latencyMicros, medianOfRuns, throughput } from "./stats.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const decoder = new TextDecoder();
 
-type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig" | "hostServices">;
+type ManagerExtras = Pick<PluginManagerOptions, "pluginConfig" | "hostServices" | "maxInstancesPerPlugin">;
 
 async function withManager<T>(folder: string, extras: ManagerExtras, measure: (manager: PluginManager) => Promise<T>): Promise<T> {
   const manager = new PluginManager({ folder, workers: 1, logger: quiet, ...extras });
@@ -31,6 +31,15 @@ export function ndGen2BiographyMicros(samples = 2_000): Promise<number> {
     const answer = await ndGen2Biography(manager, "Nina Simone");
     if (answer !== "bio of Nina Simone") throw new Error(`the generation-2 plugin answered ${answer}`);
     return latencyMicros(() => manager.callExport("peer-echo", "biography", "Nina Simone"), { samples, warmup: WARM_UP_CALLS });
+  });
+}
+
+/** Calls per second (median of 5 runs) of the peer plugin's `biography` with 64 calls in flight, 1 worker, a fresh instance every call. */
+export function ndGen2Throughput(total = 20_000): Promise<number> {
+  return withManager(peerEchoFolder(), { maxInstancesPerPlugin: 64 }, async (manager) => {
+    const call = () => manager.callExport("peer-echo", "biography", "Nina Simone");
+    await throughput(call, { total: total / 4 });
+    return medianOfRuns(5, () => throughput(call, { total, inFlight: 64 }));
   });
 }
 

@@ -1,4 +1,4 @@
-// Runs every benchmark once, prints medians and ratios, and writes results.json and chart.svg.
+// Runs every benchmark once, prints medians and ratios, and writes results.json, chart.svg and chart-before-after.svg.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { bareEcho, naiveBridgeMicros, workerRoundTripMicros } from "./floor.js";
@@ -9,6 +9,7 @@ import { ndColdBurst, ndHeadOfLine, ndMemoryPerExtraThread, ndSlowUpstream, peer
 import { reportGen2AndStore } from "./gen2-report.js";
 import { processStart } from "./process-start.js";
 import { resultsChart, type Isolation } from "./results-chart.js";
+import { beforeAfter, beforeAfterChart, beforeAfterTable } from "./before-after.js";
 import { latencyMicros, mib } from "./stats.js";
 
 const say = (line: string) => console.log(line);
@@ -135,6 +136,22 @@ say(`nd host call / naive bridge: ${ratio(hostCallMicros, floor.naiveBridgeMicro
 say(`nd 2 workers / extism in-thread throughput: ${ratio(callsPerSecond[2], inThread?.callsPerSecond)} (goal ≥ 1×)`);
 say(`nd 2 workers / 1 worker throughput: ${ratio(callsPerSecond[2], callsPerSecond[1])} (goal ≥ 1.8×)`);
 
+say("\n## execution model v3 (issue 17): before (Node 20, a thread per waiting call) and now");
+const executionModel = beforeAfter({
+  coldBurstMillis: coldBurst.millis,
+  coldBurstRssGrowthBytes: coldBurst.rssGrowthBytes,
+  warmBurstMillis: isolation.ndSlowUpstream.warmMillis,
+  firstAnswerOverNodeMillis: started.firstAnswerMillis - started.bareNodeMillis,
+  oneHostOnePluginRssBytes: started.firstAnswerRssBytes,
+  fiftyPluginsReadyMillis: startUps.find((run) => run.plugins === 50)!.readyMillis,
+  perLoadedPluginBytes: memory.perLoadedPluginBytes,
+  biographyMicros: nd.biographyMicros,
+  imagesMicros: nd.imagesMicros,
+  hungHeadOfLineP99Millis: isolation.ndHeadOfLineHung.p99Millis,
+  runawayHeadOfLineP99Millis: isolation.ndHeadOfLineRunaway.p99Millis,
+});
+for (const line of beforeAfterTable(executionModel)) say(line);
+
 const results = {
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
   floor,
@@ -150,7 +167,9 @@ const results = {
   isolation,
   coldBurst,
   processStart: started,
+  executionModel,
 };
 writeFileSync(new URL("../results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("../chart.svg", import.meta.url), resultsChart(results));
-say("\nwrote results.json and chart.svg");
+writeFileSync(new URL("../chart-before-after.svg", import.meta.url), beforeAfterChart(executionModel, process.version));
+say("\nwrote results.json, chart.svg and chart-before-after.svg");

@@ -71,11 +71,25 @@ describe("nd plugin new", () => {
     expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/\nhello-two +2 +0\.1\.0 +MetadataAgent +- +ready/);
   }, 120_000);
 
-  test("--gen 2 scaffolds Go only", async () => {
+  test("a generation-2 AssemblyScript scaffold builds and answers nd plugin call --export", async () => {
     const dir = workspace();
-    expect(await nd(["plugin", "new", "x", "--gen", "2", "--lang", "as"], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining("--gen 2 scaffolds Go plugins") });
-    expect(existsSync(join(dir, "x"))).toBe(false);
-  });
+    expect(await nd(["plugin", "new", "Hello AS Two", "--gen", "2", "--lang", "as"], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: `created Hello AS Two (AssemblyScript, generation 2) in ${join(dir, "hello-as-two")}, plugin ID hello-as-two; see its README.md to build and try it\n`,
+    });
+    const plugin = join(dir, "hello-as-two");
+    expect(readdirSync(plugin).sort()).toEqual([".gitignore", "README.md", "asconfig.json", "assembly", "manifest.json", "package.json"]);
+    const asc = linkAssemblyScriptDependencies(plugin);
+    execFileSync(process.execPath, [asc, "--config", "asconfig.json", "--optimizeLevel", "0", "--shrinkLevel", "0"], { cwd: plugin, stdio: "pipe" });
+    const folder = join(dir, "plugins");
+    expect(await nd(["plugin", "dev", plugin, "--folder", folder])).toMatchObject({ code: 0 });
+    const call = await nd(["plugin", "call", "hello-as-two", "--export", "nd_get_artist_biography", '{"name":"Nina"}', "--folder", folder]);
+    expect(call).toEqual({ code: 0, stdout: '{"biography":"Hello AS Two says hello to Nina"}\n', stderr: "" });
+    const notImplemented = await nd(["plugin", "call", "hello-as-two", "--export", "nd_get_album_info", '{"name":"x"}', "--folder", folder]);
+    expect(notImplemented.code).not.toBe(0);
+    expect(notImplemented.stderr).toMatch(/not implemented/i);
+    expect((await nd(["plugin", "list", "--folder", folder])).stdout).toMatch(/\nhello-as-two +2 +0\.1\.0 +MetadataAgent +- +ready/);
+  }, 120_000);
 
   test("outside the nd checkout, the skeleton takes @nd/protocol and the Go SDK from the nd that wrote it", async () => {
     const dir = workspace();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createHostServices, type HostServicesOptions, type Logger } from "../src/index.js";
 import type { SchedulerCallbackRequest } from "../src/messages.js";
+import { nextEveryRunMs } from "../src/scheduler/every-timer.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -131,6 +132,32 @@ describe("recurring jobs", () => {
     await scheduler.cancelSchedule({ scheduleId: "beat" });
     await seconds(41 * 3);
     expect(calls.filter((call) => call.scheduleId === "beat")).toHaveLength(2);
+  });
+
+  test("with a beforeFire hook (replicas), two hosts that create the job seconds apart plan the same runs", async () => {
+    const planned: Record<string, number[]> = { a: [], b: [] };
+    const replica = (name: "a" | "b") =>
+      schedulerPlugin(async () => {}, {
+        scheduler: { beforeFire: async (_id, nominalMs) => (planned[name]!.push(nominalMs), name === "a") },
+      });
+    const a = replica("a");
+    await seconds(2.3);
+    const b = replica("b");
+    await a.scheduler.scheduleRecurring({ cronExpression: "@every 5s", scheduleId: "sync" });
+    await seconds(1.4);
+    await b.scheduler.scheduleRecurring({ cronExpression: "@every 5s", scheduleId: "sync" });
+    await seconds(12);
+    const start = new Date("2030-01-01T00:00:00.000Z").getTime();
+    expect(planned.a).toEqual([start + 5_000, start + 10_000, start + 15_000]);
+    expect(planned.b).toEqual(planned.a);
+    expect(a.calls).toHaveLength(3);
+    expect(b.calls).toEqual([]);
+  });
+
+  test("alone, @every counts from the second the job was created in, as Navidrome does", () => {
+    expect(nextEveryRunMs(12_345, 5_000, false)).toBe(17_000);
+    expect(nextEveryRunMs(12_345, 5_000, true)).toBe(15_000);
+    expect(nextEveryRunMs(15_000, 5_000, true)).toBe(20_000);
   });
 
   test("descriptors and names run on their days", async () => {

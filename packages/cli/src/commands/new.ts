@@ -7,7 +7,9 @@ import { CliError, failure, usageError } from "../errors.js";
 import { writeLine, type CliIo } from "../io.js";
 import { pathProblem } from "../path-arguments.js";
 import { protocolSourceFor } from "../scaffold/protocol-source.js";
-import { goGen2Template, scaffoldManifestV2 } from "../scaffold/go-gen2-template.js";
+import { assemblyScriptGen2Template } from "../scaffold/as-gen2-template.js";
+import { scaffoldManifestV2 } from "../scaffold/gen2-manifest.js";
+import { goGen2Template } from "../scaffold/go-gen2-template.js";
 import { assemblyScriptTemplate, goTemplate, packageName, scaffoldManifest, type TemplateFile } from "../scaffold/templates.js";
 
 const LANGUAGES = { as: "AssemblyScript", go: "Go" } as const;
@@ -15,15 +17,15 @@ const LANGUAGES = { as: "AssemblyScript", go: "Go" } as const;
 export function newCommand(io: CliIo): Command {
   return defineCommand({
     name: "new",
-    summary: "scaffold a plugin (a MetadataAgent answering artist biographies): generation 1 in AssemblyScript or Go, generation 2 in Go",
-    example: "nd plugin new my-plugin --lang as ./my-plugin\n  nd plugin new my-plugin --gen 2 --lang go",
+    summary: "scaffold a plugin (a MetadataAgent answering artist biographies): either generation, in AssemblyScript or Go",
+    example: "nd plugin new my-plugin --lang as ./my-plugin\n  nd plugin new my-plugin --gen 2 --lang go\n  nd plugin new my-plugin --gen 2 --lang as",
     pluginsFolder: false,
   })
     .argument("<name>", "the plugin's name (its manifest name)")
     .argument("[folder]", "where to create it (default ./<safe folder name of the name>); must not exist or be empty")
     // Checked in the action rather than made mandatory, so a missing name is reported first.
     .addOption(new Option("--lang <language>", "as (AssemblyScript) or go (required)").choices(["as", "go"]))
-    .addOption(new Option("--gen <generation>", "1 (protobuf, Navidrome v0.57) or 2 (Extism and JSON, Navidrome v0.60+; Go only)").choices(["1", "2"]).default("1"))
+    .addOption(new Option("--gen <generation>", "1 (protobuf, Navidrome v0.57) or 2 (Extism and JSON, Navidrome v0.60+)").choices(["1", "2"]).default("1"))
     .action(async (name: string, folder: string | undefined, options: { lang?: keyof typeof LANGUAGES; gen: "1" | "2" }) => {
       if (options.lang === undefined) throw usageError(`--lang is required: nd plugin new ${name} --lang as (AssemblyScript) or --lang go`);
       if (options.gen === "2") return newGen2Plugin(io, name, folder, options.lang);
@@ -38,14 +40,17 @@ export function newCommand(io: CliIo): Command {
 }
 
 async function newGen2Plugin(io: CliIo, name: string, folder: string | undefined, lang: keyof typeof LANGUAGES): Promise<void> {
-  if (lang !== "go") throw usageError("--gen 2 scaffolds Go plugins (--lang go); for AssemblyScript see examples/as-gen2-lyrics in the nd repository");
-  const result = validateManifestV2(scaffoldManifestV2(name));
+  const language = LANGUAGES[lang];
+  const result = validateManifestV2(scaffoldManifestV2(name, language));
   if (!result.ok) throw failure(`plugin name ${JSON.stringify(name)} is not a valid manifest name: ${result.problems.map((problem) => problem.message).join("; ")}`);
   const target = resolve(io.cwd, folder ?? pluginFolderName(name));
   await ensureEmpty(target);
   const id = basename(target);
-  await writeFiles(target, goGen2Template({ name, id, module: packageName(name) }));
-  writeLine(io.stdout, `created ${name} (Go, generation 2) in ${target}, plugin ID ${id}; see its README.md to build and try it`);
+  const files = lang === "go"
+    ? goGen2Template({ name, id, module: packageName(name) })
+    : assemblyScriptGen2Template({ name, id, protocol: protocolSourceFor(target) });
+  await writeFiles(target, files);
+  writeLine(io.stdout, `created ${name} (${language}, generation 2) in ${target}, plugin ID ${id}; see its README.md to build and try it`);
 }
 
 /** The name is checked by the manifest's own rule, before anything is written. */

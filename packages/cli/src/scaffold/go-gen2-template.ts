@@ -1,3 +1,4 @@
+import { manifestV2File } from "./gen2-manifest.js";
 import type { TemplateFile } from "./templates.js";
 
 /** The PDK a generation-2 Go plugin is built on, as Navidrome v0.63's own plugins use it. */
@@ -7,10 +8,6 @@ const GO_PDK_SUMS = `${GO_PDK} ${GO_PDK_VERSION} h1:hfViMPWrqjN6u67cIYRALZTZLk/e
 ${GO_PDK} ${GO_PDK_VERSION}/go.mod h1:Gz+LIU/YCKnKXhgge8yo5Yu1F/lbv7KtKFkiCSzW/P4=
 `;
 
-/** A generation-2 manifest: capabilities are read from the exports, so none are declared. */
-export function scaffoldManifestV2(name: string) {
-  return { name, author: "you", version: "0.1.0", description: `${name}: a generation-2 MetadataAgent written in Go`, permissions: {} };
-}
 
 /**
  * A generation-2 (Extism, JSON) MetadataAgent in Go, on extism/go-pdk: it runs in Navidrome
@@ -74,7 +71,7 @@ nd plugin pack .                    # writes ${id}-0.1.0.ndp; Navidrome reads it
 \`\`\`
 `;
   return [
-    { path: "manifest.json", text: `${JSON.stringify(scaffoldManifestV2(name), null, 2)}\n` },
+    manifestV2File(name, "Go"),
     { path: "go.mod", text: goMod },
     { path: "go.sum", text: GO_PDK_SUMS },
     { path: "main.go", text: main },

@@ -79,6 +79,17 @@ const REGISTRY_NOTE = `
 when npm's cache already holds \`assemblyscript\` (from an earlier install on this machine).
 `;
 
+/** How an AssemblyScript plugin's README says to install and build it, and what to know about that. */
+export function assemblyScriptBuild(name: string, protocol: ProtocolSource): { build: string; note: string } {
+  const inWorkspace = protocol.dependency.startsWith("workspace:");
+  if (!inWorkspace) {
+    return { build: "npm install && npm run build      # writes plugin.wasm; @nd/protocol comes from your nd (file:)", note: REGISTRY_NOTE };
+  }
+  const build = `npx --yes pnpm@10.34.8 install                             # installs the whole workspace, this plugin included: links @nd/protocol
+npx --yes pnpm@10.34.8 --filter ${packageName(name)} build   # writes plugin.wasm`;
+  return { build, note: WORKSPACE_NOTE };
+}
+
 export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
   const packageJson = {
     name: packageName(name),
@@ -87,11 +98,7 @@ export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): Tem
     scripts: { build: "asc --config asconfig.json" },
     devDependencies: { "@nd/protocol": protocol.dependency, assemblyscript: "^0.28.20" },
   };
-  const inWorkspace = protocol.dependency.startsWith("workspace:");
-  const build = inWorkspace
-    ? `npx --yes pnpm@10.34.8 install                             # installs the whole workspace, this plugin included: links @nd/protocol
-npx --yes pnpm@10.34.8 --filter ${packageName(name)} build   # writes plugin.wasm`
-    : "npm install && npm run build      # writes plugin.wasm; @nd/protocol comes from your nd (file:)";
+  const { build, note } = assemblyScriptBuild(name, protocol);
   const asconfig = {
     entries: ["assembly/plugin.ts"],
     options: { outFile: "plugin.wasm", exportStart: "_initialize", runtime: "incremental", optimizeLevel: 3, shrinkLevel: 1 },
@@ -115,7 +122,7 @@ registerMetadataAgent(new Agent());
     { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
     { path: "assembly/plugin.ts", text: plugin },
     { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
-    readme(name, build, inWorkspace ? WORKSPACE_NOTE : REGISTRY_NOTE),
+    readme(name, build, note),
   ];
 }
 

@@ -173,7 +173,11 @@ export function createSchedulerService(
     run: (nominalMs: number) => Promise<void>,
     scheduleCron: typeof ScheduleCron,
   ): Job {
-    if (plan.kind === "every") return { stop: startEveryTimer(plan.intervalMs, (plannedMs) => void run(plannedMs)) };
+    if (plan.kind === "every") {
+      // A beforeFire hook means replicas: they must plan the same runs for its claim to pick one.
+      const inCluster = limits.beforeFire !== undefined;
+      return { stop: startEveryTimer(plan.intervalMs, inCluster, (plannedMs) => void run(plannedMs)) };
+    }
     const runsOn = plan.runsOn;
     // The tick's own second, so every replica names the same run.
     const runTick = (context: TaskContext) => run(Math.floor(context.date.getTime() / 1000) * 1000);

@@ -1,6 +1,7 @@
 import type { PermissionsV2 } from "@nd/manifest";
 import { gen2 } from "@nd/protocol";
 import { PermissionError, PluginLoadError, type PluginError } from "../errors.js";
+import { OWN_MEMORY_IMPORT } from "./gen2-memory-import.js";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 const MISSING = `function not exported in module ${gen2.USER_MODULE}`;
@@ -32,6 +33,7 @@ export function gen2ModuleProblems(
   const granted = new Set<string>(grantedPermissionsV2(permissions));
   const problems: PluginError[] = [];
   for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+    if (isOwnMemoryImport(from, name, kind)) continue;
     if (kind !== "function" || ![WASI_MODULE, gen2.KERNEL_MODULE, gen2.USER_MODULE].includes(from)) {
       problems.push(new PluginLoadError(plugin, `imports ${kind} ${from}.${name}, which the host does not provide`));
     } else if (from === gen2.KERNEL_MODULE && !Object.hasOwn(gen2.KERNEL_FUNCTIONS, name)) {
@@ -58,6 +60,11 @@ export function gen2ModuleProblems(
     problems.push(new PluginLoadError(plugin, `does not export the memory "memory"`));
   }
   return problems;
+}
+
+/** The memory nd gave the module in place of its own (gen2-memory-import.ts); the module still exports it. */
+function isOwnMemoryImport(from: string, name: string, kind: string): boolean {
+  return kind === "memory" && from === OWN_MEMORY_IMPORT.module && name === OWN_MEMORY_IMPORT.name;
 }
 
 /** Every `extism:host/user` function is `(i64) -> i64`; the kernel's are in gen2.KERNEL_FUNCTIONS. */

@@ -1,3 +1,4 @@
+import { importOwnMemory } from "./gen2-memory-import.js";
 import { MEMORY_SECTION, capMemorySection } from "./memory-cap.js";
 import { TABLE_SECTION, capTableSection } from "./table-cap.js";
 import { ModuleCapError, rewriteSections } from "./wasm-sections.js";
@@ -8,12 +9,16 @@ export interface ModuleCaps {
   readonly maxTableElements: number;
 }
 
-/** The module with its memory and tables capped; throws ModuleCapError when it cannot be. */
+/**
+ * The module with its memory and tables capped (a generation-2 module's memory then
+ * imported, see gen2-memory-import.ts); throws ModuleCapError when it cannot be.
+ */
 export function capModule(wasm: Uint8Array, caps: ModuleCaps): Uint8Array<ArrayBuffer> {
-  return rewriteSections(wasm, {
+  const capped = rewriteSections(wasm, {
     [TABLE_SECTION]: (content) => capTableSection(content, caps.maxTableElements),
     [MEMORY_SECTION]: (content) => capMemorySection(content, caps.memoryLimitBytes),
   });
+  return importOwnMemory(capped) as Uint8Array<ArrayBuffer>;
 }
 
 /**

@@ -8,13 +8,15 @@ export const MAX_LOG_LINES_PER_CALL = 1000;
  * more than one line's worth of bytes, whatever the plugin writes: a 48 MiB line becomes
  * its first 8 KiB and a marker saying how much was cut.
  */
+const decoder = new TextDecoder();
+
 export class LogLines {
-  private readonly line = new Uint8Array(MAX_LOG_LINE_BYTES);
+  /** Made at the first byte: most instances never log, and generation 2 makes one instance per call. */
+  private line: Uint8Array | undefined;
   private length = 0;
   private cutBytes = 0;
   private linesLeft = MAX_LOG_LINES_PER_CALL;
   private cutLines = 0;
-  private readonly decoder = new TextDecoder();
 
   constructor(private readonly emit: (line: string) => void) {}
 
@@ -37,7 +39,9 @@ export class LogLines {
   }
 
   private keep(part: Uint8Array): void {
+    if (part.length === 0) return;
     const taken = Math.min(part.length, MAX_LOG_LINE_BYTES - this.length);
+    this.line ??= new Uint8Array(MAX_LOG_LINE_BYTES);
     this.line.set(part.subarray(0, taken), this.length);
     this.length += taken;
     this.cutBytes += part.length - taken;
@@ -55,10 +59,11 @@ export class LogLines {
   }
 
   private text(): string {
-    if (this.cutBytes === 0) return this.decoder.decode(this.line.subarray(0, this.length));
-    const whole = wholeCharacters(this.line, this.length);
+    const line = this.line ?? new Uint8Array();
+    if (this.cutBytes === 0) return decoder.decode(line.subarray(0, this.length));
+    const whole = wholeCharacters(line, this.length);
     const cut = this.cutBytes + this.length - whole;
-    return `${this.decoder.decode(this.line.subarray(0, whole))} [… ${cut} bytes cut: lines are at most ${MAX_LOG_LINE_BYTES} bytes]`;
+    return `${decoder.decode(line.subarray(0, whole))} [… ${cut} bytes cut: lines are at most ${MAX_LOG_LINE_BYTES} bytes]`;
   }
 }
 

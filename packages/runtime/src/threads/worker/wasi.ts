@@ -19,6 +19,8 @@ const EVENT_BYTES = 32;
 const EVENTTYPE_CLOCK = 0;
 const MAX_SLEEP_MS = 10_000;
 const RANDOM_CHUNK = 65536;
+/** `poll_oneoff` sleeps on this word, which nothing ever wakes: one per thread, not per instance. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export type StdStream = "stdout" | "stderr";
 
@@ -27,7 +29,6 @@ export function createWasi(
   writeLine: (stream: StdStream, line: string) => void,
 ): { imports: Record<string, (...args: never[]) => number | void>; flush(): void } {
   const output = { stdout: new LogLines((l) => writeLine("stdout", l)), stderr: new LogLines((l) => writeLine("stderr", l)) };
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   const writeZeroes = (...ptrs: number[]): number => {
     for (const ptr of ptrs) memory().write(ptr, new Uint8Array(4));

@@ -7,6 +7,9 @@ import { HostBridge } from "./host-bridge.js";
 import { hostFunctions } from "./host-functions.js";
 import { Gen2Instance } from "./gen2/gen2-instance.js";
 import { SpareInstances } from "./gen2/spare-instances.js";
+import { OwnMemories } from "./gen2/own-memories.js";
+import type { KernelLogLevel } from "./gen2/log-levels.js";
+import type { ImportWatch } from "./gen2/import-watch.js";
 import type { CallOutcome, CallTask, ControlMessage, Gen2Image, LogLine, PluginImage, WorkerSetup } from "./messages.js";
 import { keepsIdle, noteDropped, relieveMemory } from "./idle-memory.js";
 import { IdleInstances } from "./idle-instances.js";
@@ -26,6 +29,7 @@ const channel = new WorkerChannel(setup.channel, setup.spin);
 const images = new Map<string, PluginImage>();
 const idle = new IdleInstances();
 const spares = new SpareInstances();
+const memories = new OwnMemories();
 const routes = new Map<number, { readonly pluginId: string; readonly exportName: string }>();
 const sweepEveryMs = Math.max(1000, setup.idleTtlMs / 2);
 /** Microtask turns to wait for a resumed stack to settle before yielding to the event loop. */
@@ -74,7 +78,7 @@ function beginCall(work: RingMessage): void {
   if (!task) return writeOutcome(work.tag, { type: "trap", message: `worker has no route ${work.kind >> 1}` });
   const image = images.get(task.pluginId);
   if (!image) return writeOutcome(work.tag, { type: "trap", message: `worker has no module for plugin ${task.pluginId}` });
-  if (image.gen2) return beginGen2Call(work.tag, { ...image, gen2: image.gen2 }, task);
+  if (isGen2(image)) return beginGen2Call(work.tag, image, task);
   const instance = takeInstance(image);
   if ("type" in instance) return writeOutcome(work.tag, instance);
   const outcome = instance.call(task.exportName, task.request);
@@ -91,23 +95,28 @@ function beginCall(work: RingMessage): void {
 function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, task: CallTask): void {
   let instance: Gen2Instance;
   try {
-    instance = spares.take(image) ?? newGen2Instance(image);
+    instance = spares.take(image) ?? spares.fresh(image, (watch) => newGen2Instance(image, watch));
   } catch (error) {
     return writeOutcome(tag, { type: "trap", message: `could not start an instance: ${(error as Error).message}` });
   }
   void instance.call(task.exportName, task.request ?? new Uint8Array()).then((outcome) => {
     noteDropped(instance.memoryBytes, image);
     writeOutcome(tag, outcome);
+    if (instance.importedMemory) memories.give(image, instance.importedMemory);
     spares.want(image, () => newGen2Instance(image));
   });
 }
 
-function newGen2Instance(image: PluginImage & { gen2: Gen2Image }): Gen2Instance {
+/** A type guard, not a copy: the worker keys what it keeps per plugin version (spares, functions) by the image itself. */
+function isGen2(image: PluginImage): image is PluginImage & { gen2: Gen2Image } {
+  return image.gen2 !== undefined;
+}
+
+function newGen2Instance(image: PluginImage & { gen2: Gen2Image }, watch?: ImportWatch): Gen2Instance {
   const hostCall = (name: string, request: Uint8Array) =>
     bridge.call(name, request, name === gen2.KERNEL_HTTP_REQUEST ? `${gen2.KERNEL_MODULE}.http_request` : `${gen2.USER_MODULE}.${name}`);
-  return new Gen2Instance(image, hostCall, logWriter(image), (level, line) =>
-    postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line }),
-  );
+  const kernelLog = (level: KernelLogLevel, line: string) => postLog({ type: "log", pluginName: image.pluginName, stream: "log", level, line });
+  return new Gen2Instance(image, hostCall, logWriter(image), kernelLog, { watch, memory: memories.take(image) });
 }
 
 function logWriter(image: PluginImage): LogWriter {

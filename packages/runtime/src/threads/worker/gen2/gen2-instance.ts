@@ -1,30 +1,23 @@
-import { gen2WorkerFunctions, type WorkerUserFunction } from "@nd/host-services/shared-cache";
+import { gen2WorkerFunctions } from "@nd/host-services/shared-cache";
 import { gen2 } from "@nd/protocol";
 import { failureOutcome } from "../failure-outcome.js";
 import { promising } from "../jspi.js";
-import { LogLines } from "../log-lines.js";
 import type { CallOutcome, PluginImage } from "../messages.js";
 import type { LogWriter } from "../plugin-instance.js";
 import { PluginMemory } from "../plugin-memory.js";
 import { ExitError } from "../trap.js";
 import { createWasi } from "../wasi.js";
 import { createLibraryFiles, withLibraryFiles } from "../wasi-files/index.js";
-import { utf8 } from "../../channel/fields.js";
+import { OWN_MEMORY_IMPORT } from "../../../loading/gen2-memory-import.js";
 import { Kernel } from "./kernel.js";
+import { kernelImports } from "./kernel-imports.js";
+import { KernelLogLines } from "./kernel-log-lines.js";
 import type { KernelLogLevel } from "./log-levels.js";
+import { RunningInstance } from "./running-instance.js";
+import type { ImportWatch } from "./import-watch.js";
 import { userFunctions } from "./user-functions.js";
 
-const answeredHere = new WeakMap<PluginImage, ReadonlyMap<string, WorkerUserFunction>>();
-
-/** The user functions this worker answers for a plugin version (config, cache), made once per version. */
-function workerFunctions(image: PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> }): ReadonlyMap<string, WorkerUserFunction> {
-  let functions = answeredHere.get(image);
-  if (!functions) {
-    functions = gen2WorkerFunctions(image.pluginName, image.gen2.config, image.sharedCache);
-    answeredHere.set(image, functions);
-  }
-  return functions;
-}
+type Gen2PluginImage = PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> };
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 
@@ -32,6 +25,43 @@ const WASI_MODULE = "wasi_snapshot_preview1";
 export type KernelLogWriter = (level: KernelLogLevel, line: string) => void;
 
 type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>;
+
+/** What every instance of a plugin version in this worker links with: made once per version. */
+interface SharedLinks {
+  readonly running: RunningInstance;
+  readonly hostCall: HostCall;
+  readonly kernel: Record<string, WebAssembly.ImportValue>;
+  readonly user: Record<string, WebAssembly.ImportValue>;
+  readonly importsWasi: boolean;
+}
+
+const linksOf = new WeakMap<PluginImage, SharedLinks>();
+
+/** The plugin version's shared imports; `hostCall` answers alike for all its instances (the worker's bridge). */
+function sharedLinks(image: Gen2PluginImage, hostCall: HostCall): SharedLinks {
+  let links = linksOf.get(image);
+  if (!links) {
+    const { kernelImports: kernelNames, userImports: userNames, config } = image.gen2;
+    const running = new RunningInstance();
+    const local = gen2WorkerFunctions(image.pluginName, config, image.sharedCache);
+    links = {
+      running,
+      hostCall,
+      kernel: kernelImports(kernelNames, running),
+      user: userFunctions(userNames, running, hostCall, image.maxHostCallRequestBytes, local),
+      importsWasi: WebAssembly.Module.imports(image.module).some((entry) => entry.module === WASI_MODULE),
+    };
+    linksOf.set(image, links);
+  }
+  return links;
+}
+
+export interface Gen2InstanceOptions {
+  /** Counts the calls the instance makes to its imports (see import-watch.ts). */
+  readonly watch?: ImportWatch;
+  /** The memory the module imports in place of its own (see own-memories.ts). */
+  readonly memory?: WebAssembly.Memory;
+}
 
 /**
  * One generation-2 instance: made for one call and thrown away after it, as Navidrome does
@@ -41,42 +71,52 @@ type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>
 export class Gen2Instance {
   private readonly exports: WebAssembly.Exports;
   private readonly memory: WebAssembly.Memory;
+  /** The memory given to the module in place of its own, to hand back once the call has ended. */
+  readonly importedMemory?: WebAssembly.Memory;
   private readonly kernel: Kernel;
+  private readonly running: RunningInstance;
   private readonly wasiMemory: PluginMemory;
   private readonly flushOutput: () => void;
   private readonly closeFiles: () => void;
 
   constructor(
-    private readonly image: PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> },
+    private readonly image: Gen2PluginImage,
     hostCall: HostCall,
     log: LogWriter,
     kernelLog: KernelLogWriter,
+    { watch, memory: given }: Gen2InstanceOptions = {},
   ) {
-    const { kernelImports, userImports, config, logLevel, libraryMounts } = image.gen2;
-    const logs = kernelLogLines(kernelLog);
+    const { config, logLevel, libraryMounts } = image.gen2;
+    const links = sharedLinks(image, hostCall);
+    this.running = links.running;
+    const logs = new KernelLogLines(kernelLog);
     this.kernel = new Kernel({
       config,
       logLevel,
       room: () => image.memoryLimitBytes - this.linearBytes,
-      log: (level, text) => logs[level].push(utf8(`${text}\n`)),
-      hostCall,
+      log: (level, text) => logs.push(level, text),
+      hostCall: links.hostCall,
     });
-    const wasi = createWasi(() => this.wasiMemory, log);
-    const files = libraryMounts.length > 0 ? createLibraryFiles(libraryMounts, () => this.memory) : undefined;
+    const wasi = links.importsWasi ? createWasi(() => this.wasiMemory, log) : undefined;
+    const files = wasi && libraryMounts.length > 0 ? createLibraryFiles(libraryMounts, () => this.memory) : undefined;
     this.closeFiles = () => files?.closeAll();
-    const instance = new WebAssembly.Instance(image.module, {
-      [gen2.KERNEL_MODULE]: this.kernel.imports(kernelImports),
-      [gen2.USER_MODULE]: userFunctions(userImports, this.kernel.arena, hostCall, image.maxHostCallRequestBytes, workerFunctions(image)),
-      [WASI_MODULE]: files ? withLibraryFiles(wasi.imports, files) : wasi.imports,
-    });
+    const imports = {
+      [gen2.KERNEL_MODULE]: links.kernel,
+      [gen2.USER_MODULE]: links.user,
+      ...(wasi && { [WASI_MODULE]: files ? withLibraryFiles(wasi.imports, files) : wasi.imports }),
+      ...(given && { [OWN_MEMORY_IMPORT.module]: { [OWN_MEMORY_IMPORT.name]: given } }),
+    };
+    this.running.enter(this.kernel);
+    const instance = new WebAssembly.Instance(image.module, watch ? watch.watch(imports) : imports);
     this.exports = instance.exports;
+    this.importedMemory = given;
     const memory = this.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) throw new Error("the module does not export its memory");
     this.memory = memory;
     this.wasiMemory = new PluginMemory(memory);
     this.flushOutput = () => {
-      wasi.flush();
-      for (const lines of Object.values(logs)) lines.flush();
+      wasi?.flush();
+      logs.flush();
     };
   }
 
@@ -100,14 +140,26 @@ export class Gen2Instance {
     try {
       this.kernel.setInput(input);
       const initializer = gen2.INITIALIZERS.map((name) => this.exports[name]).find((e) => typeof e === "function");
-      if (initializer) await runToExit(initializer as () => unknown);
-      const code = await runToExit(fn as () => unknown);
+      if (initializer) await this.runToExit(initializer as () => unknown);
+      const code = await this.runToExit(fn as () => unknown);
       return this.outcome(code);
     } catch (error) {
       return failureOutcome(error, this.memoryBytes, this.image.memoryLimitBytes);
     } finally {
       this.flushOutput();
       this.closeFiles();
+    }
+  }
+
+  /** Runs an export to its end; WASI `proc_exit(0)` is a normal end, as in Extism. */
+  private async runToExit(fn: () => unknown): Promise<number> {
+    try {
+      const running = promising(fn);
+      this.running.enter(this.kernel);
+      return Number(await running()) | 0;
+    } catch (error) {
+      if (error instanceof ExitError && error.code === 0) return 0;
+      throw error;
     }
   }
 
@@ -121,19 +173,4 @@ export class Gen2Instance {
     if (code !== gen2.RETURN_CODES.ok) return { type: "number", value: code };
     return { type: "ok", bytes: output };
   }
-}
-
-/** Runs an export to its end; WASI `proc_exit(0)` is a normal end, as in Extism. */
-async function runToExit(fn: () => unknown): Promise<number> {
-  try {
-    return Number(await promising(fn)()) | 0;
-  } catch (error) {
-    if (error instanceof ExitError && error.code === 0) return 0;
-    throw error;
-  }
-}
-
-function kernelLogLines(write: KernelLogWriter): Record<KernelLogLevel, LogLines> {
-  const levels: KernelLogLevel[] = ["trace", "debug", "info", "warn", "error"];
-  return Object.fromEntries(levels.map((level) => [level, new LogLines((line) => write(level, line))])) as Record<KernelLogLevel, LogLines>;
 }

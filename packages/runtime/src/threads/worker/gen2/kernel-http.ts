@@ -1,6 +1,5 @@
 import { gen2 } from "@nd/protocol";
 import { fromUtf8, utf8 } from "../../channel/fields.js";
-import { suspendingImport } from "../jspi.js";
 import { TrapError } from "../trap.js";
 import type { BlockArena } from "./blocks.js";
 
@@ -12,28 +11,37 @@ interface KernelHttpAnswer {
 }
 
 /**
- * The kernel's `http_request`, `http_status_code` and `http_headers`. The request goes to
- * the host services as gen2.KERNEL_HTTP_REQUEST (they apply the http permission and its
- * requiredHosts); a refusal or network error traps the call, as in Extism.
+ * The kernel's `http_request`, `http_status_code` and `http_headers` of one instance. The
+ * request goes to the host services as gen2.KERNEL_HTTP_REQUEST (they apply the http
+ * permission and its requiredHosts); a refusal or network error traps the call, as in Extism.
  */
-export function kernelHttp(arena: BlockArena, hostCall: (importName: string, request: Uint8Array) => Promise<Uint8Array>) {
-  let status = 0;
-  let headers: Record<string, string> | undefined;
-  const send = async (requestHandle: bigint, bodyHandle: bigint): Promise<bigint> => {
-    const request = parseJson(arena.bytesFrom(requestHandle), "http_request's request") as Record<string, unknown>;
-    const body = bodyHandle === 0n ? undefined : Buffer.from(arena.bytesFrom(bodyHandle)).toString("base64");
-    const reply = await hostCall(gen2.KERNEL_HTTP_REQUEST, utf8(JSON.stringify({ ...request, ...(body && { body }) })));
+export class KernelHttp {
+  private statusCode = 0;
+  private lastHeaders: Record<string, string> | undefined;
+
+  constructor(
+    private readonly arena: BlockArena,
+    private readonly hostCall: (importName: string, request: Uint8Array) => Promise<Uint8Array>,
+  ) {}
+
+  async send(requestHandle: bigint, bodyHandle: bigint): Promise<bigint> {
+    const request = parseJson(this.arena.bytesFrom(requestHandle), "http_request's request") as Record<string, unknown>;
+    const body = bodyHandle === 0n ? undefined : Buffer.from(this.arena.bytesFrom(bodyHandle)).toString("base64");
+    const reply = await this.hostCall(gen2.KERNEL_HTTP_REQUEST, utf8(JSON.stringify({ ...request, ...(body && { body }) })));
     const answer = parseJson(reply, "the http_request answer") as KernelHttpAnswer;
     if (answer.error !== undefined) throw new TrapError(`http_request failed: ${answer.error}`);
-    status = answer.statusCode ?? 0;
-    headers = answer.headers ?? {};
-    return answer.body ? arena.put(Buffer.from(answer.body, "base64")) : 0n;
-  };
-  return {
-    request: suspendingImport(send),
-    status: () => status,
-    headers: () => (headers ? arena.put(utf8(JSON.stringify(headers))) : 0n),
-  };
+    this.statusCode = answer.statusCode ?? 0;
+    this.lastHeaders = answer.headers ?? {};
+    return answer.body ? this.arena.put(Buffer.from(answer.body, "base64")) : 0n;
+  }
+
+  status(): number {
+    return this.statusCode;
+  }
+
+  headers(): bigint {
+    return this.lastHeaders ? this.arena.put(utf8(JSON.stringify(this.lastHeaders))) : 0n;
+  }
 }
 
 function parseJson(bytes: Uint8Array, what: string): unknown {

@@ -1,8 +1,7 @@
-import { gen2 } from "@nd/protocol";
 import { fromUtf8, utf8 } from "../../channel/fields.js";
 import { TrapError } from "../trap.js";
 import { BlockArena } from "./blocks.js";
-import { kernelHttp } from "./kernel-http.js";
+import { KernelHttp } from "./kernel-http.js";
 import { LOG_LEVELS, type KernelLogLevel } from "./log-levels.js";
 
 /** Extism caps the variables of one instance at 1 MiB, keys and values together. */
@@ -29,7 +28,9 @@ export interface CallResult {
 /**
  * The Extism kernel (`extism:host/env`) of one instance: blocks, the call's input and
  * output, the error, config, variables, logs and HTTP. Handles name blocks on the host's
- * side (see BlockArena); every one the plugin passes is checked.
+ * side (see BlockArena); every one the plugin passes is checked. The functions the module
+ * imports are made once per plugin version and reach the running instance's kernel (see
+ * kernel-imports.ts).
  */
 export class Kernel {
   readonly arena: BlockArena;
@@ -38,11 +39,11 @@ export class Kernel {
   private error = 0n;
   private readonly vars = new Map<string, Uint8Array>();
   private varBytes = 0;
-  private readonly http;
+  readonly http: KernelHttp;
 
   constructor(private readonly setup: KernelSetup) {
     this.arena = new BlockArena(setup.room);
-    this.http = kernelHttp(this.arena, setup.hostCall);
+    this.http = new KernelHttp(this.arena, setup.hostCall);
   }
 
   /** Makes `bytes` the call's input. */
@@ -63,44 +64,33 @@ export class Kernel {
     return Number(this.output.length);
   }
 
-  /** The `extism:host/env` functions a module imports, by name. */
-  imports(names: readonly string[]): Record<string, WebAssembly.ImportValue> {
-    const all = this.functions();
-    return Object.fromEntries(names.map((name) => [name, all[name as gen2.KernelFunctionName]!]));
+  get logLevel(): number {
+    return this.setup.logLevel;
   }
 
-  private functions(): Record<gen2.KernelFunctionName, WebAssembly.ImportValue> {
-    const arena = this.arena;
-    const inputBytes = () => (this.input === 0n ? new Uint8Array() : arena.bytesFrom(this.input));
-    return {
-      alloc: (size: bigint) => arena.alloc(size),
-      free: (handle: bigint) => arena.free(handle),
-      length: (handle: bigint) => arena.length(handle),
-      length_unsafe: (handle: bigint) => arena.length(handle),
-      load_u8: (handle: bigint) => arena.slice(handle, 1n)[0]!,
-      load_u64: (handle: bigint) => u64(arena.slice(handle, 8n)),
-      store_u8: (handle: bigint, value: number) => void (arena.slice(handle, 1n)[0] = value),
-      store_u64: (handle: bigint, value: bigint) => setU64(arena.slice(handle, 8n), value),
-      input_length: () => BigInt(inputBytes().length),
-      input_load_u8: (offset: bigint) => byteAt(inputBytes(), offset, 1)[0]!,
-      input_load_u64: (offset: bigint) => u64(byteAt(inputBytes(), offset, 8)),
-      input_offset: () => this.input,
-      output_set: (handle: bigint, length: bigint) => void (this.output = { handle, length }),
-      error_set: (handle: bigint) => void (this.error = handle),
-      error_get: () => this.error,
-      config_get: (key: bigint) => this.configGet(key),
-      var_get: (key: bigint) => this.varGet(key),
-      var_set: (key: bigint, value: bigint) => this.varSet(key, value),
-      http_request: this.http.request,
-      http_status_code: () => this.http.status(),
-      http_headers: () => this.http.headers(),
-      log_trace: (handle: bigint) => this.log("trace", handle),
-      log_debug: (handle: bigint) => this.log("debug", handle),
-      log_info: (handle: bigint) => this.log("info", handle),
-      log_warn: (handle: bigint) => this.log("warn", handle),
-      log_error: (handle: bigint) => this.log("error", handle),
-      get_log_level: () => this.setup.logLevel,
-    };
+  /** The call's input, as a view. */
+  inputBytes(): Uint8Array {
+    return this.input === 0n ? new Uint8Array() : this.arena.bytesFrom(this.input);
+  }
+
+  inputAt(offset: bigint, length: number): Uint8Array {
+    return byteAt(this.inputBytes(), offset, length);
+  }
+
+  get inputHandle(): bigint {
+    return this.input;
+  }
+
+  setOutput(handle: bigint, length: bigint): void {
+    this.output = { handle, length };
+  }
+
+  get errorHandle(): bigint {
+    return this.error;
+  }
+
+  setError(handle: bigint): void {
+    this.error = handle;
   }
 
   private text(handle: bigint): string {
@@ -108,18 +98,18 @@ export class Kernel {
   }
 
   /** An empty value reads as absent, as the PDKs read a zero-length block. */
-  private configGet(key: bigint): bigint {
+  configGet(key: bigint): bigint {
     const name = this.text(key);
     const value = Object.hasOwn(this.setup.config, name) ? this.setup.config[name] : undefined;
     return value ? this.arena.put(utf8(value)) : 0n;
   }
 
-  private varGet(key: bigint): bigint {
+  varGet(key: bigint): bigint {
     const value = this.vars.get(this.text(key));
     return value ? this.arena.put(value) : 0n;
   }
 
-  private varSet(keyHandle: bigint, valueHandle: bigint): void {
+  varSet(keyHandle: bigint, valueHandle: bigint): void {
     const key = this.text(keyHandle);
     const old = this.vars.get(key);
     if (old) this.varBytes -= key.length + old.length;
@@ -133,7 +123,7 @@ export class Kernel {
     this.varBytes += key.length + value.length;
   }
 
-  private log(level: KernelLogLevel, handle: bigint): void {
+  log(level: KernelLogLevel, handle: bigint): void {
     const text = this.text(handle);
     this.arena.free(handle);
     if (LOG_LEVELS[level] >= this.setup.logLevel) this.setup.log(level, text);
@@ -147,10 +137,10 @@ function byteAt(bytes: Uint8Array, offset: bigint, length: number): Uint8Array {
   return bytes.subarray(Number(offset), Number(offset) + length);
 }
 
-function u64(bytes: Uint8Array): bigint {
+export function u64(bytes: Uint8Array): bigint {
   return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
 }
 
-function setU64(bytes: Uint8Array, value: bigint): void {
+export function setU64(bytes: Uint8Array, value: bigint): void {
   new DataView(bytes.buffer, bytes.byteOffset, 8).setBigUint64(0, BigInt.asUintN(64, value), true);
 }

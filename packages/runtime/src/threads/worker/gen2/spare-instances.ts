@@ -1,4 +1,5 @@
 import type { Gen2Instance } from "./gen2-instance.js";
+import { ImportWatch } from "./import-watch.js";
 import type { PluginImage } from "../messages.js";
 
 interface Spare {
@@ -7,15 +8,32 @@ interface Spare {
   readonly madeAt: number;
 }
 
+/** Makes an instance; with a watch, its imports count their calls. */
+export type MakeInstance = (watch?: ImportWatch) => Gen2Instance;
+
+/**
+ * A start function that ran this long is not run ahead: making a spare holds the thread,
+ * and a call of another plugin may arrive meanwhile.
+ */
+export const MAX_AHEAD_START_MS = 5;
+
 /**
  * At most one fresh generation-2 instance per plugin, made when the worker has no call to
- * read, so the next call skips instantiation. A spare has run none of the plugin's code (only
- * modules without a start function get one), so a call that takes it still sees a fresh
- * instance; it is made only for the plugin version the worker serves, and dropped with it.
+ * read, so the next call skips instantiation. A spare is made only for the plugin version the
+ * worker serves, and dropped with it; a call that takes it is its only user.
+ *
+ * A spare has run none of the plugin's code, or only a start function known to call no
+ * import: such a start function depends on nothing but the module, so it runs the same in
+ * every instance and leaves nothing of a call behind. The first instance of a version with a
+ * start function is made for a call (under its deadline) and watched to learn that.
  */
 export class SpareInstances {
   private readonly spares = new Map<string, Spare>();
-  private readonly wanted = new Map<string, { readonly image: PluginImage; readonly make: () => Gen2Instance }>();
+  private readonly wanted = new Map<string, { readonly image: PluginImage; readonly make: MakeInstance }>();
+  /** Versions whose start function was seen to call no import, quickly. */
+  private readonly quietStarts = new WeakSet<PluginImage>();
+  /** Versions whose start function was seen to call an import: never made ahead. */
+  private readonly busyStarts = new WeakSet<PluginImage>();
 
   /** The plugin version's spare, if one waits; it is the caller's from then on. */
   take(image: PluginImage): Gen2Instance | undefined {
@@ -25,9 +43,20 @@ export class SpareInstances {
     return spare.image === image ? spare.instance : undefined;
   }
 
+  /** A new instance for a call now; watched while what its start function does is not known yet. */
+  fresh(image: PluginImage, make: MakeInstance): Gen2Instance {
+    if (image.gen2?.instantiateAhead || this.quietStarts.has(image) || this.busyStarts.has(image)) return make();
+    const watch = new ImportWatch();
+    const startedAt = performance.now();
+    const instance = make(watch);
+    if (watch.calls > 0) this.busyStarts.add(image);
+    else if (performance.now() - startedAt <= MAX_AHEAD_START_MS) this.quietStarts.add(image);
+    return instance;
+  }
+
   /** Asks for a spare of this plugin version, made by `makeOne` when the worker is idle. */
-  want(image: PluginImage, make: () => Gen2Instance): void {
-    if (image.gen2?.instantiateAhead && !this.spares.has(image.pluginId)) this.wanted.set(image.pluginId, { image, make });
+  want(image: PluginImage, make: MakeInstance): void {
+    if (this.mayMakeAhead(image) && !this.spares.has(image.pluginId)) this.wanted.set(image.pluginId, { image, make });
   }
 
   /** Makes one wanted spare whose version `current` still serves; false when none was wanted. */
@@ -52,5 +81,9 @@ export class SpareInstances {
 
   dropOlderThan(cutoff: number): void {
     for (const [pluginId, spare] of this.spares) if (spare.madeAt < cutoff) this.spares.delete(pluginId);
+  }
+
+  private mayMakeAhead(image: PluginImage): boolean {
+    return image.gen2?.instantiateAhead === true || this.quietStarts.has(image);
   }
 }
