@@ -53,13 +53,20 @@ export function omitEmpty<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyValue(value))) as Partial<T>;
 }
 
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+/** A value as JSON.stringify should see it: bytes as base64, a bigint as its exact digits. */
+function jsonable(value: unknown): unknown {
+  if (value instanceof Uint8Array) return base64(value);
+  if (typeof value === "bigint") return rawJson(value.toString());
+  return value;
+}
+
 function stringify(value: unknown): string {
   // The holder's own value, not its toJSON() (a Buffer's would be {type, data}).
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, item: unknown) {
-    const own = this[key];
-    if (typeof own === "bigint") return rawJson(own.toString());
-    if (own instanceof Uint8Array) return Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString("base64");
-    return item;
+    const own = jsonable(this[key]);
+    return own === this[key] ? item : own;
   });
 }
 
@@ -68,10 +75,37 @@ function stringify(value: unknown): string {
  * objects carry their own rules). Uint8Array values become base64, bigint values exact digits.
  */
 export function encodeSuccess(fields: object): Uint8Array {
-  return encoder.encode(stringify(omitEmpty(fields)));
+  const kept: Record<string, unknown> = {};
+  // Most answers are flat; only nested objects need the (slower) replacer.
+  let nested = false;
+  for (const key in fields) {
+    const value = (fields as Record<string, unknown>)[key];
+    if (isEmptyValue(value)) continue;
+    const converted = jsonable(value);
+    if (converted === value && typeof value === "object") nested = true;
+    kept[key] = converted;
+  }
+  return utf8Bytes(nested ? stringify(kept) : JSON.stringify(kept));
+}
+
+const SHORT_TEXT = 128;
+
+/**
+ * UTF-8 bytes of `text`. Most answers are short ASCII: copied in a loop they land in a small
+ * on-heap array, several times cheaper than TextEncoder's own allocation.
+ */
+function utf8Bytes(text: string): Uint8Array {
+  if (text.length > SHORT_TEXT) return encoder.encode(text);
+  const bytes = new Uint8Array(text.length);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code > 0x7f) return encoder.encode(text);
+    bytes[index] = code;
+  }
+  return bytes;
 }
 
 /** The failure envelope: exactly `{"error":"<text>"}`. */
 export function encodeError(text: string): Uint8Array {
-  return encoder.encode(JSON.stringify({ error: text }));
+  return utf8Bytes(JSON.stringify({ error: text }));
 }

@@ -29,8 +29,8 @@ function mismatch(key: string, value: JsonValue, goType: string): ServiceError {
 function fieldOf(object: JsonObject, key: string): JsonValue | undefined {
   const folded = key.toLowerCase();
   let found: JsonValue | undefined;
-  for (const [name, value] of Object.entries(object)) {
-    if (name.toLowerCase() === folded) found = value;
+  for (const name in object) {
+    if (name === key || name.toLowerCase() === folded) found = object[name];
   }
   return found;
 }
@@ -100,7 +100,7 @@ export class JsonRequest {
     const value = this.value(key);
     if (value === undefined || value === null) return new Uint8Array(0);
     if (typeof value !== "string") throw mismatch(key, value, "[]uint8");
-    const text = value.replace(/[\r\n]/g, "");
+    const text = /[\r\n]/.test(value) ? value.replace(/[\r\n]/g, "") : value;
     if (text.length % 4 !== 0 || !BASE64_SYNTAX.test(text)) {
       throw new ServiceError(`field "${key}": illegal base64 data`);
     }

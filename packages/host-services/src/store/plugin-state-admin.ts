@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../options.js";
 import type { PluginStore, TaskDepth } from "./plugin-store.js";
-import { connectRedis, redactedUrl, type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
+import { connectRedis, redactedUrl, type RedisConnection } from "./redis-connection.js";
 import { globEscaped, pluginKeyPrefix, scanKeys } from "./redis-keys.js";
 import { redisKvRecords } from "./redis-kv.js";
 import { redisTaskRecords } from "./redis-tasks.js";
@@ -79,8 +79,8 @@ function redisAdmin(url: string, timeoutMs: number, logger: Logger): PluginState
   let connection: Promise<RedisConnection> | undefined;
   const connected = () => (connection ??= connectRedis(url, timeoutMs, logger));
   const pluginKeys = async (pluginId: string) => {
-    const { redis } = await connected();
-    return { redis, keys: await scanKeys(redis, `${globEscaped(pluginKeyPrefix(pluginId))}*`) };
+    const shared = await connected();
+    return { shared, keys: await scanKeys(shared, `${globEscaped(pluginKeyPrefix(pluginId))}*`) };
   };
   return {
     kind: "redis",
@@ -92,9 +92,9 @@ function redisAdmin(url: string, timeoutMs: number, logger: Logger): PluginState
       return statsOf({ kv: redisKvRecords(redis, prefix), tasks: redisTaskRecords(redis, prefix), close: async () => {} }, nowMs);
     },
     async purge(pluginId) {
-      const { redis, keys } = await pluginKeys(pluginId);
+      const { shared, keys } = await pluginKeys(pluginId);
       for (let start = 0; start < keys.length; start += 500) {
-        await unavailableOnFailure(redis.unlink(...keys.slice(start, start + 500)));
+        await shared.run(shared.redis.unlink(...keys.slice(start, start + 500)));
       }
       return keys.length > 0;
     },

@@ -5,7 +5,7 @@ import type { Logger } from "../options.js";
 import { isGranted } from "../permission-grant.js";
 import type { TaskExecutor } from "../taskqueue/queue-workers.js";
 import { createTaskQueueService, type TaskQueueService } from "../taskqueue/taskqueue-service.js";
-import type { PluginStore, TaskRecords } from "./plugin-store.js";
+import type { KvRecords, PluginStore, TaskRecords } from "./plugin-store.js";
 import type { StoreBackend } from "./store-backend.js";
 import type { ResolvedStoreOptions, TaskOutcomeReport } from "./store-options.js";
 
@@ -38,16 +38,19 @@ export function createPluginStoreServices(
   let closed = false;
   const open = () => {
     if (closed) return Promise.reject(new ServicesClosedError(`the store of plugin "${pluginId}" is closed`));
-    opened ??= store.open(pluginId);
-    opened.catch(() => (opened = undefined));
+    if (!opened) {
+      opened = store.open(pluginId);
+      opened.catch(() => (opened = undefined));
+    }
     return opened;
   };
-  const kvstore = isGranted(permissions, "kvstore")
-    ? createKvStoreService(
-        async () => (await open()).kv,
-        kvStoreMaxSize({ permissions }),
-      )
-    : undefined;
+  // One promise of the records while the store is open: a call awaits it, nothing more.
+  let kv: Promise<KvRecords> | undefined;
+  const openKv = () => {
+    if (!kv || !opened) kv = open().then((store) => store.kv);
+    return kv;
+  };
+  const kvstore = isGranted(permissions, "kvstore") ? createKvStoreService(openKv, kvStoreMaxSize({ permissions })) : undefined;
   const taskqueue = isGranted(permissions, "taskqueue")
     ? createTaskQueueService({
         pluginId,

@@ -1,7 +1,8 @@
 /**
  * The persistent state of one plugin (its kvstore and its tasks), in one namespace no other
- * plugin can reach. Every time is a Unix time in milliseconds given by the caller, so both
- * implementations agree on expiry and tests can choose the clock.
+ * plugin can reach. Every time is a Unix time in milliseconds given by the caller, so tests can
+ * choose the clock; on Redis, kvstore expiry alone follows the server's clock (shared by every
+ * host), and `nowMs` only turns an expiry time into a time to live.
  */
 export interface PluginStore {
   readonly kv: KvRecords;

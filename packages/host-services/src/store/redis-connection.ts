@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { StoreError } from "../errors.js";
 import type { Logger } from "../options.js";
+import { CommandDeadlines } from "./command-deadlines.js";
 import { KV_SCRIPTS } from "./redis-kv-scripts.js";
 import { TASK_SCRIPTS } from "./redis-task-scripts.js";
 
@@ -13,6 +14,8 @@ export interface RedisConnection {
   readonly redis: Redis;
   /** The script by name; `binary` answers Buffers rather than strings (values, payloads). */
   script(name: ScriptName, binary?: boolean): Script;
+  /** A command's answer, or a StoreError when the server fails it or does not answer within the timeout. */
+  run<T>(command: Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,6 @@ export function redactedUrl(url: string): string {
 export async function connectRedis(url: string, timeoutMs: number, logger: Logger): Promise<RedisConnection> {
   const { Redis } = await import("ioredis");
   const redis = new Redis(url, {
-    commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
@@ -49,11 +51,14 @@ export async function connectRedis(url: string, timeoutMs: number, logger: Logge
     redis.defineCommand(name, { lua, numberOfKeys: SCRIPT_KEY_COUNT });
   }
   const commands = redis as unknown as Record<string, Script>;
+  const deadlines = new CommandDeadlines(timeoutMs);
+  const run = <T>(command: Promise<T>) => unavailableOnFailure(deadlines.guard(command));
   return {
     redis,
+    run,
     script(name, binary = false) {
       const command = commands[binary ? `${name}Buffer` : name]!.bind(redis);
-      return (...keysAndArguments) => unavailableOnFailure(command(...keysAndArguments));
+      return (...keysAndArguments) => run(command(...keysAndArguments));
     },
     async close() {
       redis.disconnect();
@@ -77,7 +82,7 @@ function reportOutages(redis: Redis, store: string, logger: Logger): void {
 }
 
 /** Turns a connection failure or timeout into a StoreError that names no credentials. */
-export async function unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
+async function unavailableOnFailure<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {

@@ -1,5 +1,4 @@
-import type { Redis } from "ioredis";
-import { unavailableOnFailure } from "./redis-connection.js";
+import type { RedisConnection } from "./redis-connection.js";
 
 /**
  * Every Redis key of a plugin starts with `nd:<encoded id>:`; the id is URI-encoded so that no id
@@ -14,8 +13,14 @@ export function cacheKeyPrefix(namespace: string): string {
   return `nd-cache:${namespace}:`;
 }
 
+/** The bookkeeping of a plugin's kvstore (see the kvstore scripts). */
 export function kvKeys(prefix: string): string[] {
-  return [`${prefix}kv:values`, `${prefix}kv:keys`, `${prefix}kv:expiry`, `${prefix}kv:bytes`];
+  return [`${prefix}kv:keys`, `${prefix}kv:expiry`, `${prefix}kv:sizes`, `${prefix}kv:bytes`];
+}
+
+/** Each kvstore value is the string key `<prefix>kv:v:<name>`. */
+export function kvValuePrefix(prefix: string): string {
+  return `${prefix}kv:v:`;
 }
 
 export function taskPrefix(prefix: string): string {
@@ -40,11 +45,11 @@ export function globEscaped(text: string): string {
 }
 
 /** Every key matching `pattern`, by SCAN (never KEYS, which blocks the server). */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+export async function scanKeys({ redis, run }: RedisConnection, pattern: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = "0";
   do {
-    const [next, keys] = await unavailableOnFailure(redis.scan(cursor, "MATCH", pattern, "COUNT", 500));
+    const [next, keys] = await run(redis.scan(cursor, "MATCH", pattern, "COUNT", 500));
     found.push(...keys);
     cursor = next;
   } while (cursor !== "0");

@@ -1,52 +1,58 @@
-import type { KvRecords } from "./plugin-store.js";
+import type { KvRecords, PutResult } from "./plugin-store.js";
 import type { RedisConnection } from "./redis-connection.js";
-import { kvKeys, lexRange } from "./redis-keys.js";
+import { kvKeys, kvValuePrefix, lexRange } from "./redis-keys.js";
 
 const BATCH = 200;
+/** Besides when a write needs their room, expired names are dropped from the bookkeeping at most this often. */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const WRITTEN: PutResult = Object.freeze({ written: true });
 
+/** Expiry follows the Redis server's clock (see the scripts), so `now` only turns an expiry time into a TTL. */
 export function redisKvRecords(connection: RedisConnection, prefix: string): KvRecords {
   const keys = kvKeys(prefix);
+  const valuePrefix = kvValuePrefix(prefix);
+  const { redis, run } = connection;
   const put = connection.script("ndKvPut");
-  const get = connection.script("ndKvGet", true);
   const list = connection.script("ndKvList");
   const remove = connection.script("ndKvDelete");
   const removePrefix = connection.script("ndKvDeletePrefix");
   const used = connection.script("ndKvUsed");
-
-  async function values(names: readonly string[], now: number): Promise<(Buffer | null)[]> {
-    return (await get(...keys, now, ...names)) as (Buffer | null)[];
-  }
+  let nextPurgeAt = 0;
 
   return {
     async put(key, value, expiresAtMs, maxBytes, now) {
-      const answer = Number(await put(...keys, now, key, Buffer.from(value), expiresAtMs ?? "", maxBytes));
-      return answer === -1 ? { written: true } : { written: false, usedBytes: answer };
+      const ttlMs = expiresAtMs === undefined ? "" : Math.max(1, Math.ceil(expiresAtMs - now));
+      const purgeFirst = now >= nextPurgeAt ? "1" : "";
+      if (purgeFirst) nextPurgeAt = now + PURGE_INTERVAL_MS;
+      const answer = Number(await put(...keys, valuePrefix, key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), ttlMs, maxBytes, purgeFirst));
+      return answer === -1 ? WRITTEN : { written: false, usedBytes: answer };
     },
-    async get(key, now) {
-      const [value] = await values([key], now);
+    async get(key) {
+      const value = await run(redis.getBuffer(valuePrefix + key));
       return value ? new Uint8Array(value) : undefined;
     },
-    async getMany(names, now) {
+    async getMany(names) {
       const found = new Map<string, Uint8Array>();
       for (let start = 0; start < names.length; start += BATCH) {
         const batch = names.slice(start, start + BATCH);
-        (await values(batch, now)).forEach((value, index) => {
+        const values = await run(redis.mgetBuffer(...batch.map((name) => valuePrefix + name)));
+        values.forEach((value, index) => {
           if (value) found.set(batch[index]!, new Uint8Array(value));
         });
       }
       return found;
     },
-    async list(keyPrefix, now) {
-      return (await list(...keys, now, ...lexRange(keyPrefix))) as string[];
+    async list(keyPrefix) {
+      return (await list(...keys, valuePrefix, ...lexRange(keyPrefix))) as string[];
     },
     async delete(key) {
-      await remove(...keys, Date.now(), key);
+      await remove(...keys, valuePrefix, key);
     },
-    async deleteByPrefix(keyPrefix, now) {
-      return Number(await removePrefix(...keys, now, ...lexRange(keyPrefix)));
+    async deleteByPrefix(keyPrefix) {
+      return Number(await removePrefix(...keys, valuePrefix, ...lexRange(keyPrefix)));
     },
-    async bytesUsed(now) {
-      return Number(await used(...keys, now));
+    async bytesUsed() {
+      return Number(await used(...keys, valuePrefix));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ClaimedTask, TaskRecords, TaskStatus } from "./plugin-store.js";
-import { type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
+import type { RedisConnection } from "./redis-connection.js";
 import { globEscaped, queueKeys, scanKeys, taskPrefix } from "./redis-keys.js";
 
 export function redisTaskRecords(connection: RedisConnection, prefix: string): TaskRecords {
@@ -15,9 +15,9 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
     reviveExpired: connection.script("ndTaskReviveExpired"),
     sweep: connection.script("ndTaskSweep"),
   };
-  const { redis } = connection;
+  const { redis, run } = connection;
   const keysOf = (queueName: string) => queueKeys(prefix, queueName);
-  const queueOf = (taskId: string) => unavailableOnFailure(redis.hget(tasks + taskId, "queue"));
+  const queueOf = (taskId: string) => run(redis.hget(tasks + taskId, "queue"));
 
   return {
     async add(task, maxLive, now) {
@@ -33,7 +33,7 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
       return Number(stored) === 1;
     },
     async get(taskId) {
-      const [queueName, status, message, attempt] = await unavailableOnFailure(
+      const [queueName, status, message, attempt] = await run(
         redis.hmget(tasks + taskId, "queue", "status", "message", "attempt"),
       );
       if (!queueName || !status) return undefined;
@@ -64,7 +64,7 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
       return claimed;
     },
     async nextRunAt(queueName) {
-      const [, score] = await unavailableOnFailure(redis.zrange(keysOf(queueName)[0]!, 0, 0, "WITHSCORES"));
+      const [, score] = await run(redis.zrange(keysOf(queueName)[0]!, 0, 0, "WITHSCORES"));
       return score === undefined ? undefined : Number(score);
     },
     async renew(taskId, lease) {
@@ -90,8 +90,8 @@ export function redisTaskRecords(connection: RedisConnection, prefix: string): T
     async depth() {
       const [pending, running] = await Promise.all(
         ["pending", "running"].map(async (state) => {
-          const keys = await scanKeys(redis, `${globEscaped(prefix)}queue:*:${state}`);
-          const sizes = await Promise.all(keys.map((key) => unavailableOnFailure(redis.zcard(key))));
+          const keys = await scanKeys(connection, `${globEscaped(prefix)}queue:*:${state}`);
+          const sizes = await Promise.all(keys.map((key) => run(redis.zcard(key))));
           return sizes.reduce((sum, size) => sum + size, 0);
         }),
       );

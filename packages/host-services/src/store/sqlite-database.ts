@@ -3,10 +3,7 @@ import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { ConfigurationError } from "../errors.js";
 
-/** Bumped with every change of the tables below; kept in `PRAGMA user_version`. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
+const TABLES = `
 CREATE TABLE IF NOT EXISTS kv (
   key TEXT PRIMARY KEY,
   value BLOB NOT NULL,
@@ -29,6 +26,24 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks (queue, status, next_run_at, created_at);
 `;
+
+/** The bytes of every stored value, expired ones included until deleted, kept by triggers: a write never sums the table. */
+const KV_USAGE = `
+CREATE TABLE IF NOT EXISTS kv_usage (id INTEGER PRIMARY KEY CHECK (id = 1), bytes INTEGER NOT NULL);
+INSERT OR IGNORE INTO kv_usage (id, bytes) SELECT 1, coalesce(sum(size), 0) FROM kv;
+CREATE TRIGGER IF NOT EXISTS kv_usage_insert AFTER INSERT ON kv
+  BEGIN UPDATE kv_usage SET bytes = bytes + new.size WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS kv_usage_update AFTER UPDATE OF size ON kv
+  BEGIN UPDATE kv_usage SET bytes = bytes + new.size - old.size WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS kv_usage_delete AFTER DELETE ON kv
+  BEGIN UPDATE kv_usage SET bytes = bytes - old.size WHERE id = 1; END;
+`;
+
+/**
+ * Step n brings a database of version n to version n + 1 (kept in `PRAGMA user_version`); a new
+ * database runs them all. Each step is idempotent, so two processes opening one file at once are safe.
+ */
+const MIGRATIONS: readonly string[] = [TABLES, KV_USAGE];
 
 /** Loaded on first use: Node 20 tooling that only imports this package never touches node:sqlite. */
 function sqliteModule(): typeof import("node:sqlite") {
@@ -61,9 +76,11 @@ export function openPluginDatabase(location: string): DatabaseSync {
   const db = new DatabaseSync(location);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
   const { user_version: version } = db.prepare("PRAGMA user_version").get() as { user_version: number };
-  if (version < SCHEMA_VERSION) {
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  if (version < MIGRATIONS.length) {
+    inTransaction(db, () => {
+      for (const step of MIGRATIONS.slice(version)) db.exec(step);
+      db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    });
   }
   return db;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../options.js";
 import type { KvRecords, PluginStore } from "./plugin-store.js";
-import { connectRedis, redactedUrl, type RedisConnection, unavailableOnFailure } from "./redis-connection.js";
+import { connectRedis, redactedUrl, type RedisConnection } from "./redis-connection.js";
 import { cacheKeyPrefix, pluginKeyPrefix } from "./redis-keys.js";
 import { redisKvRecords } from "./redis-kv.js";
 import { redisTaskRecords } from "./redis-tasks.js";
@@ -79,8 +79,8 @@ function redisBackend(url: string, timeoutMs: number, logger: Logger): StoreBack
       return redisKvRecords(await connected(), cacheKeyPrefix(namespace));
     },
     async claimOnce(key, ttlMs) {
-      const { redis } = await connected();
-      return (await unavailableOnFailure(redis.set(key, "1", "PX", Math.max(1, Math.round(ttlMs)), "NX"))) === "OK";
+      const { redis, run } = await connected();
+      return (await run(redis.set(key, "1", "PX", Math.max(1, Math.round(ttlMs)), "NX"))) === "OK";
     },
     async close() {
       await (await connection)?.close();
