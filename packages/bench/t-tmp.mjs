@@ -1,0 +1,18 @@
+const t0 = performance.now();
+const { mkdtempSync, rmSync, symlinkSync } = await import("node:fs");
+const { tmpdir } = await import("node:os");
+const { join } = await import("node:path");
+const { PluginManager } = await import("@nd/runtime");
+const t1 = performance.now();
+const { AS_ECHO_FOLDER } = await import("./out/plugin-folders.js");
+const folder = mkdtempSync(join(tmpdir(), "nd-first-answer-"));
+symlinkSync(AS_ECHO_FOLDER, join(folder, "as-echo"));
+const manager = new PluginManager({ folder, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+const t2 = performance.now();
+await manager.start();
+const t3 = performance.now();
+await manager.call("as-echo", "MetadataAgent", "GetArtistBiography", { name: "first" });
+const t4 = performance.now();
+console.log(`boot ${t0.toFixed(0)} import ${(t1-t0).toFixed(0)} new ${(t2-t1).toFixed(0)} start ${(t3-t2).toFixed(0)} call ${(t4-t3).toFixed(0)} total ${t4.toFixed(0)}`);
+await manager.close();
+rmSync(folder, { recursive: true });
