@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -9,8 +9,13 @@ import { watBytes } from "./support/wat.js";
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
 /** Runs the binary; `onOutput` sees what it printed so far on both streams after each chunk. */
-function run(args: string[], onOutput?: (output: { stdout: string; stderr: string }, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "" } });
+function run(
+  args: string[],
+  onOutput?: (output: { stdout: string; stderr: string }, child: ReturnType<typeof spawn>) => void,
+  // No compile cache unless a test asks for one in its own folder: a test writes nothing outside its folders.
+  env: Record<string, string> = { NODE_DISABLE_COMPILE_CACHE: "1" },
+) {
+  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? "", XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? "", ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {
@@ -27,6 +32,12 @@ function run(args: string[], onOutput?: (output: { stdout: string; stderr: strin
 }
 
 describe("the nd binary", () => {
+  test("keeps Node's compile cache where NODE_COMPILE_CACHE says, so later starts parse nothing again", async () => {
+    const cache = join(workspace(), "compile-cache");
+    expect(await run(["--version"], undefined, { NODE_COMPILE_CACHE: cache })).toMatchObject({ code: 0 });
+    expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
+  });
+
   test("exit codes: 0 on success, 1 with one line on failure, 2 on wrong usage", async () => {
     const dir = workspace();
     const folder = join(dir, "plugins");

@@ -17,7 +17,8 @@ export interface ServeProcess {
 /** `nd serve --port 0 <args>` as a child process of the built binary, once it listens and `plugin` is loaded. */
 export async function startServeProcess(args: string[], plugin: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [bin, "serve", "--port", "0", ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    // No compile cache: a test writes nothing outside its own folders.
+    env: { PATH: process.env.PATH ?? "", NODE_DISABLE_COMPILE_CACHE: "1", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
