@@ -13,9 +13,11 @@ export interface BeforeAfter {
 
 /**
  * The model before JSPI (Node 20, a thread per waiting call), on this 2-core machine: the recorded
- * run of 2026-12-01 and, for the cold burst, warm burst and process start (which that run did not
- * measure), the best of the side-by-side runs that opened the change. The best, so no gain is
- * overstated.
+ * run of 2026-12-01; for the cold burst, warm burst and process start (which that run did not
+ * measure), the best of the side-by-side runs that opened the change, so no gain is overstated;
+ * for the warm calls, the median of an A/B on 2026-12-04 (the commit before the change, c3f484e,
+ * on Node 20, interleaved with this one on Node 24, 3 runs each), because the machine's speed
+ * for small calls changed between those days (the peer's in-thread call too).
  */
 const BEFORE = {
   coldBurstMillis: 915,
@@ -25,8 +27,8 @@ const BEFORE = {
   oneHostOnePluginRssMiB: 96,
   fiftyPluginsReadyMillis: 233.9,
   perLoadedPluginKiB: 394,
-  biographyMicros: 34.5,
-  imagesMicros: 39.5,
+  biographyMicros: 46.6,
+  imagesMicros: 99.7,
   hungHeadOfLineP99Millis: 1.1,
   runawayHeadOfLineP99Millis: 3.6,
 };
