@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import {
   createHostServices,
+  createStoreBackend,
+  resolveStoreOptions,
   type HostServices,
   type PluginCallbacks,
   type PluginHostServices,
@@ -41,6 +43,31 @@ export async function ndKvSetGetMicros(store: StoreOptions, samples = 300): Prom
     return await latencyMicros(setGet, { samples, batch: 20, warmup: 500 });
   } finally {
     await host.close();
+  }
+}
+
+/** The default kvstore quota (1 MB), checked by every write of the store-layer measure as by a plugin's. */
+const QUOTA_BYTES = 1_000_000;
+
+/**
+ * One put + one get on nd's store layer alone (the plugin's namespace, the quota check, the
+ * expiry rules), without the host function's JSON envelope: the like-for-like pair of a bare
+ * statement or round trip.
+ */
+export async function storeKvSetGetMicros(store: StoreOptions, samples = 300): Promise<number> {
+  const backend = createStoreBackend(resolveStoreOptions(store), quiet);
+  const plugin = await backend.open("bench-store-kv");
+  try {
+    const value = Buffer.from(VALUE, "base64");
+    const setGet = async () => {
+      const now = Date.now();
+      if (!(await plugin.kv.put("k", value, undefined, QUOTA_BYTES, now)).written) throw new Error("the store refused the write");
+      if (!(await plugin.kv.get("k", now))) throw new Error("the store found nothing");
+    };
+    return await latencyMicros(setGet, { samples, batch: 20, warmup: 500 });
+  } finally {
+    await plugin.close();
+    await backend.close();
   }
 }
 

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS kv_usage (id INTEGER PRIMARY KEY CHECK (id = 1), byte
 INSERT OR IGNORE INTO kv_usage (id, bytes) SELECT 1, coalesce(sum(size), 0) FROM kv;
 CREATE TRIGGER IF NOT EXISTS kv_usage_insert AFTER INSERT ON kv
   BEGIN UPDATE kv_usage SET bytes = bytes + new.size WHERE id = 1; END;
-CREATE TRIGGER IF NOT EXISTS kv_usage_update AFTER UPDATE OF size ON kv
+CREATE TRIGGER IF NOT EXISTS kv_usage_update AFTER UPDATE OF size ON kv WHEN new.size <> old.size
   BEGIN UPDATE kv_usage SET bytes = bytes + new.size - old.size WHERE id = 1; END;
 CREATE TRIGGER IF NOT EXISTS kv_usage_delete AFTER DELETE ON kv
   BEGIN UPDATE kv_usage SET bytes = bytes - old.size WHERE id = 1; END;
