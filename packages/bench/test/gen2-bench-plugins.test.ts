@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bareGen2Call } from "../src/gen2-floor.js";
 import { PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "../src/gen2-plugins.js";
 import { ndGen2Biography } from "../src/gen2.js";
-import { ndKvSetGetMicros, tasksPerSecond } from "../src/store.js";
+import { ndKvSetGetMicros, storeKvSetGetMicros, tasksPerSecond } from "../src/store.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const cleanups: (() => Promise<void>)[] = [];
@@ -70,6 +70,18 @@ describe("the store benchmarks", () => {
 
   it("read back what kvstore_set wrote, on SQLite in memory", async () => {
     await expect(ndKvSetGetMicros({}, 2)).resolves.toBeGreaterThan(0);
+  });
+
+  it("read back through the store layer what it wrote, within the quota, into the plugin's own database file", async () => {
+    const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-test-"));
+    cleanups.push(async () => rmSync(dataFolder, { recursive: true, force: true }));
+    await expect(storeKvSetGetMicros({ dataFolder }, 2)).resolves.toBeGreaterThan(0);
+    const db = new DatabaseSync(join(dataFolder, "plugin-state", "bench-store-kv", "state.db"));
+    try {
+      expect(db.prepare("SELECT key FROM kv").all()).toEqual([{ key: "k" }]);
+    } finally {
+      db.close();
+    }
   });
 
   it("count every task once it ran", async () => {
