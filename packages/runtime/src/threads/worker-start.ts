@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { getCompileCacheDir } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, type ResourceLimits, type TransferListItem } from "node:worker_threads";
 import type { WorkerSetup } from "./worker/messages.js";
@@ -10,6 +12,8 @@ const BUNDLE = new URL("./worker.cjs", import.meta.url);
  * A thread compiles the bundle with the code the first thread compiled, when there is
  * some: it skips parsing it, so a thread starts sooner. The first thread (and one whose
  * code V8 refused, after a flag changed) sends back its code once its script has run.
+ * When the host turned Node's compile cache on, that code is also kept in the cache's
+ * folder, so the first thread of the next process starts from it too.
  */
 const BOOT = `"use strict";
 const { Script } = require("node:vm");
@@ -21,6 +25,11 @@ script.runInThisContext()(require);
 if (!cachedData || script.cachedDataRejected) parentPort.postMessage({ codeCache: script.createCachedData() });
 `;
 
+/** The host's flags, but the boot script is CommonJS whatever `--input-type` the host was started with. */
+const BOOT_EXEC_ARGV = process.execArgv.filter(
+  (flag, index, flags) => !flag.startsWith("--input-type") && flags[index - 1] !== "--input-type",
+);
+
 /** What the boot script finds in workerData besides the setup. */
 interface WorkerCode {
   readonly source: string;
@@ -30,20 +39,57 @@ interface WorkerCode {
 
 let code: WorkerCode | undefined;
 let cachedData: Uint8Array | undefined;
+/** Where this bundle's code is kept between processes, when the host has a compile cache. */
+let keptCodeFile: string | undefined;
 
 /** Starts a worker thread running the bundle with `setup` as its workerData. */
 export function startWorker(setup: WorkerSetup, resourceLimits: ResourceLimits, transferList: TransferListItem[]): Worker {
-  code ??= bundleCode();
+  if (!code) {
+    code = bundleCode();
+    keptCodeFile = keptCodeFileOf(code.filename);
+    cachedData = keptCodeFile === undefined ? undefined : readKeptCode(keptCodeFile);
+  }
   const worker = new Worker(BOOT, {
     eval: true,
+    execArgv: BOOT_EXEC_ARGV,
     workerData: { ...setup, code: { ...code, cachedData } satisfies WorkerCode },
     resourceLimits,
     transferList,
   });
   worker.on("message", (message: { codeCache?: Uint8Array }) => {
-    if (message.codeCache) cachedData = message.codeCache;
+    if (!message.codeCache) return;
+    cachedData = message.codeCache;
+    if (keptCodeFile !== undefined) keepCode(keptCodeFile, message.codeCache);
   });
   return worker;
+}
+
+/** A file in Node's compile cache folder named for this build of the bundle; none without a compile cache. */
+function keptCodeFileOf(bundle: string): string | undefined {
+  const folder = getCompileCacheDir();
+  if (folder === undefined) return undefined;
+  const { size, mtimeMs } = statSync(bundle);
+  return join(folder, `nd-worker-${size}-${Math.trunc(mtimeMs)}.code`);
+}
+
+/** V8 checks the code against the source and the engine, and refuses what does not match. */
+function readKeptCode(file: string): Uint8Array | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all; a cache that cannot be written is only a slower next start. */
+function keepCode(file: string, codeCache: Uint8Array): void {
+  const partial = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial, codeCache);
+    renameSync(partial, file);
+  } catch {
+    // The folder is the host's cache: read-only or full, nd starts as if it had none.
+  }
 }
 
 /** The bundle as a function of `require`, so that V8 compiles it as one script. */

@@ -43,7 +43,9 @@ let written = 0;
 let running = 0;
 const bridge = new HostBridge(writeRecord, () => running);
 
-void serve();
+// Not at once: the boot script first sends back V8's code for this bundle, which it can do only
+// once this file's top level has returned, and serve() never returns.
+setImmediate(() => void serve());
 
 async function serve(): Promise<never> {
   for (;;) {
