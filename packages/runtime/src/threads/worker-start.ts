@@ -13,22 +13,20 @@ const BUNDLE = new URL("./worker.cjs", import.meta.url);
  * some: it skips parsing it, so a thread starts sooner. The first thread (and one whose
  * code V8 refused, after a flag changed) sends back its code once its script has run.
  * When the host turned Node's compile cache on, that code is also kept in the cache's
- * folder, so the first thread of the next process starts from it too.
+ * folder, so the first thread of the next process starts from it too. The boot script
+ * reaches Node's modules through `process.getBuiltinModule`, so it runs the same whether the
+ * host's evaluated code is CommonJS or a module (`--input-type=module`, which threads inherit).
  */
 const BOOT = `"use strict";
-const { Script } = require("node:vm");
-const { workerData, parentPort } = require("node:worker_threads");
+const { Script } = process.getBuiltinModule("node:vm");
+const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
 const { source, filename, cachedData } = workerData.code;
 delete workerData.code;
+const builtin = (id) => process.getBuiltinModule(id) ?? (() => { throw new Error("the worker bundle requires " + id + ", which is not built into Node"); })();
 const script = new Script(source, { filename, cachedData });
-script.runInThisContext()(require);
+script.runInThisContext()(builtin);
 if (!cachedData || script.cachedDataRejected) parentPort.postMessage({ codeCache: script.createCachedData() });
 `;
-
-/** The host's flags, but the boot script is CommonJS whatever `--input-type` the host was started with. */
-const BOOT_EXEC_ARGV = process.execArgv.filter(
-  (flag, index, flags) => !flag.startsWith("--input-type") && flags[index - 1] !== "--input-type",
-);
 
 /** What the boot script finds in workerData besides the setup. */
 interface WorkerCode {
@@ -51,7 +49,6 @@ export function startWorker(setup: WorkerSetup, resourceLimits: ResourceLimits, 
   }
   const worker = new Worker(BOOT, {
     eval: true,
-    execArgv: BOOT_EXEC_ARGV,
     workerData: { ...setup, code: { ...code, cachedData } satisfies WorkerCode },
     resourceLimits,
     transferList,
