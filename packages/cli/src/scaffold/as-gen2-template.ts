@@ -1,30 +1,14 @@
 import { manifestV2File } from "./gen2-manifest.js";
-import { assemblyScriptBuild, packageName, type TemplateFile, type TemplateOptions } from "./templates.js";
+import { assemblyScriptBuild, assemblyScriptProjectFiles, type TemplateFile, type TemplateOptions } from "./templates.js";
+
+// Navidrome provides no env.abort: with this, a failed assertion becomes the call's error.
+const ABORT_AS_CALL_ERROR = "abort=~lib/@nd/protocol/assembly/gen2/abort/abortCall";
 
 /**
  * A generation-2 (Extism, JSON) MetadataAgent in AssemblyScript, on @nd/protocol's generation-2
  * SDK: it runs in Navidrome v0.60+ and in nd alike. Its ID is its folder's name (or its .ndp file's).
  */
 export function assemblyScriptGen2Template({ name, id, protocol }: TemplateOptions & { id: string }): TemplateFile[] {
-  const packageJson = {
-    name: packageName(name),
-    version: "0.1.0",
-    private: true,
-    scripts: { build: "asc --config asconfig.json" },
-    devDependencies: { "@nd/protocol": protocol.dependency, assemblyscript: "^0.28.20" },
-  };
-  const asconfig = {
-    entries: ["assembly/plugin.ts"],
-    options: {
-      outFile: "plugin.wasm",
-      exportStart: "_initialize",
-      runtime: "incremental",
-      // Navidrome provides no env.abort: a failed assertion becomes the call's error.
-      use: ["abort=~lib/@nd/protocol/assembly/gen2/abort/abortCall"],
-      optimizeLevel: 3,
-      shrinkLevel: 1,
-    },
-  };
   const plugin = `// ${name} is a generation-2 nd and Navidrome plugin: a MetadataAgent answering artist biographies.
 import { ArtistBiographyResponse, ArtistRequest, MetadataAgent, Result, registerMetadataAgent } from "@nd/protocol/assembly/gen2";
 
@@ -62,10 +46,8 @@ nd plugin pack .                    # writes ${id}-0.1.0.ndp; Navidrome reads it
 ${note}`;
   return [
     manifestV2File(name, "AssemblyScript"),
-    { path: "package.json", text: `${JSON.stringify(packageJson, null, 2)}\n` },
-    { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
+    ...assemblyScriptProjectFiles(name, protocol, [ABORT_AS_CALL_ERROR]),
     { path: "assembly/plugin.ts", text: plugin },
-    { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
     { path: "README.md", text: readme },
   ];
 }

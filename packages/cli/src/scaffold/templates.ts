@@ -90,7 +90,11 @@ npx --yes pnpm@10.34.8 --filter ${packageName(name)} build   # writes plugin.was
   return { build, note: WORKSPACE_NOTE };
 }
 
-export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
+/**
+ * What every AssemblyScript plugin holds besides its manifest, source and README: package.json,
+ * asconfig.json (`use`: asc's --use settings, if any) and .gitignore.
+ */
+export function assemblyScriptProjectFiles(name: string, protocol: ProtocolSource, use: readonly string[] = []): TemplateFile[] {
   const packageJson = {
     name: packageName(name),
     version: "0.1.0",
@@ -98,11 +102,26 @@ export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): Tem
     scripts: { build: "asc --config asconfig.json" },
     devDependencies: { "@nd/protocol": protocol.dependency, assemblyscript: "^0.28.20" },
   };
-  const { build, note } = assemblyScriptBuild(name, protocol);
   const asconfig = {
     entries: ["assembly/plugin.ts"],
-    options: { outFile: "plugin.wasm", exportStart: "_initialize", runtime: "incremental", optimizeLevel: 3, shrinkLevel: 1 },
+    options: {
+      outFile: "plugin.wasm",
+      exportStart: "_initialize",
+      runtime: "incremental",
+      ...(use.length > 0 && { use }),
+      optimizeLevel: 3,
+      shrinkLevel: 1,
+    },
   };
+  return [
+    { path: "package.json", text: `${JSON.stringify(packageJson, null, 2)}\n` },
+    { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
+    { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
+  ];
+}
+
+export function assemblyScriptTemplate({ name, protocol }: TemplateOptions): TemplateFile[] {
+  const { build, note } = assemblyScriptBuild(name, protocol);
   const plugin = `import { ArtistBiographyRequest, ArtistBiographyResponse, MetadataAgent, Result, registerMetadataAgent } from "@nd/protocol/assembly";
 
 export * from "@nd/protocol/assembly/exports/metadata_agent";
@@ -118,10 +137,8 @@ registerMetadataAgent(new Agent());
 `;
   return [
     manifest(name, "AssemblyScript"),
-    { path: "package.json", text: `${JSON.stringify(packageJson, null, 2)}\n` },
-    { path: "asconfig.json", text: `${JSON.stringify(asconfig, null, 2)}\n` },
+    ...assemblyScriptProjectFiles(name, protocol),
     { path: "assembly/plugin.ts", text: plugin },
-    { path: ".gitignore", text: "node_modules/\nplugin.wasm\n*.ndp\n" },
     readme(name, build, note),
   ];
 }
