@@ -1,6 +1,21 @@
 import { gen2 } from "@nd/protocol";
 import { MEMORY_SECTION } from "./memory-cap.js";
-import { ByteReader, ModuleCapError, concat, encodeU32 } from "./wasm-sections.js";
+import {
+  ByteReader,
+  CUSTOM_SECTION,
+  HEADER_BYTES,
+  IMPORT_SECTION,
+  KIND_MEMORY,
+  ModuleCapError,
+  concat,
+  customSectionName,
+  encodeU32,
+  importEntries,
+  name,
+  readSections,
+  sectionOf,
+  type Section,
+} from "./wasm-sections.js";
 
 /**
  * Where a generation-2 module finds its linear memory once nd has rewritten it: an import
@@ -13,23 +28,9 @@ export const OWN_MEMORY_IMPORT = { module: "nd:memory", name: "memory" } as cons
 /** The custom section holding the memory's limits (initial and maximum pages, LEB128): the engine's API does not tell them. */
 export const OWN_MEMORY_LIMITS_SECTION = "nd:memory-limits";
 
-const IMPORT_SECTION = 2;
-const CUSTOM_SECTION = 0;
-const HEADER_BYTES = 8;
 const EXTISM_MODULES: readonly string[] = [gen2.KERNEL_MODULE, gen2.USER_MODULE];
-const KIND_FUNCTION = 0x00;
-const KIND_TABLE = 0x01;
-const KIND_MEMORY = 0x02;
-const KIND_GLOBAL = 0x03;
 const MAX_PRESENT = 0x01;
 const SHARED = 0x02;
-
-interface Section {
-  readonly id: number;
-  /** The whole section, id and size included. */
-  readonly bytes: Uint8Array;
-  readonly content: Uint8Array;
-}
 
 interface MemoryLimits {
   readonly flags: number;
@@ -69,55 +70,8 @@ export function ownMemoryLimits(content: Uint8Array): { readonly initialPages: n
   return { initialPages: reader.u32(), maximumPages: reader.u32() };
 }
 
-function readSections(wasm: Uint8Array): Section[] {
-  const sections: Section[] = [];
-  const reader = new ByteReader(wasm, HEADER_BYTES);
-  while (reader.offset < wasm.length) {
-    const start = reader.offset;
-    const id = reader.byte();
-    const size = reader.u32();
-    const end = reader.offset + size;
-    if (end > wasm.length) throw new ModuleCapError("truncated module");
-    sections.push({ id, bytes: wasm.subarray(start, end), content: wasm.subarray(reader.offset, end) });
-    reader.offset = end;
-  }
-  return sections;
-}
-
 function isOwnLimitsSection(section: Section): boolean {
-  if (section.id !== CUSTOM_SECTION) return false;
-  const reader = new ByteReader(section.content, 0);
-  const length = reader.u32();
-  return new TextDecoder().decode(section.content.subarray(reader.offset, reader.offset + length)) === OWN_MEMORY_LIMITS_SECTION;
-}
-
-/** The import section's entries (module and kind of each), and its bytes after the count. */
-function importEntries(content: Uint8Array): { entries: { module: string; kind: number }[]; rest: Uint8Array } {
-  const reader = new ByteReader(content, 0);
-  const count = reader.u32();
-  const rest = content.subarray(reader.offset);
-  const entries = Array.from({ length: count }, () => {
-    const module = readName(reader);
-    readName(reader);
-    const kind = reader.byte();
-    skipImportType(reader, kind);
-    return { module, kind };
-  });
-  return { entries, rest };
-}
-
-function skipImportType(reader: ByteReader, kind: number): void {
-  if (kind === KIND_FUNCTION) reader.u32();
-  else if (kind === KIND_TABLE) (reader.byte(), skipLimits(reader));
-  else if (kind === KIND_MEMORY) skipLimits(reader);
-  else if (kind === KIND_GLOBAL) (reader.byte(), reader.byte());
-  else throw new ModuleCapError(`the module imports something of kind ${kind}, which nd does not link`);
-}
-
-function skipLimits(reader: ByteReader): void {
-  const flags = reader.byte();
-  reader.u32();
-  if (flags & MAX_PRESENT) reader.u32();
+  return customSectionName(section) === OWN_MEMORY_LIMITS_SECTION;
 }
 
 /** The one memory of a capped memory section (its maximum is always there), unless it is shared or not alone. */
@@ -131,19 +85,4 @@ function soleMemory(content: Uint8Array): MemoryLimits | undefined {
 
 function memoryImport({ flags, min, max }: MemoryLimits): Uint8Array {
   return concat(name(OWN_MEMORY_IMPORT.module), name(OWN_MEMORY_IMPORT.name), Uint8Array.from([KIND_MEMORY, flags, ...encodeU32(min), ...encodeU32(max)]));
-}
-
-function readName(reader: ByteReader): string {
-  const length = reader.u32();
-  const bytes = Uint8Array.from({ length }, () => reader.byte());
-  return new TextDecoder().decode(bytes);
-}
-
-function name(text: string): Uint8Array {
-  const bytes = new TextEncoder().encode(text);
-  return concat(Uint8Array.from(encodeU32(bytes.length)), bytes);
-}
-
-function sectionOf(id: number, content: Uint8Array): Uint8Array {
-  return concat(Uint8Array.of(id), Uint8Array.from(encodeU32(content.length)), content);
 }

@@ -1,4 +1,5 @@
 import { importOwnMemory } from "./gen2-memory-import.js";
+import { markRenewable } from "./gen2-renewal.js";
 import { MEMORY_SECTION, capMemorySection } from "./memory-cap.js";
 import { TABLE_SECTION, capTableSection } from "./table-cap.js";
 import { ModuleCapError, rewriteSections } from "./wasm-sections.js";
@@ -11,14 +12,15 @@ export interface ModuleCaps {
 
 /**
  * The module with its memory and tables capped (a generation-2 module's memory then
- * imported, see gen2-memory-import.ts); throws ModuleCapError when it cannot be.
+ * imported, see gen2-memory-import.ts, and the module marked renewable when it is, see
+ * gen2-renewal.ts); throws ModuleCapError when it cannot be.
  */
 export function capModule(wasm: Uint8Array, caps: ModuleCaps): Uint8Array<ArrayBuffer> {
   const capped = rewriteSections(wasm, {
     [TABLE_SECTION]: (content) => capTableSection(content, caps.maxTableElements),
     [MEMORY_SECTION]: (content) => capMemorySection(content, caps.memoryLimitBytes),
   });
-  return importOwnMemory(capped) as Uint8Array<ArrayBuffer>;
+  return markRenewable(importOwnMemory(capped)) as Uint8Array<ArrayBuffer>;
 }
 
 /**

@@ -29,7 +29,12 @@ export function suspendingImport<A extends unknown[]>(fn: (...args: A) => Promis
   return new jspi.Suspending!(fn as unknown as (...args: never[]) => Promise<unknown>) as unknown as WebAssembly.ImportValue;
 }
 
+/** Each export's wrapper, made once: an instance kept for later calls (generation 1's idle ones, generation 2's renewed ones) reuses it. */
+const wrappers = new WeakMap<object, unknown>();
+
 /** An export whose stack may suspend in a `suspending` import: the call resolves when it returns. */
 export function promising<F extends (...args: never[]) => unknown>(fn: F): (...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
-  return jspi.promising!(fn);
+  let wrapper = wrappers.get(fn) as ((...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>>) | undefined;
+  if (!wrapper) wrappers.set(fn, (wrapper = jspi.promising!(fn)));
+  return wrapper;
 }

@@ -89,11 +89,13 @@ function beginCall(work: RingMessage): void {
     if (keepsIdle(instance, image) && images.get(image.pluginId) === image) idle.put(image, instance);
     writeOutcome(work.tag, settledOutcome);
   };
-  if (outcome instanceof Promise) void outcome.then(end);
-  else end(outcome);
+  whenSettled(outcome, end);
 }
 
-/** A generation-2 call: a fresh instance (the spare made ahead, or a new one), thrown away once the call ends. */
+/**
+ * A generation-2 call: a fresh instance (the spare, or a new one). Once the call ends the
+ * instance is renewed as the next spare when it can be, and thrown away otherwise.
+ */
 function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, task: CallTask): void {
   let instance: Gen2Instance;
   try {
@@ -101,12 +103,21 @@ function beginGen2Call(tag: number, image: PluginImage & { gen2: Gen2Image }, ta
   } catch (error) {
     return writeOutcome(tag, { type: "trap", message: `could not start an instance: ${(error as Error).message}` });
   }
-  void instance.call(task.exportName, task.request ?? new Uint8Array()).then((outcome) => {
+  const outcome = instance.call(task.exportName, task.request ?? new Uint8Array());
+  const end = (settledOutcome: CallOutcome) => {
+    writeOutcome(tag, settledOutcome);
+    if (images.get(image.pluginId) === image && spares.keepRenewed(image, instance)) return;
     noteDropped(instance.memoryBytes, image);
-    writeOutcome(tag, outcome);
     if (instance.importedMemory) memories.give(image, instance.importedMemory);
     spares.want(image, () => newGen2Instance(image));
-  });
+  };
+  whenSettled(outcome, end);
+}
+
+/** Runs `end` with the call's outcome: now, or once its stack has returned. */
+function whenSettled(outcome: CallOutcome | Promise<CallOutcome>, end: (outcome: CallOutcome) => void): void {
+  if (outcome instanceof Promise) void outcome.then(end);
+  else end(outcome);
 }
 
 /** A type guard, not a copy: the worker keys what it keeps per plugin version (spares, functions) by the image itself. */

@@ -16,6 +16,7 @@ import type { KernelLogLevel } from "./log-levels.js";
 import { RunningInstance } from "./running-instance.js";
 import type { ImportWatch } from "./import-watch.js";
 import { userFunctions } from "./user-functions.js";
+import { FreshState } from "./fresh-state.js";
 
 type Gen2PluginImage = PluginImage & { readonly gen2: NonNullable<PluginImage["gen2"]> };
 
@@ -25,6 +26,15 @@ const WASI_MODULE = "wasi_snapshot_preview1";
 export type KernelLogWriter = (level: KernelLogLevel, line: string) => void;
 
 type HostCall = (importName: string, request: Uint8Array) => Promise<Uint8Array>;
+type Export = () => unknown;
+
+/** The kernel import whose answer comes from the manager's thread: a module importing it may suspend. */
+const KERNEL_SUSPENDING_IMPORT = "http_request";
+
+/** WASI `proc_exit(0)` is a normal end, as in Extism. */
+function exitedNormally(error: unknown): boolean {
+  return error instanceof ExitError && error.code === 0;
+}
 
 /** What every instance of a plugin version in this worker links with: made once per version. */
 interface SharedLinks {
@@ -33,6 +43,8 @@ interface SharedLinks {
   readonly kernel: Record<string, WebAssembly.ImportValue>;
   readonly user: Record<string, WebAssembly.ImportValue>;
   readonly importsWasi: boolean;
+  /** Whether a call's stack may suspend: the module imports a user function or the kernel's HTTP. */
+  readonly suspends: boolean;
 }
 
 const linksOf = new WeakMap<PluginImage, SharedLinks>();
@@ -50,6 +62,7 @@ function sharedLinks(image: Gen2PluginImage, hostCall: HostCall): SharedLinks {
       kernel: kernelImports(kernelNames, running),
       user: userFunctions(userNames, running, hostCall, image.maxHostCallRequestBytes, local),
       importsWasi: WebAssembly.Module.imports(image.module).some((entry) => entry.module === WASI_MODULE),
+      suspends: userNames.length > 0 || kernelNames.includes(KERNEL_SUSPENDING_IMPORT),
     };
     linksOf.set(image, links);
   }
@@ -64,20 +77,27 @@ export interface Gen2InstanceOptions {
 }
 
 /**
- * One generation-2 instance: made for one call and thrown away after it, as Navidrome does
- * (Go plugins register their handlers in `_initialize`; Extism variables never outlive a
- * call). Its exports are entered with `promising`, so host calls suspend its stack.
+ * One generation-2 instance: fresh for every call, as Navidrome makes it (Go plugins
+ * register their handlers in `_initialize`; Extism variables never outlive a call). After
+ * its call it is thrown away, or renewed to a fresh instance's state when its module allows
+ * (see fresh-state.ts). When its module imports a function answered on the manager's
+ * thread, its exports are entered with `promising`, so host calls suspend its stack.
  */
 export class Gen2Instance {
   private readonly exports: WebAssembly.Exports;
   private readonly memory: WebAssembly.Memory;
   /** The memory given to the module in place of its own, to hand back once the call has ended. */
   readonly importedMemory?: WebAssembly.Memory;
-  private readonly kernel: Kernel;
+  private kernel: Kernel;
+  private readonly logs: KernelLogLines;
   private readonly running: RunningInstance;
+  private readonly hostCall: HostCall;
   private readonly wasiMemory: PluginMemory;
-  private readonly flushOutput: () => void;
+  private readonly flushWasi: () => void;
   private readonly closeFiles: () => void;
+  private readonly fresh?: FreshState;
+  private readonly suspends: boolean;
+  private readonly initializer?: Export;
 
   constructor(
     private readonly image: Gen2PluginImage,
@@ -86,17 +106,13 @@ export class Gen2Instance {
     kernelLog: KernelLogWriter,
     { watch, memory: given }: Gen2InstanceOptions = {},
   ) {
-    const { config, logLevel, libraryMounts } = image.gen2;
+    const { libraryMounts } = image.gen2;
     const links = sharedLinks(image, hostCall);
     this.running = links.running;
-    const logs = new KernelLogLines(kernelLog);
-    this.kernel = new Kernel({
-      config,
-      logLevel,
-      room: () => image.memoryLimitBytes - this.linearBytes,
-      log: (level, text) => logs.push(level, text),
-      hostCall: links.hostCall,
-    });
+    this.hostCall = links.hostCall;
+    this.suspends = links.suspends;
+    this.logs = new KernelLogLines(kernelLog);
+    this.kernel = this.newKernel();
     const wasi = links.importsWasi ? createWasi(() => this.wasiMemory, log) : undefined;
     const files = wasi && libraryMounts.length > 0 ? createLibraryFiles(libraryMounts, () => this.memory) : undefined;
     this.closeFiles = () => files?.closeAll();
@@ -114,10 +130,30 @@ export class Gen2Instance {
     if (!(memory instanceof WebAssembly.Memory)) throw new Error("the module does not export its memory");
     this.memory = memory;
     this.wasiMemory = new PluginMemory(memory);
-    this.flushOutput = () => {
-      wasi?.flush();
-      logs.flush();
-    };
+    this.flushWasi = () => wasi?.flush();
+    this.fresh = FreshState.of(image, memory, this.exports);
+    this.initializer = gen2.INITIALIZERS.map((name) => this.exports[name]).find((value) => typeof value === "function") as Export | undefined;
+  }
+
+  /**
+   * Makes the instance, whose call has ended, what a fresh instance of its version is
+   * (see fresh-state.ts), with a new kernel; false when it cannot be (then it is thrown away).
+   */
+  renew(): boolean {
+    if (!this.fresh?.restore(this.memory)) return false;
+    this.kernel = this.newKernel();
+    return true;
+  }
+
+  private newKernel(): Kernel {
+    const { config, logLevel } = this.image.gen2;
+    return new Kernel({
+      config,
+      logLevel,
+      room: () => this.image.memoryLimitBytes - this.linearBytes,
+      log: (level, text) => this.logs.push(level, text),
+      hostCall: this.hostCall,
+    });
   }
 
   /** Linear memory and kernel blocks together: what the memory cap bounds. */
@@ -132,35 +168,65 @@ export class Gen2Instance {
 
   /**
    * Runs the initializer, then the export with `input`. The plugin's error text wins over
-   * the return code; a non-zero code comes back as a "number" outcome.
+   * the return code; a non-zero code comes back as a "number" outcome. The outcome is a
+   * promise when the module imports a function that suspends its stack.
    */
-  async call(exportName: string, input: Uint8Array): Promise<CallOutcome> {
+  call(exportName: string, input: Uint8Array): CallOutcome | Promise<CallOutcome> {
     const fn = this.exports[exportName];
     if (typeof fn !== "function") return { type: "missing-export" };
+    if (this.suspends) return this.callSuspending(fn as Export, input);
     try {
       this.kernel.setInput(input);
-      const initializer = gen2.INITIALIZERS.map((name) => this.exports[name]).find((e) => typeof e === "function");
-      if (initializer) await this.runToExit(initializer as () => unknown);
-      const code = await this.runToExit(fn as () => unknown);
-      return this.outcome(code);
+      if (this.initializer) this.runNow(this.initializer);
+      return this.outcome(this.runNow(fn as Export));
     } catch (error) {
-      return failureOutcome(error, this.memoryBytes, this.image.memoryLimitBytes);
+      return this.failed(error);
     } finally {
-      this.flushOutput();
-      this.closeFiles();
+      this.endCall();
     }
   }
 
-  /** Runs an export to its end; WASI `proc_exit(0)` is a normal end, as in Extism. */
-  private async runToExit(fn: () => unknown): Promise<number> {
+  private async callSuspending(fn: Export, input: Uint8Array): Promise<CallOutcome> {
+    try {
+      this.kernel.setInput(input);
+      if (this.initializer) await this.runSuspending(this.initializer);
+      return this.outcome(await this.runSuspending(fn));
+    } catch (error) {
+      return this.failed(error);
+    } finally {
+      this.endCall();
+    }
+  }
+
+  private runNow(fn: Export): number {
+    try {
+      this.running.enter(this.kernel);
+      return Number(fn()) | 0;
+    } catch (error) {
+      if (exitedNormally(error)) return 0;
+      throw error;
+    }
+  }
+
+  private async runSuspending(fn: Export): Promise<number> {
     try {
       const running = promising(fn);
       this.running.enter(this.kernel);
       return Number(await running()) | 0;
     } catch (error) {
-      if (error instanceof ExitError && error.code === 0) return 0;
+      if (exitedNormally(error)) return 0;
       throw error;
     }
+  }
+
+  private failed(error: unknown): CallOutcome {
+    return failureOutcome(error, this.memoryBytes, this.image.memoryLimitBytes);
+  }
+
+  private endCall(): void {
+    this.flushWasi();
+    this.logs.flush();
+    this.closeFiles();
   }
 
   private outcome(code: number): CallOutcome {

@@ -18,9 +18,10 @@ export type MakeInstance = (watch?: ImportWatch) => Gen2Instance;
 export const MAX_AHEAD_START_MS = 5;
 
 /**
- * At most one fresh generation-2 instance per plugin, made when the worker has no call to
- * read, so the next call skips instantiation. A spare is made only for the plugin version the
- * worker serves, and dropped with it; a call that takes it is its only user.
+ * At most one fresh generation-2 instance per plugin, so the next call skips instantiation:
+ * the last call's instance renewed, or one made when the worker has no call to read. A
+ * spare is kept only for the plugin version the worker serves, and dropped with it; a call
+ * that takes it is its only user.
  *
  * A spare has run none of the plugin's code, or only a start function known to call no
  * import: such a start function depends on nothing but the module, so it runs the same in
@@ -71,6 +72,17 @@ export class SpareInstances {
     } catch {
       // The call that needs an instance makes its own and reports why it cannot.
     }
+    return true;
+  }
+
+  /**
+   * Keeps an instance whose call has ended as its version's spare, renewed to what a fresh
+   * instance holds (Gen2Instance.renew), when no spare waits and every instance of the
+   * version starts alike; false when it is not kept.
+   */
+  keepRenewed(image: PluginImage, instance: Gen2Instance): boolean {
+    if (this.spares.has(image.pluginId) || !this.mayMakeAhead(image) || !instance.renew()) return false;
+    this.spares.set(image.pluginId, { image, instance, madeAt: Date.now() });
     return true;
   }
 

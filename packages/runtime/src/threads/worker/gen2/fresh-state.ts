@@ -1,0 +1,68 @@
+import { GLOBAL_EXPORT_PREFIX, RENEWABLE_SECTION } from "../../../loading/gen2-renewal.js";
+import type { PluginImage } from "../messages.js";
+
+/** Copying back more than this costs about what the engine's fresh instance does. */
+const MAX_RENEWED_BYTES = 1024 * 1024;
+
+interface Snapshot {
+  readonly memory: Uint8Array;
+  readonly globalNames: readonly string[];
+  readonly globalValues: readonly unknown[];
+}
+
+const snapshots = new WeakMap<PluginImage, Snapshot | null>();
+
+/**
+ * What an instance of a renewable plugin version (gen2-renewal.ts) held when it was new:
+ * the bytes of its memory and the values of its mutable globals, taken from the version's
+ * first instance right after it was made, before any of its exports ran. Every instance of
+ * the version starts the same when instantiating runs no code, or only a start function
+ * that calls no import (the caller knows which, see spare-instances.ts).
+ *
+ * A version whose instances mount library folders is not renewed: its open files belong
+ * to the instance.
+ */
+export class FreshState {
+  private constructor(
+    private readonly snapshot: Snapshot,
+    private readonly globals: readonly WebAssembly.Global[],
+  ) {}
+
+  /** The fresh state of a new instance, or undefined when its version is not renewable. */
+  static of(image: PluginImage, memory: WebAssembly.Memory, exports: WebAssembly.Exports): FreshState | undefined {
+    let snapshot = snapshots.get(image);
+    if (snapshot === undefined) {
+      snapshot = renewable(image, memory) ? takeSnapshot(memory, exports) : null;
+      snapshots.set(image, snapshot);
+    }
+    if (!snapshot) return undefined;
+    return new FreshState(snapshot, snapshot.globalNames.map((name) => exports[name] as WebAssembly.Global));
+  }
+
+  /** Writes the fresh state back into the instance; false when its memory grew (a memory cannot shrink). */
+  restore(memory: WebAssembly.Memory): boolean {
+    const buffer = memory.buffer;
+    if (buffer.byteLength !== this.snapshot.memory.length) return false;
+    new Uint8Array(buffer).set(this.snapshot.memory);
+    const values = this.snapshot.globalValues;
+    for (let i = 0; i < values.length; i++) this.globals[i]!.value = values[i];
+    return true;
+  }
+}
+
+function renewable(image: PluginImage, memory: WebAssembly.Memory): boolean {
+  return (
+    image.gen2?.libraryMounts.length === 0 &&
+    memory.buffer.byteLength <= Math.min(MAX_RENEWED_BYTES, image.maxIdleMemoryBytes) &&
+    WebAssembly.Module.customSections(image.module, RENEWABLE_SECTION).length > 0
+  );
+}
+
+function takeSnapshot(memory: WebAssembly.Memory, exports: WebAssembly.Exports): Snapshot {
+  const globalNames = Object.keys(exports).filter((name) => name.startsWith(GLOBAL_EXPORT_PREFIX));
+  return {
+    memory: new Uint8Array(memory.buffer.slice(0)),
+    globalNames,
+    globalValues: globalNames.map((name) => (exports[name] as WebAssembly.Global).value),
+  };
+}
