@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bareGen2BiographyMicros, ndGen2BiographyMicros, ndGen2HostCallMicros, ndGen2KvMicros, ndGen2Throughput } from "./gen2.js";
+import { bareGen2BiographyMicros, biographyBesideGen1Micros, ndGen2HostCallMicros, ndGen2KvMicros, ndGen2Throughput } from "./gen2.js";
 import { redisServerInstalled, startRedis } from "./redis-server.js";
 import { bareRedisSetGetMicros, bareSqliteSetGetMicros, ndKvSetGetMicros, storeKvSetGetMicros, tasksPerSecond } from "./store.js";
 
@@ -24,7 +24,9 @@ export interface Gen1Figures {
 
 export interface Gen2Figures {
   biographyMicros: number;
-  /** The same biography with 64 calls in flight, 1 worker: every call instantiates (no idle time for spares). */
+  /** Generation 1's biography measured in the blocks alternating with `biographyMicros`'s: the ratio's like-for-like pair. */
+  gen1BesideMicros: number;
+  /** The same biography with 64 calls in flight, 1 worker: each call on a renewed instance or a new one. */
   biographyCallsPerSecond: number;
   bareBiographyMicros: number;
   bareReusedBiographyMicros: number;
@@ -47,23 +49,24 @@ export interface Gen2Figures {
 }
 
 /** Sample counts: `quick` only checks that every part runs. */
-const counts = (quick: boolean) => ({ samples: quick ? 20 : 300, calls: quick ? 100 : 2_000, tasks: quick ? 50 : 2_000 });
+const counts = (quick: boolean) => ({ samples: quick ? 20 : 300, calls: quick ? 100 : 2_000, tasks: quick ? 50 : 2_000, blocks: quick ? 2 : 15 });
 
 export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1Figures, quick = false): Promise<Gen2Figures> {
-  const { samples, calls, tasks } = counts(quick);
+  const { samples, calls, tasks, blocks } = counts(quick);
   const us = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(1)} µs`);
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
   const perSecond = (value: number | undefined) => (value === undefined ? "skipped" : `${value.toFixed(0)} tasks/s`);
 
   say("\n## generation 2 (the peer plugin's biography through nd: Extism ABI, a fresh instance per call, 1 worker)");
-  const biographyMicros = await ndGen2BiographyMicros(calls);
+  const beside = await biographyBesideGen1Micros(blocks, calls / 4);
+  const biographyMicros = beside.gen2;
   const biographyCallsPerSecond = await ndGen2Throughput(calls * 10);
   const bareBiographyMicros = await bareGen2BiographyMicros(samples);
   const bareReusedBiographyMicros = await bareGen2BiographyMicros(samples, true);
   const hostCallMicros = await ndGen2HostCallMicros("nd_gets", samples);
   const configCallMicros = await ndGen2HostCallMicros("nd_config_gets", samples);
   const artworkCallMicros = await ndGen2HostCallMicros("nd_artwork_gets", samples);
-  say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) ${us(gen1.biographyMicros)}: gen2/gen1 ${ratio(biographyMicros, gen1.biographyMicros)} (target ≤ 1.50×)`);
+  say(`biography: ${us(biographyMicros)}; generation 1 (as-echo GetArtistBiography) in alternating blocks ${us(beside.gen1)}: gen2/gen1 ${ratio(biographyMicros, beside.gen1)} (target ≤ 1.50×; ${blocks} blocks of ${calls / 4} calls each, medians)`);
   say(`throughput, 64 calls in flight, 1 worker: ${biographyCallsPerSecond.toFixed(0)} calls/s (generation 1's GetArtistBiography: the throughput section, 1 worker)`);
   say(`Navidrome v0.63-like reference (new Instance + initializer + call, bare kernel, this thread): ${us(bareBiographyMicros)}; nd/reference ${ratio(biographyMicros, bareBiographyMicros)}`);
   say(`the same with one instance reused: ${us(bareReusedBiographyMicros)} (the fresh instance costs the difference); @extism/extism in-thread, the same module: ${us(gen1.extismBiographyMicros)}, nd/extism ${ratio(biographyMicros, gen1.extismBiographyMicros)}`);
@@ -76,6 +79,7 @@ export async function reportGen2AndStore(say: (line: string) => void, gen1: Gen1
   const dataFolder = mkdtempSync(join(tmpdir(), "nd-bench-store-"));
   const figures: Gen2Figures = {
     biographyMicros,
+    gen1BesideMicros: beside.gen1,
     biographyCallsPerSecond,
     bareBiographyMicros,
     bareReusedBiographyMicros,

@@ -3,7 +3,10 @@ import { PluginManager, type PluginManagerOptions } from "@nd/runtime";
 import type { StoreOptions } from "@nd/host-services";
 import { GEN2_GETS_PER_CALL, PEER_WASM, gen2CacheLoopFolder, gen2KvLoopFolder, peerEchoFolder } from "./gen2-plugins.js";
 import { bareGen2Call } from "./gen2-floor.js";
-import { WARM_UP_CALLS, latencyMicros, medianOfRuns, throughput } from "./stats.js";
+import { echoFolder } from "./plugin-folders.js";
+import { WARM_UP_CALLS, latencyMicros, median, medianOfRuns, throughput } from "./stats.js";
+
+const GENERATIONS = ["gen1", "gen2"] as const;
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const decoder = new TextDecoder();
@@ -25,13 +28,38 @@ async function withManager<T>(folder: string, extras: ManagerExtras, measure: (m
 export const ndGen2Biography = (manager: PluginManager, name: string) =>
   manager.callExport("peer-echo", "biography", name).then((bytes) => decoder.decode(bytes));
 
-/** The peer plugin's `biography` through nd as a generation-2 plugin: a fresh instance every call, 1 worker. */
-export function ndGen2BiographyMicros(samples = 2_000): Promise<number> {
-  return withManager(peerEchoFolder(), {}, async (manager) => {
-    const answer = await ndGen2Biography(manager, "Nina Simone");
+const BIOGRAPHY_BLOCKS = 15;
+const CALLS_PER_BLOCK = 500;
+
+/**
+ * Median µs per call of the peer plugin's `biography` through nd as a generation-2 plugin (a
+ * fresh instance every call) and of generation 1's as-echo GetArtistBiography, one call at a
+ * time, 1 worker each. The two are measured in alternating blocks of calls: a shared
+ * machine's speed drifts from second to second, and both generations then see the same drift.
+ */
+export async function biographyBesideGen1Micros(blocks = BIOGRAPHY_BLOCKS, callsPerBlock = CALLS_PER_BLOCK): Promise<{ gen1: number; gen2: number }> {
+  const folders = { gen1: echoFolder(), gen2: peerEchoFolder() };
+  const managers = { gen1: new PluginManager({ folder: folders.gen1, workers: 1, logger: quiet }), gen2: new PluginManager({ folder: folders.gen2, workers: 1, logger: quiet }) };
+  try {
+    await Promise.all([managers.gen1.start(), managers.gen2.start()]);
+    const answer = await ndGen2Biography(managers.gen2, "Nina Simone");
     if (answer !== "bio of Nina Simone") throw new Error(`the generation-2 plugin answered ${answer}`);
-    return latencyMicros(() => manager.callExport("peer-echo", "biography", "Nina Simone"), { samples, warmup: WARM_UP_CALLS });
-  });
+    const calls = {
+      gen1: () => managers.gen1.call("as-echo", "MetadataAgent", "GetArtistBiography", { name: "Nina Simone" }),
+      gen2: () => managers.gen2.callExport("peer-echo", "biography", "Nina Simone"),
+    };
+    const perBlock = { gen1: [] as number[], gen2: [] as number[] };
+    for (const generation of GENERATIONS) await latencyMicros(calls[generation], { samples: 1, warmup: WARM_UP_CALLS });
+    for (let block = 0; block < blocks; block++) {
+      for (const generation of GENERATIONS) {
+        perBlock[generation].push(await latencyMicros(calls[generation], { samples: 1, batch: callsPerBlock, warmup: 0 }));
+      }
+    }
+    return { gen1: median(perBlock.gen1), gen2: median(perBlock.gen2) };
+  } finally {
+    await Promise.all([managers.gen1.close(), managers.gen2.close()]);
+    for (const folder of Object.values(folders)) rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** Calls per second (median of 5 runs) of the peer plugin's `biography` with 64 calls in flight, 1 worker, a fresh instance every call. */
