@@ -138,10 +138,21 @@ describe("the kernel", () => {
     for (let i = 0; i < 2; i++) expect(await manager.callExport("vars", "nd_test_vars", "some input")).toEqual(new Uint8Array());
   });
 
-  test("a handle naming no block traps the call", async () => {
-    const wasm = gen2WatPlugin(`(func (export "nd_test_wild") (result i32) (drop (call $load_u8 (i64.const 0x7fff000000001234))) (i32.const 0))`);
+  test.each([
+    ["a handle far past every block", `(drop (call $load_u8 (i64.const 0x7fff000000001234)))`, "outside its blocks"],
+    ["a negative handle", `(call $store_u8 (i64.const -1) (i32.const 1))`, "outside its blocks"],
+    ["8 bytes that run past the end of a block", `(drop (call $load_u64 (i64.add (call $alloc (i64.const 8)) (i64.const 1))))`, "outside its blocks"],
+    ["the length of a wild handle", `(drop (call $length (i64.const 0x100000000)))`, undefined],
+    ["input past its end", `(drop (call $input_load_u64 (i64.sub (call $input_length) (i64.const 7))))`, "past its 10 bytes"],
+  ])("%s: the call traps with what was wrong, or answers 0", async (_what, access, problem) => {
+    const wasm = gen2WatPlugin(`(func (export "nd_test_wild") (result i32) ${access} (i32.const 0))`, {
+      imports: `(import "extism:host/env" "load_u64" (func $load_u64 (param i64) (result i64)))
+        (import "extism:host/env" "input_load_u64" (func $input_load_u64 (param i64) (result i64)))`,
+    });
     const { manager } = await start(pluginsFolder([gen2Plugin("wild", wasm)]));
-    await expect(manager.callExport("wild", "nd_test_wild")).rejects.toThrow("names no block");
+    const call = manager.callExport("wild", "nd_test_wild", "some input");
+    if (problem) await expect(call).rejects.toThrow(problem);
+    else expect(await call).toEqual(new Uint8Array());
   });
 
   test("variables past 1 MiB trap the call", async () => {

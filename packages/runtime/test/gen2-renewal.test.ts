@@ -56,6 +56,11 @@ test.each([
   expect(ndExports(module)).toEqual([]);
 });
 
+test("a module with more mutable globals than nd writes back after each call is not renewable", () => {
+  const globals = Array.from({ length: 1025 }, (_, i) => `(global $g${i} (mut i32) (i32.const ${i}))`).join(" ");
+  expect(isRenewable(capped(gen2WatPlugin(`${globals} (func (export "nd_test") (result i32) (i32.const 0))`)))).toBe(false);
+});
+
 test("a module that uses nd's renewal names itself is refused", () => {
   const squatter = gen2WatPlugin(`(global $g (mut i32) (i32.const 0)) (export "${GLOBAL_EXPORT_PREFIX}0" (global $g))`);
   expect(() => capModule(squatter, caps)).toThrow(ModuleCapError);

@@ -35,6 +35,8 @@ import {
 export const RENEWABLE_SECTION = "nd:renewable";
 export const GLOBAL_EXPORT_PREFIX = "nd:global:";
 
+/** Writing back more globals than this after each call would cost more than it saves. */
+const MAX_RENEWED_GLOBALS = 1024;
 const GLOBAL_SECTION = 6;
 const CODE_SECTION = 10;
 const MUTABLE = 0x01;
@@ -52,7 +54,7 @@ export function markRenewable(wasm: Uint8Array): Uint8Array {
   if (!exports || !qualifies(sections)) return wasm;
   const globals = sections.find((section) => section.id === GLOBAL_SECTION);
   const mutable = globals ? mutableGlobals(globals.content) : [];
-  if (!mutable) return wasm;
+  if (!mutable || mutable.length > MAX_RENEWED_GLOBALS) return wasm;
   const parts = sections.map((section) => (section === exports ? withGlobalExports(exports.content, mutable) : section.bytes));
   return concat(wasm.subarray(0, HEADER_BYTES), ...parts, sectionOf(CUSTOM_SECTION, name(RENEWABLE_SECTION)));
 }

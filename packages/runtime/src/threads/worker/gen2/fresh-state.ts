@@ -1,11 +1,20 @@
 import { GLOBAL_EXPORT_PREFIX, RENEWABLE_SECTION } from "../../../loading/gen2-renewal.js";
 import type { PluginImage } from "../messages.js";
 
-/** Copying back more than this costs about what the engine's fresh instance does. */
+/** Writing back more than this costs about what the engine's fresh instance does. */
 const MAX_RENEWED_BYTES = 1024 * 1024;
+/** The snapshot keeps the memory's chunks of this size that are not all zeros. */
+const CHUNK_BYTES = 4096;
+
+interface Chunk {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
 
 interface Snapshot {
-  readonly memory: Uint8Array;
+  readonly memoryBytes: number;
+  /** Where the fresh memory is not zero: data segments, what a start function wrote. */
+  readonly chunks: readonly Chunk[];
   readonly globalNames: readonly string[];
   readonly globalValues: readonly unknown[];
 }
@@ -42,8 +51,10 @@ export class FreshState {
   /** Writes the fresh state back into the instance; false when its memory grew (a memory cannot shrink). */
   restore(memory: WebAssembly.Memory): boolean {
     const buffer = memory.buffer;
-    if (buffer.byteLength !== this.snapshot.memory.length) return false;
-    new Uint8Array(buffer).set(this.snapshot.memory);
+    if (buffer.byteLength !== this.snapshot.memoryBytes) return false;
+    const bytes = new Uint8Array(buffer);
+    bytes.fill(0);
+    for (const chunk of this.snapshot.chunks) bytes.set(chunk.bytes, chunk.offset);
     const values = this.snapshot.globalValues;
     for (let i = 0; i < values.length; i++) this.globals[i]!.value = values[i];
     return true;
@@ -61,8 +72,23 @@ function renewable(image: PluginImage, memory: WebAssembly.Memory): boolean {
 function takeSnapshot(memory: WebAssembly.Memory, exports: WebAssembly.Exports): Snapshot {
   const globalNames = Object.keys(exports).filter((name) => name.startsWith(GLOBAL_EXPORT_PREFIX));
   return {
-    memory: new Uint8Array(memory.buffer.slice(0)),
+    memoryBytes: memory.buffer.byteLength,
+    chunks: nonZeroChunks(memory.buffer),
     globalNames,
     globalValues: globalNames.map((name) => (exports[name] as WebAssembly.Global).value),
   };
+}
+
+/** A memory's size is a whole number of 64 KiB pages, so it divides into whole chunks. */
+function nonZeroChunks(memory: ArrayBuffer): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (let offset = 0; offset < memory.byteLength; offset += CHUNK_BYTES) {
+    if (!allZero(new Uint32Array(memory, offset, CHUNK_BYTES / 4))) chunks.push({ offset, bytes: new Uint8Array(memory.slice(offset, offset + CHUNK_BYTES)) });
+  }
+  return chunks;
+}
+
+function allZero(words: Uint32Array): boolean {
+  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+  return true;
 }

@@ -1,7 +1,6 @@
 import type { gen2 } from "@nd/protocol";
 import { suspendingImport } from "../jspi.js";
 import type { RunningInstance } from "./running-instance.js";
-import { setU64, u64 } from "./kernel.js";
 
 /** The `extism:host/env` functions a module imports, by name, made once per plugin version: each reaches the running instance's kernel. */
 export function kernelImports(names: readonly string[], running: RunningInstance): Record<string, WebAssembly.ImportValue> {
@@ -16,13 +15,13 @@ function kernelFunctions(running: RunningInstance): Record<gen2.KernelFunctionNa
     free: (handle: bigint) => k().arena.free(handle),
     length: (handle: bigint) => k().arena.length(handle),
     length_unsafe: (handle: bigint) => k().arena.length(handle),
-    load_u8: (handle: bigint) => k().arena.slice(handle, 1n)[0]!,
-    load_u64: (handle: bigint) => u64(k().arena.slice(handle, 8n)),
-    store_u8: (handle: bigint, value: number) => void (k().arena.slice(handle, 1n)[0] = value),
-    store_u64: (handle: bigint, value: bigint) => setU64(k().arena.slice(handle, 8n), value),
-    input_length: () => BigInt(k().inputBytes().length),
-    input_load_u8: (offset: bigint) => k().inputAt(offset, 1)[0]!,
-    input_load_u64: (offset: bigint) => u64(k().inputAt(offset, 8)),
+    load_u8: (handle: bigint) => k().arena.loadU8(handle),
+    load_u64: (handle: bigint) => k().arena.loadU64(handle),
+    store_u8: (handle: bigint, value: number) => k().arena.storeU8(handle, value),
+    store_u64: (handle: bigint, value: bigint) => k().arena.storeU64(handle, value),
+    input_length: () => BigInt(k().inputLength),
+    input_load_u8: (offset: bigint) => k().inputU8(offset),
+    input_load_u64: (offset: bigint) => k().inputU64(offset),
     input_offset: () => k().inputHandle,
     output_set: (handle: bigint, length: bigint) => k().setOutput(handle, length),
     error_set: (handle: bigint) => k().setError(handle),

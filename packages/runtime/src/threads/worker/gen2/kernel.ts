@@ -35,6 +35,8 @@ export interface CallResult {
 export class Kernel {
   readonly arena: BlockArena;
   private input = 0n;
+  private inputBytes: Uint8Array = new Uint8Array();
+  private inputView = new DataView(this.inputBytes.buffer);
   private output = { handle: 0n, length: 0n };
   private error = 0n;
   private readonly vars = new Map<string, Uint8Array>();
@@ -49,6 +51,10 @@ export class Kernel {
   /** Makes `bytes` the call's input. */
   setInput(bytes: Uint8Array): void {
     this.input = this.arena.put(bytes);
+    if (this.input === 0n) return;
+    // The block's bytes stay readable as input even once the plugin has freed the block.
+    this.inputBytes = this.arena.bytesFrom(this.input);
+    this.inputView = new DataView(this.inputBytes.buffer, this.inputBytes.byteOffset, this.inputBytes.byteLength);
   }
 
   /** The output and error the plugin set, copied out. */
@@ -68,13 +74,24 @@ export class Kernel {
     return this.setup.logLevel;
   }
 
-  /** The call's input, as a view. */
-  inputBytes(): Uint8Array {
-    return this.input === 0n ? new Uint8Array() : this.arena.bytesFrom(this.input);
+  get inputLength(): number {
+    return this.inputBytes.length;
   }
 
-  inputAt(offset: bigint, length: number): Uint8Array {
-    return byteAt(this.inputBytes(), offset, length);
+  inputU8(offset: bigint): number {
+    return this.inputBytes[this.inputOffset(offset, 1)]!;
+  }
+
+  inputU64(offset: bigint): bigint {
+    return this.inputView.getBigUint64(this.inputOffset(offset, 8), true);
+  }
+
+  private inputOffset(offset: bigint, length: number): number {
+    const at = Number(offset);
+    if (!(at >= 0 && at + length <= this.inputBytes.length)) {
+      throw new TrapError(`the plugin read input at ${offset}+${length}, past its ${this.inputBytes.length} bytes`);
+    }
+    return at;
   }
 
   get inputHandle(): bigint {
@@ -128,19 +145,4 @@ export class Kernel {
     this.arena.free(handle);
     if (LOG_LEVELS[level] >= this.setup.logLevel) this.setup.log(level, text);
   }
-}
-
-function byteAt(bytes: Uint8Array, offset: bigint, length: number): Uint8Array {
-  if (offset < 0n || offset + BigInt(length) > BigInt(bytes.length)) {
-    throw new TrapError(`the plugin read input at ${offset}+${length}, past its ${bytes.length} bytes`);
-  }
-  return bytes.subarray(Number(offset), Number(offset) + length);
-}
-
-export function u64(bytes: Uint8Array): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-}
-
-export function setU64(bytes: Uint8Array, value: bigint): void {
-  new DataView(bytes.buffer, bytes.byteOffset, 8).setBigUint64(0, BigInt.asUintN(64, value), true);
 }
