@@ -1,5 +1,7 @@
 import { gen2Plugin, gen2WatPlugin, goAvailableFor, pluginsFolder, watModule } from "@nd/testing";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect, test } from "vitest";
@@ -132,10 +134,30 @@ test("a module that keeps state in a table still gets a fresh instance every cal
   expect(await answers(() => manager.callExport("swapper", "nd_test_swap"), 6)).toEqual(Array(6).fill("a"));
 });
 
-test("calls of one plugin in flight at once each get their own instance, renewed or fresh", async () => {
-  const { manager } = await start(pluginsFolder([gen2Plugin("counter", gen2WatPlugin(COUNTER))]), { maxInstancesPerPlugin: 8 });
-  for (let round = 0; round < 3; round++) {
-    const seen = await Promise.all(Array.from({ length: 8 }, () => manager.callExport("counter", "nd_test_count")));
-    expect(seen.map(text)).toEqual(Array(8).fill("111"));
+test("calls of one plugin waiting in host calls at once each get their own instance, renewed or fresh", async () => {
+  const server = createServer((_request, response) => setTimeout(() => response.end("ok"), 10));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const request = JSON.stringify({ url: `http://127.0.0.1:${port}/`, method: "GET" });
+    // Counts as COUNTER does, waits in an HTTP request (its JSON at 8192), then counts again: a fresh instance answers "222".
+    const wasm = gen2WatPlugin(
+      `${COUNTER.replace('(func (export "nd_test_count")', "(func $count")}
+       (data (i32.const 8192) "${request.replaceAll('"', '\\"')}")
+       (func (export "nd_test_wait") (result i32)
+         (drop (call $count))
+         (drop (call $http_request (call $to_block (i32.const 8192) (i32.const ${request.length})) (i64.const 0)))
+         (call $count))`,
+      { imports: `(import "extism:host/env" "http_request" (func $http_request (param i64 i64) (result i64)))` },
+    );
+    const { manager } = await start(pluginsFolder([gen2Plugin("waiter", wasm, { http: { requiredHosts: ["127.0.0.1"] } })]), {
+      maxInstancesPerPlugin: 6,
+    });
+    for (let round = 0; round < 3; round++) {
+      const seen = await Promise.all(Array.from({ length: 6 }, () => manager.callExport("waiter", "nd_test_wait")));
+      expect(seen.map(text)).toEqual(Array(6).fill("222"));
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });

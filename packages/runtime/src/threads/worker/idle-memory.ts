@@ -7,7 +7,6 @@
  */
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { IdleInstances } from "./idle-instances.js";
 import type { PluginInstance } from "./plugin-instance.js";
 import type { PluginImage } from "./messages.js";
 import { WORKER_RESOURCE_LIMITS } from "../worker-limits.js";
@@ -32,13 +31,13 @@ export function noteDropped(memoryBytes: number, image: PluginImage): void {
 
 /**
  * Called after each call, once no stack frame holds its instance: frees the memory of a
- * large instance just dropped. When the worker's heap is past half its limit, every idle
- * instance is dropped too: their tables live on that heap, and a worker whose heap runs
- * out inside the engine takes the whole process down.
+ * large instance just dropped. When the worker's heap is past half its limit, every kept
+ * instance (idle, spare) is dropped too: their tables live on that heap, and a worker whose
+ * heap runs out inside the engine takes the whole process down.
  */
-export function relieveMemory(idle: IdleInstances): void {
+export function relieveMemory(...kept: { clear(): void }[]): void {
   if (getHeapStatistics().used_heap_size > HEAP_HIGH_WATER_BYTES) {
-    idle.clear();
+    for (const instances of kept) instances.clear();
     droppedLargeMemory = true;
   }
   if (!droppedLargeMemory) return;

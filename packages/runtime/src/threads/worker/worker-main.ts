@@ -57,7 +57,7 @@ async function serve(): Promise<never> {
       if (work.kind >= 0) beginCall(work);
       else if (!bridge.answer(work)) writeOutcome(work.tag, { type: "trap", message: `worker has no call ${work.tag} waiting` });
       if (written === before) await settled(before);
-      relieveMemory(idle);
+      relieveMemory(idle, spares);
     } else if (spares.makeOne((pluginId) => images.get(pluginId))) {
       continue;
     } else if (channel.waitForCall(sweepEveryMs) === "timed-out") {

@@ -18,10 +18,11 @@ export type MakeInstance = (watch?: ImportWatch) => Gen2Instance;
 export const MAX_AHEAD_START_MS = 5;
 
 /**
- * At most one fresh generation-2 instance per plugin, so the next call skips instantiation:
- * the last call's instance renewed, or one made when the worker has no call to read. A
- * spare is kept only for the plugin version the worker serves, and dropped with it; a call
- * that takes it is its only user.
+ * Fresh generation-2 instances waiting for a plugin's next calls, so they skip
+ * instantiation: instances of calls just ended, renewed (up to `maxIdleInstances`, as many
+ * as its calls in flight at once), or one made when the worker has no call to read. Spares
+ * are kept only for the plugin version the worker serves, and dropped with it; a call that
+ * takes one is its only user.
  *
  * A spare has run none of the plugin's code, or only a start function known to call no
  * import: such a start function depends on nothing but the module, so it runs the same in
@@ -29,19 +30,19 @@ export const MAX_AHEAD_START_MS = 5;
  * start function is made for a call (under its deadline) and watched to learn that.
  */
 export class SpareInstances {
-  private readonly spares = new Map<string, Spare>();
+  private readonly spares = new Map<string, Spare[]>();
   private readonly wanted = new Map<string, { readonly image: PluginImage; readonly make: MakeInstance }>();
   /** Versions whose start function was seen to call no import, quickly. */
   private readonly quietStarts = new WeakSet<PluginImage>();
   /** Versions whose start function was seen to call an import: never made ahead. */
   private readonly busyStarts = new WeakSet<PluginImage>();
 
-  /** The plugin version's spare, if one waits; it is the caller's from then on. */
+  /** A spare of the plugin version, if one waits; it is the caller's from then on. */
   take(image: PluginImage): Gen2Instance | undefined {
-    const spare = this.spares.get(image.pluginId);
-    if (!spare) return undefined;
-    this.spares.delete(image.pluginId);
-    return spare.image === image ? spare.instance : undefined;
+    const spares = this.spares.get(image.pluginId);
+    const spare = spares?.pop();
+    if (spares?.length === 0) this.spares.delete(image.pluginId);
+    return spare?.image === image ? spare.instance : undefined;
   }
 
   /** A new instance for a call now; watched while what its start function does is not known yet. */
@@ -68,7 +69,7 @@ export class SpareInstances {
     this.wanted.delete(pluginId);
     if (current(pluginId) !== image) return true;
     try {
-      this.spares.set(pluginId, { image, instance: make(), madeAt: Date.now() });
+      this.spares.set(pluginId, [{ image, instance: make(), madeAt: Date.now() }]);
     } catch {
       // The call that needs an instance makes its own and reports why it cannot.
     }
@@ -76,13 +77,16 @@ export class SpareInstances {
   }
 
   /**
-   * Keeps an instance whose call has ended as its version's spare, renewed to what a fresh
-   * instance holds (Gen2Instance.renew), when no spare waits and every instance of the
-   * version starts alike; false when it is not kept.
+   * Keeps an instance whose call has ended as a spare of its version, renewed to what a
+   * fresh instance holds (Gen2Instance.renew), when fewer than `maxIdleInstances` wait and
+   * every instance of the version starts alike; false when it is not kept.
    */
   keepRenewed(image: PluginImage, instance: Gen2Instance): boolean {
-    if (this.spares.has(image.pluginId) || !this.mayMakeAhead(image) || !instance.renew()) return false;
-    this.spares.set(image.pluginId, { image, instance, madeAt: Date.now() });
+    // Spares of an older version of the plugin go.
+    const spares = (this.spares.get(image.pluginId) ?? []).filter((spare) => spare.image === image);
+    if (spares.length >= image.maxIdleInstances || !this.mayMakeAhead(image) || !instance.renew()) return false;
+    spares.push({ image, instance, madeAt: Date.now() });
+    this.spares.set(image.pluginId, spares);
     return true;
   }
 
@@ -91,8 +95,17 @@ export class SpareInstances {
     this.wanted.delete(pluginId);
   }
 
+  clear(): void {
+    this.spares.clear();
+    this.wanted.clear();
+  }
+
   dropOlderThan(cutoff: number): void {
-    for (const [pluginId, spare] of this.spares) if (spare.madeAt < cutoff) this.spares.delete(pluginId);
+    for (const [pluginId, spares] of this.spares) {
+      const kept = spares.filter((spare) => spare.madeAt >= cutoff);
+      if (kept.length > 0) this.spares.set(pluginId, kept);
+      else this.spares.delete(pluginId);
+    }
   }
 
   private mayMakeAhead(image: PluginImage): boolean {
