@@ -68,6 +68,12 @@ test("a module that uses nd's renewal names itself is refused", () => {
   expect(() => capModule(squatter, caps)).toThrow(ModuleCapError);
 });
 
+test("a custom section whose name claims more bytes than the module has is refused as truncated, before anything is allocated", () => {
+  const claimsFourGiB = Uint8Array.of(0x00, 0x06, 0xf0, 0xff, 0xff, 0xff, 0x0f, 0x61);
+  const wasm = new Uint8Array([...gen2WatPlugin(""), ...claimsFourGiB]);
+  expect(() => capModule(wasm, caps)).toThrow(new ModuleCapError("truncated module"));
+});
+
 test("a generation-1 module is never marked", () => {
   const gen1 = watModule(`(module (import "env" "get_plugin_config" (func (param i32 i32) (result i64))) (memory (export "memory") 1) (global (mut i32) (i32.const 0)))`);
   expect(isRenewable(capped(gen1))).toBe(false);

@@ -87,9 +87,7 @@ export function name(text: string): Uint8Array {
 }
 
 export function readName(reader: ByteReader): string {
-  const length = reader.u32();
-  const bytes = Uint8Array.from({ length }, () => reader.byte());
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(reader.take(reader.u32()));
 }
 
 export const IMPORT_SECTION = 2;
@@ -140,6 +138,15 @@ export class ByteReader {
     const value = this.bytes[this.offset++];
     if (value === undefined) throw new ModuleCapError("truncated module");
     return value;
+  }
+
+  /** The next `length` bytes, as a view; more than are left is a ModuleCapError. */
+  take(length: number): Uint8Array {
+    const end = this.offset + length;
+    if (end > this.bytes.length) throw new ModuleCapError("truncated module");
+    const taken = this.bytes.subarray(this.offset, end);
+    this.offset = end;
+    return taken;
   }
 
   u32(): number {
