@@ -48,7 +48,7 @@ const MUTABLE = 0x01;
 export function markRenewable(wasm: Uint8Array): Uint8Array {
   const sections = readSections(wasm);
   const exports = sections.find((section) => section.id === EXPORT_SECTION);
-  if (sections.some((section) => customSectionName(section) === RENEWABLE_SECTION) || (exports && exportNames(exports.content).some((exportName) => exportName.startsWith(GLOBAL_EXPORT_PREFIX)))) {
+  if (usesOwnNames(sections, exports)) {
     throw new ModuleCapError(`the module uses "${RENEWABLE_SECTION}" or "${GLOBAL_EXPORT_PREFIX}…", names nd keeps for itself`);
   }
   if (!exports || !qualifies(sections)) return wasm;
@@ -57,6 +57,11 @@ export function markRenewable(wasm: Uint8Array): Uint8Array {
   if (!mutable || mutable.length > MAX_RENEWED_GLOBALS) return wasm;
   const parts = sections.map((section) => (section === exports ? withGlobalExports(exports.content, mutable) : section.bytes));
   return concat(wasm.subarray(0, HEADER_BYTES), ...parts, sectionOf(CUSTOM_SECTION, name(RENEWABLE_SECTION)));
+}
+
+function usesOwnNames(sections: readonly Section[], exports: Section | undefined): boolean {
+  if (sections.some((section) => customSectionName(section) === RENEWABLE_SECTION)) return true;
+  return exports !== undefined && exportNames(exports.content).some((exportName) => exportName.startsWith(GLOBAL_EXPORT_PREFIX));
 }
 
 /** Its memory is nd's import, it imports only functions and that memory, and its code changes no table or segment. */
