@@ -13,7 +13,21 @@ import { WORKER_RESOURCE_LIMITS } from "../worker-limits.js";
 
 const HEAP_HIGH_WATER_BYTES = (WORKER_RESOURCE_LIMITS.maxOldGenerationSizeMb! / 2) * 1024 * 1024;
 
+/**
+ * The heap is read at most this often: reading it costs a few µs, about what a small call
+ * does, and in a millisecond a worker keeps only the few instances its calls leave.
+ */
+const HEAP_CHECK_EVERY_MS = 1;
+
 let droppedLargeMemory = false;
+let heapCheckedAt = -Infinity;
+
+function heapCheckDue(): boolean {
+  const now = performance.now();
+  if (now - heapCheckedAt < HEAP_CHECK_EVERY_MS) return false;
+  heapCheckedAt = now;
+  return true;
+}
 
 /** Whether the instance may wait for the next call; a trapped one never does, nor one past the limit. */
 export function keepsIdle(instance: PluginInstance, image: PluginImage): boolean {
@@ -36,7 +50,7 @@ export function noteDropped(memoryBytes: number, image: PluginImage): void {
  * heap runs out inside the engine takes the whole process down.
  */
 export function relieveMemory(...kept: { clear(): void }[]): void {
-  if (getHeapStatistics().used_heap_size > HEAP_HIGH_WATER_BYTES) {
+  if (heapCheckDue() && getHeapStatistics().used_heap_size > HEAP_HIGH_WATER_BYTES) {
     for (const instances of kept) instances.clear();
     droppedLargeMemory = true;
   }
