@@ -24,7 +24,8 @@ const snapshots = new WeakMap<PluginImage, Snapshot | null>();
 /**
  * What an instance of a renewable plugin version (gen2-renewal.ts) held when it was new:
  * the bytes of its memory and the values of its mutable globals, taken from the version's
- * first instance right after it was made, before any of its exports ran. Every instance of
+ * first unwatched instance (see import-watch.ts) right after it was made, before any of its
+ * exports ran. Every instance of
  * the version starts the same when instantiating runs no code, or only a start function
  * that calls no import (the caller knows which, see spare-instances.ts).
  *

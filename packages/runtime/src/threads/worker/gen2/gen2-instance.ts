@@ -131,7 +131,8 @@ export class Gen2Instance {
     this.memory = memory;
     this.wasiMemory = new PluginMemory(memory);
     this.flushWasi = () => wasi?.flush();
-    this.fresh = FreshState.of(image, memory, this.exports);
+    // A watched instance's imports count their calls: it is used once, never renewed.
+    this.fresh = watch ? undefined : FreshState.of(image, memory, this.exports);
     this.initializer = gen2.INITIALIZERS.map((name) => this.exports[name]).find((value) => typeof value === "function") as Export | undefined;
   }
 

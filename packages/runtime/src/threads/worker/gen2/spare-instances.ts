@@ -27,7 +27,8 @@ export const MAX_AHEAD_START_MS = 5;
  * A spare has run none of the plugin's code, or only a start function known to call no
  * import: such a start function depends on nothing but the module, so it runs the same in
  * every instance and leaves nothing of a call behind. The first instance of a version with a
- * start function is made for a call (under its deadline) and watched to learn that.
+ * start function is made for a call (under its deadline) and watched to learn that; being
+ * watched makes its imports slower, so it serves that one call and is not renewed.
  */
 export class SpareInstances {
   private readonly spares = new Map<string, Spare[]>();
