@@ -88,9 +88,7 @@ type Immediates = (reader: ByteReader) => void;
 const none: Immediates = () => {};
 const index: Immediates = (reader) => void reader.u32();
 const twoIndexes: Immediates = (reader) => (reader.u32(), reader.u32());
-const bytes = (count: number): Immediates => (reader) => {
-  for (let i = 0; i < count; i++) reader.byte();
-};
+const bytes = (count: number): Immediates => (reader) => void reader.take(count);
 /** Loads and stores: alignment (bit 6 says a memory index follows) and offset. */
 const memoryArgument: Immediates = (reader) => {
   const align = reader.u32();

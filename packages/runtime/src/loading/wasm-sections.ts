@@ -14,36 +14,16 @@ export function rewriteSections(
   wasm: Uint8Array,
   rewriters: Readonly<Record<number, (content: Uint8Array) => Uint8Array>>,
 ): Uint8Array<ArrayBuffer> {
-  const parts: Uint8Array[] = [wasm.subarray(0, HEADER_BYTES)];
-  const reader = new ByteReader(wasm, HEADER_BYTES);
-  while (reader.offset < wasm.length) {
-    const sectionStart = reader.offset;
-    const id = reader.byte();
-    const size = reader.u32();
-    const contentEnd = reader.offset + size;
-    if (contentEnd > wasm.length) throw new ModuleCapError("truncated module");
+  const parts = readSections(wasm).map(({ id, bytes, content }) => {
     const rewrite = rewriters[id];
-    if (rewrite) {
-      const content = rewrite(wasm.subarray(reader.offset, contentEnd));
-      parts.push(Uint8Array.of(id), Uint8Array.from(encodeU32(content.length)), content);
-    } else {
-      parts.push(wasm.subarray(sectionStart, contentEnd));
-    }
-    reader.offset = contentEnd;
-  }
-  return concat(...parts);
+    return rewrite ? sectionOf(id, rewrite(content)) : bytes;
+  });
+  return concat(wasm.subarray(0, HEADER_BYTES), ...parts);
 }
 
 /** Whether a well-formed module has a section of this id (8: a start function). */
 export function hasSection(wasm: Uint8Array, sectionId: number): boolean {
-  const reader = new ByteReader(wasm, HEADER_BYTES);
-  while (reader.offset < wasm.length) {
-    const id = reader.byte();
-    const size = reader.u32();
-    if (id === sectionId) return true;
-    reader.offset += size;
-  }
-  return false;
+  return readSections(wasm).some((section) => section.id === sectionId);
 }
 
 /** One section of a module. */

@@ -1,8 +1,7 @@
 import { GLOBAL_EXPORT_PREFIX, RENEWABLE_SECTION } from "../../../loading/gen2-renewal.js";
 import type { PluginImage } from "../messages.js";
+import { maxKeptMemoryBytes } from "./own-memories.js";
 
-/** Writing back more than this costs about what the engine's fresh instance does. */
-const MAX_RENEWED_BYTES = 1024 * 1024;
 /** The snapshot keeps the memory's chunks of this size that are not all zeros. */
 const CHUNK_BYTES = 4096;
 
@@ -65,7 +64,7 @@ export class FreshState {
 function renewable(image: PluginImage, memory: WebAssembly.Memory): boolean {
   return (
     image.gen2?.libraryMounts.length === 0 &&
-    memory.buffer.byteLength <= Math.min(MAX_RENEWED_BYTES, image.maxIdleMemoryBytes) &&
+    memory.buffer.byteLength <= maxKeptMemoryBytes(image) &&
     WebAssembly.Module.customSections(image.module, RENEWABLE_SECTION).length > 0
   );
 }

@@ -2,8 +2,13 @@ import { OWN_MEMORY_LIMITS_SECTION, ownMemoryLimits } from "../../../loading/gen
 import type { PluginImage } from "../messages.js";
 
 const WASM_PAGE = 65536;
-/** Zeroing a larger memory costs more than the engine's new one. */
-const MAX_REUSED_BYTES = 1024 * 1024;
+/** Zeroing or writing back a larger memory costs about what the engine's new one does. */
+const MAX_KEPT_BYTES = 1024 * 1024;
+
+/** The largest memory a worker keeps after a call to reuse it, zeroed or written back (fresh-state.ts). */
+export function maxKeptMemoryBytes(image: PluginImage): number {
+  return Math.min(MAX_KEPT_BYTES, image.maxIdleMemoryBytes);
+}
 
 interface Limits {
   readonly initial: number;
@@ -33,7 +38,7 @@ export class OwnMemories {
   give(image: PluginImage, memory: WebAssembly.Memory): void {
     const limits = this.limitsOf(image);
     const bytes = memory.buffer.byteLength;
-    if (!limits || bytes !== limits.initial * WASM_PAGE || bytes > Math.min(MAX_REUSED_BYTES, image.maxIdleMemoryBytes)) return;
+    if (!limits || bytes !== limits.initial * WASM_PAGE || bytes > maxKeptMemoryBytes(image)) return;
     let free = this.free.get(image);
     if (!free) this.free.set(image, (free = []));
     if (free.length >= image.maxIdleInstances) return;
